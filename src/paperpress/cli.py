@@ -1,0 +1,178 @@
+"""The `paperpress` command line: parse arguments, call build or check, print the report, choose the exit code.
+
+The only module that prints or exits. Exit 0 on success, 1 for content problems, 2 for usage errors.
+Rendering libraries are imported only by the commands that need them, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import PaperpressError, Problem, UsageError, errors_in
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Publish a weekly issue as EPUB, print PDF and plain text.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paperpress {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Publish a weekly issue as EPUB, print PDF and plain text."""
+
+
+RootOption = typer.Option(None, "--root", help="The publication folder (default: found from here upward).")
+
+
+def _root(root: Optional[Path]) -> Path:
+    from .load import CONFIG_NAME, find_root
+
+    if root is not None:
+        if not (root / CONFIG_NAME).is_file():
+            raise UsageError(f"{root} has no {CONFIG_NAME}", "give the folder that holds paperpress.yaml")
+        return root.absolute()
+    found = find_root(Path.cwd())
+    if found is None:
+        raise UsageError(f"no {CONFIG_NAME} here or in any folder above", "run inside a publication or give --root")
+    return found
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+
+
+def _fail(err: PaperpressError) -> None:
+    _report(err.problems)
+    if err.summary:
+        typer.echo(err.summary, err=True)
+    raise typer.Exit(err.exit_code)
+
+
+def _count(problems: tuple[Problem, ...] | list[Problem]) -> str:
+    errors = len(errors_in(problems))
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return " and ".join(parts)
+
+
+@app.command()
+def build(
+    issues: List[str] = typer.Argument(..., help="Issues to build: issue-1142 or 1142.", show_default=False),
+    format: Optional[List[str]] = typer.Option(
+        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf. Default: all.", show_default=False
+    ),
+    root: Optional[Path] = RootOption,
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+) -> None:
+    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}."""
+    from .build import build_issue, known_formats, open_publication
+
+    try:
+        base = _root(root)
+        formats = _formats(format, known_formats())
+        pub = open_publication(base)
+        target = (out or base / "dist").absolute()
+        failed = False
+        for name in issues:
+            result = build_issue(pub, name, formats, target)
+            problems = result.problems
+            bad = result.failed or (strict and bool(problems))
+            _report(problems)
+            if bad:
+                failed = True
+                typer.echo(f"{_count(problems)} in {result.name}; nothing was written.", err=True)
+            else:
+                for path in result.written:
+                    typer.echo(f"wrote {_shown(path, base)}")
+        if failed:
+            raise typer.Exit(1)
+    except PaperpressError as err:
+        _fail(err)
+
+
+@app.command()
+def check(
+    issues: List[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
+    root: Optional[Path] = RootOption,
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+) -> None:
+    """Validate issues without writing anything."""
+    from .build import check_issue, open_publication
+
+    try:
+        pub = open_publication(_root(root))
+        failed = False
+        for name in issues:
+            issue, problems = check_issue(pub, name)
+            _report(problems)
+            label = issue.name if issue else name
+            if issue is None or errors_in(problems) or (strict and problems):
+                failed = True
+                typer.echo(f"{_count(problems)} in {label}.", err=True)
+            else:
+                note = f" ({_count(problems)})" if problems else ""
+                typer.echo(f"{label}: {len(issue.articles)} articles in {len(issue.sections)} sections, ok{note}")
+        if failed:
+            raise typer.Exit(1)
+    except PaperpressError as err:
+        _fail(err)
+
+
+@app.command()
+def new(
+    issue: Optional[str] = typer.Argument(None, help="The new issue (default: the one after the latest)."),
+    root: Optional[Path] = RootOption,
+) -> None:
+    """Scaffold the next issue from the previous one: same sections, a week later, one draft per section."""
+    from .scaffold import scaffold_issue
+
+    try:
+        created = scaffold_issue(_root(root), issue)
+    except PaperpressError as err:
+        _fail(err)
+        return
+    for path in created:
+        typer.echo(f"created {path}")
+
+
+def _formats(requested: Optional[List[str]], known: list[str]) -> list[str]:
+    if not requested:
+        return known
+    chosen: list[str] = []
+    for name in requested:
+        for part in name.split(","):
+            part = part.strip().lower()
+            if part not in known:
+                raise UsageError(f"unknown format '{part}'", "choose from " + ", ".join(known))
+            if part not in chosen:
+                chosen.append(part)
+    return chosen
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)
+

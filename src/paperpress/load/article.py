@@ -1,0 +1,145 @@
+"""One article file (YAML front matter + Markdown body) to a model.Article, keeping file lines.
+
+Front-matter lines are counted from the top of the file and body lines are shifted by the front matter's
+length, so every problem points at the line the editor sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, errors_in
+from ..markdown import parse_body, smarten
+from ..model import Article, Image
+from .images import load_image
+from .paths import relative
+from .schema import validate
+from .yamlfile import parse_yaml
+
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ImageEntry:
+    src: str = field(metadata={"doc": "the photo's file, relative to the article", "min": 1})
+    alt: str = field(metadata={"doc": "describe the photo for readers who cannot see it", "min": 1})
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    title: str = field(metadata={"doc": "the headline", "min": 1, "max": 300})
+    byline: str | None = field(default=None, metadata={"max": 200})
+    standfirst: str | None = field(default=None, metadata={"max": 1200})
+    images: tuple[ImageEntry, ...] = ()
+
+
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def load_article(root: Path, path: Path, article_id: str, problems: list[Problem]) -> Article | None:
+    """Reads and checks one article; adds every problem found and returns None when any is an error."""
+    file = relative(root, path)
+    before = len(problems)
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        problems.append(
+            Problem(file, None, None, f"the article is {size // 1024} KB", "articles must be under 2 MB; split it")
+        )
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(
+            Problem(file, line, None, "not UTF-8 text", "save the file as UTF-8 (most editors offer it under 'Encoding')")
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.append(
+            Problem(file, 1, None, "no front matter", "start the file with a line '---', then 'title: …', then '---'")
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        problems.append(Problem(file, 1, None, "the front matter is never closed", "add a line '---' after it"))
+        return None
+    front_text = "\n".join(lines[1:end])
+    if len(front_text.encode()) > MAX_FRONT_MATTER_BYTES:
+        problems.append(Problem(file, 1, None, "the front matter is over 64 KB", "keep the body below the '---' line"))
+        return None
+    doc, yaml_problems = parse_yaml(front_text, file, line_offset=1)
+    problems.extend(yaml_problems)
+    front = validate(FrontMatter, doc, file, problems, "front matter") if doc is not None else None
+
+    images: list[Image] = []
+    if front is not None:
+        for i, entry in enumerate(front.images):
+            assert doc is not None
+            image = load_image(
+                root,
+                path.parent,
+                entry.src,
+                id=f"{article_id}-img{i + 1}",
+                alt=smarten(entry.alt),
+                caption=smarten(entry.caption) if entry.caption else None,
+                credit=smarten(entry.credit) if entry.credit else None,
+                file=file,
+                line=doc.line(f"images[{i}].src"),
+                field=f"images[{i}].src",
+                problems=problems,
+            )
+            if image:
+                images.append(image)
+
+    body_offset = end + 1  # lines before the body starts
+    inline_count = 0
+
+    def resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image | None:
+        nonlocal inline_count
+        inline_count += 1
+        at = line + body_offset if line else None
+        if not alt:
+            problems.append(
+                Problem(file, at, "body", f"photo '{src}' has no alt text", "write it as ![what the photo shows](file)")
+            )
+            return None
+        return load_image(
+            root,
+            path.parent,
+            src,
+            id=f"{article_id}-fig{inline_count}",
+            alt=alt,
+            caption=caption,
+            credit=None,
+            file=file,
+            line=at,
+            field="body",
+            problems=problems,
+        )
+
+    body = parse_body("\n".join(lines[end + 1 :]), article_id, resolve)
+    for issue in body.issues:
+        at = issue.line + body_offset if issue.line else None
+        problems.append(Problem(file, at, "body", issue.message, issue.hint))
+    if front is None or errors_in(problems[before:]):
+        return None
+    return Article(
+        id=article_id,
+        slug=path.stem,
+        source=str(file),
+        title=smarten(front.title),
+        byline=smarten(front.byline) if front.byline else None,
+        standfirst=smarten(front.standfirst) if front.standfirst else None,
+        images=tuple(images),
+        blocks=body.blocks,
+        footnotes=body.footnotes,
+        links=body.links,
+    )

@@ -1,0 +1,63 @@
+"""An issue manifest (issues/issue-NNNN.yaml) to its declared sections and the article files they list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import positive
+from ..errors import Problem
+from .paths import relative
+from .schema import validate
+from .yamlfile import YamlDoc, parse_yaml
+
+MAX_MANIFEST_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEntry:
+    title: str = field(metadata={"doc": "the section's name, e.g. News", "min": 1, "max": 120})
+    articles: tuple[str, ...] = field(metadata={"doc": "article files, relative to the manifest", "min": 1})
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    number: int = field(metadata={"doc": "the issue number", "check": positive})
+    date: dt.date = field(metadata={"doc": "publication date as YYYY-MM-DD"})
+    sections: tuple[SectionEntry, ...] = field(metadata={"doc": "the sections, in reading order", "min": 1})
+    title: str | None = field(default=None, metadata={"max": 300})
+    cover: str | None = None
+
+
+def read_manifest(root: Path, path: Path, problems: list[Problem]) -> tuple[Manifest, YamlDoc] | None:
+    """Parses and checks the manifest's shape; files it names are checked by the caller."""
+    file = relative(root, path)
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        problems.append(Problem(file, None, None, "the manifest is over 256 KB", "a manifest lists files; keep it short"))
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        problems.append(Problem(file, None, None, "not UTF-8 text", "save the file as UTF-8"))
+        return None
+    doc, yaml_problems = parse_yaml(text, file)
+    problems.extend(yaml_problems)
+    if doc is None:
+        return None
+    manifest = validate(Manifest, doc, file, problems, "manifest")
+    if manifest is None:
+        return None
+    expected = f"issue-{manifest.number}"
+    if path.stem != expected:
+        problems.append(
+            Problem(
+                file,
+                doc.line("number"),
+                "number",
+                f"the manifest says issue {manifest.number} but the file is named {path.name}",
+                f"rename the file to {expected}.yaml or correct the number",
+            )
+        )
+        return None
+    return manifest, doc

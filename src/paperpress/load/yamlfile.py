@@ -1,0 +1,142 @@
+"""Safe YAML to plain data, keeping the line of every value; knows nothing of what the data means.
+
+We compose nodes ourselves instead of calling `safe_load` so that every value keeps its line, duplicate
+keys are errors that name both lines, and anchors/aliases (the way into an "alias bomb") are refused.
+Scalars keep the text the editor typed, so a schema that wants a string can use it as written rather than
+a YAML 1.1 coercion (`no` → False, `1:20` → 80).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A YAML scalar: the value YAML would give, the text as written, and whether it was quoted."""
+
+    value: Any
+    text: str
+    quoted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """Plain data (dicts, lists, Scalars) plus the 1-based line of every field path."""
+
+    data: Any
+    lines: dict[str, int]
+
+    def line(self, path: str) -> int | None:
+        """The line of `path`, or of its nearest parent that has one."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses anchors and aliases instead of expanding them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parses one YAML document; `line_offset` shifts lines when the YAML sits inside a larger file."""
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        what = (err.problem or err.context or "not valid YAML").strip()
+        return None, [Problem(file, line, None, f"YAML syntax: {what}", _syntax_hint(what))]
+    except yaml.YAMLError as err:
+        return None, [Problem(file, None, None, f"YAML syntax: {err}")]
+    if node is None:
+        return YamlDoc({}, {}), []
+    problems: list[Problem] = []
+    lines: dict[str, int] = {}
+    constructor = yaml.SafeLoader("")
+    data = _walk(node, "", lines, problems, file, line_offset, constructor)
+    return YamlDoc(data, lines), problems
+
+
+def _syntax_hint(what: str) -> str:
+    if "alias" in what or "anchor" in what:
+        return "write the value out in full"
+    if "tab" in what:
+        return "indent with spaces, not tabs"
+    return "check the indentation and quoting on this line or the one above it"
+
+
+def _walk(
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    problems: list[Problem],
+    file: PurePosixPath,
+    offset: int,
+    constructor: yaml.SafeLoader,
+) -> Any:
+    line = node.start_mark.line + 1 + offset
+    lines.setdefault(path, line)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(file, key_line, path or None, "keys must be plain words"))
+                continue
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            if key in out:
+                problems.append(
+                    Problem(
+                        file,
+                        key_line,
+                        child,
+                        f"duplicate key: '{key}' is also given on line {first_line[key]}",
+                        "keep one of them",
+                    )
+                )
+                continue
+            first_line[key] = key_line
+            lines[child] = key_line
+            out[key] = _walk(value_node, child, lines, problems, file, offset, constructor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _walk(item, f"{path}[{i}]", lines, problems, file, offset, constructor)
+            for i, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.ScalarNode)
+    try:
+        value = constructor.construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError):
+        value = node.value  # e.g. an impossible timestamp such as 2021-02-30: the schema says why
+    return Scalar(value, node.value, node.style not in (None, ""))

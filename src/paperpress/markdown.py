@@ -1,0 +1,300 @@
+"""Article Markdown to model blocks: CommonMark plus tables, footnotes, strikethrough and smart punctuation.
+
+Raw HTML is switched off, so `<script>` in an article reaches readers as the text it is. Knows no files:
+photos placed in the body are resolved through a callback that the loader supplies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .model import (
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Figure,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Strike,
+    Strong,
+    Table,
+    TableCell,
+    Text,
+)
+
+#: Schemes a reader's device may follow. Anything else (javascript:, data:, file:) is refused.
+LINK_SCHEMES = ("http", "https", "mailto")
+
+#: Deeper nesting than this is flattened by markdown-it instead of recursing without bound.
+MAX_NESTING = 24
+
+#: (src, alt, caption, body line) → the loaded image, or None after the loader noted a problem.
+ImageResolver = Callable[[str, str, "str | None", "int | None"], "Image | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyIssue:
+    """A problem in the body, at a line relative to the start of the body (1-based)."""
+
+    line: int | None
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...]
+    links: tuple[Link, ...]
+    issues: tuple[BodyIssue, ...] = field(default=())
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark", {"html": False, "typographer": True, "maxNesting": MAX_NESTING, "linkify": False}
+    )
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.validateLink = lambda url: True  # we check schemes ourselves, so a refused link is reported
+    return md
+
+
+_MD = _parser()
+
+
+def smarten(text: str) -> str:
+    """Front-matter text with the same smart punctuation as the body, as plain text."""
+    tokens = _MD.parseInline(text)
+    return "".join(_plain(tokens[0].children or [])).strip() if tokens else text
+
+
+def _plain(tokens: Sequence[Token]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        if tok.type in ("text", "code_inline"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif tok.type == "image":
+            out.extend(_plain(tok.children or []))
+    return out
+
+
+def parse_body(text: str, article_id: str, resolve_image: ImageResolver) -> Body:
+    """Parses an article body once; every later step works from the blocks returned."""
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    state = _State(article_id, resolve_image)
+    blocks, _ = state.blocks(tokens, 0, None)
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.issues))
+
+
+class _State:
+    """Walks one token stream; numbering lives here only while one article is parsed."""
+
+    def __init__(self, article_id: str, resolve_image: ImageResolver) -> None:
+        self.article_id = article_id
+        self.resolve_image = resolve_image
+        self.links: list[Link] = []
+        self.link_numbers: dict[str, int] = {}
+        self.footnotes: list[Footnote] = []
+        self.issues: list[BodyIssue] = []
+
+    def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
+        out: list[Block] = []
+        while i < len(tokens):
+            tok = tokens[i]
+            if close is not None and tok.type == close:
+                return out, i + 1
+            line = tok.map[0] + 1 if tok.map else None
+            kind = tok.type
+            if kind == "paragraph_open":
+                out.extend(self.paragraph(tokens[i + 1], line))
+                i += 3
+            elif kind == "heading_open":
+                level = min(max(int(tok.tag[1]), 2), 4)
+                out.append(Heading(level, self.inlines(tokens[i + 1].children or [], line)))
+                i += 3
+            elif kind == "blockquote_open":
+                children, i = self.blocks(tokens, i + 1, "blockquote_close")
+                out.append(Quote(tuple(children)))
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                ordered = kind == "ordered_list_open"
+                start = int(tok.attrGet("start") or 1) if ordered else 1
+                items, i = self.list_items(tokens, i + 1, kind.replace("_open", "_close"))
+                out.append(ListBlock(ordered, start, items))
+            elif kind == "table_open":
+                table, i = self.table(tokens, i + 1)
+                out.append(table)
+            elif kind in ("fence", "code_block"):
+                out.append(CodeBlock(tok.content.rstrip("\n")))
+                i += 1
+            elif kind == "hr":
+                out.append(Rule())
+                i += 1
+            elif kind == "footnote_block_open":
+                i = self.footnote_block(tokens, i + 1)
+            else:
+                i += 1  # closing tokens of structures handled above, and anything inert
+        return out, i
+
+    def list_items(self, tokens: list[Token], i: int, close: str) -> tuple[tuple[tuple[Block, ...], ...], int]:
+        items: list[tuple[Block, ...]] = []
+        while tokens[i].type != close:
+            if tokens[i].type == "list_item_open":
+                children, i = self.blocks(tokens, i + 1, "list_item_close")
+                items.append(tuple(children))
+            else:
+                i += 1
+        return tuple(items), i + 1
+
+    def table(self, tokens: list[Token], i: int) -> tuple[Table, int]:
+        header: list[TableCell] = []
+        rows: list[tuple[TableCell, ...]] = []
+        align: list[str] = []
+        row: list[TableCell] = []
+        while tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "tr_open":
+                row = []
+            elif tok.type in ("th_open", "td_open"):
+                line = tok.map[0] + 1 if tok.map else None
+                row.append(TableCell(self.inlines(tokens[i + 1].children or [], line)))
+                if tok.type == "th_open":
+                    style = str(tok.attrGet("style") or "")
+                    align.append(style.removeprefix("text-align:").strip())
+            elif tok.type == "tr_close":
+                if not header:
+                    header = row
+                else:
+                    rows.append(tuple(row))
+            i += 1
+        return Table(tuple(header), tuple(rows), tuple(align)), i + 1
+
+    def footnote_block(self, tokens: list[Token], i: int) -> int:
+        while tokens[i].type != "footnote_block_close":
+            tok = tokens[i]
+            if tok.type == "footnote_open":
+                number = int(tok.meta["id"]) + 1
+                children, i = self.blocks(tokens, i + 1, "footnote_close")
+                self.footnotes.append(Footnote(number, self.footnote_id(number), tuple(children)))
+            else:
+                i += 1
+        self.footnotes.sort(key=lambda f: f.number)
+        return i + 1
+
+    def footnote_id(self, number: int) -> str:
+        return f"{self.article_id}-fn{number}"
+
+    def paragraph(self, inline: Token, line: int | None) -> list[Block]:
+        """A paragraph, split around any photo placed in it: photos become figures of their own."""
+        out: list[Block] = []
+        run: list[Token] = []
+        for child in inline.children or []:
+            if child.type == "image":
+                if run:
+                    out.extend(self._para(run, line))
+                    run = []
+                figure = self.figure(child, line)
+                if figure:
+                    out.append(figure)
+            else:
+                run.append(child)
+        if run:
+            out.extend(self._para(run, line))
+        return out
+
+    def _para(self, run: list[Token], line: int | None) -> list[Block]:
+        children = _trim(self.inlines(run, line))
+        return [Paragraph(children)] if children else []
+
+    def figure(self, tok: Token, line: int | None) -> Figure | None:
+        src = str(tok.attrGet("src") or "")
+        alt = "".join(_plain(tok.children or [])).strip()
+        title = str(tok.attrGet("title") or "").strip() or None
+        image = self.resolve_image(src, alt, title, line)
+        return Figure(image) if image else None
+
+    def inlines(self, tokens: Sequence[Token], line: int | None) -> tuple[Inline, ...]:
+        stack: list[tuple[str, list[Inline], str]] = [("root", [], "")]
+        for tok in tokens:
+            top = stack[-1][1]
+            kind = tok.type
+            if kind == "text":
+                top.append(Text(tok.content))
+            elif kind == "softbreak":
+                top.append(Text(" "))
+            elif kind == "hardbreak":
+                top.append(LineBreak())
+            elif kind == "code_inline":
+                top.append(Code(tok.content))
+            elif kind in ("em_open", "strong_open", "s_open"):
+                stack.append((kind, [], ""))
+            elif kind == "link_open":
+                stack.append((kind, [], str(tok.attrGet("href") or "")))
+            elif kind in ("em_close", "strong_close", "s_close", "link_close"):
+                opened, children, href = stack.pop()
+                stack[-1][1].extend(self.wrap(opened, tuple(children), href, line))
+            elif kind == "footnote_ref":
+                number = int(tok.meta["id"]) + 1
+                top.append(FootnoteRef(number, self.footnote_id(number)))
+            elif kind == "image":
+                top.append(Text("".join(_plain(tok.children or []))))
+            elif kind == "html_inline":
+                top.append(Text(tok.content))
+        while len(stack) > 1:  # unbalanced tokens cannot happen in markdown-it; be safe all the same
+            opened, children, href = stack.pop()
+            stack[-1][1].extend(children)
+        return tuple(stack[0][1])
+
+    def wrap(self, opened: str, children: tuple[Inline, ...], href: str, line: int | None) -> tuple[Inline, ...]:
+        if opened == "em_open":
+            return (Emphasis(children),)
+        if opened == "strong_open":
+            return (Strong(children),)
+        if opened == "s_open":
+            return (Strike(children),)
+        scheme = urlsplit(href).scheme.lower() if ":" in href else ""
+        if scheme not in LINK_SCHEMES:
+            shown = href if len(href) <= 60 else href[:57] + "..."
+            self.issues.append(
+                BodyIssue(
+                    line,
+                    f"link to '{shown}' is not allowed",
+                    "links must start with https://, http:// or mailto:",
+                )
+            )
+            return children  # the words stay; the reported problem stops the build
+        number = self.link_numbers.get(href)
+        if number is None:
+            number = len(self.link_numbers) + 1
+            self.link_numbers[href] = number
+            link = Link(children, href, number)
+            self.links.append(link)
+            return (link,)
+        return (Link(children, href, number),)
+
+
+def _trim(children: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    items = list(children)
+    while items and isinstance(items[0], Text) and not items[0].text.strip():
+        items.pop(0)
+    while items and isinstance(items[-1], Text) and not items[-1].text.strip():
+        items.pop()
+    return tuple(items)

@@ -1,0 +1,194 @@
+"""The plain-text edition: wrapped paragraphs, tables in columns, links and notes as numbered references.
+
+Made for screen readers, e-mail and `less`: no markup characters that a speech synthesiser would read out,
+only words, blank lines and simple rules. The page structure comes from `text/issue.txt` in the layouts;
+this module knows how blocks become lines.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import ClassVar, Iterable
+
+from ..layouts import Layouts
+from ..model import (
+    Block,
+    Code,
+    CodeBlock,
+    Figure,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    Issue,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Table,
+    Text,
+)
+from . import BuildInfo
+from .context import credit_line, issue_context
+
+
+class TextEdition:
+    name: ClassVar[str] = "txt"
+    suffix: ClassVar[str] = ".txt"
+    media_type: ClassVar[str] = "text/plain; charset=utf-8"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        width = info.config.text.width
+        lines = _Lines(width)
+        context = issue_context(issue, info) | {
+            "width": width,
+            "wrap": lines.wrap,
+            "blocks": lambda blocks: "\n".join(lines.blocks(blocks, "")),
+            "photo": lambda image: "\n".join(lines.photo(image, "")),
+            "hang": lambda blocks, mark: "\n".join(lines.item(blocks, mark)),
+        }
+        text = layouts.render("text", "text/issue.txt", context)
+        return _tidy(text).encode("utf-8")
+
+
+def inline_text(children: Iterable[Inline]) -> str:
+    """Inline content as read aloud: link words followed by their number, notes as [note N]."""
+    out: list[str] = []
+    for node in children:
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        elif isinstance(node, FootnoteRef):
+            out.append(f" [note {node.number}]")
+        elif isinstance(node, Link):
+            words = inline_text(node.children)
+            out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
+        else:
+            out.append(inline_text(node.children))  # emphasis, strong, strike: the words alone
+    return "".join(out)
+
+
+class _Lines:
+    """Lays blocks out as lines of at most `width` columns."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+
+    def wrap(self, text: str, indent: str = "", first: str | None = None) -> str:
+        """Wraps text (which may hold hard line breaks) with a hanging indent; never breaks a word or URL."""
+        out: list[str] = []
+        lead = indent if first is None else first
+        for segment in text.split("\n"):
+            words = " ".join(segment.split())
+            if not words:
+                continue
+            wrapped = textwrap.wrap(
+                words,
+                width=self.width,
+                initial_indent=lead,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            out.extend(wrapped)
+            lead = indent
+        return "\n".join(out)
+
+    def blocks(self, blocks: Iterable[Block], indent: str) -> list[str]:
+        out: list[str] = []
+        for block in blocks:
+            chunk = self.block(block, indent)
+            if chunk:
+                if out:
+                    out.append("")
+                out.extend(chunk)
+        return out
+
+    def block(self, block: Block, indent: str) -> list[str]:
+        if isinstance(block, Paragraph):
+            return self.wrap(inline_text(block.children), indent).splitlines()
+        if isinstance(block, Heading):
+            title = self.wrap(inline_text(block.children), indent).splitlines()
+            if block.level == 2:
+                longest = max((len(t) - len(indent) for t in title), default=0)
+                return [*title, indent + "-" * longest]
+            return title
+        if isinstance(block, Quote):
+            return self.blocks(block.children, indent + "    ")
+        if isinstance(block, ListBlock):
+            return self.list_block(block, indent)
+        if isinstance(block, Table):
+            return [indent + line for line in _table(block, self.width - len(indent))]
+        if isinstance(block, Figure):
+            return self.photo(block.image, indent)
+        if isinstance(block, CodeBlock):
+            return [indent + "    " + line for line in block.text.splitlines()]
+        if isinstance(block, Rule):
+            return [indent + "* * *".center(self.width - len(indent)).rstrip()]
+        raise TypeError(f"no text layout for {type(block).__name__}")
+
+    def list_block(self, block: ListBlock, indent: str) -> list[str]:
+        out: list[str] = []
+        last = block.start + len(block.items) - 1
+        mark_width = len(f"{last}.") if block.ordered else 1
+        for n, item in enumerate(block.items, start=block.start):
+            mark = f"{n}.".rjust(mark_width) if block.ordered else "*"
+            out.extend(self.item(item, indent + "  " + mark + " "))
+        return out
+
+    def item(self, blocks: Iterable[Block], mark: str) -> list[str]:
+        """Blocks hung from a mark ("  1. ", "[note 2] "): the first line carries the mark."""
+        hang = " " * len(mark)
+        lines = self.blocks(blocks, hang)
+        if lines:
+            lines[0] = mark + lines[0][len(hang) :]
+        return lines
+
+    def photo(self, image: Image, indent: str) -> list[str]:
+        """A photo as words: its caption (or its alt text when it has none) and its credit."""
+        words = image.caption or image.alt
+        text = f"[Photo: {words}] {credit_line(image)}"
+        return self.wrap(text, indent + "  ", first=indent).splitlines()
+
+
+def _table(table: Table, width: int) -> list[str]:
+    """Columns padded to the widest cell; cells wrap when the table is wider than the page."""
+    rows = [[" ".join(inline_text(c.children).split()) for c in table.header]]
+    rows += [[" ".join(inline_text(c.children).split()) for c in row] for row in table.rows]
+    ncols = max(len(r) for r in rows)
+    rows = [r + [""] * (ncols - len(r)) for r in rows]
+    align = list(table.align) + [""] * (ncols - len(table.align))
+    gap = 2
+    widths = [max(len(r[i]) for r in rows) for i in range(ncols)]
+    longest_word = [max((len(w) for r in rows for w in r[i].split()), default=1) for i in range(ncols)]
+    while sum(widths) + gap * (ncols - 1) > width:
+        i = max(range(ncols), key=lambda c: widths[c] - longest_word[c])
+        if widths[i] <= max(longest_word[i], 6):
+            break  # a table that cannot fit even at its narrowest: let it run wide rather than cut words
+        widths[i] -= 1
+    out: list[str] = []
+    for r, row in enumerate(rows):
+        cells = [textwrap.wrap(cell, widths[i], break_long_words=False) or [""] for i, cell in enumerate(row)]
+        for k in range(max(len(c) for c in cells)):
+            parts = []
+            for i, cell in enumerate(cells):
+                piece = cell[k] if k < len(cell) else ""
+                parts.append(piece.rjust(widths[i]) if align[i] == "right" else piece.center(widths[i])
+                             if align[i] == "center" else piece.ljust(widths[i]))
+            out.append((" " * gap).join(parts).rstrip())
+        if r == 0:
+            out.append((" " * gap).join("-" * w for w in widths))
+    return out
+
+
+def _tidy(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, one newline at the end."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"

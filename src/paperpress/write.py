@@ -1,0 +1,67 @@
+"""Atomic, contained writes under the output folder; knows bytes and paths, nothing of the model.
+
+Every file is written to a temporary file in the same folder, flushed to disk and renamed into place, so
+a reader downloading from dist/ sees the old complete file or the new complete one, never a part.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+TEMP_PREFIX = ".paperpress-"
+TEMP_SUFFIX = ".tmp"
+
+
+class OutsideOutput(ValueError):
+    """A computed output path would land outside the output folder."""
+
+
+def contained(out: Path, *parts: str) -> Path:
+    """`out/parts…`, refusing any result that is not inside `out`."""
+    target = out.joinpath(*parts).resolve()
+    if target != out.resolve() and out.resolve() not in target.parents:
+        raise OutsideOutput(f"{target} is outside {out}")
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Writes `data` to `path` so that no reader ever sees a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Makes the rename itself durable (the folder entry), where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(out: Path) -> int:
+    """Deletes temporary files a killed build left behind; returns how many."""
+    count = 0
+    if out.is_dir():
+        for temp in out.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            temp.unlink(missing_ok=True)
+            count += 1
+    return count
