@@ -1,0 +1,17 @@
+# The two commands a new user needs: `make sample` and `make test`.
+.PHONY: sample test lint bench
+
+sample:
+	scripts/setup.sh
+	.venv/bin/paperpress build issue-1142
+
+test:
+	scripts/setup.sh --tools
+	.venv/bin/python -m pytest
+
+lint:
+	.venv/bin/ruff check src tests
+	.venv/bin/mypy
+
+bench:
+	.venv/bin/python bench/run.py

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for paperpress: the virtual environment, and with --tools the independent
+# checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium, pandoc).
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.paperpress-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing paperpress and its Python packages"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e '.[test]'
+  touch "$stamp"
+fi
+
+[ "${1:-}" = "--tools" ] || exit 0
+
+need=()
+command -v qpdf >/dev/null || need+=(qpdf)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v chromium >/dev/null || need+=(chromium)
+command -v ebook-convert >/dev/null || need+=(calibre)
+command -v pandoc >/dev/null || need+=(pandoc)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "setup: missing ${need[*]} (install them with your package manager; tests that need them will skip)"
+  fi
+fi
+
+if [ ! -x .tools/ace/node_modules/.bin/ace-cli ] && command -v npm >/dev/null; then
+  echo "setup: installing Ace by DAISY"
+  mkdir -p .tools/ace
+  PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-fund --no-audit --prefix .tools/ace @daisy/ace-cli >/dev/null \
+    || echo "setup: could not install Ace (tests that need it will skip)"
+fi

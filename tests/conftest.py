@@ -1,0 +1,58 @@
+"""Shared test set-up: the sample publication, tool lookup, golden files, isolated tool caches."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TOOLS = REPO / ".tools"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Checkers write caches into $HOME; keep them in a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        os.environ.setdefault(var, str(home / var.lower()))
+    os.environ.setdefault("CALIBRE_CONFIG_DIRECTORY", str(home / "calibre-config"))
+    os.environ.setdefault("CALIBRE_CACHE_DIRECTORY", str(home / "calibre-cache"))
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+def require_tool(name: str, path: str | Path | None = None) -> str:
+    """The tool's path; skips (with the reason shown) where it is missing, and fails in CI, which has them all."""
+    found = str(path) if path and Path(path).exists() else shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (scripts/setup.sh --tools installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    """Compares with tests/golden/NAME; `pytest --update-golden` rewrites it (commit that on its own)."""
+    path = GOLDEN / name
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"no golden file {path}; run pytest --update-golden and review the diff"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from {path}; if the change is intended, run pytest --update-golden"
+
+
+def copy_publication(src: Path, dest: Path) -> Path:
+    """A writable copy of a publication (without its dist/), for tests that break or build it."""
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".venv", ".tools", ".git", "src", "tests", "bench"))
+    return dest
