@@ -79,7 +79,7 @@ def build_issue(
     """Loads, renders and writes one issue; every problem comes back in the result, never half a build."""
     issue, problems = check_issue(pub, name)
     if issue is None or errors_in(problems):
-        return IssueResult(name, (), problems)
+        return IssueResult(issue_path(pub.root, name).stem, (), problems)
     info = build_info(pub, issue, options or {}, os.environ if environ is None else environ)
     try:
         outputs = render_issue(pub, issue, formats, info)

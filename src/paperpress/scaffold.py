@@ -33,9 +33,9 @@ def scaffold_issue(root: Path, name: str | None) -> list[Path]:
         previous = earlier[-1]
     problems: list[Problem] = []
     read = read_manifest(root, root / "issues" / f"issue-{previous}.yaml", problems)
-    if read is None:
+    manifest = read.manifest if read else None
+    if manifest is None:
         raise PaperpressError(problems, f"issue {previous} has problems; fix them before starting issue {number}.")
-    manifest, _ = read
     date = manifest.date + dt.timedelta(days=7 * (number - previous))
     folder = root / "issues" / f"issue-{number}"
     manifest_path = root / "issues" / f"issue-{number}.yaml"

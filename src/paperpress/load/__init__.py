@@ -90,12 +90,12 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     read = read_manifest(root, manifest_path, problems)
     if read is None:
         return Loaded(None, sorted_problems(problems))
-    manifest, doc = read
+    manifest, doc = read.manifest, read.doc
     file = relative(root, manifest_path)
     base = manifest_path.parent
 
     cover = None
-    if manifest.cover:
+    if manifest is not None and manifest.cover:
         cover = load_image(
             root,
             base,
@@ -113,7 +113,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     seen: dict[Path, str] = {}
     sections: list[Section] = []
     count = 0
-    for s, entry in enumerate(manifest.sections):
+    for s, entry in enumerate(read.sections):
         articles: list[Article] = []
         for a, written in enumerate(entry.articles):
             where = f"sections[{s}].articles[{a}]"
@@ -142,7 +142,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                 articles.append(article)
         sections.append(Section(id=f"s{s + 1}", slug=_slug(entry.title), title=smarten(entry.title), articles=tuple(articles)))
 
-    if errors_in(problems):
+    if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(
         publication=_publication(config),

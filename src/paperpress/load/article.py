@@ -57,7 +57,7 @@ def load_article(root: Path, path: Path, article_id: str, problems: list[Problem
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         problems.append(
-            Problem(file, line, None, "not UTF-8 text", "save the file as UTF-8 (most editors offer it under 'Encoding')")
+            Problem(file, line, None, "not UTF-8 text", "save the file as UTF-8; most editors offer it under 'Encoding'")
         )
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -66,7 +66,7 @@ def load_image(
         return None
     except (OSError, ValueError, SyntaxError) as err:
         problems.append(
-            Problem(file, line, field, f"'{src}' is damaged ({err})", "export the photo again from the original")
+            Problem(file, line, field, f"'{src}' is damaged: {err}", "export the photo again from the original")
         )
         return None
     if kind not in FORMATS:

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..config import positive
 from ..errors import Problem
 from .paths import relative
-from .schema import validate
+from .schema import validate, validate_field
 from .yamlfile import YamlDoc, parse_yaml
 
 MAX_MANIFEST_BYTES = 256 * 1024
@@ -30,8 +30,21 @@ class Manifest:
     cover: str | None = None
 
 
-def read_manifest(root: Path, path: Path, problems: list[Problem]) -> tuple[Manifest, YamlDoc] | None:
-    """Parses and checks the manifest's shape; files it names are checked by the caller."""
+@dataclass(frozen=True, slots=True)
+class ManifestRead:
+    """A checked manifest, or (when it has problems) whatever sections could still be read from it."""
+
+    manifest: Manifest | None
+    sections: tuple[SectionEntry, ...]
+    doc: YamlDoc
+
+
+def read_manifest(root: Path, path: Path, problems: list[Problem]) -> ManifestRead | None:
+    """Parses and checks the manifest's shape; files it names are checked by the caller.
+
+    When some field is wrong but the sections are readable, they are returned too, so one run can also
+    report every problem in the articles.
+    """
     file = relative(root, path)
     if path.stat().st_size > MAX_MANIFEST_BYTES:
         problems.append(Problem(file, None, None, "the manifest is over 256 KB", "a manifest lists files; keep it short"))
@@ -47,7 +60,8 @@ def read_manifest(root: Path, path: Path, problems: list[Problem]) -> tuple[Mani
         return None
     manifest = validate(Manifest, doc, file, problems, "manifest")
     if manifest is None:
-        return None
+        sections = validate_field(Manifest, "sections", doc, file, [])
+        return ManifestRead(None, sections or (), doc)
     expected = f"issue-{manifest.number}"
     if path.stem != expected:
         problems.append(
@@ -59,5 +73,5 @@ def read_manifest(root: Path, path: Path, problems: list[Problem]) -> tuple[Mani
                 f"rename the file to {expected}.yaml or correct the number",
             )
         )
-        return None
-    return manifest, doc
+        return ManifestRead(None, manifest.sections, doc)
+    return ManifestRead(manifest, manifest.sections, doc)

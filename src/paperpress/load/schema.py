@@ -34,6 +34,17 @@ def validate(
     return _mapping(cls, doc.data, "", doc, file, problems)
 
 
+def validate_field(
+    cls: type, name: str, doc: YamlDoc, file: PurePosixPath, problems: list[Problem]
+) -> Any:
+    """One field of a declaration on its own, so that a broken manifest can still have its articles checked."""
+    if not isinstance(doc.data, dict) or name not in doc.data:
+        return None
+    meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
+    value = _value(typing.get_type_hints(cls)[name], meta, doc.data[name], name, doc, file, problems)
+    return None if value is _INVALID else value
+
+
 def _mapping(
     cls: type[T], data: dict[str, Any], path: str, doc: YamlDoc, file: PurePosixPath, problems: list[Problem]
 ) -> T | None:
@@ -94,21 +105,23 @@ def _value(
         origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
         if not isinstance(raw, dict):
-            problems.append(Problem(file, line, path, "expected a mapping of keys to values", _shape(raw)))
+            problems.append(Problem(file, line, path, f"expected keys and values, {_shape(raw)}", "indent 'key: value' lines under it"))
             return _INVALID
         result = _mapping(hint, raw, path, doc, file, problems)  # type: ignore[arg-type]
         return _INVALID if result is None else result
     if origin is tuple:
         item_hint = typing.get_args(hint)[0]
         if not isinstance(raw, list):
-            problems.append(Problem(file, line, path, "expected a list (lines starting with '- ')", _shape(raw)))
+            problems.append(
+                Problem(file, line, path, f"expected a list, {_shape(raw)}", "put each item on its own line starting with '- '")
+            )
             return _INVALID
         items = [_value(item_hint, {}, item, f"{path}[{i}]", doc, file, problems) for i, item in enumerate(raw)]
         if any(item is _INVALID for item in items):
             return _INVALID
         return _checked(tuple(items), meta, path, line, file, problems)
     if not isinstance(raw, Scalar):
-        problems.append(Problem(file, line, path, f"expected {_KIND_WORDS.get(hint, 'a value')}", _shape(raw)))
+        problems.append(Problem(file, line, path, f"expected {_KIND_WORDS.get(hint, 'a value')}, {_shape(raw)}"))
         return _INVALID
     value = _scalar(hint, raw)
     if value is _INVALID:
@@ -157,6 +170,7 @@ def _checked(
         hint = f"did you mean '{close[0]}'?" if close else None
     elif "min" in meta and _size(value) < meta["min"]:
         message = _too_small(value, meta["min"])
+        hint = meta.get("doc")
     elif "max" in meta and _size(value) > meta["max"]:
         message = f"{'too long' if isinstance(value, (str, tuple)) else 'too large'}: at most {meta['max']}"
         message += " characters" if isinstance(value, str) else (" items" if isinstance(value, tuple) else "")
@@ -188,7 +202,7 @@ def _shape(raw: Any) -> str:
         return "found a list"
     if isinstance(raw, dict):
         return "found a mapping (indented keys)"
-    return f"found '{raw.text}'" if isinstance(raw, Scalar) else ""
+    return f"found '{raw.text}'" if isinstance(raw, Scalar) else "found something else"
 
 
 def _example(hint: Any) -> str | None:

@@ -90,6 +90,8 @@ def _syntax_hint(what: str) -> str:
         return "write the value out in full"
     if "tab" in what:
         return "indent with spaces, not tabs"
+    if "expected <block end>" in what or "mapping values are not allowed" in what:
+        return "the indentation does not line up: items at the same level must start in the same column"
     return "check the indentation and quoting on this line or the one above it"
 
 
