@@ -7,6 +7,7 @@ this module knows how blocks become lines.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import ClassVar, Iterable
 
@@ -62,13 +63,17 @@ def inline_text(children: Iterable[Inline]) -> str:
         elif isinstance(node, LineBreak):
             out.append("\n")
         elif isinstance(node, FootnoteRef):
-            out.append(f" [note {node.number}]")
+            out.append(f" [note\u00a0{node.number}]")  # no break inside the mark
         elif isinstance(node, Link):
             words = inline_text(node.children)
             out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
         else:
             out.append(inline_text(node.children))  # emphasis, strong, strike: the words alone
     return "".join(out)
+
+
+#: Only ASCII white space separates words: a no-break space must keep "[note 1]" on one line.
+_ASCII_SPACE = re.compile(r"[ \t\r\f\v]+")
 
 
 class _Lines:
@@ -82,7 +87,7 @@ class _Lines:
         out: list[str] = []
         lead = indent if first is None else first
         for segment in text.split("\n"):
-            words = " ".join(segment.split())
+            words = " ".join(_ASCII_SPACE.split(segment.strip(" \t")))
             if not words:
                 continue
             wrapped = textwrap.wrap(

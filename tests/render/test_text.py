@@ -1,0 +1,70 @@
+"""The plain-text edition: exact output on the minimal fixture, and readable on the sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperpress.build import check_issue, open_publication
+from paperpress.render import BuildInfo, build_timestamp
+from paperpress.render.text import TextEdition
+
+from ..conftest import FIXTURES, REPO, check_golden
+
+
+def render(root, name: str) -> str:
+    pub = open_publication(root)
+    issue, problems = check_issue(pub, name)
+    assert issue is not None, problems
+    info = BuildInfo(build_timestamp(issue.date, None), pub.config)
+    return TextEdition().render(issue, pub.layouts, info).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample() -> str:
+    return render(REPO, "issue-1142")
+
+
+def test_minimal_issue_matches_golden(request: pytest.FixtureRequest) -> None:
+    check_golden(request, "minimal-issue-7.txt", render(FIXTURES / "minimal", "7"))
+
+
+def test_sample_issue_matches_golden(request: pytest.FixtureRequest, sample: str) -> None:
+    check_golden(request, "sample-issue-1142.txt", sample)
+
+
+def test_lines_fit_the_width(sample: str) -> None:
+    too_long = [line for line in sample.splitlines() if len(line) > 72 and "https://" not in line]
+    assert too_long == []
+
+
+def test_masthead_contents_and_every_headline(sample: str) -> None:
+    head = sample[:400]
+    assert "The Riverside Courier" in head and "Issue 1142, Friday 20 November 2026" in head
+    contents = sample[sample.index("Contents") :]
+    pub = open_publication(REPO)
+    issue, _ = check_issue(pub, "1142")
+    assert issue is not None
+    for article in issue.articles:
+        assert sample.count(article.title) >= 2, article.title  # in the contents and above the article
+    for section in issue.sections:
+        assert f"{'=' * 72}\n{section.title}\n{'=' * 72}" in contents
+
+
+def test_no_markup_reaches_the_reader(sample: str) -> None:
+    for mark in ("**", "](", "<p>", "##", "[^"):
+        assert mark not in sample
+
+
+def test_links_photos_notes_and_tables_are_plain_text(sample: str) -> None:
+    assert "[1]   https://example.org/" in sample
+    assert "[Photo: " in sample and "Photo: Courier photo desk" in sample
+    assert "[note\u00a01] " in sample
+    assert "Staff group               Balloted  Returned" in sample  # columns aligned
+    assert "Drivers                        236       191" in sample  # numbers right-aligned
+
+
+def test_width_is_configurable(tmp_path) -> None:
+    from .test_text_width import render_with_width
+
+    text = render_with_width(tmp_path, 50)
+    assert max(len(line) for line in text.splitlines() if "https://" not in line) <= 50
