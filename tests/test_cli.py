@@ -1,0 +1,93 @@
+"""The command line: exact output and exit status for check, new, --version and usage errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from paperpress import __version__
+from paperpress.cli import app
+
+from .conftest import FIXTURES, REPO, copy_publication
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout == f"paperpress {__version__}\n"
+
+
+def test_check_sample_issues() -> None:
+    result = runner.invoke(app, ["check", "1140", "issue-1141", "issue-1142.yaml", "--root", str(REPO)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "issue-1140: 4 articles in 3 sections, ok",
+        "issue-1141: 4 articles in 3 sections, ok",
+        "issue-1142: 14 articles in 5 sections, ok",
+    ]
+
+
+def test_unknown_issue_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", "999", "--root", str(REPO)])
+    assert result.exit_code == 2
+    assert result.stderr == "no issue 999: issues/issue-999.yaml does not exist (issues here: 1140, 1141, 1142)\n"
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "7", "-f", "docx", "--root", str(FIXTURES / "minimal"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("unknown format 'docx' (choose from txt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folder_without_config_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", "7", "--root", str(tmp_path)])
+    assert result.exit_code == 2 and "has no paperpress.yaml" in result.stderr
+
+
+def test_root_is_found_from_a_subfolder(tmp_path: Path, monkeypatch) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    monkeypatch.chdir(pub / "issues" / "issue-7")
+    result = runner.invoke(app, ["check", "7"])
+    assert result.exit_code == 0 and result.stdout == "issue-7: 2 articles in 2 sections, ok\n"
+
+
+def test_build_text_writes_the_edition(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    result = runner.invoke(app, ["build", "issue-7", "-f", "txt", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert (pub / "dist" / "issue-7" / "issue-7.txt").read_text().startswith("The Minimal Bulletin\n")
+
+
+def test_new_scaffolds_the_next_issue_that_then_checks(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    result = runner.invoke(app, ["new", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "created issues/issue-8.yaml",
+        "created issues/issue-8/news-draft.md",
+        "created issues/issue-8/letters-draft.md",
+    ]
+    manifest = (pub / "issues" / "issue-8.yaml").read_text()
+    assert "date: 2026-03-13" in manifest and "title: \"Letters\"" in manifest
+    check = runner.invoke(app, ["check", "8", "--root", str(pub)])
+    assert check.exit_code == 0, check.output
+    again = runner.invoke(app, ["new", "8", "--root", str(pub)])
+    assert again.exit_code == 2 and again.stderr.startswith("issue 8 already exists")
+
+
+def test_help_is_fast_and_does_not_import_renderers() -> None:
+    code = (
+        "import sys; from paperpress.cli import app; "
+        "assert 'weasyprint' not in sys.modules and 'ebooklib' not in sys.modules, sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_module_entry_point_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "paperpress", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == f"paperpress {__version__}\n"

@@ -1,0 +1,58 @@
+"""A publication's layouts/ overrides the packaged defaults file by file; template mistakes name file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperpress.errors import PaperpressError
+from paperpress.layouts import DEFAULTS, Layouts
+
+from .conftest import FIXTURES, copy_publication
+from .render.test_text import render
+
+
+def test_packaged_defaults_work_without_a_layouts_folder() -> None:
+    assert not (FIXTURES / "minimal" / "layouts").exists()
+    assert Layouts.for_publication(FIXTURES / "minimal").folders == (DEFAULTS,)
+    assert "The first article" in render(FIXTURES / "minimal", "7")
+
+
+def test_an_override_replaces_one_file_and_can_reach_the_default(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "text" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("## {{ article.title | upper }} ##\n{% include 'default/text/article.txt' %}")
+    text = render(pub, "7")
+    assert "## THE FIRST ARTICLE ##" in text and "A letter from a reader." in text
+    assert "Contents" in text  # issue.txt still comes from the defaults
+
+
+def test_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "text" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("line one\n{% if %}\n")
+    with pytest.raises(PaperpressError) as caught:
+        render(pub, "7")
+    problem = caught.value.problems[0]
+    assert (str(problem.file), problem.line) == ("layouts/text/article.txt", 2)
+
+
+def test_undefined_variable_is_an_error_not_an_empty_string(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "text" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("{{ article.subtitle }}\n")
+    with pytest.raises(PaperpressError, match="template error"):
+        render(pub, "7")
+
+
+def test_article_text_is_data_never_template_source(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    letter = pub / "issues" / "issue-7" / "second.md"
+    letter.write_text("---\ntitle: Sums {{ 7*7 }}\n---\nIs {{ 7*7 }} really {% raw %}49?\n")
+    text = render(pub, "7")
+    assert "Sums {{ 7*7 }}" in text and "Is {{ 7*7 }} really {% raw %}49?" in text
+    assert text.count("49") == 1  # only the one the reader wrote
