@@ -39,20 +39,68 @@ class EpubOptions:
     )
 
 
+#: Named page sizes in millimetres (width, height), portrait.
+PAGE_SIZES: dict[str, tuple[float, float]] = {
+    "A3": (297.0, 420.0),
+    "A4": (210.0, 297.0),
+    "A5": (148.0, 210.0),
+    "letter": (215.9, 279.4),
+    "tabloid": (279.4, 431.8),
+}
+
+
+def page_size_mm(value: str) -> tuple[float, float] | None:
+    """(width, height) in mm for a named size (any letter case) or 'W H' in mm; None when unreadable."""
+    for name, size in PAGE_SIZES.items():
+        if value.strip().lower() == name.lower():
+            return size
+    parts = value.replace("x", " ").replace("mm", " ").split()
+    try:
+        width, height = (float(p) for p in parts)
+    except ValueError:
+        return None
+    return (width, height) if 50 <= width <= 1000 and 50 <= height <= 1000 else None
+
+
+def _page_size(value: str) -> str | None:
+    if page_size_mm(value) is not None:
+        return None
+    return f"'{value}' is not a page size | use A4, A3, A5, letter, tabloid, or width and height in mm: '250 350'"
+
+
 @dataclass(frozen=True, slots=True)
 class PdfOptions:
     """The PDF print edition."""
 
-    page_size: str = field(default="A4", metadata={"doc": "A4, A3, A5, letter, tabloid, or 'W H' in mm"})
+    page_size: str = field(
+        default="A4", metadata={"doc": "A4, A3, A5, letter, tabloid, or 'W H' in mm", "check": _page_size}
+    )
     columns: int = field(default=3, metadata={"doc": "text columns on a page", "min": 1, "max": 6})
     font_size: float = field(default=9.5, metadata={"doc": "body text size in points", "min": 6, "max": 16})
     margin: float = field(default=14.0, metadata={"doc": "page margin in mm", "min": 5, "max": 50})
-    profile: str = field(default="screen", metadata={"choices": ("screen", "print", "archive")})
+    profile: str = field(
+        default="screen",
+        metadata={
+            "doc": "screen (tagged PDF/UA-1, smaller photos), print (bleed, crop marks, PDF/X-4) or archive (PDF/A-2u)",
+            "choices": ("screen", "print", "archive"),
+        },
+    )
     article_break: str = field(
-        default="page",
-        metadata={"doc": "start each article on a new page, or let it follow", "choices": ("page", "flow")},
+        default="section",
+        metadata={
+            "doc": "start each section on a new page with its articles following each other, "
+            "start every article on a new page, or let everything flow",
+            "choices": ("section", "page", "flow"),
+        },
     )
     bleed: float = field(default=3.0, metadata={"doc": "bleed in mm (print profile)", "min": 0, "max": 10})
+    output_profile: str | None = field(
+        default=None,
+        metadata={
+            "doc": "the print shop's ICC output profile (a file in the publication, e.g. 'profiles/coated.icc'), "
+            "used as the PDF/X output intent; without it the print profile declares sRGB"
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
