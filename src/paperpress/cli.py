@@ -84,6 +84,10 @@ def build(
     root: Optional[Path] = RootOption,
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+    pdf_profile: Optional[str] = typer.Option(
+        None, "--pdf-profile", help="PDF profile: screen, print or archive (default: from paperpress.yaml).",
+        show_default=False,
+    ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}."""
     from .build import build_issue, known_formats, open_publication
@@ -91,11 +95,12 @@ def build(
     try:
         base = _root(root)
         formats = _formats(format, known_formats())
+        options = _build_options(pdf_profile)
         pub = open_publication(base)
         target = (out or base / "dist").absolute()
         failed = False
         for name in issues:
-            result = build_issue(pub, name, formats, target)
+            result = build_issue(pub, name, formats, target, options)
             problems = result.problems
             bad = result.failed or (strict and bool(problems))
             _report(problems)
@@ -168,6 +173,17 @@ def _formats(requested: Optional[List[str]], known: list[str]) -> list[str]:
             if part not in chosen:
                 chosen.append(part)
     return chosen
+
+
+def _build_options(pdf_profile: Optional[str]) -> dict[str, str]:
+    from .config import PdfOptions
+
+    if pdf_profile is None:
+        return {}
+    choices = PdfOptions.__dataclass_fields__["profile"].metadata["choices"]
+    if pdf_profile not in choices:
+        raise UsageError(f"unknown PDF profile '{pdf_profile}'", "choose from " + ", ".join(choices))
+    return {"pdf_profile": pdf_profile}
 
 
 def _shown(path: Path, base: Path) -> str:
