@@ -19,6 +19,8 @@ from ..model import Issue
 #: format name → "module:Class". Order is the default build order (fast editions first).
 EDITIONS: dict[str, str] = {
     "txt": "paperpress.render.text:TextEdition",
+    "epub": "paperpress.render.epub:EpubEdition",
+    "pdf": "paperpress.render.pdf:PdfEdition",
 }
 
 

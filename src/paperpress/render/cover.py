@@ -1,0 +1,136 @@
+"""A cover drawn from the issue's own data (masthead, issue number, date, cover line, lead photo) with Pillow.
+
+Used when the manifest names no cover image. 1600 × 2560 pixels, the 1:1.6 ratio Kindle asks for; the
+fonts come from the Source Serif and Source Sans packages, so no font file lives in this repository.
+Deterministic: the same issue always draws the same pixels.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from ..model import Image as Photo
+from ..model import Issue
+from .context import issue_label, long_date
+from .images import encode_jpeg, to_rgb
+
+WIDTH, HEIGHT = 1600, 2560
+_MARGIN = 100
+_PAPER = (250, 248, 243)
+_INK = (17, 17, 17)
+_FONT_PACKAGES = {"serif": ("font_source_serif_pro", "SourceSerifPro"), "sans": ("font_source_sans_pro", "SourceSansPro")}
+
+
+def font_path(family: str, style: str) -> Path:
+    """The installed file of a Source Serif Pro / Source Sans Pro style ("Bold", "It", "Semibold")."""
+    package, stem = _FONT_PACKAGES[family]
+    return Path(str(resources.files(package) / "files" / f"{stem}-{style}.ttf"))
+
+
+def cover_photo(issue: Issue) -> Photo | None:
+    """The lead article's photo, else the first photo any article leads with."""
+    return next((a.lead_image for a in issue.articles if a.lead_image is not None), None)
+
+
+def render_cover(issue: Issue) -> bytes:
+    """The cover as a baseline JPEG."""
+    page = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
+    draw = ImageDraw.Draw(page)
+    inner = WIDTH - 2 * _MARGIN
+    pub = issue.publication
+
+    masthead = _fit(draw, pub.title, "serif", "Bold", inner, 210)
+    y = _centred(draw, pub.title, masthead, 110)
+    if pub.subtitle:
+        y = _centred(draw, pub.subtitle, _font("serif", "It", 54), y + 30)
+    y += 50
+    draw.rectangle((_MARGIN, y, WIDTH - _MARGIN, y + 8), fill=_INK)
+    y += 30
+    strip = _font("sans", "Semibold", 50)
+    draw.text((_MARGIN, y), issue_label(issue).upper(), font=strip, fill=_INK)
+    date = long_date(issue)
+    draw.text((WIDTH - _MARGIN - draw.textlength(date, font=strip), y), date, font=strip, fill=_INK)
+    y += 80
+    draw.rectangle((_MARGIN, y, WIDTH - _MARGIN, y + 3), fill=_INK)
+    y += 60
+
+    photo = cover_photo(issue)
+    if photo is not None:
+        with Image.open(io.BytesIO(photo.data)) as src:
+            picture = ImageOps.fit(to_rgb(src), (inner, 1180), Image.Resampling.LANCZOS)
+        page.paste(picture, (_MARGIN, y))
+        y += picture.height + 70
+    if issue.title:
+        headline = _font("serif", "Bold", 128 if photo is not None else 160)
+        for line in _wrap(draw, issue.title, headline, inner)[:4]:
+            y = _left(draw, line, headline, y)
+        y += 40
+    if photo is None:
+        y = _headlines(draw, issue, y)
+    _inside(draw, issue)
+    return encode_jpeg(page)
+
+
+def _headlines(draw: ImageDraw.ImageDraw, issue: Issue, y: int) -> int:
+    """Without a photo, the first headlines fill the space the photo would have taken."""
+    font = _font("serif", "Regular", 64)
+    for article in issue.articles[:6]:
+        for n, line in enumerate(_wrap(draw, article.title, font, WIDTH - 2 * _MARGIN - 60)[:2]):
+            if n == 0:
+                draw.text((_MARGIN, y), "■", font=_font("sans", "Regular", 40), fill=_INK)
+            y = _left(draw, line, font, y, indent=60) + 10
+        y += 30
+        if y > HEIGHT - 500:
+            break
+    return y
+
+
+def _inside(draw: ImageDraw.ImageDraw, issue: Issue) -> None:
+    """The sections, above a closing rule at the foot of the page."""
+    font = _font("sans", "Regular", 46)
+    names = " · ".join(s.title for s in issue.sections)
+    lines = _wrap(draw, "Inside: " + names, font, WIDTH - 2 * _MARGIN)[:2]
+    y = HEIGHT - 120 - 64 * len(lines)
+    draw.rectangle((_MARGIN, y - 40, WIDTH - _MARGIN, y - 37), fill=_INK)
+    for line in lines:
+        y = _left(draw, line, font, y) + 8
+
+
+def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(family, style)), size)
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, family: str, style: str, width: int, size: int) -> ImageFont.FreeTypeFont:
+    """The largest size up to `size` at which the text fits on one line (a long masthead gets smaller)."""
+    font = _font(family, style, size)
+    while size > 40 and draw.textlength(text, font=font) > width:
+        size -= 6
+        font = _font(family, style, size)
+    return font
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=font) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _centred(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, y: int) -> int:
+    """Draws one centred line with its top at y; returns the y below it."""
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((WIDTH - (right - left)) / 2 - left, y - top), text, font=font, fill=_INK)
+    return y + bottom - top
+
+
+def _left(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, y: int, indent: int = 0) -> int:
+    """Draws one line from the left margin; returns the y of the next line (leading of 1.15)."""
+    draw.text((_MARGIN + indent, y), text, font=font, fill=_INK)
+    return y + round(font.size * 1.15)

@@ -1,0 +1,188 @@
+"""The EPUB 3 edition (with an EPUB 2 NCX): one document per article, section fronts, contents, cover, metadata.
+
+Everything a reader sees comes from the shared layouts (`epub/*.xhtml` over `macros/blocks.html` and
+`partials/article_header.html`); this module decides file names, reading order, navigation and metadata,
+and hands the files to `epub_package` for a reproducible zip. It never imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..layouts import Layouts
+from ..model import Article, Image, Issue, Section
+from . import BuildInfo
+from .context import issue_context, long_date
+from .cover import HEIGHT as COVER_HEIGHT
+from .cover import cover_photo, render_cover
+from .epub_package import MEDIA_TYPE, Item, assemble, check_size
+from .images import normalise
+
+XHTML = "application/xhtml+xml"
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+ACCESSIBILITY_SUMMARY = (
+    "Articles follow the printed reading order, one document each, with the headline, subheads and notes "
+    "marked as headings. The contents list and the navigation lead to every section and article. Every "
+    "photo has a text description, and captions and credits are text. No font size, line height or colour "
+    "is imposed on the text, so the reader's own settings apply."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One line of the navigation tree; `order` is its NCX playOrder."""
+
+    title: str
+    href: str
+    order: int
+    byline: str | None = None
+    children: tuple[TocEntry, ...] = ()
+
+
+class EpubEdition:
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    media_type: ClassVar[str] = MEDIA_TYPE
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        pictures = _pictures(issue, info.config.epub.image_max_edge)
+        cover_item = _cover_item(issue)
+        context = _context(issue, info, pictures, cover_item)
+
+        def page(href: str, template: str, **extra: Any) -> Item:
+            text = layouts.render("html", template, context | extra)
+            return Item(_item_id(href), href, XHTML, text.encode("utf-8"))
+
+        cover_page = page("cover.xhtml", "epub/cover.xhtml")
+        nav = page("nav.xhtml", "epub/nav.xhtml")
+        nav = Item(nav.id, nav.href, nav.media_type, nav.data, "nav")
+        reading: list[Item] = [cover_page, nav]
+        for section in issue.sections:
+            reading.append(page(section_href(section), "epub/section.xhtml", section=section))
+            for article in section.articles:
+                reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
+        extras = [
+            Item("ncx", "toc.ncx", "application/x-dtbncx+xml", layouts.render("html", "epub/toc.ncx", context).encode()),
+            Item("css", "style.css", "text/css", layouts.read("epub/style.css")),
+            cover_item,
+            *pictures.values(),
+        ]
+        items = reading + extras
+        opf = layouts.render("html", "epub/content.opf", context | {"items": items, "spine": reading})
+        data = assemble(opf.encode("utf-8"), items, info.timestamp)
+        check_size(len(data), items, issue.name + self.suffix)
+        return data
+
+
+def issue_identifier(issue: Issue) -> str:
+    """A UUID that is the same every time this issue is built, and different for every other issue."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}#issue-{issue.number}"))
+
+
+def article_href(article: Article) -> str:
+    return f"{article.id}.xhtml"
+
+
+def section_href(section: Section) -> str:
+    return f"{section.id}.xhtml"
+
+
+def navigation(issue: Issue) -> tuple[TocEntry, ...]:
+    """Sections, then their articles, numbered in reading order for the NCX."""
+    entries: list[TocEntry] = []
+    order = 1
+    for section in issue.sections:
+        head = order
+        children = []
+        for n, article in enumerate(section.articles, start=1):
+            children.append(TocEntry(article.title, article_href(article), head + n, article.byline))
+        entries.append(TocEntry(section.title, section_href(section), head, None, tuple(children)))
+        order = head + len(children) + 1
+    return tuple(entries)
+
+
+def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: Item) -> dict[str, Any]:
+    first = issue.lead_article
+    has_photos = bool(pictures)
+
+    def src_of(image: Image) -> str:
+        return pictures[image.source].href
+
+    def href_of(target: Article | Section) -> str:
+        return article_href(target) if isinstance(target, Article) else section_href(target)
+
+    return issue_context(issue, info) | {
+        "lang": issue.publication.language,
+        "identifier": issue_identifier(issue),
+        "modified": info.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "description": _description(issue),
+        "stylesheet": "style.css",
+        "headline_level": 1,
+        "src_of": src_of,
+        "href_of": href_of,
+        "toc": navigation(issue),
+        "cover": {"href": cover.href, "alt": _cover_alt(issue)},
+        "landmarks": {
+            "cover": "cover.xhtml",
+            "toc": "nav.xhtml#toc",
+            "start": article_href(first),
+            "start_title": first.title,
+        },
+        "accessibility": {
+            "modes": ("textual", "visual"),  # the cover is always a picture
+            "features": (
+                "structuralNavigation",
+                "tableOfContents",
+                "readingOrder",
+                "displayTransformability",
+                *(("alternativeText",) if has_photos or issue.cover is None else ()),
+            ),
+            "summary": ACCESSIBILITY_SUMMARY,
+            "conforms_to": CONFORMS_TO,
+        },
+    }
+
+
+def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
+    """Each photo file once (an image used twice is stored once), normalised, keyed by its source."""
+    found: dict[str, Item] = {}
+    for image in issue.images:
+        if image.source in found:
+            continue
+        fit = normalise(image.data, max_edge)
+        href = f"images/{image.id}{fit.extension}"
+        found[image.source] = Item(_item_id(href), href, fit.media_type, fit.data, source=image.source)
+    return found
+
+
+def _cover_item(issue: Issue) -> Item:
+    """The manifest's cover, normalised like every photo, or one drawn from the issue."""
+    if issue.cover is not None:
+        fit = normalise(issue.cover.data, COVER_HEIGHT)
+        href = f"images/cover{fit.extension}"
+        return Item("cover-image", href, fit.media_type, fit.data, "cover-image", issue.cover.source)
+    return Item("cover-image", "images/cover.jpg", "image/jpeg", render_cover(issue), "cover-image")
+
+
+def _cover_alt(issue: Issue) -> str:
+    if issue.cover is not None:
+        return issue.cover.alt
+    pub = issue.publication
+    words = f"Cover of {pub.title}, issue {issue.number}, {long_date(issue)}"
+    if issue.title:
+        words += f": {issue.title}"
+    photo = cover_photo(issue)
+    return words + (f". Photo: {photo.alt}" if photo is not None else "")
+
+
+def _description(issue: Issue) -> str:
+    """The standfirsts of each section's lead article: what a library shows under the title."""
+    leads = (s.articles[0].standfirst for s in issue.sections)
+    return " ".join(s for s in leads if s)
+
+
+def _item_id(href: str) -> str:
+    """A manifest id from a file name: XML ids cannot start with a digit or hold '/' or '.'."""
+    return "f-" + href.replace("/", "-").replace(".", "-")
