@@ -6,6 +6,7 @@ exactly as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Mapping, Sequence
 
 from . import __version__
 from .config import Config
-from .errors import PaperpressError, Problem, errors_in
+from .errors import PaperpressError, Problem, Severity, errors_in
 from .layouts import Layouts
 from .load import issue_path, load_config, load_issue
 from .model import Issue
@@ -75,9 +76,15 @@ def build_issue(
     out: Path,
     options: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
+    strict: bool = False,
 ) -> IssueResult:
-    """Loads, renders and writes one issue; every problem comes back in the result, never half a build."""
+    """Loads, renders and writes one issue; every problem comes back in the result, never half a build.
+
+    With `strict`, warnings stop the build before anything is written, as errors do.
+    """
     issue, problems = check_issue(pub, name)
+    if strict:
+        problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
     if issue is None or errors_in(problems):
         return IssueResult(issue_path(pub.root, name).stem, (), problems)
     info = build_info(pub, issue, options or {}, os.environ if environ is None else environ)

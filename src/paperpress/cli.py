@@ -100,11 +100,10 @@ def build(
         target = (out or base / "dist").absolute()
         failed = False
         for name in issues:
-            result = build_issue(pub, name, formats, target, options)
+            result = build_issue(pub, name, formats, target, options, strict=strict)
             problems = result.problems
-            bad = result.failed or (strict and bool(problems))
             _report(problems)
-            if bad:
+            if result.failed:
                 failed = True
                 typer.echo(f"{_count(problems)} in {result.name}; nothing was written.", err=True)
             else:

@@ -41,6 +41,9 @@ from .model import (
 #: Schemes a reader's device may follow. Anything else (javascript:, data:, file:) is refused.
 LINK_SCHEMES = ("http", "https", "mailto")
 
+#: A table longer than this cannot be printed or read as a table; it is refused, not laid out for hours.
+MAX_TABLE_ROWS = 2_000
+
 #: Deeper nesting than this is flattened by markdown-it instead of recursing without bound.
 MAX_NESTING = 24
 
@@ -102,7 +105,28 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver) -> Body
     tokens = _MD.parse(text, env)
     state = _State(article_id, resolve_image)
     blocks, _ = state.blocks(tokens, 0, None)
+    deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deepest is not None:
+        # markdown-it stops reading a structure at its nesting limit and drops what is inside: refuse it.
+        state.issues.append(
+            BodyIssue(
+                _line_of(tokens, deepest),
+                f"quotes or lists nested more than {MAX_NESTING - 4} levels deep",
+                "flatten the nesting; text inside would be lost",
+            )
+        )
     return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.issues))
+
+
+def _line_of(tokens: list[Token], target: Token) -> int | None:
+    """The body line of `target`, or of the nearest token before it that knows its line."""
+    line = None
+    for tok in tokens:
+        if tok.map:
+            line = tok.map[0] + 1
+        if tok is target:
+            break
+    return line
 
 
 class _State:
@@ -141,7 +165,12 @@ class _State:
                 out.append(ListBlock(ordered, start, items))
             elif kind == "table_open":
                 table, i = self.table(tokens, i + 1)
-                out.append(table)
+                if len(table.rows) > MAX_TABLE_ROWS:
+                    self.issues.append(
+                        BodyIssue(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
+                    )
+                else:
+                    out.append(table)
             elif kind in ("fence", "code_block"):
                 out.append(CodeBlock(tok.content.rstrip("\n")))
                 i += 1

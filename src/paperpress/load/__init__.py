@@ -16,10 +16,13 @@ from .article import load_article
 from .images import load_image
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
+from .preflight import preflight
 from .schema import validate
 from .yamlfile import parse_yaml
 
 CONFIG_NAME = "paperpress.yaml"
+#: More articles than this in one issue is a mistake (a glob gone wrong), not a newspaper.
+MAX_ARTICLES = 500
 _ISSUE_NAME = re.compile(r"^(?:issue-)?(\d+)(?:\.yaml)?$")
 
 __all__ = ["CONFIG_NAME", "find_root", "issue_path", "list_issues", "load_config", "load_issue"]
@@ -142,6 +145,11 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                 articles.append(article)
         sections.append(Section(id=f"s{s + 1}", slug=_slug(entry.title), title=smarten(entry.title), articles=tuple(articles)))
 
+    if count > MAX_ARTICLES:
+        problems.append(
+            Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",
+                    f"an issue may hold at most {MAX_ARTICLES}; split it")
+        )
     if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(
@@ -153,6 +161,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         sections=tuple(sections),
         source=str(file),
     )
+    problems.extend(preflight(root, config, issue, set(seen)))
     return Loaded(issue, sorted_problems(problems))
 
 

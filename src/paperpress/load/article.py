@@ -20,6 +20,8 @@ from .yamlfile import parse_yaml
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: Smart quotes cost grows with the square of the marks in a block; no real article comes near this.
+MAX_QUOTE_MARKS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +127,15 @@ def load_article(root: Path, path: Path, article_id: str, problems: list[Problem
             problems=problems,
         )
 
-    body = parse_body("\n".join(lines[end + 1 :]), article_id, resolve)
+    body_text = "\n".join(lines[end + 1 :])
+    marks = body_text.count('"') + body_text.count("'")
+    if marks > MAX_QUOTE_MARKS:
+        problems.append(
+            Problem(file, body_offset + 1, "body", f"{marks} quotation marks in one article",
+                    f"at most {MAX_QUOTE_MARKS}; is this really an article?")
+        )
+        return None
+    body = parse_body(body_text, article_id, resolve)
     for issue in body.issues:
         at = issue.line + body_offset if issue.line else None
         problems.append(Problem(file, at, "body", issue.message, issue.hint))

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path, PurePosixPath
 
 from PIL import Image as PILImage
+from PIL import ImageFile
 
 from ..errors import Problem
 from ..model import Image
@@ -48,6 +49,10 @@ def load_image(
         )
         return None
     data = path.read_bytes()
+    # WeasyPrint switches Pillow to accept truncated files when it is imported (by a PDF build in the same
+    # process); a photo that is cut short must be reported all the same, so decode strictly here.
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -69,6 +74,8 @@ def load_image(
             Problem(file, line, field, f"'{src}' is damaged: {err}", "export the photo again from the original")
         )
         return None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if kind not in FORMATS:
         problems.append(
             Problem(file, line, field, f"'{src}' is a {kind or 'unknown'} file", "use JPEG, PNG, WebP or GIF")

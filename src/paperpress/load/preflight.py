@@ -1,0 +1,120 @@
+"""Preflight: warnings a print shop or an e-book store would raise about an issue that is otherwise valid.
+
+Warnings never stop a build unless `--strict`. They look at the loaded Issue plus the files around it
+(articles left out of the manifest), so they live beside the loaders, not in the editions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from ..config import Config, page_size_mm
+from ..errors import Problem, Severity
+from ..model import Article, Figure, Image, Issue, ListBlock, Table, Text
+
+#: Below this, a photo printed at its placed width looks soft.
+MIN_PRINT_DPI = 150
+#: Longer alt text is tiring to hear; a caption is the place for detail.
+MAX_ALT = 140
+#: Past this, a headline will not sit in two lines across a page.
+MAX_HEADLINE = 110
+#: Space between text columns in the print edition, in mm (as the default print stylesheet sets it).
+COLUMN_GAP_MM = 5.0
+
+
+def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> list[Problem]:
+    """Every warning for `issue`; `listed` holds the resolved paths of the articles the manifest names."""
+    warnings: list[Problem] = []
+    widths = _placed_widths_mm(config)
+    page_h = (page_size_mm(config.pdf.page_size) or (210.0, 297.0))[1]
+    for article in issue.articles:
+        file = PurePosixPath(article.source)
+        if len(article.title) > MAX_HEADLINE:
+            warnings.append(
+                _warn(file, "title", f"the headline has {len(article.title)} characters and may not fit",
+                      f"keep it under {MAX_HEADLINE}")
+            )
+        for n, image in enumerate(article.all_images):
+            field = f"images[{n}]" if n < len(article.images) else "body"
+            placed = _placed_mm(image, n == 0 and bool(article.images), widths, page_h)
+            warnings.extend(_photo_warnings(file, field, image, placed))
+        warnings.extend(_dangling_notes(file, article))
+    warnings.extend(_unlisted_articles(root, issue, listed))
+    return warnings
+
+
+def _placed_widths_mm(config: Config) -> tuple[float, float]:
+    """(lead photo, photo in a column): the widths at which the print edition places photos."""
+    page_w, _ = page_size_mm(config.pdf.page_size) or (210.0, 297.0)
+    text_w = page_w - 2 * config.pdf.margin
+    cols = config.pdf.columns
+    return text_w, (text_w - COLUMN_GAP_MM * (cols - 1)) / cols
+
+
+def _placed_mm(image: Image, lead: bool, widths: tuple[float, float], page_h: float) -> float:
+    """A lead photo spans the page but is never taller than half of it; others fill one column."""
+    if not lead:
+        return widths[1]
+    return min(widths[0], page_h / 2 * image.width / image.height)
+
+
+def _photo_warnings(file: PurePosixPath, field: str, image: Image, placed_mm: float) -> list[Problem]:
+    out = []
+    dpi = image.width / (placed_mm / 25.4)
+    if dpi < MIN_PRINT_DPI:
+        needed = round(placed_mm / 25.4 * MIN_PRINT_DPI)
+        out.append(
+            _warn(file, field, f"'{image.source}' is {image.width} px wide: {dpi:.0f} dpi when printed "
+                  f"{placed_mm:.0f} mm wide", f"use a photo at least {needed} px wide for print")
+        )
+    if len(image.alt) > MAX_ALT:
+        out.append(
+            _warn(file, field, f"alt text of '{image.source}' has {len(image.alt)} characters",
+                  f"keep it under {MAX_ALT}; put detail in the caption")
+        )
+    if not image.credit and field != "body":
+        out.append(_warn(file, field, f"'{image.source}' has no credit", "add 'credit:' with who took it"))
+    return out
+
+
+def _dangling_notes(file: PurePosixPath, article: Article) -> list[Problem]:
+    """A `[^label]` with no matching note stays in the text as written: say so."""
+    if any("[^" in text for text in _texts(article.blocks)):
+        return [_warn(file, "body", "a footnote mark has no note", "add '[^label]: text' at the end of the article")]
+    return []
+
+
+def _texts(nodes: tuple) -> list[str]:
+    """Every run of text under blocks or inlines (photos excluded: their bytes are not words)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, ListBlock):
+            for item in node.items:
+                out.extend(_texts(item))
+        elif isinstance(node, Table):
+            for row in (node.header, *node.rows):
+                for cell in row:
+                    out.extend(_texts(cell.children))
+        elif not isinstance(node, Figure):
+            out.extend(_texts(getattr(node, "children", ())))
+    return out
+
+
+def _unlisted_articles(root: Path, issue: Issue, listed: set[Path]) -> list[Problem]:
+    folder = root / "issues" / issue.name
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.md")):
+        if path.resolve() not in listed:
+            out.append(
+                _warn(PurePosixPath(issue.source), None, f"'{path.relative_to(root).as_posix()}' is in no section",
+                      "list it under a section, or move it out of the issue's folder")
+            )
+    return out
+
+
+def _warn(file: PurePosixPath, field: str | None, message: str, hint: str | None = None) -> Problem:
+    return Problem(file, None, field, message, hint, Severity.WARNING)

@@ -1,0 +1,58 @@
+"""Preflight warnings: what a print shop or e-book store would flag, reported without failing the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from paperpress.cli import app
+
+from ..conftest import FIXTURES, copy_publication
+
+LETTER = "issues/issue-7/second.md"
+
+
+def publication_with_warnings(tmp_path: Path) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    Image.new("RGB", (300, 200), (90, 90, 90)).save(pub / "issues/issue-7/photos/small.jpg")
+    (pub / LETTER).write_text(
+        "---\n"
+        f"title: {'A very long headline that goes on ' * 4}\n"
+        "images:\n"
+        "  - src: photos/small.jpg\n"
+        f"    alt: {'a photo described at far too great a length ' * 4}\n"
+        "---\n"
+        "A letter that cites a note that does not exist.[^missing]\n"
+    )
+    (pub / "issues/issue-7/forgotten.md").write_text("---\ntitle: Forgotten\n---\nNobody listed me.\n")
+    return pub
+
+
+def test_warnings_are_listed_and_the_check_passes(tmp_path: Path) -> None:
+    pub = publication_with_warnings(tmp_path)
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "issue-7: 2 articles in 2 sections, ok (6 warnings)\n"
+    assert result.stderr.splitlines() == [
+        "issues/issue-7.yaml: warning: 'issues/issue-7/forgotten.md' is in no section"
+        " (list it under a section, or move it out of the issue's folder)",
+        f"{LETTER}: warning: body: a footnote mark has no note (add '[^label]: text' at the end of the article)",
+        f"{LETTER}: warning: images[0]: 'issues/issue-7/photos/small.jpg' is 300 px wide: 42 dpi when printed"
+        " 182 mm wide (use a photo at least 1075 px wide for print)",
+        f"{LETTER}: warning: images[0]: alt text of 'issues/issue-7/photos/small.jpg' has 175 characters"
+        " (keep it under 140; put detail in the caption)",
+        f"{LETTER}: warning: images[0]: 'issues/issue-7/photos/small.jpg' has no credit"
+        " (add 'credit:' with who took it)",
+        f"{LETTER}: warning: title: the headline has 135 characters and may not fit (keep it under 110)",
+    ]
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    pub = publication_with_warnings(tmp_path)
+    result = CliRunner().invoke(app, ["build", "7", "-f", "txt", "--strict", "--root", str(pub)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "6 problems in issue-7; nothing was written."
+    assert "warning" not in result.stderr  # under --strict they are problems
+    assert not (pub / "dist").exists()
