@@ -1,0 +1,272 @@
+"""The PDF print edition: the shared HTML templates laid out in newspaper columns by WeasyPrint.
+
+Holds what is PDF-specific: page setup from `paperpress.yaml`, the screen/print/archive profiles, a URL
+fetcher that serves only the issue's photos, our fonts and layout files, and the rule that any WeasyPrint
+complaint fails the build. WeasyPrint is imported only here, inside `render`, so other editions never pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Iterable
+
+from ..config import PdfOptions, page_size_mm
+from ..errors import PaperpressError, Problem
+from ..layouts import Layouts
+from ..model import Block, Figure, Image, Issue, Table
+from . import BuildInfo
+from .context import issue_context
+from .pdf_fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
+
+#: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
+IMAGE_SCHEME = "paperpress-image:"
+
+_COLUMN_GAP_MM = 4.5
+#: Narrower than this (in ems of body text), justified columns open rivers: set them ragged-right instead.
+_JUSTIFY_MIN_EMS = 15.0
+_PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a PDF is for, as WeasyPrint options and a few layout switches."""
+
+    name: str
+    variant: str  # WeasyPrint's pdf_variant
+    dpi: int | None  # photos above this resolution are downsampled; None keeps the editor's originals
+    jpeg_quality: int | None
+    bleed: bool  # bleed area and crop marks for the printer
+    crisp_images: bool  # no /Interpolate on images (PDF/A forbids it)
+    plain_metadata: bool  # leave the XMP stream uncompressed (PDF/A validators read it raw)
+
+
+PROFILES: dict[str, Profile] = {
+    "screen": Profile("screen", "pdf/ua-1", 150, 82, False, False, False),
+    "print": Profile("print", "pdf/x-4", None, None, True, False, False),
+    "archive": Profile("archive", "pdf/a-2u", None, None, False, True, True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of an article's body: text set in columns, or photos and tables across the page."""
+
+    wide: bool
+    blocks: tuple[Block, ...]
+
+
+def column_runs(blocks: Iterable[Block]) -> list[Run]:
+    """Splits the body so figures and tables sit outside the column flow, where WeasyPrint lays them out safely."""
+    runs: list[Run] = []
+    for block in blocks:
+        wide = isinstance(block, (Figure, Table))
+        if runs and runs[-1].wide == wide:
+            runs[-1] = Run(wide, runs[-1].blocks + (block,))
+        else:
+            runs.append(Run(wide, (block,)))
+    return runs
+
+
+@dataclass(frozen=True, slots=True)
+class PageSetup:
+    """Page geometry in millimetres and points, computed once from the options for the CSS template."""
+
+    width: float
+    height: float
+    margin: float
+    columns: int
+    column_gap: float
+    font_size: float
+    bleed: float
+    justify: bool
+
+    @classmethod
+    def from_options(cls, options: PdfOptions, profile: Profile) -> PageSetup:
+        size = page_size_mm(options.page_size)
+        if size is None:  # the loader checks this; a hand-built Config may not have been
+            raise PaperpressError([Problem(None, None, "pdf.page_size", f"'{options.page_size}' is not a page size")])
+        width, height = size
+        column = (width - 2 * options.margin - (options.columns - 1) * _COLUMN_GAP_MM) / options.columns
+        return cls(
+            width=width,
+            height=height,
+            margin=options.margin,
+            columns=options.columns,
+            column_gap=_COLUMN_GAP_MM,
+            font_size=options.font_size,
+            bleed=options.bleed if profile.bleed else 0.0,
+            justify=column * _PT_PER_MM / options.font_size >= _JUSTIFY_MIN_EMS,
+        )
+
+
+class PdfEdition:
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        options = info.config.pdf
+        profile = _profile(info.options.get("pdf_profile") or options.profile)
+        faces = packaged_faces() + publication_faces(layouts.root)
+        output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
+        context = issue_context(issue, info) | {
+            "src_of": lambda image: IMAGE_SCHEME + image.id,
+            "headline_level": 2,
+            "runs": column_runs,
+            "page": PageSetup.from_options(options, profile),
+            "profile": profile,
+            "article_break": options.article_break,
+            "font_faces": faces,
+            "output_profile_url": output_profile.as_uri() if output_profile else None,
+            "keywords": ", ".join([issue.publication.title, f"issue {issue.number}"] + [s.title for s in issue.sections]),
+            "created": info.timestamp.isoformat(timespec="seconds"),
+            "generator": f"paperpress {info.versions.get('paperpress', '')}".strip(),
+        }
+        html = layouts.render("html", "pdf/issue.html", context)
+        served = {face.path for face in faces} | ({output_profile} if output_profile else set())
+        pdf_options = {
+            "pdf_variant": profile.variant,
+            "pdf_tags": True,
+            "dpi": profile.dpi,
+            "jpeg_quality": profile.jpeg_quality,
+            "optimize_images": profile.dpi is not None,
+        }
+        if profile.bleed and output_profile is None:
+            pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
+        return _write_pdf(html, layouts, issue, profile, served, faces, pdf_options)
+
+
+def _profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        choices = ", ".join(PROFILES)
+        raise PaperpressError([Problem(None, None, "pdf.profile", f"unknown PDF profile '{name}'", f"choose from {choices}")])
+
+
+def _output_profile(root: Path | None, name: str | None) -> Path | None:
+    if name is None:
+        return None
+    path = (root / name).resolve() if root is not None else None
+    if path is None or root is None or not path.is_relative_to(root.resolve()) or not path.is_file():
+        raise PaperpressError(
+            [Problem(None, None, "pdf.output_profile", f"no ICC profile '{name}' in the publication", "give a path inside it")]
+        )
+    return path
+
+
+def _write_pdf(
+    html: str,
+    layouts: Layouts,
+    issue: Issue,
+    profile: Profile,
+    served: set[Path],
+    faces: tuple[FontFace, ...],
+    pdf_options: dict[str, Any],
+) -> bytes:
+    """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher_class()(issue.images, served, layouts.folders)
+    complaints = _Complaints()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(complaints)
+    try:
+        base = (layouts.folders[0] / "pdf").as_uri() + "/"
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
+    except FatalURLFetchingError as err:
+        refused = fetcher.refused or [str(err.__cause__ or err)]
+        raise PaperpressError([_problem(f"the PDF layout asked for {url}", _REFUSED_HINT) for url in refused])
+    finally:
+        logger.removeHandler(complaints)
+    problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
+    strays = foreign_fonts((font.family for font in document.fonts.values()), faces)
+    problems += [
+        _problem(f"a system font '{name}' was used for text that our fonts cannot show", "use characters that "
+                 "Source Serif and Source Sans have, or add a font that has them to fonts/")
+        for name in strays
+    ]
+    if problems:
+        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
+    return data
+
+
+_REFUSED_HINT = "a PDF may use only the issue's photos, its fonts and layout files; nothing is fetched from elsewhere"
+
+
+def _problem(message: str, hint: str) -> Problem:
+    return Problem(None, None, None, message, hint)
+
+
+class _Complaints(logging.Handler):
+    """Collects every warning and error WeasyPrint logs while one PDF is made."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _fetcher_class() -> Any:
+    """The fetcher class, built on WeasyPrint's only when a PDF is made (so importing this module stays cheap)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Fetcher(URLFetcher):  # type: ignore[misc]
+        """Serves photos from the model by id, and only the listed font files and files under the layouts."""
+
+        def __init__(self, images: Iterable[Image], files: set[Path], folders: Iterable[Path]) -> None:
+            super().__init__(fail_on_errors=True)
+            self.images = {image.id: image for image in images}
+            self.files = files
+            self.folders = tuple(folder.resolve() for folder in folders)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(IMAGE_SCHEME):
+                image = self.images.get(url[len(IMAGE_SCHEME) :])
+                if image is not None:
+                    return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
+            elif url.startswith("file:"):
+                path = _local_path(url)
+                if path is not None and (path in self.files or any(path.is_relative_to(f) for f in self.folders)):
+                    return URLFetcherResponse(url, path.read_bytes())
+            shown = url if len(url) < 80 else url[:77] + "..."
+            self.refused.append(f"'{shown}'")
+            raise ValueError(f"refused {shown}")
+
+    return Fetcher
+
+
+def _local_path(url: str) -> Path | None:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    return path if path.is_file() else None
+
+
+def _finish(pdf: Any, profile: Profile, issue: Issue) -> None:
+    """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    number = reference.split()[0] if isinstance(reference, (bytes, str)) else str(reference).split()[0]
+    stream = pdf.objects[int(number)]
+    if profile.plain_metadata:
+        stream.compress = False
+    # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
+    stable = uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}")
+    stream.stream = [
+        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + str(stable).encode(), part) if isinstance(part, bytes) else part
+        for part in stream.stream
+    ]
