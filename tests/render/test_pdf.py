@@ -1,0 +1,326 @@
+"""The PDF edition, checked by tools nobody here wrote: qpdf, poppler, page-validation, pikepdf.
+
+The sample issue is built once per profile and shared; each test reads those bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+from paperpress.build import build_info, check_issue, open_publication
+from paperpress.config import page_size_mm
+from paperpress.errors import PaperpressError
+from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
+from paperpress.render.context import credit_line
+from paperpress.render.pdf import PdfEdition, column_runs
+
+from ..conftest import FIXTURES, REPO, copy_publication, require_tool
+
+pytestmark = pytest.mark.slow
+
+_MM = 72 / 25.4
+
+
+def _build(root: Path, name: str, profile: str) -> bytes:
+    pub = open_publication(root)
+    issue, problems = check_issue(pub, name)
+    assert issue is not None, problems
+    info = build_info(pub, issue, {"pdf_profile": profile}, os.environ)
+    return PdfEdition().render(issue, pub.layouts, info)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """issue-1142 in every profile, as files the tools can read."""
+    folder = tmp_path_factory.mktemp("pdf")
+    paths = {}
+    for profile in ("screen", "archive", "print"):
+        paths[profile] = folder / f"{profile}.pdf"
+        paths[profile].write_bytes(_build(REPO, "issue-1142", profile))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def issue():
+    pub = open_publication(REPO)
+    found, _ = check_issue(pub, "issue-1142")
+    assert found is not None
+    return found
+
+
+def _run(*args: str | Path) -> str:
+    tool = require_tool(str(args[0]))
+    done = subprocess.run([tool, *map(str, args[1:])], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: line breaks, hyphenation and quote styles do not matter."""
+    return re.sub(r"[\W_]+", "", text).casefold()
+
+
+@pytest.mark.parametrize("profile", ["screen", "archive", "print"])
+def test_qpdf_finds_nothing_wrong(sample: dict[str, Path], profile: str) -> None:
+    assert "No syntax or stream encoding errors found" in _run("qpdf", "--check", sample[profile])
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_every_font_is_embedded_and_one_of_ours(sample: dict[str, Path], profile: str) -> None:
+    rows = _run("pdffonts", sample[profile]).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert emb == "yes", row
+        assert re.fullmatch(r"[A-Z]{6}\+Source-(Serif|Sans)-Pro(-[A-Za-z-]+)?", name), row
+        assert "Oblique" not in name, f"a slanted face was faked: {row}"
+
+
+def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
+    info = dict(line.split(":", 1) for line in _run("pdfinfo", sample["screen"]).splitlines() if ":" in line)
+    info = {k.strip(): v.strip() for k, v in info.items()}
+    assert info["Title"] == "The Riverside Courier, Issue 1142, Friday 20 November 2026"
+    assert info["Author"] == "Riverside Courier Cooperative"
+    assert info["Subject"] == "Tram depot votes to strike"
+    assert "Workplace" in info["Keywords"]
+    assert info["CreationDate"] == "Fri Nov 20 12:00:00 2026 UTC"
+    assert info["Tagged"] == "yes"
+    assert info["Page size"].startswith("595.276 x 841.89")
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(sample["screen"]) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+
+
+def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> None:
+    tree = _run("pdfinfo", "-struct", sample["screen"])
+    tags = re.findall(r"^\s*(\w+)", tree, re.M)
+    assert tags.count("H1") == len(issue.sections)
+    assert tags.count("H2") == len(issue.articles)
+    assert tags.count("Figure") == len(issue.images)
+    assert tags.count("Table") == 2 and tags.count("P") > 100
+
+
+def test_screen_profile_is_pdf_ua1(sample: dict[str, Path]) -> None:
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(sample["screen"]), profile="ua1")
+    assert result.failures == [] and result.is_compliant
+
+
+def test_archive_profile_is_pdf_a2u(sample: dict[str, Path]) -> None:
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(sample["archive"]), profile="2u")
+    assert result.failures == [] and result.is_compliant
+
+
+def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dict[str, Path], tmp_path: Path) -> None:
+    boxes = _run("pdfinfo", "-box", sample["print"])
+    media = [float(v) for v in re.search(r"MediaBox:\s+(.*)", boxes)[1].split()]
+    trim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", boxes)[1].split()]
+    bleed = 3 * _MM
+    assert media[0] == pytest.approx(trim[0] - bleed, abs=0.05) and media[2] == pytest.approx(trim[2] + bleed, abs=0.05)
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(sample["print"]) as pdf:
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFX"
+        xmp = pdf.Root.Metadata.read_bytes()
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    # crop marks are drawn in the bleed, outside the trim box: the corner of the sheet has ink
+    image_module = pytest.importorskip("PIL.Image")
+    _run("pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", sample["print"], tmp_path / "sheet")
+    sheet = image_module.open(next(tmp_path.glob("sheet*.png"))).convert("L")
+    strip = sheet.crop((0, 0, sheet.width, 11))  # the top 3 mm of the sheet, all bleed
+    assert min(strip.tobytes()) < 128, "no crop marks in the bleed"
+
+
+def _content_text(pdf: Path, page: int | None = None) -> str:
+    """Text inside the page margins (so running heads and folios stay out), in the order it was laid out."""
+    width, height = (v * _MM for v in page_size_mm("A4"))  # type: ignore[union-attr]
+    top, side, bottom = (14 + 4) * _MM, 14 * _MM, (14 + 2) * _MM
+    crop = ["-x", str(int(side - 2)), "-y", str(int(top - 2)), "-W", str(int(width - 2 * side + 4)),
+            "-H", str(int(height - top - bottom + 4))]
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return _run("pdftotext", "-raw", *crop, *pages, pdf, "-")
+
+
+def _inline_words(children: Iterable) -> str:
+    out = []
+    for node in children:
+        if node.kind in ("text", "code"):
+            out.append(node.text)
+        elif node.kind == "footnote_ref":
+            out.append(str(node.number))
+        elif node.kind == "br":
+            out.append(" ")
+        elif hasattr(node, "children"):
+            out.append(_inline_words(node.children))
+    return "".join(out)
+
+
+def _expected(article: Article) -> list[str]:
+    """What a reader must find, in the order the article gives it (table cells are checked apart)."""
+    found = [article.title, article.standfirst or "", article.byline or ""]
+
+    def photo(image: Image) -> None:
+        found.extend([image.caption or "", credit_line(image)])
+
+    def walk(blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, (Paragraph, Heading)):
+                found.append(_inline_words(block.children))
+            elif isinstance(block, Quote):
+                walk(block.children)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item)
+            elif isinstance(block, Figure):
+                photo(block.image)
+
+    for image in article.images:
+        photo(image)
+    walk(article.blocks)
+    for note in article.footnotes:
+        walk(note.children)
+    return [_letters(t) for t in found if _letters(t)]
+
+
+def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: dict[str, Path], issue) -> None:
+    text = _letters(_content_text(sample["screen"]))
+    at = 0
+    for article in issue.articles:
+        for wanted in _expected(article):
+            found = text.find(wanted, at)
+            assert found >= 0, f"{article.source}: not found after position {at}: {wanted[:60]}"
+            at = found + len(wanted)
+        for block in article.blocks:
+            if isinstance(block, Table):
+                for cell in [*block.header, *(c for row in block.rows for c in row)]:
+                    assert _letters(_inline_words(cell.children)) in text
+
+
+def test_no_word_lies_outside_the_printable_area(sample: dict[str, Path]) -> None:
+    html = _run("pdftotext", "-bbox", sample["screen"], "-")
+    safe = 5 * _MM  # nothing within 5 mm of the paper's edge
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    assert len(pages) > 5
+    for n, (width, height, words) in enumerate(pages, start=1):
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', words
+        ):
+            assert safe <= float(x0) and float(x1) <= float(width) - safe, f"page {n}: '{word}' at x {x0}-{x1}"
+            assert safe <= float(y0) and float(y1) <= float(height) - safe, f"page {n}: '{word}' at y {y0}-{y1}"
+
+
+def _outline(path: Path) -> list[tuple[int, str, int]]:
+    """(level, title, page number) for every bookmark, in order."""
+    pikepdf = pytest.importorskip("pikepdf")
+    out: list[tuple[int, str, int]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        with pdf.open_outline() as outline:
+
+            def walk(items, level: int) -> None:
+                for item in items:
+                    dest = item.destination
+                    out.append((level, item.title, pages[dest[0].objgen]))
+                    walk(item.children, level + 1)
+
+            walk(outline.root, 1)
+    return out
+
+
+def test_bookmarks_are_sections_then_articles(sample: dict[str, Path], issue) -> None:
+    expected = []
+    for section in issue.sections:
+        expected.append((1, section.title))
+        expected.extend((2, article.title) for article in section.articles)
+    assert [(level, title) for level, title, _ in _outline(sample["screen"])] == expected
+
+
+def test_contents_page_numbers_are_where_the_articles_start(sample: dict[str, Path], issue) -> None:
+    starts = {title: page for level, title, page in _outline(sample["screen"]) if level == 2}
+    front = _run("pdftotext", "-raw", "-f", "1", "-l", "1", sample["screen"], "-")
+    box = front[front.casefold().index("in this issue") :]
+    for article in issue.articles:
+        page = starts[article.title]
+        assert _letters(article.title) in _letters(_content_text(sample["screen"], page)), article.title
+        # the box prints each title followed by its page number
+        words = article.title.split()
+        pattern = r"\s+".join(re.escape(w) for w in words) + r"\s+(\d+)\b"
+        printed = re.search(pattern, box)
+        assert printed, f"'{article.title}' is not in the contents box"
+        assert int(printed[1]) == page, article.title
+
+
+def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue, tmp_path: Path) -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    _run("pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", sample["screen"], tmp_path / "front")
+    front = image_module.open(next(tmp_path.glob("front*.png"))).convert("L")
+    inked = sum(1 for value in front.tobytes() if value < 200) / (front.width * front.height)
+    assert inked > 0.15, f"only {inked:.0%} of the front page has ink"
+    listed = _run("pdfimages", "-list", sample["screen"]).splitlines()[2:]
+    assert len(listed) >= len(issue.images)
+    assert any(row.split()[0] == "1" for row in listed), "no photo on the front page"
+    # screen photos are downsampled, print photos keep the editor's pixels
+    widths = {int(row.split()[3]) for row in _run("pdfimages", "-list", sample["print"]).splitlines()[2:]}
+    assert max(widths) == 1600 and max(int(row.split()[3]) for row in listed) < 1600
+
+
+def test_two_builds_in_different_time_zones_are_identical(sample: dict[str, Path], tmp_path: Path) -> None:
+    env = dict(os.environ, TZ="Pacific/Chatham")
+    code = (
+        "import os, sys; from pathlib import Path; from tests.render.test_pdf import _build; "
+        "sys.stdout.buffer.write(_build(Path('.'), 'issue-1142', 'screen'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, check=True)
+    assert done.stdout == sample["screen"].read_bytes()
+
+
+def test_weasyprint_is_imported_only_when_a_pdf_is_rendered() -> None:
+    code = "import sys, paperpress.render.pdf; print('weasyprint' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_figures_and_tables_leave_the_column_flow() -> None:
+    text = Paragraph(())
+    table = Table((), (), ())
+    runs = column_runs([text, text, table, Figure(Image("i", "p", b"", "image/png", 1, 1, "alt")), text])
+    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 2), (True, 2), (False, 1)]
+
+
+def _with_style(tmp_path: Path, css: str) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "pdf" / "issue.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% extends "default/pdf/issue.html" %}{% block extra_style %}' + css + "{% endblock %}")
+    return pub
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/tracker.png", "data:image/png;base64,iVBORw0KGgo=", "file:///etc/hostname", "../../x.png"],
+)
+def test_anything_but_our_own_files_is_refused_and_fails_the_build(tmp_path: Path, url: str) -> None:
+    pub = _with_style(tmp_path, f'body {{ background: url("{url}"); }}')
+    with pytest.raises(PaperpressError) as caught:
+        _build(pub, "7", "screen")
+    message = str(caught.value)
+    assert "the PDF layout asked for '" in message and "nothing is fetched from elsewhere" in message
+
+
+def test_a_weasyprint_warning_fails_the_build(tmp_path: Path) -> None:
+    pub = _with_style(tmp_path, "p { colour: red; }")
+    with pytest.raises(PaperpressError, match=r"WeasyPrint: Ignored `colour: red`"):
+        _build(pub, "7", "screen")
+
+
+def test_the_minimal_issue_builds_in_every_profile() -> None:
+    for profile in ("screen", "print", "archive"):
+        assert _build(FIXTURES / "minimal", "7", profile).startswith(b"%PDF-")
