@@ -1,25 +1,45 @@
-"""The one place that chains load → render → write, for one issue or many.
+"""The one place that chains load → render → write, for one issue or a whole archive in parallel processes.
 
-Every edition of an issue is rendered before any is written, so a failure leaves the previous editions
-exactly as they were.
+Every output of an issue is rendered before any is written, so a failure leaves the previous editions
+exactly as they were; the issue's state (what its editions were made from) is written after them.
+Which issues need work is decided by `plan.py` from those states; this module only does the work.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Mapping, Sequence
+from multiprocessing import get_context
+from pathlib import Path, PurePosixPath
 
-from . import __version__
+from . import __version__, render
+from .catalog import catalog_entry, render_art, write_catalog
 from .config import Config
 from .errors import PaperpressError, Problem, Severity, errors_in
+from .fingerprint import (
+    STATE_NAME,
+    FileRecord,
+    IssueState,
+    OutputRecord,
+    inputs_digest,
+    output_fingerprint,
+    read_state,
+    record_file,
+    settings_digest,
+    state_bytes,
+)
 from .layouts import Layouts
 from .load import issue_path, load_config, load_issue
 from .model import Issue
-from .render import EDITIONS, BuildInfo, build_timestamp, edition
-from .write import contained, remove_stale_temps, write_atomic
+from .plan import Job, Plan, plan_builds
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
+from .write import contained, locked, remove_stale_temps, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +56,50 @@ class IssueResult:
     name: str
     written: tuple[Path, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    formats: tuple[str, ...] = ()  # the editions this run built
+    seconds: float = 0.0
+    crash: str | None = None  # the traceback of a bug, shown as is
 
     @property
     def failed(self) -> bool:
         return bool(errors_in(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    plan: Plan
+    results: tuple[IssueResult, ...]
+    catalog: tuple[Path, ...]
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[IssueResult, ...]:
+        return tuple(r for r in self.results if r.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What every worker needs to build any issue; small and picklable."""
+
+    root: Path
+    out: Path
+    options: Mapping[str, str]
+    source_date_epoch: str | None
+    settings: str  # fingerprint.settings_digest
+    strict: bool
+    registry: Mapping[str, str]  # EDITIONS as the parent saw it (tests register fake editions)
+
+
+@dataclass
+class _Worker:
+    """Kept for the life of a worker process: the publication, its compiled templates, edition objects."""
+
+    settings: _Settings
+    pub: Publication
+    editions: dict[str, Edition] = field(default_factory=dict)
+
+
+_worker: _Worker | None = None
 
 
 def open_publication(root: Path) -> Publication:
@@ -69,6 +129,10 @@ def render_issue(pub: Publication, issue: Issue, formats: Sequence[str], info: B
     return {name: edition(name).render(issue, pub.layouts, info) for name in formats}
 
 
+def known_formats() -> list[str]:
+    return list(EDITIONS)
+
+
 def build_issue(
     pub: Publication,
     name: str,
@@ -78,28 +142,155 @@ def build_issue(
     environ: Mapping[str, str] | None = None,
     strict: bool = False,
 ) -> IssueResult:
-    """Loads, renders and writes one issue; every problem comes back in the result, never half a build.
+    """Loads, renders and writes one issue whatever its state; every problem comes back in the result.
 
     With `strict`, warnings stop the build before anything is written, as errors do.
     """
-    issue, problems = check_issue(pub, name)
-    if strict:
+    settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict)
+    name = issue_path(pub.root, name).stem
+    _start_worker(settings, pub)
+    return _run(Job(name, tuple(formats), art=True, reason="asked"))
+
+
+def build_archive(
+    pub: Publication,
+    names: Sequence[str],
+    formats: Sequence[str],
+    out: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    strict: bool = False,
+    options: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    on_wait: Callable[[str], None] = lambda holder: None,
+    on_plan: Callable[[Plan], None] = lambda plan: None,
+    on_result: Callable[[IssueResult], None] = lambda result: None,
+) -> ArchiveResult:
+    """Builds what changed among `names` (all of it with `force`), then the catalog, holding dist/'s lock.
+
+    Issues are rendered by up to `jobs` worker processes; each issue's bytes depend only on its inputs,
+    so the outputs are the same whatever the number of jobs or the order they finish in.
+    """
+    started = time.perf_counter()
+    with locked(out, on_wait):
+        remove_stale_temps(out)
+        settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict)
+        plan = plan_builds(pub.root, out, names, formats, settings.settings, force=force, strict=strict)
+        on_plan(plan)
+        results = _run_all(settings, pub, plan.jobs, jobs, on_result)
+        catalog = write_catalog(out, pub.layouts, pub.config)
+    return ArchiveResult(plan, tuple(results), tuple(catalog), time.perf_counter() - started)
+
+
+def _settings(pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool) -> _Settings:
+    sde = environ.get("SOURCE_DATE_EPOCH")
+    digest = settings_digest(pub.root, pub.layouts.digest(), options, sde)
+    return _Settings(pub.root, out, dict(options), sde, digest, strict, dict(EDITIONS))
+
+
+def _run_all(
+    settings: _Settings, pub: Publication, jobs: Sequence[Job], workers: int, on_result: Callable[[IssueResult], None]
+) -> list[IssueResult]:
+    results: list[IssueResult] = []
+    if workers <= 1 or len(jobs) <= 1:
+        _start_worker(settings, pub)
+        for job in jobs:
+            results.append(_run(job))
+            on_result(results[-1])
+        return results
+    # spawn, not fork: the parent may run a progress thread, and a fresh interpreter inherits no locks.
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(settings, None),
+    ) as pool:
+        futures: dict[Future[IssueResult], Job] = {pool.submit(_run, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as err:  # noqa: BLE001 - the worker process died (killed, out of memory)
+                result = _crashed(futures[future], settings.root, f"{type(err).__name__}: {err}", None)
+            results.append(result)
+            on_result(result)
+    return results
+
+
+def _start_worker(settings: _Settings, pub: Publication | None) -> None:
+    """Runs once per worker process (or in the parent for a serial build); keeps what later issues reuse."""
+    global _worker
+    if _worker is not None and _worker.settings == settings and (pub is None or _worker.pub is pub):
+        return
+    if dict(render.EDITIONS) != settings.registry:
+        render.EDITIONS.clear()
+        render.EDITIONS.update(settings.registry)
+    _worker = _Worker(settings, pub or open_publication(settings.root))
+
+
+def _run(job: Job) -> IssueResult:
+    """Builds one issue in this worker; a bug in one issue becomes that issue's failure, not the run's."""
+    assert _worker is not None, "the worker was not started"
+    started = time.perf_counter()
+    try:
+        result = _build(_worker, job)
+    except Exception as err:  # noqa: BLE001 - isolates one issue's bug from the others
+        result = _crashed(job, _worker.settings.root, f"{type(err).__name__}: {err}", traceback.format_exc())
+    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def _crashed(job: Job, root: Path, what: str, trace: str | None) -> IssueResult:
+    manifest = PurePosixPath("issues") / f"{job.name}.yaml"
+    problem = Problem(manifest, None, None, f"paperpress failed while building this issue: {what}", "this is a bug")
+    return IssueResult(job.name, problems=(problem,), crash=trace)
+
+
+def _build(worker: _Worker, job: Job) -> IssueResult:
+    settings, pub = worker.settings, worker.pub
+    loading_began = time.time_ns()
+    issue, problems = check_issue(pub, job.name)
+    if settings.strict:
         problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
     if issue is None or errors_in(problems):
-        return IssueResult(issue_path(pub.root, name).stem, (), problems)
-    info = build_info(pub, issue, options or {}, os.environ if environ is None else environ)
+        return IssueResult(job.name, problems=problems)
+    info = build_info(pub, issue, settings.options, {"SOURCE_DATE_EPOCH": settings.source_date_epoch or ""})
     try:
-        outputs = render_issue(pub, issue, formats, info)
+        outputs: dict[str, tuple[str, str, bytes]] = {}
+        for fmt in job.formats:
+            made = worker.editions.get(fmt) or worker.editions.setdefault(fmt, edition(fmt))
+            outputs[fmt] = (issue.name + made.suffix, made.media_type, made.render(issue, pub.layouts, info))
+        if job.art:
+            outputs.update(render_art(issue))
     except PaperpressError as err:
-        return IssueResult(issue.name, (), problems + err.problems)
-    remove_stale_temps(out / issue.name)
+        return IssueResult(issue.name, problems=problems + err.problems)
+
+    inputs = _input_records(pub.root, issue, loading_began)
+    digest = inputs_digest(inputs) or "unknown"
+    folder = contained(settings.out, issue.name)
+    old = read_state(folder)
+    records = dict(old.outputs) if old else {}
     written = []
-    for fmt, data in outputs.items():
-        target = contained(out, issue.name, issue.name + edition(fmt).suffix)
+    for kind, (file, media_type, data) in outputs.items():
+        target = contained(settings.out, issue.name, file)
         write_atomic(target, data)
         written.append(target)
-    return IssueResult(issue.name, tuple(written), problems)
+        records[kind] = OutputRecord(
+            file, media_type, len(data), hashlib.sha256(data).hexdigest(), target.stat().st_mtime_ns,
+            output_fingerprint(settings.settings, kind), digest,
+        )
+    state = IssueState(
+        issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, info), inputs, records,
+        tuple(str(p) for p in problems),
+    )
+    write_atomic(folder / STATE_NAME, state_bytes(state))
+    return IssueResult(issue.name, tuple(written), problems, tuple(job.formats))
 
 
-def known_formats() -> list[str]:
-    return list(EDITIONS)
+def _input_records(root: Path, issue: Issue, loading_began: int) -> dict[str, FileRecord]:
+    """Every file this issue was made from, as it was read: the manifest, its articles and their photos."""
+    records = {issue.source: record_file(root / issue.source, loading_began)}
+    for article in issue.articles:
+        records[article.source] = record_file(root / article.source, loading_began)
+    for image in (*((issue.cover,) if issue.cover else ()), *issue.images):
+        records[image.source] = record_file(root / image.source, loading_began, image.data)
+    return records

@@ -6,6 +6,7 @@ Rendering libraries are imported only by the commands that need them, so `--help
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import List, Optional
 
@@ -77,42 +78,82 @@ def _count(problems: tuple[Problem, ...] | list[Problem]) -> str:
 
 @app.command()
 def build(
-    issues: List[str] = typer.Argument(..., help="Issues to build: issue-1142 or 1142.", show_default=False),
+    issues: Optional[List[str]] = typer.Argument(
+        None, help="Issues to build: 1142, issue-1142, 1100..1142 or 1140,1142.", show_default=False
+    ),
+    every: bool = typer.Option(False, "--all", help="Build every issue in issues/."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
+                                        metavar="DATE", show_default=False),
     format: Optional[List[str]] = typer.Option(
         None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf. Default: all.", show_default=False
     ),
     root: Optional[Path] = RootOption,
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).",
+                                       show_default=False),
+    force: bool = typer.Option(False, "--force", help="Rebuild even what is up to date."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and failures."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
     pdf_profile: Optional[str] = typer.Option(
         None, "--pdf-profile", help="PDF profile: screen, print or archive (default: from paperpress.yaml).",
         show_default=False,
     ),
 ) -> None:
-    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}."""
-    from .build import build_issue, known_formats, open_publication
+    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
+    import sys
+
+    from .build import build_archive, known_formats, open_publication
+    from .plan import select_issues
+    from .progress import reporter
 
     try:
         base = _root(root)
         formats = _formats(format, known_formats())
         options = _build_options(pdf_profile)
         pub = open_publication(base)
+        names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
-        failed = False
-        for name in issues:
-            result = build_issue(pub, name, formats, target, options, strict=strict)
-            problems = result.problems
-            _report(problems)
-            if result.failed:
-                failed = True
-                typer.echo(f"{_count(problems)} in {result.name}; nothing was written.", err=True)
-            else:
-                for path in result.written:
-                    typer.echo(f"wrote {_shown(path, base)}")
-        if failed:
+        voice = reporter(base, quiet, live=sys.stderr.isatty())
+        archive = build_archive(
+            pub, names, formats, target, jobs=jobs or _cores(), force=force, strict=strict, options=options,
+            on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
+        )
+        voice.finished(archive)
+        if archive.failed:
             raise typer.Exit(1)
     except PaperpressError as err:
         _fail(err)
+
+
+@app.command()
+def serve(
+    root: Optional[Path] = RootOption,
+    out: Optional[Path] = typer.Option(None, "--out", help="The folder to serve (default: <root>/dist)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; loopback unless you say otherwise."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on (0: any free port)."),
+) -> None:
+    """Browse the catalog over HTTP (index.html, opds.xml and the editions), from dist/ only."""
+    from .serve import catalog_server
+
+    try:
+        folder = (out or _root(root) / "dist").absolute()
+        if not (folder / "index.html").is_file():
+            raise UsageError(f"{folder} has no catalog", "run `paperpress build --all` first")
+        server = catalog_server(folder, host, port)
+    except PaperpressError as err:
+        _fail(err)
+        return
+    except OSError as err:
+        typer.echo(f"cannot listen on {host}:{port}: {err.strerror}", err=True)
+        raise typer.Exit(1)
+    address, bound = str(server.server_address[0]), server.server_address[1]
+    typer.echo(f"serving {folder} at http://{address}:{bound}/ (OPDS: http://{address}:{bound}/opds.xml); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @app.command()
@@ -185,9 +226,16 @@ def _build_options(pdf_profile: Optional[str]) -> dict[str, str]:
     return {"pdf_profile": pdf_profile}
 
 
-def _shown(path: Path, base: Path) -> str:
+def _date(text: Optional[str]) -> dt.date | None:
+    if text is None:
+        return None
     try:
-        return str(path.relative_to(base))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        return str(path)
+        raise UsageError(f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-01") from None
 
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -6,12 +6,16 @@ a reader downloading from dist/ sees the old complete file or the new complete o
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_PREFIX = ".paperpress-"
 TEMP_SUFFIX = ".tmp"
+LOCK_NAME = ".paperpress.lock"
 
 
 class OutsideOutput(ValueError):
@@ -53,6 +57,40 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(fd)
     except OSError:
         pass
+    finally:
+        os.close(fd)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Writes atomically only when the content differs, so mirrors and caches see no false change."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+@contextmanager
+def locked(out: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """Holds the output folder's lock: a second build of the same dist/ waits here until the first ends.
+
+    `on_wait` hears who holds it (a process id) before waiting starts. The lock file stays in place:
+    deleting it would let a third build lock a different file. The kernel releases the lock if the
+    holder dies, even by `kill -9`.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
     finally:
         os.close(fd)
 

@@ -1,0 +1,149 @@
+"""The distributors' catalog: dist/index.html, dist/opds.xml and dist/SHA256SUMS, plus each issue's cover art.
+
+The catalog is built only from the states that builds recorded in dist/issue-N/, never by loading issues
+again, so it can be regenerated after every run in milliseconds. It lists what is really on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from PIL import Image as PILImage
+
+from .config import Config
+from .fingerprint import IssueState, OutputRecord, read_state, sha256_file
+from .layouts import Layouts
+from .model import Issue
+from .render import BuildInfo
+from .write import write_if_changed
+
+CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS")
+THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
+COVER_EDGE = 2560
+_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text"}
+_ORDER = ("epub", "pdf", "txt")  # how a reader would choose, e-book first
+_ACQUISITION = "http://opds-spec.org/acquisition"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def render_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
+    """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
+    from .render.cover import render_cover
+    from .render.images import encode_jpeg, to_rgb
+
+    if issue.cover is not None:
+        with PILImage.open(io.BytesIO(issue.cover.data)) as src:
+            picture = to_rgb(src)
+        picture.thumbnail((COVER_EDGE, COVER_EDGE), PILImage.Resampling.LANCZOS)
+        cover = encode_jpeg(picture)
+    else:
+        cover = render_cover(issue)
+    with PILImage.open(io.BytesIO(cover)) as src:
+        small = to_rgb(src)
+    small.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
+    return {
+        "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
+        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(small)),
+    }
+
+
+def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
+    """What the catalog shows for an issue, stored in its state so the catalog never reloads it."""
+    from .render.context import issue_label, long_date
+    from .render.epub import issue_identifier
+
+    pub = issue.publication
+    lead = issue.lead_article
+    return {
+        "label": issue_label(issue),
+        "date_text": long_date(issue),
+        "cover_line": issue.title or lead.title,
+        "standfirst": lead.standfirst,
+        "headlines": [a.title for a in issue.articles[:6]],
+        "identifier": issue_identifier(issue),  # the EPUB's own id, so a reader matches entry and book
+        "updated": _iso(info.timestamp),
+        "publication": {
+            "title": pub.title, "subtitle": pub.subtitle, "publisher": pub.publisher,
+            "language": pub.language, "identifier": pub.identifier, "website": pub.website,
+        },
+    }
+
+
+def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
+    """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
+    entries = []
+    for folder in out.glob("issue-*"):
+        state = read_state(folder) if folder.is_dir() else None
+        if state is not None:
+            entries.append(_entry(folder, state))
+    entries.sort(key=lambda e: e["number"], reverse=True)
+    publication = entries[0]["publication"] if entries else _publication(config)
+    updated = max((e["updated"] for e in entries), default=_iso(_EPOCH))
+    context = {"publication": publication, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
+    files = {
+        "index.html": layouts.render("html", "catalog/index.html", context).encode(),
+        "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
+        "SHA256SUMS": "".join(
+            f"{f['sha256']}  {f['href']}\n" for e in entries for f in (*e["downloads"], *e["art"].values())
+        ).encode(),
+    }
+    for name, data in files.items():
+        write_if_changed(out / name, data)
+    return [out / name for name in CATALOG_FILES]
+
+
+def _entry(folder: Path, state: IssueState) -> dict[str, Any]:
+    present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
+    found = {kind: f for kind, f in present.items() if f is not None}
+    art = {kind: found.pop(kind) for kind in ("cover", "thumbnail") if kind in found}
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
+    downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))
+    entry = dict(state.catalog)
+    headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
+    entry.update(
+        name=state.name, number=state.number, date=state.date, downloads=downloads, art=art,
+        summary=entry.get("standfirst") or "; ".join(headlines),
+    )
+    return entry
+
+
+def _file(folder: Path, name: str, record: OutputRecord) -> dict[str, Any] | None:
+    """A recorded output as the catalog links it, or None if it is gone; rehashed if it was replaced."""
+    path = folder / record.file
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    same = (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)
+    return {
+        "href": f"{name}/{record.file}",
+        "media_type": record.media_type,
+        "size": st.st_size,
+        "size_text": _size(st.st_size),
+        "sha256": record.sha256 if same else sha256_file(path),
+    }
+
+
+def _size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f} KB"
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _publication(config: Config) -> dict[str, Any]:
+    return {
+        "title": config.title, "subtitle": config.subtitle, "publisher": config.publisher,
+        "language": config.language, "identifier": config.identifier or "urn:paperpress:catalog",
+        "website": config.website,
+    }
