@@ -8,6 +8,7 @@ and hands the files to `epub_package` for a reproducible zip. It never imports W
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ from .epub_package import MEDIA_TYPE, Item, assemble, check_size
 from .images import normalise
 
 XHTML = "application/xhtml+xml"
+_IMAGE_WORKERS = 4
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 ACCESSIBILITY_SUMMARY = (
     "Articles follow the printed reading order, one document each, with the headline, subheads and notes "
@@ -146,12 +148,18 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
 
 
 def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
-    """Each photo file once (an image used twice is stored once), normalised, keyed by its source."""
-    found: dict[str, Item] = {}
+    """Each photo file once (an image used twice is stored once), normalised, keyed by its source.
+
+    Pillow lets go of the interpreter while it decodes, resizes and encodes, so photos are normalised
+    in threads; the results are collected in issue order, so the EPUB does not depend on timing.
+    """
+    unique: dict[str, Image] = {}
     for image in issue.images:
-        if image.source in found:
-            continue
-        fit = normalise(image.data, max_edge)
+        unique.setdefault(image.source, image)
+    with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
+        fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))
+    found: dict[str, Item] = {}
+    for image, fit in zip(unique.values(), fits):
         href = f"images/{image.id}{fit.extension}"
         found[image.source] = Item(_item_id(href), href, fit.media_type, fit.data, source=image.source)
     return found

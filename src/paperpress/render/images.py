@@ -7,6 +7,7 @@ that embed images; knows nothing of the model, templates or packaging.
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import dataclass
 
@@ -44,9 +45,14 @@ def normalise(data: bytes, max_edge: int) -> Normalised:
         if _is_fine_jpeg(src, max_edge):
             return Normalised(strip_jpeg_metadata(data), "image/jpeg", src.width, src.height)
         lossless = src.format != "JPEG"
+        if src.format == "JPEG" and max(src.size) > max_edge:
+            # Let the decoder scale by 1/2, 1/4 or 1/8 while it reads (never below the target size):
+            # a camera's 6000-pixel photo then costs a fraction of a full decode.
+            scale = max_edge / max(src.size)
+            src.draft(src.mode, (math.ceil(src.width * scale), math.ceil(src.height * scale)))
         img = to_rgb(src)
     if max(img.size) > max_edge:
-        img.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
+        img.thumbnail((max_edge, max_edge), Image.Resampling.BICUBIC)
     jpeg = encode_jpeg(img)
     if lossless:
         png = _encode_png(img)
