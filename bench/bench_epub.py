@@ -47,8 +47,8 @@ def main() -> None:
               f"{'load+render s':>14} {'render s':>9} {'ratio':>6} {'size MB':>8}")
         for label, root, name in cases:
             sources = _pandoc_inputs(root, name)
-            pandoc = _best(args.repeat, lambda: _run_pandoc(root, sources, base / "pandoc.epub"))
-            cli = _best(args.repeat, lambda: _run_paperpress(root, name))
+            pandoc = _best(args.repeat, lambda r=root, s=sources: _run_pandoc(r, s, base / "pandoc.epub"))
+            cli = _best(args.repeat, lambda r=root, n=name: _run_paperpress(r, n))
             both, alone, size, photos = _in_process(args.repeat, root, name)
             print(f"{label:<16} {len(sources):>8} {photos:>6} {pandoc:>9.2f} {cli:>13.2f} {pandoc / cli:>5.1f}x "
                   f"{both:>14.2f} {alone:>9.2f} {pandoc / alone:>5.1f}x {size / 2**20:>8.1f}")
@@ -109,13 +109,13 @@ def _pandoc_inputs(root: Path, name: str) -> list[Path]:
     for n, article in enumerate(issue.articles):
         source = root / article.source
         text = source.read_text(encoding="utf-8")
-        body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+        body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
         head = [f"# {article.title}", ""]
         if article.standfirst:
             head += [f"*{article.standfirst}*", ""]
         for image in article.images:
             head += [f"![{image.alt}]({(root / image.source).as_posix()} \"{image.caption or ''}\")", ""]
-        body = re.sub(r"\]\((?!https?:)([^)\s]+)", lambda m: "](" + (source.parent / m.group(1)).as_posix(), body)
+        body = re.sub(r"\]\((?!https?:)([^)\s]+)", lambda m, d=source.parent: "](" + (d / m.group(1)).as_posix(), body)
         path = out / f"{n:03d}.md"
         path.write_text("\n".join(head) + "\n" + body, encoding="utf-8")
         files.append(path)

@@ -127,7 +127,7 @@ def _centred(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
     """Draws one centred line with its top at y; returns the y below it."""
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((WIDTH - (right - left)) / 2 - left, y - top), text, font=font, fill=_INK)
-    return y + bottom - top
+    return y + round(bottom - top)
 
 
 def _left(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, y: int, indent: int = 0) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable, Sequence
 
 from ..errors import PaperpressError, Problem
 
@@ -29,7 +29,7 @@ CONTAINER_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 </container>
 """
 _STORED_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # zip times cannot go back further
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # zip times cannot go back further
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class Item:
 
 def assemble(opf: bytes, items: Sequence[Item], timestamp: dt.datetime) -> bytes:
     """The EPUB's bytes: mimetype, container, package document, then the items in the order given."""
-    when = max(timestamp.astimezone(dt.timezone.utc), _EARLIEST).timetuple()[:6]
+    when = max(timestamp.astimezone(dt.UTC), _EARLIEST).timetuple()[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         _add(zf, "mimetype", MEDIA_TYPE.encode("ascii"), when, compress=False)

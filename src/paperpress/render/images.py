@@ -145,7 +145,7 @@ def encode_jpeg(img: Image.Image) -> bytes:
 
 def _encode_png(img: Image.Image) -> bytes:
     """PNG, as a palette image when the graphic has few enough colours to keep them all exactly."""
-    colours = img.getcolors(256)
+    colours: list[tuple[int, tuple[int, int, int]]] | None = img.getcolors(256)  # type: ignore[assignment]
     if colours:
         palette = Image.new("P", (1, 1))
         palette.putpalette([c for _, rgb in sorted(colours, key=lambda c: (-c[0], c[1])) for c in rgb])
