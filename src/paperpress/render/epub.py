@@ -7,6 +7,7 @@ and hands the files to `epub_package` for a reproducible zip. It never imports W
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -107,7 +108,6 @@ def navigation(issue: Issue) -> tuple[TocEntry, ...]:
 
 def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: Item) -> dict[str, Any]:
     first = issue.lead_article
-    has_photos = bool(pictures)
 
     def src_of(image: Image) -> str:
         return pictures[image.source].href
@@ -118,7 +118,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
     return issue_context(issue, info) | {
         "lang": issue.publication.language,
         "identifier": issue_identifier(issue),
-        "modified": info.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "modified": info.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "description": _description(issue),
         "stylesheet": "style.css",
         "headline_level": 1,
@@ -139,7 +139,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
                 "tableOfContents",
                 "readingOrder",
                 "displayTransformability",
-                *(("alternativeText",) if has_photos or issue.cover is None else ()),
+                "alternativeText",  # every image has one, the cover included
             ),
             "summary": ACCESSIBILITY_SUMMARY,
             "conforms_to": CONFORMS_TO,
