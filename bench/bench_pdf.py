@@ -1,0 +1,182 @@
+"""Times the PDF edition against two baselines on the same articles, and prints seconds, ratios, pages, memory.
+
+Baselines: the floor, WeasyPrint alone on a plain 3-column HTML + CSS of the same content (same page size,
+same fonts, same photos), and pandoc with WeasyPrint as its PDF engine. Cases: the sample issue 1142 and
+synthetic issues of 10, 40 and 160 articles cycled from the sample's articles (with their photos), on A3
+in 3 columns as the floor was first measured. Every run is a child process (so each pays its own start-up
+and its peak memory is its own); runs of the different tools alternate, and each figure is the best of
+--repeat. "all editions" is `paperpress build -f txt,epub,pdf`.
+
+    .venv/bin/python bench/bench_pdf.py [--repeat 2] [--sizes 10,40,160]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+_SAMPLE = REPO / "issues" / "issue-1142"
+_FLOOR_CSS = """
+@page { size: %(size)s; margin: 14mm; }
+html { font: 9.5pt/1.32 "Source Serif Pro"; hyphens: auto; text-align: justify; }
+h1, h2, h3 { font-family: "Source Sans Pro"; column-span: all; }
+section { columns: 3; column-gap: 4.5mm; }
+img { max-width: 100%%; height: auto; }
+table { width: 100%%; font-size: 8pt; }
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--sizes", default="10,40,160")
+    args = parser.parse_args()
+    if not shutil.which("pandoc"):
+        sys.exit("pandoc is not installed")
+    tools = ["floor", "paperpress pdf", "all editions", "pandoc"]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        cases = [("sample 1142", REPO, "issue-1142", "A4")]
+        for count in (int(n) for n in args.sizes.split(",")):
+            cases.append((f"{count} articles", _synthetic(base / f"s{count}", count), "issue-1", "A3"))
+        print(f"{'case':<14} {'tool':<15} {'seconds':>8} {'× floor':>8} {'pages':>6} {'peak MB':>8} {'× floor':>8}")
+        for label, root, name, size in cases:
+            work = base / f"work-{label.split()[0]}"
+            work.mkdir()
+            _plain_inputs(root, name, work, size)
+            best: dict[str, dict[str, float]] = {}
+            for _ in range(args.repeat):
+                for tool in tools:  # alternate the tools inside each round
+                    result = _child(tool, root, name, work)
+                    old = best.get(tool)
+                    best[tool] = {
+                        "seconds": min(result["seconds"], old["seconds"]) if old else result["seconds"],
+                        "pages": result["pages"],
+                        "peak": max(result["peak"], old["peak"]) if old else result["peak"],
+                    }
+            floor = best["floor"]
+            for tool in tools:
+                row = best[tool]
+                print(f"{label:<14} {tool:<15} {row['seconds']:>8.2f} {row['seconds'] / floor['seconds']:>7.2f}x "
+                      f"{int(row['pages']):>6} {row['peak'] / 1024:>8.0f} {row['peak'] / floor['peak']:>7.2f}x")
+            sys.stdout.flush()
+
+
+def _child(tool: str, root: Path, name: str, work: Path) -> dict[str, float]:
+    """Runs one build in a fresh child; its wall time, its page count and its own peak resident memory."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", tool, str(root), name, str(work)],
+        capture_output=True, text=True, check=False,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{tool} failed on {root}:\n{done.stderr[-2000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"seconds": seconds, "pages": report["pages"], "peak": report["peak"]}
+
+
+def _run_child(tool: str, root: Path, name: str, work: Path) -> None:
+    """Inside the child: do the work, then print pages and peak memory (KiB, this process and its children)."""
+    out = work / f"{tool.replace(' ', '-')}.pdf"
+    if tool == "floor":
+        import weasyprint
+
+        weasyprint.HTML(filename=str(work / "plain.html")).write_pdf(str(out))
+    elif tool == "pandoc":
+        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        subprocess.run(
+            ["pandoc", str(work / "plain.md"), "-o", str(out), "--pdf-engine=weasyprint", "--css", str(work / "plain.css"),
+             "--resource-path", str(work), "--metadata", "title=Benchmark issue", "--metadata", "lang=en"],
+            check=True, capture_output=True, env=env, cwd=work,
+        )
+    else:
+        from paperpress.build import build_issue, open_publication
+
+        formats = ["txt", "epub", "pdf"] if tool == "all editions" else ["pdf"]
+        result = build_issue(open_publication(root), name, formats, work / "dist")
+        if result.failed:
+            sys.exit("\n".join(map(str, result.problems)))
+        out = next(p for p in result.written if p.suffix == ".pdf")
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(json.dumps({"pages": _pages(out), "peak": peak}))
+
+
+def _pages(path: Path) -> int:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=False)
+    found = re.search(r"Pages:\s+(\d+)", done.stdout)
+    return int(found[1]) if found else 0
+
+
+def _synthetic(root: Path, count: int) -> Path:
+    """A publication whose one issue holds `count` articles cycled from the sample's, in sections of five."""
+    articles = sorted(_SAMPLE.glob("*.md"))
+    folder = root / "issues" / "issue-1"
+    shutil.copytree(_SAMPLE / "photos", folder / "photos")
+    (root / "paperpress.yaml").write_text(
+        (REPO / "paperpress.yaml").read_text() + "pdf:\n  page_size: A3\n  columns: 3\n", encoding="utf-8"
+    )
+    lines = ["number: 1", "date: 2026-11-20", "title: Benchmark issue", "sections:"]
+    for n in range(count):
+        if n % 5 == 0:
+            lines += [f"  - title: Section {n // 5 + 1}", "    articles:"]
+        source = articles[n % len(articles)]
+        target = folder / f"{n:03d}-{source.name}"
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        lines.append(f"      - issue-1/{target.name}")
+    (root / "issues" / "issue-1.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def _plain_inputs(root: Path, name: str, work: Path, size: str) -> None:
+    """The same articles as one Markdown file (for pandoc) and one plain HTML file (for the floor)."""
+    from markdown_it import MarkdownIt
+
+    from paperpress.build import check_issue, open_publication
+    from paperpress.render.pdf_fonts import packaged_faces
+
+    pub = open_publication(root)
+    issue, problems = check_issue(pub, name)
+    assert issue is not None, problems
+    shutil.copytree(root / "issues" / name / "photos", work / "photos", dirs_exist_ok=True)
+    faces = "".join(
+        f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; font-style: {f.style}; src: url("{f.url}"); }}\n'
+        for f in packaged_faces()
+    )
+    css = faces + _FLOOR_CSS % {"size": size}
+    (work / "plain.css").write_text(css, encoding="utf-8")
+    markdown, html = [], []
+    md = MarkdownIt("commonmark").enable("table")
+    for section in issue.sections:
+        markdown.append(f"# {section.title}\n")
+        html.append(f"<h1>{section.title}</h1>")
+        for article in section.articles:
+            body = (root / article.source).read_text(encoding="utf-8").split("---", 2)[2]
+            body = re.sub(r"\[\^\d+\]:?", "", body)
+            photos = "".join(f"\n![{img.alt}](photos/{Path(img.source).name})\n" for img in article.images)
+            text = f"## {article.title}\n\n{article.standfirst or ''}\n\n{article.byline or ''}\n{photos}\n{body}\n"
+            markdown.append(text)
+            html.append(f"<section>{md.render(text)}</section>")
+    (work / "plain.md").write_text("\n".join(markdown), encoding="utf-8")
+    (work / "plain.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Benchmark</title>'
+        f"<style>{css}</style></head><body>{''.join(html)}</body></html>",
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        _run_child(sys.argv[2], Path(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))
+    else:
+        main()
