@@ -9,8 +9,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pytest
 
@@ -101,7 +101,7 @@ def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
 
 def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> None:
     tree = _run("pdfinfo", "-struct", sample["screen"])
-    tags = re.findall(r"^\s*(\w+)", tree, re.M)
+    tags = re.findall(r"^\s*(\w+)", tree, re.MULTILINE)
     assert tags.count("H1") == len(issue.sections)
     assert tags.count("H2") == len(issue.articles)
     assert tags.count("Figure") == len(issue.images)
@@ -207,7 +207,7 @@ def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: di
 def test_no_word_lies_outside_the_printable_area(sample: dict[str, Path]) -> None:
     html = _run("pdftotext", "-bbox", sample["screen"], "-")
     safe = 5 * _MM  # nothing within 5 mm of the paper's edge
-    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.DOTALL)
     assert len(pages) > 5
     for n, (width, height, words) in enumerate(pages, start=1):
         for x0, y0, x1, y1, word in re.findall(
@@ -324,3 +324,26 @@ def test_a_weasyprint_warning_fails_the_build(tmp_path: Path) -> None:
 def test_the_minimal_issue_builds_in_every_profile() -> None:
     for profile in ("screen", "print", "archive"):
         assert _build(FIXTURES / "minimal", "7", profile).startswith(b"%PDF-")
+
+
+def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
+    pub = _with_style(tmp_path, 'p { font-family: "DejaVu Sans"; }')
+    with pytest.raises(PaperpressError, match=r"a system font 'DejaVu Sans' was used"):
+        _build(pub, "7", "screen")
+
+
+def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> None:
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    import font_source_sans_pro
+
+    pub = _with_style(tmp_path, 'p { font-family: "House Sans"; }')
+    font = ttlib.TTFont(font_source_sans_pro.font_files_ttf["SourceSansProLight"])
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = {1: "House Sans", 4: "House Sans", 6: "HouseSans-Regular", 16: "House Sans"}[record.nameID]
+    font["OS/2"].usWeightClass = 400
+    (pub / "fonts").mkdir()
+    font.save(str(pub / "fonts" / "house-sans.ttf"))
+    data = _build(pub, "7", "screen")
+    (tmp_path / "house.pdf").write_bytes(data)
+    assert "+House-Sans " in _run("pdffonts", tmp_path / "house.pdf")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from ..config import PdfOptions, page_size_mm
 from ..errors import PaperpressError, Problem

@@ -6,9 +6,9 @@ system for fonts, and `foreign_fonts` names any face the layout engine took from
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 #: (package, file key in its `font_files_ttf`, family, weight, italic): the faces the default layout uses.
 _PACKAGED = (
@@ -65,7 +65,7 @@ def publication_faces(root: Path | None) -> tuple[FontFace, ...]:
         with TTFont(str(path), lazy=True) as font:
             names = font["name"]
             family = names.getDebugName(16) or names.getDebugName(1) or path.stem
-            os2 = font["OS/2"] if "OS/2" in font else None
+            os2 = font.get("OS/2")
             weight = int(os2.usWeightClass) if os2 is not None else 400
             italic = bool(os2.fsSelection & 1) if os2 is not None else "italic" in path.stem.lower()
         faces.append(FontFace(family, weight, "italic" if italic else "normal", path.resolve()))
