@@ -62,7 +62,8 @@ def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
         "label": issue_label(issue),
         "date_text": long_date(issue),
         "cover_line": issue.title or lead.title,
-        "standfirst": lead.standfirst,
+        # A cover line may announce another story than the lead's, whose standfirst would then mislead.
+        "standfirst": None if issue.title else lead.standfirst,
         "headlines": [a.title for a in issue.articles[:6]],
         "identifier": issue_identifier(issue),  # the EPUB's own id, so a reader matches entry and book
         "updated": _iso(info.timestamp),
@@ -105,10 +106,8 @@ def _entry(folder: Path, state: IssueState) -> dict[str, Any]:
     downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
-    entry.update(
-        name=state.name, number=state.number, date=state.date, downloads=downloads, art=art,
-        summary=entry.get("standfirst") or "; ".join(headlines),
-    )
+    summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")
+    entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary)
     return entry
 
 

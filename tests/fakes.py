@@ -1,0 +1,69 @@
+"""Test doubles for build plumbing: editions that return known bytes, and a small archive to build them from."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from paperpress.layouts import Layouts
+from paperpress.model import Issue
+from paperpress.render import BuildInfo
+
+from .conftest import FIXTURES, copy_publication
+
+FAKE = "tests.fakes:FakeEdition"
+SLOW = "tests.fakes:SlowEdition"
+
+
+class FakeEdition:
+    """Known bytes from the issue: its name, articles, timestamp and options. A cover line 'crash' is a bug."""
+
+    name: ClassVar[str] = "fake"
+    suffix: ClassVar[str] = ".fake"
+    media_type: ClassVar[str] = "application/x-fake"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        if issue.title == "crash":
+            raise RuntimeError("the fake edition has a bug")
+        lines = [issue.name, info.timestamp.isoformat(), repr(sorted(info.options.items()))]
+        lines += [f"{a.title}: {len(a.all_images)} images" for a in issue.articles]
+        return ("\n".join(lines) + "\n").encode()
+
+
+class SlowEdition(FakeEdition):
+    """Several megabytes after a pause, so a test can kill a build while it renders or writes."""
+
+    name: ClassVar[str] = "slow"
+    suffix: ClassVar[str] = ".slow"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        time.sleep(0.15)
+        seed = hashlib.sha256(super().render(issue, layouts, info)).digest()
+        return seed * (6 * 1024 * 1024 // len(seed))
+
+
+def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
+    """Stands in for catalog.render_art where drawing real covers would only slow a test down."""
+    return {
+        kind: (f"{issue.name}-{kind}.jpg", "image/jpeg", f"{kind} of {issue.name}".encode())
+        for kind in ("cover", "thumbnail")
+    }
+
+
+def make_archive(dest: Path, numbers: range = range(1, 5)) -> Path:
+    """The minimal fixture with its one issue cloned as issues 1…N, a week apart, each with its own files."""
+    pub = copy_publication(FIXTURES / "minimal", dest)
+    source = pub / "issues" / "issue-7"
+    manifest = (pub / "issues" / "issue-7.yaml").read_text()
+    for n in numbers:
+        shutil.copytree(source, pub / "issues" / f"issue-{n}")
+        text = manifest.replace("number: 7", f"number: {n}").replace("issue-7/", f"issue-{n}/")
+        text = text.replace("date: 2026-03-06", f"date: 2026-{1 + n // 4:02d}-{1 + (n % 4) * 7:02d}")
+        (pub / "issues" / f"issue-{n}.yaml").write_text(text.replace("A small issue", f"Small issue {n}"))
+    shutil.rmtree(source)
+    (pub / "issues" / "issue-7.yaml").unlink()
+    time.sleep(0.05)  # files younger than a clock tick are not trusted by the first build (fingerprint.RACY_NS)
+    return pub

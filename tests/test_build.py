@@ -1,0 +1,289 @@
+"""Archive builds: what is skipped, what each kind of change rebuilds, failure isolation, parallel = serial."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from paperpress import build as build_module
+from paperpress import catalog, fingerprint, render
+from paperpress.build import ArchiveResult, build_archive, build_issue, open_publication
+from paperpress.errors import UsageError
+from paperpress.fingerprint import STATE_NAME, read_state
+from paperpress.plan import select_issues
+from paperpress.write import LOCK_NAME, write_atomic
+
+from .fakes import FAKE, fake_art, make_archive
+
+
+@pytest.fixture(autouse=True)
+def _fake_edition(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
+    # Drawing real covers costs a quarter of a second an issue; test_catalog covers them.
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+
+
+@pytest.fixture
+def pub(tmp_path: Path) -> Path:
+    return make_archive(tmp_path / "pub")
+
+
+def run(root: Path, formats: tuple[str, ...] = ("fake",), out: Path | None = None, **options) -> ArchiveResult:
+    names = select_issues(root, [], every=True)
+    return build_archive(open_publication(root), names, formats, out or root / "dist", **options)
+
+
+def settle() -> None:
+    """Lets the file system clock move past an edit: a file changed within a tick of a build is rebuilt again."""
+    time.sleep(2 * fingerprint.RACY_NS / 1e9)
+
+
+def built(result: ArchiveResult) -> dict[str, tuple[str, ...]]:
+    return {r.name: r.formats for r in result.results}
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every published file's bytes (the states hold stat data, so they are compared by content elsewhere)."""
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in (STATE_NAME, LOCK_NAME)
+    }
+
+
+def test_a_second_run_skips_every_issue(pub: Path) -> None:
+    first = run(pub)
+    assert built(first) == {f"issue-{n}": ("fake",) for n in (4, 3, 2, 1)}
+    assert (pub / "dist/issue-2/issue-2.fake").read_text().startswith("issue-2\n2026-01-15T12:00:00+00:00\n")
+    state = read_state(pub / "dist/issue-2")
+    assert state is not None and set(state.outputs) == {"fake", "cover", "thumbnail"}
+    assert sorted(state.inputs) == [
+        "issues/issue-2.yaml", "issues/issue-2/first.md", "issues/issue-2/photos/square.png", "issues/issue-2/second.md"
+    ]
+    before = snapshot(pub / "dist")
+    second = run(pub)
+    assert second.results == () and second.plan.skipped == ("issue-4", "issue-3", "issue-2", "issue-1")
+    assert snapshot(pub / "dist") == before
+
+
+def test_deciding_to_skip_never_loads_an_issue(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(pub)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("an unchanged issue was loaded")
+
+    monkeypatch.setattr(build_module, "check_issue", refuse)
+    assert run(pub).results == ()
+
+
+def _edit_article(pub: Path) -> None:
+    path = pub / "issues/issue-3/second.md"
+    path.write_text(path.read_text() + "\nA second paragraph.\n")
+
+
+def _edit_photo(pub: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (200, 10, 10)).save(pub / "issues/issue-3/photos/square.png")
+
+
+def _edit_manifest(pub: Path) -> None:
+    path = pub / "issues/issue-3.yaml"
+    path.write_text(path.read_text().replace("Small issue 3", "A new cover line"))
+
+
+def _override_template(pub: Path) -> None:
+    (pub / "layouts/catalog").mkdir(parents=True)
+    source = Path(render.__file__).parent.parent / "layouts/catalog/style.css"
+    (pub / "layouts/catalog/style.css").write_text(source.read_text() + "\nbody { color: black; }\n")
+
+
+def _edit_config(pub: Path) -> None:
+    with open(pub / "paperpress.yaml", "a") as handle:
+        handle.write("subtitle: Now with a subtitle\n")
+
+
+def _add_font(pub: Path) -> None:
+    (pub / "fonts").mkdir()
+    (pub / "fonts/House-Regular.otf").write_bytes(b"not really a font")
+
+
+@pytest.mark.parametrize(
+    ("change", "rebuilt"),
+    [
+        (_edit_article, ["issue-3"]),
+        (_edit_photo, ["issue-3"]),
+        (_edit_manifest, ["issue-3"]),
+        (_override_template, ["issue-1", "issue-2", "issue-3", "issue-4"]),
+        (_edit_config, ["issue-1", "issue-2", "issue-3", "issue-4"]),
+        (_add_font, ["issue-1", "issue-2", "issue-3", "issue-4"]),
+    ],
+)
+def test_each_kind_of_change_rebuilds_what_it_touches(pub: Path, change, rebuilt: list[str]) -> None:
+    run(pub)
+    change(pub)
+    settle()
+    again = run(pub)
+    assert sorted(built(again)) == rebuilt, again.plan.jobs
+    assert all(not r.failed for r in again.results)
+    assert run(pub).results == ()
+
+
+def test_the_reason_names_the_changed_file(pub: Path) -> None:
+    run(pub)
+    _edit_article(pub)
+    settle()
+    (job,) = run(pub).plan.jobs
+    assert job.reason == "issues/issue-3/second.md changed"
+
+
+def test_a_touched_but_unchanged_file_is_not_rebuilt_and_its_stat_is_remembered(pub: Path, monkeypatch) -> None:
+    monkeypatch.setattr(fingerprint, "SETTLE_NS", 0)  # trust stat data at once (normally after a second)
+    run(pub)
+    article = pub / "issues/issue-2/first.md"
+    os.utime(article, ns=(1_000_000_000, 1_000_000_000))
+    os.utime(pub / "paperpress.yaml")  # the configuration is hashed, not stat-ed: touching it changes nothing
+    settle()
+    assert run(pub).results == ()
+    state = read_state(pub / "dist/issue-2")
+    assert state is not None and state.inputs["issues/issue-2/first.md"].mtime_ns == 1_000_000_000
+
+
+def test_options_source_date_epoch_and_library_versions_rebuild_everything(pub: Path, monkeypatch) -> None:
+    run(pub)
+    assert len(run(pub, options={"pdf_profile": "print"}).results) == 4
+    assert len(run(pub, options={"pdf_profile": "print"}, environ={"SOURCE_DATE_EPOCH": "1700000000"}).results) == 4
+    assert (pub / "dist/issue-1/issue-1.fake").read_text().split("\n")[1] == "2023-11-14T22:13:20+00:00"
+    versions = fingerprint.library_versions()
+    monkeypatch.setattr(fingerprint, "library_versions", lambda: {**versions, "weasyprint": "999"})
+    assert len(run(pub, options={"pdf_profile": "print"}, environ={"SOURCE_DATE_EPOCH": "1700000000"}).results) == 4
+
+
+def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None:
+    run(pub)
+    assert len(run(pub, force=True).results) == 4
+    (pub / "dist/issue-2/issue-2.fake").unlink()
+    (pub / "dist/issue-4/issue-4-thumbnail.jpg").unlink()
+    again = run(pub)
+    assert built(again) == {"issue-4": (), "issue-2": ("fake",)}
+    assert (pub / "dist/issue-4/issue-4-thumbnail.jpg").is_file()
+
+
+def test_each_edition_has_its_own_fingerprint(pub: Path) -> None:
+    run(pub, formats=("fake",))
+    assert set(built(run(pub, formats=("fake", "txt"))).values()) == {("txt",)}
+    assert run(pub, formats=("txt",)).results == ()
+
+
+def test_a_broken_issue_fails_alone_and_keeps_its_previous_editions(pub: Path) -> None:
+    run(pub)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (pub / "dist/issue-2").iterdir()}
+    _edit_article(pub)
+    (pub / "issues/issue-2/first.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    settle()
+    result = run(pub)
+    assert sorted(built(result)) == ["issue-2", "issue-3"]
+    (failure,) = result.failed
+    assert failure.name == "issue-2" and failure.written == ()
+    assert [f"{p.file}:{p.line}" for p in failure.problems] == ["issues/issue-2/first.md:2"]
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (pub / "dist/issue-2").iterdir()} == before
+    assert len(run(pub).failed) == 1  # still broken, still tried, still isolated
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bug_in_one_issue_is_reported_with_its_traceback_and_the_others_build(pub: Path, jobs: int) -> None:
+    manifest = pub / "issues/issue-3.yaml"
+    manifest.write_text(manifest.read_text().replace("title: Small issue 3", "title: crash"))
+    result = run(pub, jobs=jobs)
+    (failure,) = result.failed
+    assert failure.name == "issue-3" and failure.crash and "RuntimeError: the fake edition has a bug" in failure.crash
+    assert str(failure.problems[0]).startswith("issues/issue-3.yaml: paperpress failed while building this issue")
+    assert sorted(r.name for r in result.results if not r.failed) == ["issue-1", "issue-2", "issue-4"]
+    assert not (pub / "dist/issue-3/issue-3.fake").exists()
+
+
+def test_parallel_output_is_identical_to_serial(pub: Path, monkeypatch) -> None:
+    monkeypatch.setattr(build_module, "render_art", catalog.render_art)  # workers draw real covers
+    serial = run(pub, formats=("fake", "txt"), out=pub / "serial", jobs=1)
+    parallel = run(pub, formats=("fake", "txt"), out=pub / "parallel", jobs=2)
+    assert not serial.failed and not parallel.failed
+    assert snapshot(pub / "serial") == snapshot(pub / "parallel")
+    assert len(snapshot(pub / "serial")) == 4 * 4 + 3
+
+
+def test_stale_temporary_files_are_cleaned_and_a_full_disk_leaves_the_old_file(pub: Path, monkeypatch) -> None:
+    run(pub)
+    stale = pub / "dist/issue-1/.paperpress-issue-1.fake.0123456789ab.tmp"
+    stale.write_bytes(b"half a file")
+    run(pub)
+    assert not stale.exists()
+
+    target = pub / "dist/issue-1/issue-1.fake"
+    old = target.read_bytes()
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new content")
+    assert target.read_bytes() == old
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_state_is_written_last_and_a_torn_state_means_rebuild(pub: Path) -> None:
+    run(pub)
+    state = pub / "dist/issue-1" / STATE_NAME
+    assert json.loads(state.read_bytes())["format"] == fingerprint.STATE_FORMAT
+    state.write_bytes(state.read_bytes()[:40])
+    assert built(run(pub)) == {"issue-1": ("fake",)}
+
+
+def test_build_issue_still_builds_one_issue_whatever_its_state(pub: Path) -> None:
+    result = build_issue(open_publication(pub), "2", ["fake"], pub / "dist")
+    assert [p.name for p in result.written] == ["issue-2.fake", "issue-2-cover.jpg", "issue-2-thumbnail.jpg"]
+    again = build_issue(open_publication(pub), "issue-2", ["fake"], pub / "dist")
+    assert not again.failed and len(again.written) == 3
+
+
+def test_selecting_issues(pub: Path) -> None:
+    assert select_issues(pub, ["2"]) == ["issue-2"]
+    assert select_issues(pub, ["1..3", "issue-4"]) == ["issue-4", "issue-3", "issue-2", "issue-1"]
+    assert select_issues(pub, ["3,1"]) == ["issue-3", "issue-1"]
+    assert select_issues(pub, ["0..2"]) == ["issue-2", "issue-1"]
+    assert select_issues(pub, [], since=dt.date(2026, 1, 15)) == ["issue-4", "issue-3", "issue-2"]
+    assert select_issues(pub, ["1..4"], since=dt.date(2026, 1, 22)) == ["issue-4", "issue-3"]
+    with pytest.raises(UsageError, match="no issues between 10 and 20"):
+        select_issues(pub, ["10..20"])
+    with pytest.raises(UsageError, match="no issue 9"):
+        select_issues(pub, ["9"])
+    with pytest.raises(UsageError, match="'1..x' is not a range"):
+        select_issues(pub, ["1..x"])
+    with pytest.raises(UsageError, match="no issues named"):
+        select_issues(pub, [])
+    with pytest.raises(UsageError, match="no issue is dated 2030-01-01 or later"):
+        select_issues(pub, [], since=dt.date(2030, 1, 1))
+
+
+def test_a_file_edited_while_its_issue_builds_is_built_again_next_time(pub: Path, monkeypatch) -> None:
+    real = build_module.load_issue
+
+    def load_then_edit(*args):
+        loaded = real(*args)
+        _edit_article(pub)  # the editor saves just after paperpress read the article
+        return loaded
+
+    monkeypatch.setattr(build_module, "load_issue", load_then_edit)
+    build_issue(open_publication(pub), "3", ["fake"], pub / "dist")
+    monkeypatch.setattr(build_module, "load_issue", real)
+    state = read_state(pub / "dist/issue-3")
+    assert state is not None and state.inputs["issues/issue-3/second.md"].sha256 is None
+    settle()
+    assert "issue-3" in built(run(pub))
+    assert run(pub).results == ()

@@ -1,0 +1,155 @@
+"""The distributors' catalog: OPDS that feed readers accept, checksums sha256sum accepts, an index whose links work."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree, html
+
+from paperpress.build import build_archive, open_publication
+from paperpress.plan import select_issues
+from paperpress.serve import catalog_server
+
+from .conftest import require_tool
+from .fakes import make_archive
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ACQUISITION = "http://opds-spec.org/acquisition"
+TYPES = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three issues in every real edition, built once for the whole module."""
+    pub = make_archive(tmp_path_factory.mktemp("catalog") / "pub", range(1, 4))
+    names = select_issues(pub, [], every=True)
+    result = build_archive(open_publication(pub), names, ["txt", "epub", "pdf"], pub / "dist", jobs=2)
+    assert not result.failed, [str(p) for r in result.failed for p in r.problems]
+    return pub / "dist"
+
+
+def test_opds_feed_parses_and_lists_issues_newest_first(dist: Path) -> None:
+    feed = feedparser.parse(str(dist / "opds.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "The Minimal Bulletin"
+    assert [e.title for e in feed.entries] == ["Issue 3: Small issue 3", "Issue 2: Small issue 2", "Issue 1: Small issue 1"]
+    entry = feed.entries[0]
+    assert entry.summary == "In this issue: The first article; The second article"
+    assert entry.id.startswith("urn:uuid:") and entry.updated == "2026-01-22T12:00:00Z"
+    links = {(link.rel, link.type): link.href for link in entry.links}
+    assert links[(ACQUISITION, "application/epub+zip")] == "issue-3/issue-3.epub"
+    assert links[(ACQUISITION, "application/pdf")] == "issue-3/issue-3.pdf"
+    assert links[(ACQUISITION, "text/plain; charset=utf-8")] == "issue-3/issue-3.txt"
+    assert links[("http://opds-spec.org/image", "image/jpeg")] == "issue-3/issue-3-cover.jpg"
+    assert links[("http://opds-spec.org/image/thumbnail", "image/jpeg")] == "issue-3/issue-3-thumbnail.jpg"
+
+
+def test_opds_structure(dist: Path) -> None:
+    """feedparser forgives a lot, so the Atom and OPDS rules are checked on the XML itself."""
+    root = etree.parse(str(dist / "opds.xml")).getroot()
+    iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}id") == "urn:uuid:7d0a3c1e-2f61-4b8e-9a53-0c9d1e2f3a41"
+    assert iso.match(root.findtext(f"{ATOM}updated") or "")
+    self_link = root.find(f"{ATOM}link[@rel='self']")
+    assert self_link is not None and self_link.get("type") == "application/atom+xml;profile=opds-catalog;kind=acquisition"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == 3
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title") and iso.match(entry.findtext(f"{ATOM}updated") or "")
+        assert entry.findtext("{http://purl.org/dc/terms/}issued")
+        acquisitions = entry.findall(f"{ATOM}link[@rel='{ACQUISITION}']")
+        assert len(acquisitions) == 3
+        for link in acquisitions:
+            target = dist / link.get("href")
+            assert target.is_file() and int(link.get("length")) == target.stat().st_size
+            assert link.get("type") == TYPES[target.suffix]
+
+
+def test_sha256sums_verify_with_sha256sum_and_catch_a_corrupt_download(dist: Path, tmp_path: Path) -> None:
+    tool = require_tool("sha256sum")
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    assert len(lines) == 3 * 5 and all(re.match(r"^[0-9a-f]{64}  issue-\d/issue-\d[-.\w]+$", line) for line in lines)
+    done = subprocess.run([tool, "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == 15
+
+    copy = tmp_path / "mirror"
+    subprocess.run(["cp", "-r", str(dist), str(copy)], check=True)
+    with open(copy / "issue-2/issue-2.txt", "ab") as handle:
+        handle.write(b"tampered")
+    bad = subprocess.run([tool, "-c", "SHA256SUMS"], cwd=copy, capture_output=True, text=True)
+    assert bad.returncode == 1 and "issue-2/issue-2.txt: FAILED" in bad.stdout
+
+
+def test_index_links_resolve_and_issues_are_newest_first(dist: Path) -> None:
+    page = html.parse(str(dist / "index.html")).getroot()
+    assert page.find(".//meta[@name='viewport']") is not None
+    assert [a.get("id") for a in page.findall(".//article")] == ["issue-3", "issue-2", "issue-1"]
+    targets = [el.get("href") for el in page.iter("a", "link")] + [img.get("src") for img in page.iter("img")]
+    local = [t for t in targets if t and not t.startswith("#")]
+    assert len(local) >= 3 * 5
+    for target in local:
+        assert (dist / target).is_file(), target
+    first = page.find(".//article")
+    assert first.findtext(".//h2") == "Small issue 3"
+    assert first.find(".//time").get("datetime") == "2026-01-22"
+    downloads = [" ".join(a.text_content().split()) for a in first.findall(".//ul[@class='downloads']//a")]
+    assert [d.split()[0] for d in downloads] == ["EPUB", "PDF", "Plain"]
+    assert all(re.search(r"\d+ (KB|MB|bytes)$", d) for d in downloads)
+    assert "http" not in (dist / "index.html").read_text().replace("http://www.w3.org", "")  # nothing to fetch
+
+
+def test_index_on_a_phone_screen(dist: Path, tmp_path: Path) -> None:
+    chromium = require_tool("chromium")
+    shot = tmp_path / "phone.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=390,844",
+         f"--screenshot={shot}", (dist / "index.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    from PIL import Image
+
+    with Image.open(shot) as img:
+        assert img.size == (390, 844)
+        colours = img.convert("RGB").getcolors(1 << 20) or []
+    assert len(colours) > 50  # text, rules and cover thumbnails, not a blank page
+
+
+def test_thumbnails_are_small_jpegs_of_the_cover(dist: Path) -> None:
+    from PIL import Image
+
+    with Image.open(dist / "issue-1/issue-1-thumbnail.jpg") as thumb, Image.open(dist / "issue-1/issue-1-cover.jpg") as cover:
+        assert thumb.format == cover.format == "JPEG"
+        assert max(thumb.size) <= 512 and cover.size == (1600, 2560)
+        assert abs(thumb.width / thumb.height - cover.width / cover.height) < 0.01
+
+
+def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
+    server = catalog_server(dist, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/") as response:
+            assert response.status == 200 and b"The Minimal Bulletin" in response.read()
+        with urllib.request.urlopen(base + "/issue-1/issue-1.epub") as response:
+            assert response.headers["Content-Type"] == "application/epub+zip"
+        with urllib.request.urlopen(base + "/opds.xml") as response:
+            assert response.headers["Content-Type"].startswith("application/atom+xml;profile=opds-catalog")
+        for hidden in ("/.paperpress.lock", "/issue-1/.paperpress-state.json", "/issue-1/", "/../paperpress.yaml"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(base + hidden)
+            assert err.value.code == 404, hidden
+    finally:
+        server.shutdown()
+        server.server_close()
