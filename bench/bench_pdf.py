@@ -5,7 +5,8 @@ same fonts, same photos), and pandoc with WeasyPrint as its PDF engine. Cases: t
 synthetic issues of 10, 40 and 160 articles cycled from the sample's articles (with their photos), on A3
 in 3 columns as the floor was first measured. Every run is a child process (so each pays its own start-up
 and its peak memory is its own); runs of the different tools alternate, and each figure is the best of
---repeat. "all editions" is `paperpress build -f txt,epub,pdf`.
+--repeat. "pdf edition" is load + PdfEdition.render alone; "paperpress pdf" is `build_issue(..., ["pdf"])`
+(writes, fingerprints, catalog); "all editions" is the same with txt, epub and pdf.
 
     .venv/bin/python bench/bench_pdf.py [--repeat 2] [--sizes 10,40,160]
 """
@@ -30,7 +31,7 @@ _FLOOR_CSS = """
 @page { size: %(size)s; margin: 14mm; }
 html { font: 9.5pt/1.32 "Source Serif Pro"; hyphens: auto; text-align: justify; }
 h1, h2, h3 { font-family: "Source Sans Pro"; column-span: all; }
-section { columns: 3; column-gap: 4.5mm; }
+section.level2 { columns: 3; column-gap: 4.5mm; }
 img { max-width: 100%%; height: auto; }
 table { width: 100%%; font-size: 8pt; }
 """
@@ -43,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("pandoc"):
         sys.exit("pandoc is not installed")
-    tools = ["floor", "paperpress pdf", "all editions", "pandoc"]
+    tools = ["floor", "pdf edition", "paperpress pdf", "all editions", "pandoc"]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         cases = [("sample 1142", REPO, "issue-1142", "A4")]
@@ -96,10 +97,18 @@ def _run_child(tool: str, root: Path, name: str, work: Path) -> None:
     elif tool == "pandoc":
         env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
         subprocess.run(
-            ["pandoc", str(work / "plain.md"), "-o", str(out), "--pdf-engine=weasyprint", "--css", str(work / "plain.css"),
+            ["pandoc", str(work / "plain.md"), "-o", str(out), "--pdf-engine=weasyprint", "--section-divs", "--css", str(work / "plain.css"),
              "--resource-path", str(work), "--metadata", "title=Benchmark issue", "--metadata", "lang=en"],
             check=True, capture_output=True, env=env, cwd=work,
         )
+    elif tool == "pdf edition":
+        from paperpress.build import build_info, check_issue, open_publication
+        from paperpress.render.pdf import PdfEdition
+
+        pub = open_publication(root)
+        issue, problems = check_issue(pub, name)
+        assert issue is not None, problems
+        out.write_bytes(PdfEdition().render(issue, pub.layouts, build_info(pub, issue, {}, os.environ)))
     else:
         from paperpress.build import build_issue, open_publication
 
@@ -166,7 +175,7 @@ def _plain_inputs(root: Path, name: str, work: Path, size: str) -> None:
             photos = "".join(f"\n![{img.alt}](photos/{Path(img.source).name})\n" for img in article.images)
             text = f"## {article.title}\n\n{article.standfirst or ''}\n\n{article.byline or ''}\n{photos}\n{body}\n"
             markdown.append(text)
-            html.append(f"<section>{md.render(text)}</section>")
+            html.append(f'<section class="level2">{md.render(text)}</section>')
     (work / "plain.md").write_text("\n".join(markdown), encoding="utf-8")
     (work / "plain.html").write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Benchmark</title>'
