@@ -345,6 +345,13 @@ def test_generated_cover_is_a_kindle_sized_jpeg_with_a_cover_page(sample: Book, 
         assert page.get("src") == item.get("href") and "issue" in page.get("alt")
 
 
+def test_generated_cover_leaves_out_scripts_its_fonts_cannot_draw() -> None:
+    from paperpress.render.cover import _drawable
+
+    assert _drawable("Tram depot votes to strike — Καλημέρα, Здравствуйте")
+    assert not _drawable("مرحبا من الإسكندرية") and not _drawable("日本の新聞")
+
+
 def test_a_cover_in_the_manifest_is_used_normalised(tmp_path: Path) -> None:
     root = copy_publication(REPO, tmp_path / "pub")
     (root / "issues" / "cover.png").write_bytes(PHOTOS["p07.png"]())

@@ -7,6 +7,7 @@ Deterministic: the same issue always draws the same pixels.
 
 from __future__ import annotations
 
+import functools
 import io
 from importlib import resources
 from pathlib import Path
@@ -43,9 +44,10 @@ def render_cover(issue: Issue) -> bytes:
     inner = WIDTH - 2 * _MARGIN
     pub = issue.publication
 
-    masthead = _fit(draw, pub.title, "serif", "Bold", inner, 210)
-    y = _centred(draw, pub.title, masthead, 110)
-    if pub.subtitle:
+    y = 110
+    if _drawable(pub.title):
+        y = _centred(draw, pub.title, _fit(draw, pub.title, "serif", "Bold", inner, 210), y)
+    if pub.subtitle and _drawable(pub.subtitle):
         y = _centred(draw, pub.subtitle, _font("serif", "It", 54), y + 30)
     y += 50
     draw.rectangle((_MARGIN, y, WIDTH - _MARGIN, y + 8), fill=_INK)
@@ -61,10 +63,10 @@ def render_cover(issue: Issue) -> bytes:
     photo = cover_photo(issue)
     if photo is not None:
         with Image.open(io.BytesIO(photo.data)) as src:
-            picture = ImageOps.fit(to_rgb(src), (inner, 1180), Image.Resampling.LANCZOS)
+            picture = ImageOps.fit(to_rgb(src), (inner, 1180), Image.Resampling.BICUBIC)
         page.paste(picture, (_MARGIN, y))
         y += picture.height + 70
-    if issue.title:
+    if issue.title and _drawable(issue.title):
         headline = _font("serif", "Bold", 128 if photo is not None else 160)
         for line in _wrap(draw, issue.title, headline, inner)[:4]:
             y = _left(draw, line, headline, y)
@@ -78,7 +80,7 @@ def render_cover(issue: Issue) -> bytes:
 def _headlines(draw: ImageDraw.ImageDraw, issue: Issue, y: int) -> int:
     """Without a photo, the first headlines fill the space the photo would have taken."""
     font = _font("serif", "Regular", 64)
-    for article in issue.articles[:6]:
+    for article in [a for a in issue.articles if _drawable(a.title)][:6]:
         for n, line in enumerate(_wrap(draw, article.title, font, WIDTH - 2 * _MARGIN - 60)[:2]):
             if n == 0:
                 draw.text((_MARGIN, y), "■", font=_font("sans", "Regular", 40), fill=_INK)
@@ -92,7 +94,7 @@ def _headlines(draw: ImageDraw.ImageDraw, issue: Issue, y: int) -> int:
 def _inside(draw: ImageDraw.ImageDraw, issue: Issue) -> None:
     """The sections, above a closing rule at the foot of the page."""
     font = _font("sans", "Regular", 46)
-    names = " · ".join(s.title for s in issue.sections)
+    names = " · ".join(s.title for s in issue.sections if _drawable(s.title))
     lines = _wrap(draw, "Inside: " + names, font, WIDTH - 2 * _MARGIN)[:2]
     y = HEIGHT - 120 - 64 * len(lines)
     draw.rectangle((_MARGIN, y - 40, WIDTH - _MARGIN, y - 37), fill=_INK)
@@ -100,6 +102,19 @@ def _inside(draw: ImageDraw.ImageDraw, issue: Issue) -> None:
         y = _left(draw, line, font, y) + 8
 
 
+def _drawable(text: str) -> bool:
+    """Whether the Source fonts have every letter (Latin, Greek, Cyrillic): a cover leaves out what would
+    show as empty boxes, such as Arabic or Chinese; the cover's alt text still says it."""
+    return all(ch.isspace() or _has_glyph(ch) for ch in set(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_glyph(ch: str) -> bool:
+    font = _font("serif", "Bold", 24)
+    return bytes(font.getmask(ch)) != bytes(font.getmask("\uffff"))  # U+FFFF draws the "missing" box
+
+
+@functools.lru_cache(maxsize=32)
 def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(family, style)), size)
 
