@@ -34,15 +34,15 @@ class FakeEdition:
 
 
 class SlowEdition(FakeEdition):
-    """Several megabytes after a pause, so a test can kill a build while it renders or writes."""
+    """Tens of megabytes after a short pause: writing takes most of a build, so a kill often lands mid-write."""
 
     name: ClassVar[str] = "slow"
     suffix: ClassVar[str] = ".slow"
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
-        time.sleep(0.15)
+        time.sleep(0.05)
         seed = hashlib.sha256(super().render(issue, layouts, info)).digest()
-        return seed * (6 * 1024 * 1024 // len(seed))
+        return seed * (24 * 1024 * 1024 // len(seed))
 
 
 def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:

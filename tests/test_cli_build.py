@@ -1,0 +1,256 @@
+"""`paperpress build` as people and cron run it: output, exit status, kill -9, two builds at once, any time zone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paperpress import build as build_module
+from paperpress import render
+from paperpress.fingerprint import STATE_NAME
+from paperpress.write import LOCK_NAME, TEMP_SUFFIX, locked
+
+from .conftest import REPO
+from .fakes import FAKE, SLOW, fake_art, make_archive
+
+runner = CliRunner()
+CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS"
+
+
+@pytest.fixture
+def pub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    return make_archive(tmp_path / "pub")
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return runner.invoke(build_module_app(), list(args))  # type: ignore[return-value]
+
+
+def build_module_app():
+    from paperpress.cli import app
+
+    return app
+
+
+def timeless(text: str) -> str:
+    return re.sub(r"\d+\.\d s", "N s", text)
+
+
+def test_build_all_then_nothing_to_do(pub: Path) -> None:
+    first = cli("build", "--all", "-f", "fake", "-j", "1", "--root", str(pub))
+    assert first.exit_code == 0, first.output
+    assert timeless(first.stdout).splitlines() == [
+        "issue-4: built fake in N s (new)",
+        "issue-3: built fake in N s (new)",
+        "issue-2: built fake in N s (new)",
+        "issue-1: built fake in N s (new)",
+        f"4 issues built (4 editions), 0 unchanged, 0 failed in N s; {CATALOG}",
+    ]
+    second = cli("build", "--all", "-f", "fake", "--root", str(pub))
+    assert second.exit_code == 0 and second.stderr == ""
+    assert timeless(second.stdout).splitlines() == [
+        "issue-4: unchanged",
+        "issue-3: unchanged",
+        "issue-2: unchanged",
+        "issue-1: unchanged",
+        f"0 issues built (0 editions), 4 unchanged, 0 failed in N s; {CATALOG}",
+    ]
+
+
+def test_a_failed_issue_is_reported_with_its_file_and_line_and_exits_1(pub: Path) -> None:
+    (pub / "issues/issue-2/second.md").write_text("---\ntitle: ok\nbyline: [\n---\nText.\n")
+    result = cli("build", "1..3", "-f", "fake", "-j", "1", "--root", str(pub))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "issue-2: failed with 1 problem; its previous files are untouched"
+    assert result.stderr.startswith("issues/issue-2/second.md:3: ")
+    assert timeless(result.stdout).splitlines()[-1] == f"2 issues built (2 editions), 0 unchanged, 1 failed in N s; {CATALOG}"
+
+
+def test_quiet_prints_nothing_when_all_is_well(pub: Path) -> None:
+    result = cli("build", "--all", "-f", "fake", "-q", "-j", "1", "--root", str(pub))
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_since_and_pdf_profile_reach_the_build(pub: Path) -> None:
+    result = cli("build", "--since", "2026-01-20", "-f", "fake", "--pdf-profile", "print", "-j", "1", "--root", str(pub))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (pub / "dist").glob("issue-*")) == ["issue-3", "issue-4"]
+    assert "('pdf_profile', 'print')" in (pub / "dist/issue-4/issue-4.fake").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "no issues named (name issues as 1142, 1100..1142 or 1140,1142, or use --all)"),
+        (["10..20"], "no issues between 10 and 20 (issues here: 1..4)"),
+        (["--since", "2026-13-01"], "'2026-13-01' is not a date (write it as YYYY-MM-DD, e.g. 2026-11-01)"),
+    ],
+)
+def test_usage_errors(pub: Path, args: list[str], message: str) -> None:
+    result = cli("build", *args, "--root", str(pub))
+    assert result.exit_code == 2 and result.stderr == message + "\n"
+    assert not (pub / "dist").exists()
+
+
+#: Run in the child before the CLI when KILL_AT_WRITE=N: the Nth file opened for writing gets half its
+#: bytes, then the whole process group is killed, as a power cut or `kill -9` would do mid-write.
+_KILL_HALFWAY = """
+import builtins, os, signal
+_open, _count = builtins.open, [0]
+class _Half:
+    def __init__(self, handle): self.handle = handle
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.handle.close()
+    def fileno(self): return self.handle.fileno()
+    def flush(self): self.handle.flush()
+    def write(self, data):
+        self.handle.write(data[: len(data) // 2]); self.handle.flush(); os.fsync(self.handle.fileno())
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+def _open_then_die(file, mode="r", *args, **kwargs):
+    handle = _open(file, mode, *args, **kwargs)
+    if "w" in mode:
+        _count[0] += 1
+        if _count[0] == int(os.environ["KILL_AT_WRITE"]):
+            return _Half(handle)
+    return handle
+builtins.open = _open_then_die
+"""
+
+
+def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
+    """The real command in its own process group, with the test editions registered."""
+    code = (
+        "import os, sys; from paperpress import render; "
+        f"render.EDITIONS.update(fake={FAKE!r}, slow={SLOW!r}); "
+        f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
+        "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], cwd=REPO, env={**os.environ, **(env or {})},
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs,
+    )
+
+
+def _published(out: Path) -> dict[str, str]:
+    """Each published file's SHA-256 (the states, the lock and temporary files are not published)."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in (STATE_NAME, LOCK_NAME) and not p.name.endswith(TEMP_SUFFIX)
+    }
+
+
+def test_kill_9_at_any_moment_leaves_only_complete_files(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub")
+    args = ("build", "--all", "-f", "slow", "-f", "txt", "-j", "2", "--root", str(pub))
+    first = _paperpress(*args)
+    assert first.wait(120) == 0, first.communicate()
+    old = _published(pub / "dist")
+    seen: list[dict[str, str]] = []
+    for delay in (0.6, 1.0, 1.4, 1.8, 2.2):
+        run = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000"})  # every output changes
+        time.sleep(delay)
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(30)
+        seen.append(_published(pub / "dist"))
+        for state in (pub / "dist").rglob(STATE_NAME):
+            json.loads(state.read_bytes())  # never torn
+    last = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert last.wait(120) == 0, last.communicate()
+    new = _published(pub / "dist")
+    assert not list((pub / "dist").rglob("*" + TEMP_SUFFIX))
+    assert set(new) == set(old) and all(new[name] != old[name] for name in old if name.endswith(".slow"))
+    for snapshot in seen:
+        for name, data in snapshot.items():
+            assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
+    assert any(s != old and s != new for s in seen) or seen[-1] == new  # some kill landed mid-run
+
+
+@pytest.mark.parametrize("nth_write", [1, 2, 7])
+def test_a_build_killed_halfway_through_writing_a_file_leaves_the_old_file(tmp_path: Path, nth_write: int) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    args = ("build", "--all", "-f", "fake", "-f", "txt", "-j", "1", "--root", str(pub))
+    assert _paperpress(*args).wait(120) == 0
+    old = _published(pub / "dist")
+    killed = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000", "KILL_AT_WRITE": str(nth_write)})
+    assert killed.wait(120) == -signal.SIGKILL
+    assert list((pub / "dist").rglob("*" + TEMP_SUFFIX))  # the half-written file is there, under a temporary name
+    after_kill = _published(pub / "dist")
+    finish = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert finish.wait(120) == 0
+    assert not list((pub / "dist").rglob("*" + TEMP_SUFFIX))
+    new = _published(pub / "dist")
+    assert all(new[name] != old[name] for name in old if name.endswith(".fake"))
+    for name, digest in after_kill.items():
+        assert digest in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
+
+
+def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub")
+    out = pub / "dist"
+    with locked(out, lambda holder: None):
+        waiting = _paperpress("build", "--all", "-f", "txt", "-j", "1", "--root", str(pub))
+        time.sleep(1.5)
+        assert waiting.poll() is None, waiting.communicate()
+        assert not (out / "issue-1").exists()
+    stdout, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, stderr
+    assert stderr == f"another build (process {os.getpid()}) is writing to this output folder; waiting for it to finish\n"
+    assert "4 issues built" in stdout
+
+    together = [_paperpress("build", "--all", "-f", "txt", "--force", "-j", "2", "--root", str(pub)) for _ in range(2)]
+    assert [p.wait(120) for p in together] == [0, 0]
+    check = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_output_is_identical_whatever_the_time_zone_locale_and_jobs(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    runs = [
+        ({"TZ": "UTC", "LC_ALL": "C"}, "1", "a"),
+        ({"TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}, "2", "b"),
+    ]
+    for env, jobs, out in runs:
+        done = _paperpress("build", "--all", "-j", jobs, "--root", str(pub), "--out", str(tmp_path / out), env=env)
+        assert done.wait(300) == 0, done.communicate()
+    a, b = _published(tmp_path / "a"), _published(tmp_path / "b")
+    assert {Path(n).suffix for n in a} >= {".epub", ".pdf", ".txt", ".jpg", ".html", ".xml"}
+    assert a == b
+
+
+def test_a_terminal_sees_a_live_progress_bar(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub")
+    leader, follower = pty.openpty()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "paperpress", "build", "--all", "-f", "txt", "-j", "1", "--root", str(pub)],
+        stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    run.wait(60)
+    os.close(leader)
+    drawn = screen.decode("utf-8", "replace")
+    assert run.returncode == 0
+    assert "issues" in drawn and "━" in drawn and "issue-4: built txt" in drawn
+    assert "4 issues built" in run.stdout.read().decode()  # type: ignore[union-attr]
