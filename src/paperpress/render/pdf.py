@@ -8,6 +8,7 @@ complaint fails the build. WeasyPrint is imported only here, inside `render`, so
 from __future__ import annotations
 
 import logging
+import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from ..layouts import Layouts
 from ..model import Block, Figure, Image, Issue, Table
 from . import BuildInfo
 from .context import issue_context
+from .images import normalise
 from .pdf_fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
@@ -38,17 +40,16 @@ class Profile:
 
     name: str
     variant: str  # WeasyPrint's pdf_variant
-    dpi: int | None  # photos above this resolution are downsampled; None keeps the editor's originals
-    jpeg_quality: int | None
+    dpi: int | None  # photos are downsampled to this resolution at full page width; None keeps the originals
     bleed: bool  # bleed area and crop marks for the printer
     crisp_images: bool  # no /Interpolate on images (PDF/A forbids it)
     plain_metadata: bool  # leave the XMP stream uncompressed (PDF/A validators read it raw)
 
 
 PROFILES: dict[str, Profile] = {
-    "screen": Profile("screen", "pdf/ua-1", 150, 82, False, False, False),
-    "print": Profile("print", "pdf/x-4", None, None, True, False, False),
-    "archive": Profile("archive", "pdf/a-2u", None, None, False, True, True),
+    "screen": Profile("screen", "pdf/ua-1", 150, False, False, False),
+    "print": Profile("print", "pdf/x-4", None, True, False, False),
+    "archive": Profile("archive", "pdf/a-2u", None, False, True, True),
 }
 
 
@@ -84,6 +85,17 @@ class PageSetup:
     font_size: float
     bleed: float
     justify: bool
+
+    @property
+    def photo_height(self) -> float:
+        """The tallest a photo may be drawn: photos are never cut, and this leaves room for text around them."""
+        return round((self.height - 2 * self.margin) * 0.38, 1)
+
+    def photo_pixels(self, image: Image, dpi: int) -> int:
+        """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest."""
+        width = min(self.width - 2 * self.margin, self.photo_height * image.width / image.height)
+        longest = max(width, width * image.height / image.width)
+        return math.ceil(longest / 25.4 * dpi)
 
     @classmethod
     def from_options(cls, options: PdfOptions, profile: Profile) -> PageSetup:
@@ -132,13 +144,12 @@ class PdfEdition:
         pdf_options = {
             "pdf_variant": profile.variant,
             "pdf_tags": True,
-            "dpi": profile.dpi,
-            "jpeg_quality": profile.jpeg_quality,
-            "optimize_images": profile.dpi is not None,
         }
         if profile.bleed and output_profile is None:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
-        return _write_pdf(html, layouts, issue, profile, served, faces, pdf_options)
+        page = context["page"]
+        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in issue.images} if profile.dpi else {}
+        return _write_pdf(html, layouts, issue, profile, served, faces, pdf_options, sizes)
 
 
 def _profile(name: str) -> Profile:
@@ -168,12 +179,13 @@ def _write_pdf(
     served: set[Path],
     faces: tuple[FontFace, ...],
     pdf_options: dict[str, Any],
+    sizes: dict[str, int],
 ) -> bytes:
     """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem."""
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_class()(issue.images, served, layouts.folders)
+    fetcher = _fetcher_class()(issue.images, served, layouts.folders, sizes)
     complaints = _Complaints()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(complaints)
@@ -223,9 +235,12 @@ def _fetcher_class() -> Any:
     class Fetcher(URLFetcher):  # type: ignore[misc]
         """Serves photos from the model by id, and only the listed font files and files under the layouts."""
 
-        def __init__(self, images: Iterable[Image], files: set[Path], folders: Iterable[Path]) -> None:
+        def __init__(
+            self, images: Iterable[Image], files: set[Path], folders: Iterable[Path], sizes: dict[str, int]
+        ) -> None:
             super().__init__(fail_on_errors=True)
             self.images = {image.id: image for image in images}
+            self.sizes = sizes  # image id → longest edge in pixels, for the photos to downsample
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.refused: list[str] = []
@@ -233,8 +248,12 @@ def _fetcher_class() -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
                 image = self.images.get(url[len(IMAGE_SCHEME) :])
-                if image is not None:
+                if image is not None and image.id not in self.sizes:
                     return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
+                if image is not None:
+                    # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
+                    small = normalise(image.data, self.sizes[image.id])
+                    return URLFetcherResponse(url, small.data, {"Content-Type": small.media_type})
             elif url.startswith("file:"):
                 path = _local_path(url)
                 if path is not None and (path in self.files or any(path.is_relative_to(f) for f in self.folders)):
