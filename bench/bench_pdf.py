@@ -5,7 +5,7 @@ same fonts, same photos), and pandoc with WeasyPrint as its PDF engine. Cases: t
 synthetic issues of 10, 40 and 160 articles cycled from the sample's articles (with their photos), on A3
 in 3 columns as the floor was first measured. Every run is a child process (so each pays its own start-up
 and its peak memory is its own); runs of the different tools alternate, and each figure is the best of
---repeat. "pdf edition" is load + PdfEdition.render alone; "paperpress pdf" is `build_issue(..., ["pdf"])`
+--repeat (the lowest time and the lowest peak). "pdf edition" is load + PdfEdition.render alone; "paperpress pdf" is `build_issue(..., ["pdf"])`
 (writes, fingerprints, catalog); "all editions" is the same with txt, epub and pdf.
 
     .venv/bin/python bench/bench_pdf.py [--repeat 2] [--sizes 10,40,160]
@@ -50,7 +50,8 @@ def main() -> None:
         cases = [("sample 1142", REPO, "issue-1142", "A4")]
         for count in (int(n) for n in args.sizes.split(",")):
             cases.append((f"{count} articles", _synthetic(base / f"s{count}", count), "issue-1", "A3"))
-        print(f"{'case':<14} {'tool':<15} {'seconds':>8} {'× floor':>8} {'pages':>6} {'peak MB':>8} {'× floor':>8}")
+        print(f"{'case':<14} {'tool':<15} {'wall s':>7} {'× floor':>8} {'cpu s':>7} {'× floor':>8} {'pages':>6} "
+              f"{'peak MB':>8} {'× floor':>8}")
         for label, root, name, size in cases:
             work = base / f"work-{label.split()[0]}"
             work.mkdir()
@@ -61,30 +62,32 @@ def main() -> None:
                     result = _child(tool, root, name, work)
                     old = best.get(tool)
                     best[tool] = {
-                        "seconds": min(result["seconds"], old["seconds"]) if old else result["seconds"],
-                        "pages": result["pages"],
-                        "peak": max(result["peak"], old["peak"]) if old else result["peak"],
-                    }
+                        key: min(result[key], old[key]) if old else result[key] for key in ("seconds", "cpu", "peak")
+                    } | {"pages": result["pages"]}
             floor = best["floor"]
             for tool in tools:
                 row = best[tool]
-                print(f"{label:<14} {tool:<15} {row['seconds']:>8.2f} {row['seconds'] / floor['seconds']:>7.2f}x "
-                      f"{int(row['pages']):>6} {row['peak'] / 1024:>8.0f} {row['peak'] / floor['peak']:>7.2f}x")
+                print(f"{label:<14} {tool:<15} {row['seconds']:>7.2f} {row['seconds'] / floor['seconds']:>7.2f}x "
+                      f"{row['cpu']:>7.2f} {row['cpu'] / floor['cpu']:>7.2f}x {int(row['pages']):>6} "
+                      f"{row['peak'] / 1024:>8.0f} {row['peak'] / floor['peak']:>7.2f}x")
             sys.stdout.flush()
 
 
 def _child(tool: str, root: Path, name: str, work: Path) -> dict[str, float]:
-    """Runs one build in a fresh child; its wall time, its page count and its own peak resident memory."""
+    """Runs one build in a fresh child: wall and CPU seconds (CPU is steadier on a busy machine), pages, peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", tool, str(root), name, str(work)],
         capture_output=True, text=True, check=False,
     )
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
         sys.exit(f"{tool} failed on {root}:\n{done.stderr[-2000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"seconds": seconds, "pages": report["pages"], "peak": report["peak"]}
+    return {"seconds": seconds, "cpu": cpu, "pages": report["pages"], "peak": report["peak"]}
 
 
 def _run_child(tool: str, root: Path, name: str, work: Path) -> None:
