@@ -347,3 +347,24 @@ def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> N
     data = _build(pub, "7", "screen")
     (tmp_path / "house.pdf").write_bytes(data)
     assert "+House-Sans " in _run("pdffonts", tmp_path / "house.pdf")
+
+
+def test_print_profile_bytes_do_not_change_between_builds(sample: dict[str, Path]) -> None:
+    """WeasyPrint gives PDF/X a random document id; the edition derives it from the issue instead."""
+    assert _build(REPO, "issue-1142", "print") == sample["print"].read_bytes()
+
+
+def _configured(tmp_path: Path, pdf_options: str) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text() + "pdf:\n" + pdf_options)
+    return pub
+
+
+@pytest.mark.parametrize(("article_break", "pages"), [("flow", 1), ("page", 2)])
+def test_page_setup_comes_from_the_configuration(tmp_path: Path, article_break: str, pages: int) -> None:
+    pub = _configured(tmp_path, f"  page_size: A3\n  columns: 4\n  article_break: {article_break}\n")
+    (tmp_path / "a3.pdf").write_bytes(_build(pub, "7", "screen"))
+    info = _run("pdfinfo", tmp_path / "a3.pdf")
+    assert re.search(r"Page size:\s+841.89 x 1190.55", info)
+    assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == pages
