@@ -5,6 +5,7 @@ The sample issue is built once per profile and shared; each test reads those byt
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -368,3 +369,23 @@ def test_page_setup_comes_from_the_configuration(tmp_path: Path, article_break: 
     info = _run("pdfinfo", tmp_path / "a3.pdf")
     assert re.search(r"Page size:\s+841.89 x 1190.55", info)
     assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == pages
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        ("print", r"WeasyPrint: Failed to load image at 'paperpress-image:a1-img1'"),
+        ("screen", r"issues/issue-7/photos/square.png: the photo cannot be read: cannot identify image file"),
+    ],
+)
+def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str) -> None:
+    pub = open_publication(FIXTURES / "minimal")
+    issue, _ = check_issue(pub, "7")
+    assert issue is not None
+    article = issue.sections[0].articles[0]
+    broken = dataclasses.replace(article, images=(dataclasses.replace(article.images[0], data=b"not a picture"),))
+    section = dataclasses.replace(issue.sections[0], articles=(broken, *issue.sections[0].articles[1:]))
+    issue = dataclasses.replace(issue, sections=(section, *issue.sections[1:]))
+    info = build_info(pub, issue, {"pdf_profile": profile}, {})
+    with pytest.raises(PaperpressError, match=message):
+        PdfEdition().render(issue, pub.layouts, info)

@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from ..config import PdfOptions, page_size_mm
@@ -194,8 +194,8 @@ def _write_pdf(
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
-        refused = fetcher.refused or [str(err.__cause__ or err)]
-        raise PaperpressError([_problem(f"the PDF layout asked for {url}", _REFUSED_HINT) for url in refused])
+        problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
+        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
     finally:
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
@@ -243,7 +243,7 @@ def _fetcher_class() -> Any:
             self.sizes = sizes  # image id → longest edge in pixels, for the photos to downsample
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
-            self.refused: list[str] = []
+            self.problems: list[Problem] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
@@ -252,14 +252,19 @@ def _fetcher_class() -> Any:
                     return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
                 if image is not None:
                     # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
-                    small = normalise(image.data, self.sizes[image.id])
+                    try:
+                        small = normalise(image.data, self.sizes[image.id])
+                    except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
+                        message = f"the photo cannot be read: {err}"
+                        self.problems.append(Problem(PurePosixPath(image.source), None, None, message))
+                        raise
                     return URLFetcherResponse(url, small.data, {"Content-Type": small.media_type})
             elif url.startswith("file:"):
                 path = _local_path(url)
                 if path is not None and (path in self.files or any(path.is_relative_to(f) for f in self.folders)):
                     return URLFetcherResponse(url, path.read_bytes())
             shown = url if len(url) < 80 else url[:77] + "..."
-            self.refused.append(f"'{shown}'")
+            self.problems.append(_problem(f"the PDF layout asked for '{shown}'", _REFUSED_HINT))
             raise ValueError(f"refused {shown}")
 
     return Fetcher
