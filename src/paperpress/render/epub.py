@@ -23,7 +23,6 @@ from .epub_package import MEDIA_TYPE, Item, assemble, check_size
 from .images import normalise
 
 XHTML = "application/xhtml+xml"
-_IMAGE_WORKERS = 4
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 ACCESSIBILITY_SUMMARY = (
     "Articles follow the printed reading order, one document each, with the headline, subheads and notes "
@@ -31,6 +30,7 @@ ACCESSIBILITY_SUMMARY = (
     "photo has a text description, and captions and credits are text. No font size, line height or colour "
     "is imposed on the text, so the reader's own settings apply."
 )
+_IMAGE_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,8 @@ class TocEntry:
 
 
 class EpubEdition:
+    """Reading order: cover, contents (the navigation document), then each section's front and its articles."""
+
     name: ClassVar[str] = "epub"
     suffix: ClassVar[str] = ".epub"
     media_type: ClassVar[str] = MEDIA_TYPE
@@ -54,14 +56,11 @@ class EpubEdition:
         cover_item = _cover_item(issue)
         context = _context(issue, info, pictures, cover_item)
 
-        def page(href: str, template: str, **extra: Any) -> Item:
+        def page(href: str, template: str, properties: str = "", **extra: Any) -> Item:
             text = layouts.render("html", template, context | extra)
-            return Item(_item_id(href), href, XHTML, text.encode("utf-8"))
+            return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
 
-        cover_page = page("cover.xhtml", "epub/cover.xhtml")
-        nav = page("nav.xhtml", "epub/nav.xhtml")
-        nav = Item(nav.id, nav.href, nav.media_type, nav.data, "nav")
-        reading: list[Item] = [cover_page, nav]
+        reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
         for section in issue.sections:
             reading.append(page(section_href(section), "epub/section.xhtml", section=section))
             for article in section.articles:
