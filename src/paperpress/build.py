@@ -207,13 +207,18 @@ def _run_all(
         initargs=(settings, None),
     ) as pool:
         futures: dict[Future[IssueResult], Job] = {pool.submit(_run, job): job for job in jobs}
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except Exception as err:  # noqa: BLE001 - the worker process died (killed, out of memory)
-                result = _crashed(futures[future], settings.root, f"{type(err).__name__}: {err}", None)
-            results.append(result)
-            on_result(result)
+        try:
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except Exception as err:  # noqa: BLE001 - the worker process died (killed, out of memory)
+                    result = _crashed(futures[future], settings.root, f"{type(err).__name__}: {err}", None)
+                results.append(result)
+                on_result(result)
+        except BaseException:
+            # Ctrl-C: issues not started are dropped; those being written finish atomically or not at all.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return results
 
 

@@ -123,6 +123,9 @@ def build(
             raise typer.Exit(1)
     except PaperpressError as err:
         _fail(err)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: every file in the output folder is complete; run again to finish", err=True)
+        raise typer.Exit(130) from None
 
 
 @app.command()

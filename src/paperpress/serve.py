@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 
 class CatalogHandler(SimpleHTTPRequestHandler):
     """Serves files with the media types reading systems expect; hidden files are 404."""
 
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         **SimpleHTTPRequestHandler.extensions_map,
         ".epub": "application/epub+zip",
         ".pdf": "application/pdf",
