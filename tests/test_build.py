@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from paperpress import build as build_module
 from paperpress import catalog, fingerprint, render
 from paperpress.build import ArchiveResult, build_archive, build_issue, open_publication
 from paperpress.errors import UsageError
-from paperpress.fingerprint import STATE_NAME, read_state
+from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
+from paperpress.layouts import DEFAULTS
 from paperpress.plan import select_issues
 from paperpress.write import LOCK_NAME, write_atomic
 
@@ -98,10 +100,14 @@ def _edit_manifest(pub: Path) -> None:
     path.write_text(path.read_text().replace("Small issue 3", "A new cover line"))
 
 
+def _override(pub: Path, name: str) -> None:
+    """Gives the publication its own copy of a packaged layout file, changed by one line."""
+    (pub / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+    (pub / "layouts" / name).write_text((DEFAULTS / name).read_text() + "\n\n")
+
+
 def _override_template(pub: Path) -> None:
-    (pub / "layouts/catalog").mkdir(parents=True)
-    source = Path(render.__file__).parent.parent / "layouts/catalog/style.css"
-    (pub / "layouts/catalog/style.css").write_text(source.read_text() + "\nbody { color: black; }\n")
+    _override(pub, "partials/article_header.html")
 
 
 def _edit_config(pub: Path) -> None:
@@ -133,6 +139,38 @@ def test_each_kind_of_change_rebuilds_what_it_touches(pub: Path, change, rebuilt
     assert sorted(built(again)) == rebuilt, again.plan.jobs
     assert all(not r.failed for r in again.results)
     assert run(pub).results == ()
+
+
+def test_a_template_change_rebuilds_only_the_editions_that_use_it(pub: Path) -> None:
+    run(pub, formats=("fake", "txt"))
+    _override(pub, "text/issue.txt")
+    settle()
+    again = run(pub, formats=("fake", "txt"))
+    assert built(again) == {f"issue-{n}": ("txt",) for n in (4, 3, 2, 1)}
+    assert {job.reason for job in again.plan.jobs} == {"settings, layouts or software changed"}
+    index = (pub / "dist/index.html").read_bytes()
+    _override(pub, "epub/style.css")
+    _override(pub, "catalog/style.css")
+    settle()
+    assert run(pub, formats=("fake", "txt")).results == ()
+    assert (pub / "dist/index.html").read_bytes() != index  # the catalog is rewritten, no edition is
+
+
+def test_no_layout_reaches_into_another_editions_folder() -> None:
+    """What makes the scoped fingerprints sound: an edition's folder is read by that edition only."""
+    owners = {folder: kind for kind, folder in LAYOUT_FOLDERS.items()}
+    reference = re.compile(r"""(?:include|import|extends|from|render\([^,]+,|read\()\s*["']([\w-]+)/""")
+    sources = [*DEFAULTS.rglob("*.*"), *(Path(render.__file__).parent).glob("*.py")]
+    seen = 0
+    for source in sources:
+        owner = source.relative_to(DEFAULTS).parts[0] if source.is_relative_to(DEFAULTS) else None
+        if source.suffix == ".py":
+            owner = {"text.py": "text", "epub.py": "epub", "epub_package.py": "epub", "pdf.py": "pdf"}.get(source.name)
+        for folder in reference.findall(source.read_text(errors="replace")):
+            seen += folder in owners
+            if folder in owners:
+                assert owner == folder, f"{source.name} reads {folder}/, which only {owners[folder]} may read"
+    assert seen >= 10  # the pattern still finds the references it is meant to check
 
 
 def test_the_reason_names_the_changed_file(pub: Path) -> None:

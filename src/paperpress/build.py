@@ -23,12 +23,13 @@ from .catalog import catalog_entry, render_art, write_catalog
 from .config import Config
 from .errors import PaperpressError, Problem, Severity, errors_in
 from .fingerprint import (
+    ART,
     STATE_NAME,
     FileRecord,
     IssueState,
     OutputRecord,
     inputs_digest,
-    output_fingerprint,
+    output_fingerprints,
     read_state,
     record_file,
     settings_digest,
@@ -85,7 +86,7 @@ class _Settings:
     out: Path
     options: Mapping[str, str]
     source_date_epoch: str | None
-    settings: str  # fingerprint.settings_digest
+    fingerprints: Mapping[str, str]  # output kind → fingerprint.output_fingerprints
     strict: bool
     registry: Mapping[str, str]  # EDITIONS as the parent saw it (tests register fake editions)
 
@@ -176,7 +177,7 @@ def build_archive(
     with locked(out, on_wait):
         remove_stale_temps(out)
         settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict)
-        plan = plan_builds(pub.root, out, names, formats, settings.settings, force=force, strict=strict)
+        plan = plan_builds(pub.root, out, names, formats, settings.fingerprints, force=force, strict=strict)
         on_plan(plan)
         results = _run_all(settings, pub, plan.jobs, jobs, on_result)
         catalog = write_catalog(out, pub.layouts, pub.config)
@@ -185,8 +186,9 @@ def build_archive(
 
 def _settings(pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool) -> _Settings:
     sde = environ.get("SOURCE_DATE_EPOCH")
-    digest = settings_digest(pub.root, pub.layouts.digest(), options, sde)
-    return _Settings(pub.root, out, dict(options), sde, digest, strict, dict(EDITIONS))
+    digest = settings_digest(pub.root, options, sde)
+    fingerprints = output_fingerprints(digest, pub.layouts.files(), (*EDITIONS, *ART))
+    return _Settings(pub.root, out, dict(options), sde, fingerprints, strict, dict(EDITIONS))
 
 
 def _run_all(
@@ -281,7 +283,7 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
         written.append(target)
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), target.stat().st_mtime_ns,
-            output_fingerprint(settings.settings, kind), digest,
+            settings.fingerprints[kind], digest,
         )
     state = IssueState(
         issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, info), inputs, records,

@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image as PILImage
 
 from .config import Config
-from .fingerprint import IssueState, OutputRecord, read_state, sha256_file
+from .fingerprint import ART, IssueState, OutputRecord, read_state, sha256_file
 from .layouts import Layouts
 from .model import Issue
 from .render import BuildInfo
@@ -100,7 +100,7 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
 def _entry(folder: Path, state: IssueState) -> dict[str, Any]:
     present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
-    art = {kind: found.pop(kind) for kind in ("cover", "thumbnail") if kind in found}
+    art = {kind: found.pop(kind) for kind in ART if kind in found}
     rank = {name: i for i, name in enumerate(_ORDER)}
     downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
     downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +21,12 @@ from . import __version__
 
 STATE_NAME = ".paperpress-state.json"
 STATE_FORMAT = 1
+#: What an issue's build writes besides its editions: drawn with Pillow from the issue, no layouts used.
+ART = ("cover", "thumbnail")
+#: The layout folder each kind of output owns. Nothing else reads it (tests/test_build.py checks the
+#: templates), so a change there rebuilds that edition alone; shared folders (macros/, partials/) and
+#: unknown ones reach every edition.
+LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "ebooklib", "weasyprint", "pydyf", "pillow", "pyphen",
@@ -124,15 +130,14 @@ def current_inputs(root: Path, recorded: Mapping[str, FileRecord]) -> tuple[dict
     return now, refreshed
 
 
-def settings_digest(root: Path, layouts_digest: str, options: Mapping[str, str], source_date_epoch: str | None) -> str:
-    """Everything outside the issue's own files that can change its editions, as one hash."""
+def settings_digest(root: Path, options: Mapping[str, str], source_date_epoch: str | None) -> str:
+    """Everything outside the issue's own files and the layouts that can change its editions, as one hash."""
     parts = {
         "state": STATE_FORMAT,
         "paperpress": __version__,
         "code": _tree_digest(_PACKAGE, "*.py"),
         "libraries": library_versions(),
         "config": _file_digest(root / "paperpress.yaml"),
-        "layouts": layouts_digest,
         "fonts": _tree_digest(root / "fonts", "*"),
         "options": dict(sorted(options.items())),
         "source_date_epoch": (source_date_epoch or "").strip(),
@@ -140,8 +145,15 @@ def settings_digest(root: Path, layouts_digest: str, options: Mapping[str, str],
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def output_fingerprint(settings: str, kind: str) -> str:
-    return hashlib.sha256(f"{settings}\0{kind}".encode()).hexdigest()
+def output_fingerprints(settings: str, layout_files: Iterable[tuple[str, Path]], kinds: Iterable[str]) -> dict[str, str]:
+    """kind → fingerprint: the settings plus the layout files that kind of output can read."""
+    hashes = {name: sha256_file(path) for name, path in layout_files}
+    found = {}
+    for kind in kinds:
+        others = set(LAYOUT_FOLDERS.values()) - {LAYOUT_FOLDERS.get(kind)}
+        used = {} if kind in ART else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
+        found[kind] = hashlib.sha256(json.dumps([settings, kind, sorted(used.items())]).encode()).hexdigest()
+    return found
 
 
 def library_versions() -> dict[str, str]:

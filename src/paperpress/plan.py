@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, UsageError
 from .fingerprint import (
+    ART,
     STATE_NAME,
     FileRecord,
     IssueState,
     current_inputs,
     inputs_digest,
-    output_fingerprint,
     output_is_current,
     read_state,
     state_bytes,
@@ -28,8 +28,6 @@ from .load import issue_path, list_issues
 from .load.manifest import read_manifest
 from .write import write_atomic
 
-#: What an issue's build writes besides its editions; kept current with every build of the issue.
-ART = ("cover", "thumbnail")
 _NUMBER = re.compile(r"^(?:issue-)?(\d+)$")
 
 
@@ -79,13 +77,14 @@ def select_issues(root: Path, names: Sequence[str], every: bool = False, since: 
 
 
 def plan_builds(
-    root: Path, out: Path, names: Sequence[str], formats: Sequence[str], settings: str, *, force: bool, strict: bool
+    root: Path, out: Path, names: Sequence[str], formats: Sequence[str], fingerprints: Mapping[str, str], *, force: bool,
+    strict: bool,
 ) -> Plan:
     """A job for every issue with an output that is missing, altered, or made from other inputs or settings."""
     jobs: list[Job] = []
     skipped: list[str] = []
     for name in names:
-        job = _job(root, out / name, name, formats, settings, force, strict)
+        job = _job(root, out / name, name, formats, fingerprints, force, strict)
         if job is None:
             skipped.append(name)
         else:
@@ -93,7 +92,9 @@ def plan_builds(
     return Plan(tuple(jobs), tuple(skipped))
 
 
-def _job(root: Path, folder: Path, name: str, formats: Sequence[str], settings: str, force: bool, strict: bool) -> Job | None:
+def _job(
+    root: Path, folder: Path, name: str, formats: Sequence[str], fingerprints: Mapping[str, str], force: bool, strict: bool
+) -> Job | None:
     everything = Job(name, tuple(formats), True, "")
     state = read_state(folder)
     if force:
@@ -110,7 +111,7 @@ def _job(root: Path, folder: Path, name: str, formats: Sequence[str], settings: 
 
     def stale(kind: str) -> bool:
         record = state.outputs.get(kind)
-        return record is None or not output_is_current(folder, record, output_fingerprint(settings, kind), digest)
+        return record is None or not output_is_current(folder, record, fingerprints[kind], digest)
 
     todo = tuple(f for f in formats if stale(f))
     art = any(stale(kind) for kind in ART)
@@ -119,20 +120,21 @@ def _job(root: Path, folder: Path, name: str, formats: Sequence[str], settings: 
             # Same content, new stat (a checkout, a copy): remember it so the next run need not hash again.
             write_atomic(folder / STATE_NAME, state_bytes(_with_inputs(state, now)))
         return None
-    return Job(name, todo, art, _reason(state, now, digest, settings, (*todo, *ART)))
+    return Job(name, todo, art, _reason(state, now, digest, fingerprints, (*todo, *ART)))
 
 
 def _because(job: Job, reason: str) -> Job:
     return Job(job.name, job.formats, job.art, reason)
 
 
-def _reason(state: IssueState, now: dict[str, FileRecord], digest: str | None, settings: str, kinds: Sequence[str]) -> str:
+def _reason(state: IssueState, now: dict[str, FileRecord], digest: str | None, fingerprints: Mapping[str, str], kinds: Sequence[str]
+) -> str:
     changed = sorted(p for p in now if now[p].sha256 != state.inputs[p].sha256)
     if changed:
         more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
         return f"{changed[0]} changed{more}"
     records = {k: state.outputs.get(k) for k in kinds}
-    if any(r is not None and r.fingerprint != output_fingerprint(settings, k) for k, r in records.items()):
+    if any(r is not None and r.fingerprint != fingerprints[k] for k, r in records.items()):
         return "settings, layouts or software changed"
     if any(r is None for r in records.values()):
         return "not built before"
