@@ -88,8 +88,13 @@ class PageSetup:
 
     @property
     def photo_height(self) -> float:
-        """The tallest a photo may be drawn: photos are never cut, and this leaves room for text around them."""
-        return round((self.height - 2 * self.margin) * 0.38, 1)
+        """The tallest a photo may be drawn: never cut, room left for text, and no taller than on A4."""
+        return round(min((self.height - 2 * self.margin) * 0.38, 100.0), 1)
+
+    @property
+    def small_photo_height(self) -> float:
+        """The front page's lead photo and an article's further photos: smaller, so text starts on the page."""
+        return round(min((self.height - 2 * self.margin) * 0.3, 80.0), 1)
 
     def photo_pixels(self, image: Image, dpi: int) -> int:
         """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest."""
