@@ -96,7 +96,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=12)
     parser.add_argument("--noop-issues", type=int, default=200)
     parser.add_argument("--cold", type=int, default=3, help="cold single-issue builds to average")
+    parser.add_argument("--speedup", type=int, default=0, metavar="ROUNDS",
+                        help="only alternate --jobs 1 and --jobs 2 full runs ROUNDS times (for a busy machine)")
     args = parser.parse_args()
+    if args.speedup:
+        speedup(args.issues, args.articles, args.speedup)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         root = make_archive(base / "archive", args.issues, args.articles)
@@ -139,6 +144,20 @@ def main() -> None:
         print(f"one article changed: {one['seconds']:.2f} s ({one['built']} issue rebuilt)")
         for name, row in restyled.items():
             print(f"{name} changed: {row['seconds']:.2f} s ({row['built']} issues rebuilt, that edition only)")
+
+
+def speedup(issues: int, articles: int, rounds: int) -> None:
+    """Alternates serial and parallel full runs, so load from other work falls on both alike."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        root = make_archive(base / "archive", issues, articles)
+        print(f"{'run':<38} {'seconds':>8} {'CPU s':>8} {'issues':>6} {'s/issue':>8} {'peak MB':>8} {'load':>6}")
+        ratios = []
+        for n in range(rounds):
+            serial = run(f"round {n + 1}: --jobs 1", root, base / "j1", "--all", "--force", "-j", "1")
+            parallel = run(f"round {n + 1}: --jobs 2", root, base / "j2", "--all", "--force", "-j", "2")
+            ratios.append(serial["seconds"] / parallel["seconds"])
+        print("speedups: " + ", ".join(f"{r:.2f}×" for r in ratios) + f"; best {max(ratios):.2f}×")
 
 
 if __name__ == "__main__":

@@ -125,11 +125,6 @@ def build_info(pub: Publication, issue: Issue, options: Mapping[str, str], envir
     )
 
 
-def render_issue(pub: Publication, issue: Issue, formats: Sequence[str], info: BuildInfo) -> dict[str, bytes]:
-    """format → bytes for every requested edition; raises PaperpressError if any edition fails."""
-    return {name: edition(name).render(issue, pub.layouts, info) for name in formats}
-
-
 def known_formats() -> list[str]:
     return list(EDITIONS)
 
@@ -214,7 +209,7 @@ def _run_all(
                 try:
                     result = future.result()
                 except Exception as err:  # noqa: BLE001 - the worker process died (killed, out of memory)
-                    result = _crashed(futures[future], settings.root, f"{type(err).__name__}: {err}", None)
+                    result = _crashed(futures[future], f"{type(err).__name__}: {err}", None)
                 results.append(result)
                 on_result(result)
         except BaseException:
@@ -242,11 +237,11 @@ def _run(job: Job) -> IssueResult:
     try:
         result = _build(_worker, job)
     except Exception as err:  # noqa: BLE001 - isolates one issue's bug from the others
-        result = _crashed(job, _worker.settings.root, f"{type(err).__name__}: {err}", traceback.format_exc())
+        result = _crashed(job, f"{type(err).__name__}: {err}", traceback.format_exc())
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
 
 
-def _crashed(job: Job, root: Path, what: str, trace: str | None) -> IssueResult:
+def _crashed(job: Job, what: str, trace: str | None) -> IssueResult:
     manifest = PurePosixPath("issues") / f"{job.name}.yaml"
     problem = Problem(manifest, None, None, f"paperpress failed while building this issue: {what}", "this is a bug")
     return IssueResult(job.name, problems=(problem,), crash=trace)
