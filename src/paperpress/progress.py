@@ -103,8 +103,9 @@ class LiveProgress(PlainProgress):
             MofNCompleteColumn(),
             TextColumn("issues"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("·"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             console=self.console,
             transient=True,
         )
