@@ -250,3 +250,10 @@ def test_a_terminal_sees_a_live_progress_bar(tmp_path: Path) -> None:
     assert run.returncode == 0
     assert "issues" in drawn and "━" in drawn and "issue-4: built txt" in drawn
     assert "4 issues built" in run.stdout.read().decode()  # type: ignore[union-attr]
+
+
+def test_serve_needs_a_built_catalog(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub")
+    result = cli("serve", "--root", str(pub))
+    assert result.exit_code == 2
+    assert result.stderr == f"{pub / 'dist'} has no catalog (run `paperpress build --all` first)\n"
