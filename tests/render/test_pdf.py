@@ -389,3 +389,14 @@ def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str)
     info = build_info(pub, issue, {"pdf_profile": profile}, {})
     with pytest.raises(PaperpressError, match=message):
         PdfEdition().render(issue, pub.layouts, info)
+
+
+def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) -> None:
+    """Every headline has at least 40 mm of its page below its top: room for its standfirst and first lines."""
+    pikepdf = pytest.importorskip("pikepdf")
+    bottom = (14 + 2) * _MM
+    with pikepdf.open(sample["screen"]) as pdf, pdf.open_outline() as outline:
+        marks = [(item.title, float(item.destination[3])) for item in outline.root]
+        marks += [(child.title, float(child.destination[3])) for item in outline.root for child in item.children]
+    stranded = [title for title, top in marks if top - bottom < 40 * _MM]
+    assert stranded == []
