@@ -19,7 +19,7 @@ from paperpress.errors import UsageError
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
 from paperpress.layouts import DEFAULTS
 from paperpress.plan import select_issues
-from paperpress.write import LOCK_NAME, write_atomic
+from paperpress.write import write_atomic
 
 from .fakes import FAKE, fake_art, make_archive
 
@@ -55,7 +55,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name not in (STATE_NAME, LOCK_NAME)
+        if p.is_file() and p.name != STATE_NAME
     }
 
 
@@ -281,6 +281,13 @@ def test_the_state_is_written_last_and_a_torn_state_means_rebuild(pub: Path) -> 
     assert json.loads(state.read_bytes())["format"] == fingerprint.STATE_FORMAT
     state.write_bytes(state.read_bytes()[:40])
     assert built(run(pub)) == {"issue-1": ("fake",)}
+
+
+def test_a_build_where_every_issue_fails_writes_nothing_at_all(pub: Path) -> None:
+    (pub / "issues/issue-2/first.md").write_text("no front matter\n")
+    result = build_archive(open_publication(pub), ["issue-2"], ["fake"], pub / "dist")
+    assert len(result.failed) == 1 and result.catalog == ()
+    assert not (pub / "dist").exists()
 
 
 def test_build_issue_still_builds_one_issue_whatever_its_state(pub: Path) -> None:

@@ -159,7 +159,7 @@ def build_archive(
     strict: bool = False,
     options: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
-    on_wait: Callable[[str], None] = lambda holder: None,
+    on_wait: Callable[[], None] = lambda: None,
     on_plan: Callable[[Plan], None] = lambda plan: None,
     on_result: Callable[[IssueResult], None] = lambda result: None,
 ) -> ArchiveResult:
@@ -175,7 +175,9 @@ def build_archive(
         plan = plan_builds(pub.root, out, names, formats, settings.fingerprints, force=force, strict=strict)
         on_plan(plan)
         results = _run_all(settings, pub, plan.jobs, jobs, on_result)
-        catalog = write_catalog(out, pub.layouts, pub.config)
+        # A run that built nothing into an output folder with no built issue writes nothing, not even a catalog.
+        listed = any(not r.failed for r in results) or any(out.glob(f"issue-*/{STATE_NAME}"))
+        catalog = write_catalog(out, pub.layouts, pub.config) if listed else []
     return ArchiveResult(plan, tuple(results), tuple(catalog), time.perf_counter() - started)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import ArchiveResult, IssueResult
-from .errors import errors_in
+from .cli import _count as count_problems  # one wording for problem counts, owned by the CLI
 from .plan import Plan
 
 
@@ -25,8 +25,8 @@ class PlainProgress:
         self.reasons: dict[str, str] = {}
         self.started = time.perf_counter()
 
-    def waiting(self, holder: str) -> None:
-        self._say_err(f"another build (process {holder}) is writing to this output folder; waiting for it to finish")
+    def waiting(self) -> None:
+        self._say_err("another build is writing to this output folder; waiting for it to finish")
 
     def planned(self, plan: Plan) -> None:
         self.reasons = {job.name: job.reason for job in plan.jobs}
@@ -48,8 +48,8 @@ class PlainProgress:
 
     def line(self, result: IssueResult) -> str:
         if result.failed:
-            count = len(errors_in(result.problems))
-            return f"{result.name}: failed with {count} problem{'s' if count != 1 else ''}; its previous files are untouched"
+            # The same words as a single failed build has always printed; the issue's old files stay as they were.
+            return f"{count_problems(result.problems)} in {result.name}; nothing was written."
         what = ", ".join(result.formats) if result.formats else "cover"
         why = self.reasons.get(result.name)
         return f"{result.name}: built {what} in {result.seconds:.1f} s" + (f" ({why})" if why else "")
@@ -64,7 +64,7 @@ class PlainProgress:
 class QuietProgress(PlainProgress):
     """Only problems and failures: for cron jobs that mail whatever is printed."""
 
-    def waiting(self, holder: str) -> None:
+    def waiting(self) -> None:
         pass
 
     def planned(self, plan: Plan) -> None:
@@ -111,8 +111,8 @@ class LiveProgress(PlainProgress):
         )
         self.task = self.bar.add_task("planning", total=None)
 
-    def waiting(self, holder: str) -> None:
-        self.bar.update(self.task, description=f"waiting for another build (process {holder})")
+    def waiting(self) -> None:
+        self.bar.update(self.task, description="waiting for another build to finish")
         self.bar.start()
 
     def planned(self, plan: Plan) -> None:
@@ -151,7 +151,8 @@ def summary(archive: ArchiveResult, base: Path) -> str:
     shown = ", ".join(_shown(p, base) for p in archive.catalog)
     return (
         f"{built} issue{'s' if built != 1 else ''} built ({editions} edition{'s' if editions != 1 else ''}), "
-        f"{len(archive.plan.skipped)} unchanged, {failed} failed in {archive.seconds:.1f} s; catalog: {shown}"
+        f"{len(archive.plan.skipped)} unchanged, {failed} failed in {archive.seconds:.1f} s"
+        + (f"; catalog: {shown}" if shown else "")
     )
 
 

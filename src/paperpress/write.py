@@ -15,7 +15,6 @@ from pathlib import Path
 
 TEMP_PREFIX = ".paperpress-"
 TEMP_SUFFIX = ".tmp"
-LOCK_NAME = ".paperpress.lock"
 
 
 class OutsideOutput(ValueError):
@@ -73,23 +72,23 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 @contextmanager
-def locked(out: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """Holds the output folder's lock: a second build of the same dist/ waits here until the first ends.
+def locked(out: Path, on_wait: Callable[[], None]) -> Iterator[None]:
+    """Holds the build lock for `out`: a second build writing there waits here until the first ends.
 
-    `on_wait` hears who holds it (a process id) before waiting starts. The lock file stays in place:
-    deleting it would let a third build lock a different file. The kernel releases the lock if the
-    holder dies, even by `kill -9`.
+    The lock is taken on the folder that holds `out` (for dist/, the publication), opened as a directory,
+    so taking it writes nothing: a build that fails writes no file at all, not even a lock file. Builds
+    into sibling output folders therefore also take turns. `on_wait` is told before waiting starts. The
+    kernel releases the lock when its holder dies, even by `kill -9`.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    folder = out.absolute().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            on_wait(os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown")
+            on_wait()
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
         os.close(fd)
