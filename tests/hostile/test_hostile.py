@@ -267,7 +267,8 @@ def test_hostile_text_builds_harmlessly_in_every_edition(name: str, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert listener.connections == 0
     built = outputs(pub)
-    assert {p.split("!")[0].rsplit(".", 1)[1] for p in built} == set(EDITIONS)
+    editions = {p.split("!")[0].rsplit(".", 1)[1] for p in built if p.startswith("issue-7.")}
+    assert editions == set(EDITIONS)  # every edition built; the catalog pages are checked below too
     for member, data in built.items():
         if member.endswith((".xhtml", ".html")):
             assert live_markup(data) == [], member

@@ -39,8 +39,8 @@ def test_warnings_are_listed_and_the_check_passes(tmp_path: Path) -> None:
         "issues/issue-7.yaml: warning: 'issues/issue-7/forgotten.md' is in no section"
         " (list it under a section, or move it out of the issue's folder)",
         f"{LETTER}: warning: body: a footnote mark has no note (add '[^label]: text' at the end of the article)",
-        f"{LETTER}: warning: images[0]: 'issues/issue-7/photos/small.jpg' is 300 px wide: 42 dpi when printed"
-        " 182 mm wide (use a photo at least 1075 px wide for print)",
+        f"{LETTER}: warning: images[0]: 'issues/issue-7/photos/small.jpg' is 300 px wide: 51 dpi when printed"
+        " 150 mm wide (use a photo at least 886 px wide for print)",
         f"{LETTER}: warning: images[0]: alt text of 'issues/issue-7/photos/small.jpg' has 175 characters"
         " (keep it under 140; put detail in the caption)",
         f"{LETTER}: warning: images[0]: 'issues/issue-7/photos/small.jpg' has no credit"

@@ -20,13 +20,14 @@ MAX_ALT = 140
 MAX_HEADLINE = 110
 #: Space between text columns in the print edition, in mm (as the default print stylesheet sets it).
 COLUMN_GAP_MM = 5.0
+#: The tallest a photo is drawn in the print edition (layouts/pdf/print.css caps it the same way).
+MAX_PHOTO_HEIGHT_MM = 100.0
 
 
 def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> list[Problem]:
     """Every warning for `issue`; `listed` holds the resolved paths of the articles the manifest names."""
     warnings: list[Problem] = []
     widths = _placed_widths_mm(config)
-    page_h = (page_size_mm(config.pdf.page_size) or (210.0, 297.0))[1]
     for article in issue.articles:
         file = PurePosixPath(article.source)
         if len(article.title) > MAX_HEADLINE:
@@ -36,7 +37,7 @@ def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> li
             )
         for n, image in enumerate(article.all_images):
             field = f"images[{n}]" if n < len(article.images) else "body"
-            placed = _placed_mm(image, n == 0 and bool(article.images), widths, page_h)
+            placed = _placed_mm(image, n == 0 and bool(article.images), widths)
             warnings.extend(_photo_warnings(file, field, image, placed))
         warnings.extend(_dangling_notes(file, article))
     warnings.extend(_unlisted_articles(root, issue, listed))
@@ -51,11 +52,9 @@ def _placed_widths_mm(config: Config) -> tuple[float, float]:
     return text_w, (text_w - COLUMN_GAP_MM * (cols - 1)) / cols
 
 
-def _placed_mm(image: Image, lead: bool, widths: tuple[float, float], page_h: float) -> float:
-    """A lead photo spans the page but is never taller than half of it; others fill one column."""
-    if not lead:
-        return widths[1]
-    return min(widths[0], page_h / 2 * image.width / image.height)
+def _placed_mm(image: Image, lead: bool, widths: tuple[float, float]) -> float:
+    """A lead photo spans the text, others fill a column; none is drawn taller than the print CSS allows."""
+    return min(widths[0] if lead else widths[1], MAX_PHOTO_HEIGHT_MM * image.width / image.height)
 
 
 def _photo_warnings(file: PurePosixPath, field: str, image: Image, placed_mm: float) -> list[Problem]:
