@@ -7,12 +7,15 @@ Which issues need work is decided by `plan.py` from those states; this module on
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
+import signal
+import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -40,7 +43,11 @@ from .load import issue_path, load_config, load_issue
 from .model import Issue
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
-from .write import contained, locked, remove_stale_temps, write_atomic
+from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
+
+
+#: The default time one issue may take to load and render, so one pathological issue cannot hang an archive run.
+TIME_LIMIT = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,7 @@ class _Settings:
     fingerprints: Mapping[str, str]  # output kind → fingerprint.output_fingerprints
     strict: bool
     registry: Mapping[str, str]  # EDITIONS as the parent saw it (tests register fake editions)
+    time_limit: float = 0  # seconds one issue may take to load and render; 0: no limit
 
 
 @dataclass
@@ -137,12 +145,13 @@ def build_issue(
     options: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
     strict: bool = False,
+    time_limit: float = TIME_LIMIT,
 ) -> IssueResult:
     """Loads, renders and writes one issue whatever its state; every problem comes back in the result.
 
     With `strict`, warnings stop the build before anything is written, as errors do.
     """
-    settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict)
+    settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict, time_limit)
     name = issue_path(pub.root, name).stem
     _start_worker(settings, pub)
     return _run(Job(name, tuple(formats), art=True, reason="asked"))
@@ -159,6 +168,7 @@ def build_archive(
     strict: bool = False,
     options: Mapping[str, str] | None = None,
     environ: Mapping[str, str] | None = None,
+    time_limit: float = TIME_LIMIT,
     on_wait: Callable[[], None] = lambda: None,
     on_plan: Callable[[Plan], None] = lambda plan: None,
     on_result: Callable[[IssueResult], None] = lambda result: None,
@@ -171,21 +181,29 @@ def build_archive(
     started = time.perf_counter()
     with locked(out, on_wait):
         remove_stale_temps(out)
-        settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict)
+        settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict, time_limit)
         plan = plan_builds(pub.root, out, names, formats, settings.fingerprints, force=force, strict=strict)
         on_plan(plan)
         results = _run_all(settings, pub, plan.jobs, jobs, on_result)
         # A run that built nothing into an output folder with no built issue writes nothing, not even a catalog.
         listed = any(not r.failed for r in results) or any(out.glob(f"issue-*/{STATE_NAME}"))
-        catalog = write_catalog(out, pub.layouts, pub.config) if listed else []
+        try:
+            catalog = write_catalog(out, pub.layouts, pub.config) if listed else []
+        except OSError as err:
+            raise PaperpressError(
+                [Problem(None, None, None, f"the catalog could not be written: {err.strerror or err}",
+                         "free some disk space; the editions are complete and the next build writes it")]
+            ) from err
     return ArchiveResult(plan, tuple(results), tuple(catalog), time.perf_counter() - started)
 
 
-def _settings(pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool) -> _Settings:
+def _settings(
+    pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool, time_limit: float
+) -> _Settings:
     sde = environ.get("SOURCE_DATE_EPOCH")
     digest = settings_digest(pub.root, options, sde)
     fingerprints = output_fingerprints(digest, pub.layouts.files(), (*EDITIONS, *ART))
-    return _Settings(pub.root, out, dict(options), sde, fingerprints, strict, dict(EDITIONS))
+    return _Settings(pub.root, out, dict(options), sde, fingerprints, strict, dict(EDITIONS), time_limit)
 
 
 def _run_all(
@@ -237,10 +255,45 @@ def _run(job: Job) -> IssueResult:
     assert _worker is not None, "the worker was not started"
     started = time.perf_counter()
     try:
-        result = _build(_worker, job)
+        with _deadline(_worker.settings.time_limit):
+            result = _build(_worker, job)
+    except _TimeUp:
+        limit = _worker.settings.time_limit
+        result = IssueResult(job.name, problems=(Problem(
+            PurePosixPath("issues") / f"{job.name}.yaml", None, None,
+            f"building this issue took longer than {limit:g} seconds and was stopped",
+            "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
+        ),))
     except Exception as err:  # noqa: BLE001 - isolates one issue's bug from the others
         result = _crashed(job, f"{type(err).__name__}: {err}", traceback.format_exc())
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+class _TimeUp(Exception):
+    """An issue ran past its time limit."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupts the work inside after `seconds` (in the main thread of a process, where signals land).
+
+    The outputs are written inside too: an interrupted write leaves only a temporary file, removed by the
+    next run, never a partial edition.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _crashed(job: Job, what: str, trace: str | None) -> IssueResult:
@@ -273,10 +326,14 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
     folder = contained(settings.out, issue.name)
     old = read_state(folder)
     records = dict(old.outputs) if old else {}
+    targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
+    try:
+        write_all_atomic({targets[kind]: data for kind, (_, _, data) in outputs.items()})
+    except OSError as err:  # a full disk, a file-size limit, a read-only folder: nothing was replaced
+        return IssueResult(issue.name, problems=problems + (_unwritable(settings, folder, err),))
     written = []
     for kind, (file, media_type, data) in outputs.items():
-        target = contained(settings.out, issue.name, file)
-        write_atomic(target, data)
+        target = targets[kind]
         written.append(target)
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), target.stat().st_mtime_ns,
@@ -288,6 +345,14 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
     )
     write_atomic(folder / STATE_NAME, state_bytes(state))
     return IssueResult(issue.name, tuple(written), problems, tuple(job.formats))
+
+
+def _unwritable(settings: _Settings, folder: Path, err: OSError) -> Problem:
+    shown = PurePosixPath(os.path.relpath(folder, settings.root))
+    return Problem(
+        shown, None, None, f"the editions could not be written: {err.strerror or err}",
+        "free some disk space or fix the folder's permissions; the previous editions are untouched",
+    )
 
 
 def _input_records(root: Path, issue: Issue, loading_began: int) -> dict[str, FileRecord]:

@@ -98,6 +98,9 @@ def build(
         None, "--pdf-profile", help="PDF profile: screen, print or archive (default: from paperpress.yaml).",
         show_default=False,
     ),
+    time_limit: float = typer.Option(
+        900, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
+    ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
     import sys
@@ -115,7 +118,7 @@ def build(
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
         archive = build_archive(
-            pub, names, formats, target, jobs=jobs or _cores(), force=force, strict=strict, options=options,
+            pub, names, formats, target, jobs=jobs or _cores(), force=force, strict=strict, options=options, time_limit=time_limit,
             on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
         )
         voice.finished(archive)

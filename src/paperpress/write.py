@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,19 +31,34 @@ def contained(out: Path, *parts: str) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Writes `data` to `path` so that no reader ever sees a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """Writes several files, all or none: every temporary file is complete before the first rename.
+
+    A full disk or a file-size limit strikes while the temporary files are written, so it leaves every
+    old file in place; only the renames, which need no space, remain after that.
+    """
+    temps: dict[Path, Path] = {}
     try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+            temps[path] = temp
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, 0o644)
+        for path, temp in temps.items():
+            os.replace(temp, path)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    for folder in {path.parent for path in files}:
+        _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:
