@@ -12,6 +12,7 @@ FORBIDDEN = {
     "model.py": {"yaml", "jinja2", "ebooklib", "weasyprint", "markdown_it", "PIL", "paperpress"},
     "load": {"jinja2", "ebooklib", "weasyprint", "paperpress.render", "paperpress.layouts", "paperpress.write"},
     "render": {"yaml", "paperpress.load", "paperpress.write", "paperpress.build", "paperpress.cli"},
+    "geometry.py": {"yaml", "jinja2", "weasyprint", "paperpress.load", "paperpress.render"},
     "write.py": {"paperpress.model", "paperpress.render", "paperpress.load"},
     "markdown.py": {"yaml", "jinja2", "paperpress.load", "paperpress.render", "os", "pathlib"},
 }

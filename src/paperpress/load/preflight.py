@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from ..config import Config, page_size_mm
+from ..config import Config
 from ..errors import Problem, Severity
+from ..geometry import PageSetup
 from ..model import Article, Figure, Image, Issue, ListBlock, Table, Text
 
 #: Below this, a photo printed at its placed width looks soft.
@@ -18,16 +19,12 @@ MIN_PRINT_DPI = 150
 MAX_ALT = 140
 #: Past this, a headline will not sit in two lines across a page.
 MAX_HEADLINE = 110
-#: Space between text columns in the print edition, in mm (as the default print stylesheet sets it).
-COLUMN_GAP_MM = 5.0
-#: The tallest a photo is drawn in the print edition (layouts/pdf/print.css caps it the same way).
-MAX_PHOTO_HEIGHT_MM = 100.0
 
 
 def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> list[Problem]:
     """Every warning for `issue`; `listed` holds the resolved paths of the articles the manifest names."""
     warnings: list[Problem] = []
-    widths = _placed_widths_mm(config)
+    page = PageSetup.from_options(config.pdf)
     for article in issue.articles:
         file = PurePosixPath(article.source)
         if len(article.title) > MAX_HEADLINE:
@@ -37,24 +34,13 @@ def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> li
             )
         for n, image in enumerate(article.all_images):
             field = f"images[{n}]" if n < len(article.images) else "body"
-            placed = _placed_mm(image, n == 0 and bool(article.images), widths)
+            # An article's lead photo is drawn at the tallest size, its other photos at the smaller one.
+            lead = n == 0 and bool(article.images)
+            placed = page.drawn_width(image, page.photo_height if lead else page.small_photo_height)
             warnings.extend(_photo_warnings(file, field, image, placed))
         warnings.extend(_dangling_notes(file, article))
     warnings.extend(_unlisted_articles(root, issue, listed))
     return warnings
-
-
-def _placed_widths_mm(config: Config) -> tuple[float, float]:
-    """(lead photo, photo in a column): the widths at which the print edition places photos."""
-    page_w, _ = page_size_mm(config.pdf.page_size) or (210.0, 297.0)
-    text_w = page_w - 2 * config.pdf.margin
-    cols = config.pdf.columns
-    return text_w, (text_w - COLUMN_GAP_MM * (cols - 1)) / cols
-
-
-def _placed_mm(image: Image, lead: bool, widths: tuple[float, float]) -> float:
-    """A lead photo spans the text, others fill a column; none is drawn taller than the print CSS allows."""
-    return min(widths[0] if lead else widths[1], MAX_PHOTO_HEIGHT_MM * image.width / image.height)
 
 
 def _photo_warnings(file: PurePosixPath, field: str, image: Image, placed_mm: float) -> list[Problem]:

@@ -8,7 +8,6 @@ complaint fails the build. WeasyPrint is imported only here, inside `render`, so
 from __future__ import annotations
 
 import logging
-import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from ..config import PdfOptions, page_size_mm
+from ..geometry import PageSetup
 from ..errors import PaperpressError, Problem
 from ..layouts import Layouts
 from ..model import Block, Figure, Image, Issue, Table
@@ -27,11 +26,6 @@ from .pdf_fonts import FontFace, foreign_fonts, packaged_faces, publication_face
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
 IMAGE_SCHEME = "paperpress-image:"
-
-_COLUMN_GAP_MM = 4.5
-#: Narrower than this (in ems of body text), justified columns open rivers: set them ragged-right instead.
-_JUSTIFY_MIN_EMS = 15.0
-_PT_PER_MM = 72 / 25.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,54 +67,6 @@ def column_runs(blocks: Iterable[Block]) -> list[Run]:
     return runs
 
 
-@dataclass(frozen=True, slots=True)
-class PageSetup:
-    """Page geometry in millimetres and points, computed once from the options for the CSS template."""
-
-    width: float
-    height: float
-    margin: float
-    columns: int
-    column_gap: float
-    font_size: float
-    bleed: float
-    justify: bool
-
-    @property
-    def photo_height(self) -> float:
-        """The tallest a photo may be drawn: never cut, room left for text, and no taller than on A4."""
-        return round(min((self.height - 2 * self.margin) * 0.38, 100.0), 1)
-
-    @property
-    def small_photo_height(self) -> float:
-        """The front page's lead photo and an article's further photos: smaller, so text starts on the page."""
-        return round(min((self.height - 2 * self.margin) * 0.3, 80.0), 1)
-
-    def photo_pixels(self, image: Image, dpi: int) -> int:
-        """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest."""
-        width = min(self.width - 2 * self.margin, self.photo_height * image.width / image.height)
-        longest = max(width, width * image.height / image.width)
-        return math.ceil(longest / 25.4 * dpi)
-
-    @classmethod
-    def from_options(cls, options: PdfOptions, profile: Profile) -> PageSetup:
-        size = page_size_mm(options.page_size)
-        if size is None:  # the loader checks this; a hand-built Config may not have been
-            raise PaperpressError([Problem(None, None, "pdf.page_size", f"'{options.page_size}' is not a page size")])
-        width, height = size
-        column = (width - 2 * options.margin - (options.columns - 1) * _COLUMN_GAP_MM) / options.columns
-        return cls(
-            width=width,
-            height=height,
-            margin=options.margin,
-            columns=options.columns,
-            column_gap=_COLUMN_GAP_MM,
-            font_size=options.font_size,
-            bleed=options.bleed if profile.bleed else 0.0,
-            justify=column * _PT_PER_MM / options.font_size >= _JUSTIFY_MIN_EMS,
-        )
-
-
 class PdfEdition:
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
@@ -135,7 +81,7 @@ class PdfEdition:
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "headline_level": 2,
             "runs": column_runs,
-            "page": PageSetup.from_options(options, profile),
+            "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,
             "article_break": options.article_break,
             "font_faces": faces,
