@@ -89,7 +89,7 @@ def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
     info = {k.strip(): v.strip() for k, v in info.items()}
     assert info["Title"] == "The Riverside Courier, Issue 1142, Friday 20 November 2026"
     assert info["Author"] == "Riverside Courier Cooperative"
-    assert info["Subject"] == "Tram depot votes to strike"
+    assert info["Subject"] == "Two libraries face closure as tram depot votes to strike"
     assert "Workplace" in info["Keywords"]
     assert info["CreationDate"] == "Fri Nov 20 12:00:00 2026 UTC"
     assert info["Tagged"] == "yes"
