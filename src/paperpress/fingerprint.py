@@ -29,7 +29,7 @@ ART = ("cover", "thumbnail")
 LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
-    "jinja2", "markdown-it-py", "mdit-py-plugins", "ebooklib", "weasyprint", "pydyf", "pillow", "pyphen",
+    "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",
     "fonttools", "font-source-serif-pro", "font-source-sans-pro",
 )
 #: A file whose inode changed this close to (or after) the moment loading began may have been read in
