@@ -57,7 +57,7 @@ def test_broken_input_is_reported_exactly_and_nothing_is_written(
 def test_every_problem_line_names_a_file() -> None:
     for case in CASES:
         lines = (case / "expected.txt").read_text(encoding="utf-8").splitlines()[1:]
-        problems = [line for line in lines[:-1]]
+        problems = list(lines[:-1])
         assert problems, case.name
         for line in problems:
             assert line.split(":")[0].endswith((".yaml", ".md")), f"{case.name}: {line}"

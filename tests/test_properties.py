@@ -103,7 +103,7 @@ def check_article(fmt: str, source: str, words: list[str]) -> None:
             assert word in text, f"{word!r} missing from the {fmt} edition"
 
 
-COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": True}
 
 
 @settings(max_examples=60, **COMMON)

@@ -45,7 +45,6 @@ from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
 from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
 
-
 #: The default time one issue may take to load and render, so one pathological issue cannot hang an archive run.
 TIME_LIMIT = 900.0
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -40,7 +39,7 @@ def main(
 RootOption = typer.Option(None, "--root", help="The publication folder (default: found from here upward).")
 
 
-def _root(root: Optional[Path]) -> Path:
+def _root(root: Path | None) -> Path:
     from .load import CONFIG_NAME, find_root
 
     if root is not None:
@@ -78,23 +77,23 @@ def _count(problems: tuple[Problem, ...] | list[Problem]) -> str:
 
 @app.command()
 def build(
-    issues: Optional[List[str]] = typer.Argument(
+    issues: list[str] | None = typer.Argument(
         None, help="Issues to build: 1142, issue-1142, 1100..1142 or 1140,1142.", show_default=False
     ),
     every: bool = typer.Option(False, "--all", help="Build every issue in issues/."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
+    since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
                                         metavar="DATE", show_default=False),
-    format: Optional[List[str]] = typer.Option(
+    format: list[str] | None = typer.Option(
         None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf. Default: all.", show_default=False
     ),
-    root: Optional[Path] = RootOption,
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).",
+    root: Path | None = RootOption,
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).",
                                        show_default=False),
     force: bool = typer.Option(False, "--force", help="Rebuild even what is up to date."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and failures."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
-    pdf_profile: Optional[str] = typer.Option(
+    pdf_profile: str | None = typer.Option(
         None, "--pdf-profile", help="PDF profile: screen, print or archive (default: from paperpress.yaml).",
         show_default=False,
     ),
@@ -133,8 +132,8 @@ def build(
 
 @app.command()
 def serve(
-    root: Optional[Path] = RootOption,
-    out: Optional[Path] = typer.Option(None, "--out", help="The folder to serve (default: <root>/dist)."),
+    root: Path | None = RootOption,
+    out: Path | None = typer.Option(None, "--out", help="The folder to serve (default: <root>/dist)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; loopback unless you say otherwise."),
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on (0: any free port)."),
 ) -> None:
@@ -151,7 +150,7 @@ def serve(
         return
     except OSError as err:
         typer.echo(f"cannot listen on {host}:{port}: {err.strerror}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     address, bound = str(server.server_address[0]), server.server_address[1]
     typer.echo(f"serving {folder} at http://{address}:{bound}/ (OPDS: http://{address}:{bound}/opds.xml); Ctrl-C stops")
     try:
@@ -164,8 +163,8 @@ def serve(
 
 @app.command()
 def check(
-    issues: List[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
-    root: Optional[Path] = RootOption,
+    issues: list[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
+    root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
 ) -> None:
     """Validate issues without writing anything."""
@@ -192,8 +191,8 @@ def check(
 
 @app.command()
 def new(
-    issue: Optional[str] = typer.Argument(None, help="The new issue (default: the one after the latest)."),
-    root: Optional[Path] = RootOption,
+    issue: str | None = typer.Argument(None, help="The new issue (default: the one after the latest)."),
+    root: Path | None = RootOption,
 ) -> None:
     """Scaffold the next issue from the previous one: same sections, a week later, one draft per section."""
     from .scaffold import scaffold_issue
@@ -207,7 +206,7 @@ def new(
         typer.echo(f"created {path}")
 
 
-def _formats(requested: Optional[List[str]], known: list[str]) -> list[str]:
+def _formats(requested: list[str] | None, known: list[str]) -> list[str]:
     if not requested:
         return known
     chosen: list[str] = []
@@ -221,7 +220,7 @@ def _formats(requested: Optional[List[str]], known: list[str]) -> list[str]:
     return chosen
 
 
-def _build_options(pdf_profile: Optional[str]) -> dict[str, str]:
+def _build_options(pdf_profile: str | None) -> dict[str, str]:
     from .config import PdfOptions
 
     if pdf_profile is None:
@@ -232,7 +231,7 @@ def _build_options(pdf_profile: Optional[str]) -> dict[str, str]:
     return {"pdf_profile": pdf_profile}
 
 
-def _date(text: Optional[str]) -> dt.date | None:
+def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:

@@ -61,13 +61,13 @@ class Layouts:
         try:
             return self.env(kind).get_template(name).render(context)
         except jinja2.TemplateSyntaxError as err:
-            raise PaperpressError([Problem(self._where(err.name or name), err.lineno, None, err.message or "syntax error")])
+            raise PaperpressError([Problem(self._where(err.name or name), err.lineno, None, err.message or "syntax error")]) from None
         except jinja2.TemplateNotFound as err:
-            raise PaperpressError([Problem(None, None, None, f"no template '{err.name}' in layouts", "check its name")])
+            raise PaperpressError([Problem(None, None, None, f"no template '{err.name}' in layouts", "check its name")]) from None
         except jinja2.UndefinedError as err:
             raise PaperpressError(
                 [Problem(self._where(name), None, None, f"template error: {err.message}", "check the variable's name")]
-            )
+            ) from None
 
     def read(self, name: str) -> bytes:
         """A static file (an image or font shipped with the layouts), first found in lookup order."""

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import ClassVar, Union
-
+from typing import ClassVar
 
 # --- inline content ----------------------------------------------------------------------------------
 
@@ -67,7 +66,7 @@ class FootnoteRef:
     id: str  # unique in the issue: "a3-fn2"
 
 
-Inline = Union[Text, Code, Emphasis, Strong, Strike, LineBreak, Link, FootnoteRef]
+Inline = Text | Code | Emphasis | Strong | Strike | LineBreak | Link | FootnoteRef
 
 
 # --- images ------------------------------------------------------------------------------------------
@@ -150,7 +149,7 @@ class Rule:
     kind: ClassVar[str] = "rule"
 
 
-Block = Union[Paragraph, Heading, Quote, ListBlock, Table, Figure, CodeBlock, Rule]
+Block = Paragraph | Heading | Quote | ListBlock | Table | Figure | CodeBlock | Rule
 
 
 @dataclass(frozen=True, slots=True)

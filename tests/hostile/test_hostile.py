@@ -15,9 +15,9 @@ import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from PIL import Image
@@ -178,7 +178,7 @@ CASES = [
 #: Cases that must build, with what each edition must (not) contain.
 HARMLESS = {
     "raw-html-and-scripts": article(
-        f'<script>alert(1)</script>\n\n<img src="http://127.0.0.1:PORT/p.png" onerror="alert(2)">\n\n'
+        '<script>alert(1)</script>\n\n<img src="http://127.0.0.1:PORT/p.png" onerror="alert(2)">\n\n'
         '<a href="#" onclick="steal()">click</a> and <iframe src="http://127.0.0.1:PORT/"></iframe>'
     ),
     "jinja-in-article": article("Total: {{ 7*7 }} {% include 'x' %} {{ config.__class__ }}", "title: '{{ 7*7 }} ways'\n"),

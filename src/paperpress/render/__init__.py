@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping, Protocol
+from typing import ClassVar, Protocol
 
 from ..config import Config
 from ..layouts import Layouts
@@ -51,5 +52,5 @@ def edition(name: str) -> Edition:
 def build_timestamp(issue_date: dt.date, source_date_epoch: str | None) -> dt.datetime:
     """The one timestamp an edition may print: reproducible, never the wall clock."""
     if source_date_epoch and source_date_epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.timezone.utc)
-    return dt.datetime.combine(issue_date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(source_date_epoch), tz=dt.UTC)
+    return dt.datetime.combine(issue_date, dt.time(12, 0), tzinfo=dt.UTC)

@@ -5,15 +5,16 @@ Whatever two editions both show (how the date reads, what the contents list hold
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..model import Code, FootnoteRef, Image, Inline, Issue, LineBreak, Text
 from . import BuildInfo
 
 _MONTHS = (
-    "January February March April May June July August September October November December".split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 )
-_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def long_date(issue: Issue) -> str:

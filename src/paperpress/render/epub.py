@@ -158,7 +158,7 @@ def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
     with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
         fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))
     found: dict[str, Item] = {}
-    for image, fit in zip(unique.values(), fits):
+    for image, fit in zip(unique.values(), fits, strict=False):
         href = f"images/{image.id}{fit.extension}"
         found[image.source] = Item(_item_id(href), href, fit.media_type, fit.data, source=image.source)
     return found

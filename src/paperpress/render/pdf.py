@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from ..geometry import PageSetup
 from ..errors import PaperpressError, Problem
+from ..geometry import PageSetup
 from ..layouts import Layouts
 from ..model import Block, Figure, Image, Issue, Table
 from . import BuildInfo
@@ -108,7 +108,7 @@ def _profile(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         choices = ", ".join(PROFILES)
-        raise PaperpressError([Problem(None, None, "pdf.profile", f"unknown PDF profile '{name}'", f"choose from {choices}")])
+        raise PaperpressError([Problem(None, None, "pdf.profile", f"unknown PDF profile '{name}'", f"choose from {choices}")]) from None
 
 
 def _output_profile(root: Path | None, name: str | None) -> Path | None:
@@ -146,7 +146,7 @@ def _write_pdf(
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
+        raise PaperpressError(problems, "the PDF edition failed; nothing was written.") from err
     finally:
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]

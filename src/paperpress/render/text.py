@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import ClassVar, Iterable
+from collections.abc import Iterable
+from typing import ClassVar
 
 from ..layouts import Layouts
 from ..model import (
