@@ -1,7 +1,8 @@
 """Safe YAML to plain data, keeping the line of every value; knows nothing of what the data means.
 
-We compose nodes ourselves instead of calling `safe_load` so that every value keeps its line, duplicate
-keys are errors that name both lines, and anchors/aliases (the way into an "alias bomb") are refused.
+We walk the composed nodes ourselves instead of calling `safe_load` so that every value keeps its line,
+duplicate keys are errors that name both lines, and aliases (the way into an "alias bomb") are refused at
+their first use, before anything is expanded.
 Scalars keep the text the editor typed, so a schema that wants a string can use it as written rather than
 a YAML 1.1 coercion (`no` → False, `1:20` → 80).
 """
@@ -44,27 +45,21 @@ class YamlDoc:
             path = path[:cut] if cut > 0 else ""
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses anchors and aliases instead of expanding them."""
+#: libyaml's parser where PyYAML was built with it (about 20 times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (*name) are not allowed", event.start_mark
-            )
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (&name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+class _Alias(Exception):
+    """A node reached twice: YAML shares the anchored node with every alias that names it."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
 
 
 def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[YamlDoc | None, list[Problem]]:
     """Parses one YAML document; `line_offset` shifts lines when the YAML sits inside a larger file."""
     try:
-        loader = _NoAliasLoader(text)
+        loader = _LOADER(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -81,7 +76,13 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[Ya
     problems: list[Problem] = []
     lines: dict[str, int] = {}
     constructor = yaml.SafeLoader("")
-    data = _walk(node, "", lines, problems, file, line_offset, constructor)
+    try:
+        data = _walk(node, "", lines, problems, file, line_offset, constructor, set())
+    except _Alias as alias:
+        # Refused at the first reuse, before anything is expanded: an alias bomb costs nothing.
+        line = alias.node.start_mark.line + 1 + line_offset
+        what = "anchors and aliases are not allowed: the value here (&name) is reused elsewhere (*name)"
+        return None, [Problem(file, line, None, f"YAML syntax: {what}", _syntax_hint(what))]
     return YamlDoc(data, lines), problems
 
 
@@ -90,7 +91,7 @@ def _syntax_hint(what: str) -> str:
         return "write the value out in full"
     if "tab" in what:
         return "indent with spaces, not tabs"
-    if "expected <block end>" in what or "mapping values are not allowed" in what:
+    if "expected <block end>" in what or "did not find expected" in what or "mapping values are not allowed" in what:
         return "the indentation does not line up: items at the same level must start in the same column"
     return "check the indentation and quoting on this line or the one above it"
 
@@ -103,7 +104,11 @@ def _walk(
     file: PurePosixPath,
     offset: int,
     constructor: yaml.SafeLoader,
+    seen: set[int],
 ) -> Any:
+    if id(node) in seen:
+        raise _Alias(node)
+    seen.add(id(node))
     line = node.start_mark.line + 1 + offset
     lines.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
@@ -129,11 +134,11 @@ def _walk(
                 continue
             first_line[key] = key_line
             lines[child] = key_line
-            out[key] = _walk(value_node, child, lines, problems, file, offset, constructor)
+            out[key] = _walk(value_node, child, lines, problems, file, offset, constructor, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _walk(item, f"{path}[{i}]", lines, problems, file, offset, constructor)
+            _walk(item, f"{path}[{i}]", lines, problems, file, offset, constructor, seen)
             for i, item in enumerate(node.value)
         ]
     assert isinstance(node, yaml.ScalarNode)
