@@ -37,8 +37,9 @@ def cover_photo(issue: Issue) -> Photo | None:
     return next((a.lead_image for a in issue.articles if a.lead_image is not None), None)
 
 
+@functools.lru_cache(maxsize=1)
 def render_cover(issue: Issue) -> bytes:
-    """The cover as a baseline JPEG."""
+    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it."""
     page = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(page)
     inner = WIDTH - 2 * _MARGIN
