@@ -13,7 +13,7 @@ from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
 from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
 from .article import load_article
-from .images import load_image
+from .images import PendingDecode, decode_problems, load_image
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
@@ -96,6 +96,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     manifest, doc = read.manifest, read.doc
     file = relative(root, manifest_path)
     base = manifest_path.parent
+    pending: list[PendingDecode] = []  # every photo's full decode, run together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
@@ -111,6 +112,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
             line=doc.line("cover"),
             field="cover",
             problems=problems,
+            pending=pending,
         )
 
     seen: dict[Path, str] = {}
@@ -140,11 +142,12 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                 continue
             seen[path] = where
             count += 1
-            article = load_article(root, path, f"a{count}", problems)
+            article = load_article(root, path, f"a{count}", problems, pending)
             if article is not None:
                 articles.append(article)
         sections.append(Section(id=f"s{s + 1}", slug=_slug(entry.title), title=smarten(entry.title), articles=tuple(articles)))
 
+    problems.extend(decode_problems(pending))
     if count > MAX_ARTICLES:
         problems.append(
             Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",

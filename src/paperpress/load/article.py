@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Problem, errors_in
 from ..markdown import parse_body, smarten
 from ..model import Article, Image
-from .images import load_image
+from .images import PendingDecode, load_image
 from .paths import relative
 from .schema import validate
 from .yamlfile import parse_yaml
@@ -43,8 +43,13 @@ class FrontMatter:
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
-def load_article(root: Path, path: Path, article_id: str, problems: list[Problem]) -> Article | None:
-    """Reads and checks one article; adds every problem found and returns None when any is an error."""
+def load_article(
+    root: Path, path: Path, article_id: str, problems: list[Problem], pending: list[PendingDecode] | None = None
+) -> Article | None:
+    """Reads and checks one article; adds every problem found and returns None when any is an error.
+
+    Its photos' full decodes join `pending`, for the caller to run together with the rest of the issue's.
+    """
     file = relative(root, path)
     before = len(problems)
     size = path.stat().st_size
@@ -97,6 +102,7 @@ def load_article(root: Path, path: Path, article_id: str, problems: list[Problem
                 line=doc.line(f"images[{i}].src"),
                 field=f"images[{i}].src",
                 problems=problems,
+                pending=pending,
             )
             if image:
                 images.append(image)
@@ -125,6 +131,7 @@ def load_article(root: Path, path: Path, article_id: str, problems: list[Problem
             line=at,
             field="body",
             problems=problems,
+            pending=pending,
         )
 
     body_text = "\n".join(lines[end + 1 :])

@@ -7,7 +7,10 @@ problems, not crashes. Normalising (rotation, colour, size) is left to the editi
 from __future__ import annotations
 
 import io
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PIL import Image as PILImage
@@ -26,6 +29,17 @@ _ORIENTATION = 0x0112
 _QUARTER_TURNS = {5, 6, 7, 8}
 
 
+@dataclass(frozen=True, slots=True)
+class PendingDecode:
+    """A photo whose header was fine, still to be decoded in full to prove it is not damaged."""
+
+    data: bytes
+    src: str
+    file: PurePosixPath
+    line: int | None
+    field: str
+
+
 def load_image(
     root: Path,
     base_dir: Path,
@@ -39,7 +53,9 @@ def load_image(
     line: int | None,
     field: str,
     problems: list[Problem],
+    pending: list[PendingDecode] | None = None,
 ) -> Image | None:
+    """Checks the file and its header now; the full decode joins `pending` (or runs at once without it)."""
     path, message, hint = resolve_inside(root, base_dir, src)
     if path is None:
         problems.append(Problem(file, line, field, message or "cannot use this path", hint))
@@ -52,10 +68,6 @@ def load_image(
         )
         return None
     data = path.read_bytes()
-    # WeasyPrint switches Pillow to accept truncated files when it is imported (by a PDF build in the same
-    # process); a photo that is cut short must be reported all the same, so decode strictly here.
-    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -64,11 +76,6 @@ def load_image(
                 width, height = img.size
                 if img.getexif().get(_ORIENTATION, 1) in _QUARTER_TURNS:
                     width, height = height, width  # the size as the photo is shown, upright
-                if kind in FORMATS and width * height <= MAX_PIXELS:
-                    # A JPEG decoded at an eighth of its size still reads every byte, so a cut-short
-                    # file is caught at a fraction of the cost of a full decode.
-                    img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
-                    img.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         problems.append(Problem(file, line, field, f"'{src}' has too many pixels", "use a photo under 60 megapixels"))
         return None
@@ -78,12 +85,8 @@ def load_image(
         )
         return None
     except (OSError, ValueError, SyntaxError) as err:
-        problems.append(
-            Problem(file, line, field, f"'{src}' is damaged: {err}", "export the photo again from the original")
-        )
+        problems.append(_damaged(PendingDecode(data, src, file, line, field), err))
         return None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if kind not in FORMATS:
         problems.append(
             Problem(file, line, field, f"'{src}' is a {kind or 'unknown'} file", "use JPEG, PNG, WebP or GIF")
@@ -92,6 +95,14 @@ def load_image(
     if width * height > MAX_PIXELS:
         problems.append(Problem(file, line, field, f"'{src}' has too many pixels", "use a photo under 60 megapixels"))
         return None
+    check = PendingDecode(data, src, file, line, field)
+    if pending is None:
+        found = decode_problems([check])
+        problems.extend(found)
+        if found:
+            return None
+    else:
+        pending.append(check)
     return Image(
         id=id,
         source=str(where),
@@ -102,4 +113,41 @@ def load_image(
         alt=alt,
         caption=caption,
         credit=credit,
+    )
+
+
+def decode_problems(checks: list[PendingDecode]) -> list[Problem]:
+    """Decodes every photo (in threads: Pillow decodes outside the GIL) and reports the damaged ones."""
+    if not checks:
+        return []
+    # WeasyPrint switches Pillow to accept truncated files when it is imported (by a PDF build in the same
+    # process); a photo that is cut short must be reported all the same, so decode strictly here.
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        if len(checks) == 1:
+            errors = [_decode_error(checks[0].data)]
+        else:
+            with ThreadPoolExecutor(max_workers=min(len(checks), os.cpu_count() or 1)) as pool:
+                errors = list(pool.map(_decode_error, (c.data for c in checks)))
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return [_damaged(check, err) for check, err in zip(checks, errors, strict=True) if err is not None]
+
+
+def _decode_error(data: bytes) -> Exception | None:
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            # A JPEG decoded at an eighth of its size still reads every byte, so a cut-short file is caught
+            # at a fraction of the cost of a full decode.
+            img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
+            img.load()
+    except (OSError, ValueError, SyntaxError) as err:
+        return err
+    return None
+
+
+def _damaged(check: PendingDecode, err: Exception) -> Problem:
+    return Problem(
+        check.file, check.line, check.field, f"'{check.src}' is damaged: {err}", "export the photo again from the original"
     )
