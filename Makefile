@@ -14,4 +14,6 @@ lint:
 	.venv/bin/mypy
 
 bench:
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/bench_epub.py
+	.venv/bin/python bench/bench_pdf.py
+	.venv/bin/python bench/bench_archive.py
