@@ -66,7 +66,9 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[Ya
             loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 + line_offset if mark else None
+        # An error found at the end of the text (an unclosed bracket) belongs to its last written line.
+        last = max(len(text.rstrip().splitlines()) - 1, 0)
+        line = min(mark.line, last) + 1 + line_offset if mark else None
         what = (err.problem or err.context or "not valid YAML").strip()
         return None, [Problem(file, line, None, f"YAML syntax: {what}", _syntax_hint(what))]
     except yaml.YAMLError as err:
