@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from . import __version__
-from .errors import PaperpressError, Problem, UsageError, errors_in
+from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
 
 app = typer.Typer(
     add_completion=False,
@@ -62,17 +62,6 @@ def _fail(err: PaperpressError) -> None:
     if err.summary:
         typer.echo(err.summary, err=True)
     raise typer.Exit(err.exit_code)
-
-
-def _count(problems: tuple[Problem, ...] | list[Problem]) -> str:
-    errors = len(errors_in(problems))
-    warnings = len(problems) - errors
-    parts = []
-    if errors:
-        parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return " and ".join(parts)
 
 
 @app.command()
@@ -179,9 +168,9 @@ def check(
             label = issue.name if issue else name
             if issue is None or errors_in(problems) or (strict and problems):
                 failed = True
-                typer.echo(f"{_count(problems)} in {label}.", err=True)
+                typer.echo(f"{count_problems(problems)} in {label}.", err=True)
             else:
-                note = f" ({_count(problems)})" if problems else ""
+                note = f" ({count_problems(problems)})" if problems else ""
                 typer.echo(f"{label}: {len(issue.articles)} articles in {len(issue.sections)} sections, ok{note}")
         if failed:
             raise typer.Exit(1)

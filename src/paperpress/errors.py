@@ -59,6 +59,19 @@ def errors_in(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(p for p in problems if p.severity is Severity.ERROR)
 
 
+def count_problems(problems: Iterable[Problem]) -> str:
+    """"2 problems and 1 warning": the one wording every report uses."""
+    found = tuple(problems)
+    errors = len(errors_in(found))
+    warnings = len(found) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return " and ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded(Generic[T]):
     """What a loader returns: a value (None when it could not be built) and everything it noticed."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import ArchiveResult, IssueResult
-from .cli import _count as count_problems  # one wording for problem counts, owned by the CLI
+from .errors import count_problems
 from .plan import Plan
 
 
