@@ -268,8 +268,12 @@ def _run(job: Job) -> IssueResult:
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
 
 
-class _TimeUp(Exception):
-    """An issue ran past its time limit."""
+class _TimeUp(BaseException):
+    """An issue ran past its time limit.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` inside a rendering library
+    (WeasyPrint catches broadly while it loads resources) can swallow it and let the render run on.
+    """
 
 
 @contextlib.contextmanager
