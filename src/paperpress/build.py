@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from . import __version__, render
 from .catalog import catalog_entry, render_art, write_catalog
-from .config import Config
+from .config import TIME_LIMIT, Config
 from .errors import PaperpressError, Problem, Severity, errors_in
 from .fingerprint import (
     ART,
@@ -44,9 +44,6 @@ from .model import Issue
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
 from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
-
-#: The default time one issue may take to load and render, so one pathological issue cannot hang an archive run.
-TIME_LIMIT = 900.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from . import __version__
+from .config import TIME_LIMIT
 from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
 
 app = typer.Typer(
@@ -87,7 +88,7 @@ def build(
         show_default=False,
     ),
     time_limit: float = typer.Option(
-        900, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
+        TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
     ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""

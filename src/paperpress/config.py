@@ -23,6 +23,10 @@ def positive(value: int) -> str | None:
     return None if value > 0 else "must be a positive whole number"
 
 
+#: The default time one issue may take to load and render, so one pathological issue cannot hang an archive run.
+TIME_LIMIT = 900.0
+
+
 @dataclass(frozen=True, slots=True)
 class TextOptions:
     """The plain-text edition."""
