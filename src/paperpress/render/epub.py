@@ -121,6 +121,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "description": _description(issue),
         "stylesheet": "style.css",
         "headline_level": 1,
+        "blank_header_tag": "td",
         "src_of": src_of,
         "href_of": href_of,
         "toc": navigation(issue),

@@ -80,6 +80,7 @@ class PdfEdition:
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "headline_level": 2,
+            "blank_header_tag": "th",
             "runs": column_runs,
             "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,

@@ -149,8 +149,9 @@ class _Lines:
         """Blocks hung from a mark ("  1. ", "[note 2] "): the first line carries the mark."""
         hang = " " * len(mark)
         lines = self.blocks(blocks, hang)
-        if lines:
-            lines[0] = mark + lines[0][len(hang) :]
+        if not lines:
+            return [mark.rstrip()]  # an empty item keeps its number, so the count reads on
+        lines[0] = mark + lines[0][len(hang) :]
         return lines
 
     def photo(self, image: Image, indent: str) -> list[str]:
