@@ -11,6 +11,7 @@ from typing import ClassVar
 from paperpress.layouts import Layouts
 from paperpress.model import Issue
 from paperpress.render import BuildInfo
+from paperpress.walk import images
 
 from .conftest import FIXTURES, copy_publication
 
@@ -29,7 +30,7 @@ class FakeEdition:
         if issue.title == "crash":
             raise RuntimeError("the fake edition has a bug")
         lines = [issue.name, info.timestamp.isoformat(), repr(sorted(info.options.items()))]
-        lines += [f"{a.title}: {len(a.all_images)} images" for a in issue.articles]
+        lines += [f"{a.title}: {len(images(a))} images" for a in issue.articles]
         return ("\n".join(lines) + "\n").encode()
 
 

@@ -14,6 +14,8 @@ FORBIDDEN = {
     "render": {"yaml", "paperpress.load", "paperpress.write", "paperpress.build", "paperpress.cli"},
     "geometry.py": {"yaml", "jinja2", "weasyprint", "paperpress.load", "paperpress.render"},
     "write.py": {"paperpress.model", "paperpress.render", "paperpress.load"},
+    "walk.py": {"yaml", "jinja2", "weasyprint", "markdown_it", "PIL", "paperpress.load", "paperpress.render",
+                "paperpress.layouts", "paperpress.write", "paperpress.build", "os", "pathlib"},
     "markdown.py": {"yaml", "jinja2", "paperpress.load", "paperpress.render", "os", "pathlib"},
 }
 

@@ -43,6 +43,7 @@ from .load import issue_path, load_config, load_issue
 from .model import Issue
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
+from .walk import images
 from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
 
 
@@ -360,6 +361,6 @@ def _input_records(root: Path, issue: Issue, loading_began: int) -> dict[str, Fi
     records = {issue.source: record_file(root / issue.source, loading_began)}
     for article in issue.articles:
         records[article.source] = record_file(root / article.source, loading_began)
-    for image in (*((issue.cover,) if issue.cover else ()), *issue.images):
+    for image in images(issue):
         records[image.source] = record_file(root / image.source, loading_began, image.data)
     return records

@@ -43,6 +43,11 @@ class PageSetup:
         return round(min((self.height - 2 * self.margin) * 0.3, 80.0), 1)
 
     @property
+    def inline_photo_height(self) -> float:
+        """A photo set among words (a table cell, a heading): small enough to sit in a line of a table."""
+        return 15.0
+
+    @property
     def text_width(self) -> float:
         return self.width - 2 * self.margin
 

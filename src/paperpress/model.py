@@ -66,9 +66,6 @@ class FootnoteRef:
     id: str  # unique in the issue: "a3-fn2"
 
 
-Inline = Text | Code | Emphasis | Strong | Strike | LineBreak | Link | FootnoteRef
-
-
 # --- images ------------------------------------------------------------------------------------------
 
 
@@ -85,6 +82,17 @@ class Image:
     alt: str
     caption: str | None = None
     credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineImage:
+    """A photo set among words (a table cell, a heading, a link): drawn small, read as its caption or alt."""
+
+    kind: ClassVar[str] = "inline_image"
+    image: Image
+
+
+Inline = Text | Code | Emphasis | Strong | Strike | LineBreak | Link | FootnoteRef | InlineImage
 
 
 # --- blocks ------------------------------------------------------------------------------------------
@@ -179,24 +187,6 @@ class Article:
     def lead_image(self) -> Image | None:
         return self.images[0] if self.images else None
 
-    @property
-    def all_images(self) -> tuple[Image, ...]:
-        """Front-matter images, then the photos placed in the body, in reading order."""
-        found: list[Image] = list(self.images)
-
-        def walk(blocks: tuple[Block, ...]) -> None:
-            for block in blocks:
-                if isinstance(block, Figure):
-                    found.append(block.image)
-                elif isinstance(block, Quote):
-                    walk(block.children)
-                elif isinstance(block, ListBlock):
-                    for item in block.items:
-                        walk(item)
-
-        walk(self.blocks)
-        return tuple(found)
-
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -237,7 +227,3 @@ class Issue:
     @property
     def lead_article(self) -> Article:
         return self.sections[0].articles[0]
-
-    @property
-    def images(self) -> tuple[Image, ...]:
-        return tuple(img for a in self.articles for img in a.all_images)

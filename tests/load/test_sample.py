@@ -9,6 +9,7 @@ import pytest
 
 from paperpress.build import check_issue, open_publication
 from paperpress.model import Figure, FootnoteRef, Heading, Issue, Link, ListBlock, Paragraph, Quote, Table
+from paperpress.walk import images
 
 from ..conftest import REPO
 
@@ -35,17 +36,17 @@ def test_sample_issue_has_what_the_format_promises(issue: Issue) -> None:
     assert issue.date == dt.date(2026, 11, 20)
     assert [s.title for s in issue.sections] == ["News", "Workplace", "International", "Culture", "Letters"]
     assert len(issue.articles) >= 12
-    assert len(issue.images) >= 6
+    assert len(images(issue.sections)) >= 6
     blocks = [b for a in issue.articles for b in walk(a.blocks)]
     kinds = {type(b) for b in blocks}
     assert {Paragraph, Heading, Quote, ListBlock, Table, Figure} <= kinds
     assert any(a.footnotes for a in issue.articles)
     assert sum(len(a.links) for a in issue.articles) >= 6
-    assert all(img.alt for img in issue.images)
+    assert all(img.alt for img in images(issue.sections))
 
 
 def test_ids_are_unique_and_stable(issue: Issue) -> None:
-    ids = [a.id for a in issue.articles] + [i.id for i in issue.images]
+    ids = [a.id for a in issue.articles] + [i.id for i in images(issue.sections)]
     assert len(ids) == len(set(ids))
     assert [a.id for a in issue.articles][:3] == ["a1", "a2", "a3"]
     again, _ = check_issue(open_publication(REPO), "1142")

@@ -21,6 +21,7 @@ from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
 from paperpress.render.context import credit_line
 from paperpress.render.pdf import PdfEdition, column_runs
+from paperpress.walk import images
 
 from ..conftest import FIXTURES, REPO, copy_publication, require_tool
 
@@ -105,7 +106,7 @@ def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> 
     tags = re.findall(r"^\s*(\w+)", tree, re.MULTILINE)
     assert tags.count("H1") == len(issue.sections)
     assert tags.count("H2") == len(issue.articles)
-    assert tags.count("Figure") == len(issue.images)
+    assert tags.count("Figure") == len(images(issue.sections))
     assert tags.count("Table") == 2 and tags.count("P") > 100
 
 
@@ -266,7 +267,7 @@ def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue
     inked = sum(1 for value in front.tobytes() if value < 200) / (front.width * front.height)
     assert inked > 0.15, f"only {inked:.0%} of the front page has ink"
     listed = _run("pdfimages", "-list", sample["screen"]).splitlines()[2:]
-    assert len(listed) >= len(issue.images)
+    assert len(listed) >= len(images(issue.sections))
     assert any(row.split()[0] == "1" for row in listed), "no photo on the front page"
     # screen photos are downsampled, print photos keep the editor's pixels
     widths = {int(row.split()[3]) for row in _run("pdfimages", "-list", sample["print"]).splitlines()[2:]}

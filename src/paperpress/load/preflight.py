@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 from ..config import Config
 from ..errors import Problem, Severity
 from ..geometry import PageSetup
-from ..model import Article, Figure, Image, Issue, ListBlock, Table, Text
+from ..model import Article, Figure, Image, InlineImage, Issue
+from ..walk import texts, walk
 
 #: Below this, a photo printed at its placed width looks soft.
 MIN_PRINT_DPI = 150
@@ -32,12 +33,15 @@ def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> li
                 _warn(file, "title", f"the headline has {len(article.title)} characters and may not fit",
                       f"keep it under {MAX_HEADLINE}")
             )
-        for n, image in enumerate(article.all_images):
-            field = f"images[{n}]" if n < len(article.images) else "body"
+        for n, image in enumerate(article.images):
             # An article's lead photo is drawn at the tallest size, its other photos at the smaller one.
-            lead = n == 0 and bool(article.images)
-            placed = page.drawn_width(image, page.photo_height if lead else page.small_photo_height)
-            warnings.extend(_photo_warnings(file, field, image, placed))
+            placed = page.drawn_width(image, page.photo_height if n == 0 else page.small_photo_height)
+            warnings.extend(_photo_warnings(file, f"images[{n}]", image, placed))
+        for node in walk(article.blocks + article.footnotes):
+            # Photos in the body and the notes: figures across the page, inline photos small among words.
+            if isinstance(node, (Figure, InlineImage)):
+                tallest = page.photo_height if isinstance(node, Figure) else page.inline_photo_height
+                warnings.extend(_photo_warnings(file, "body", node.image, page.drawn_width(node.image, tallest)))
         warnings.extend(_dangling_notes(file, article))
     warnings.extend(_unlisted_articles(root, issue, listed))
     return warnings
@@ -64,27 +68,9 @@ def _photo_warnings(file: PurePosixPath, field: str, image: Image, placed_mm: fl
 
 def _dangling_notes(file: PurePosixPath, article: Article) -> list[Problem]:
     """A `[^label]` with no matching note stays in the text as written: say so."""
-    if any("[^" in text for text in _texts(article.blocks)):
+    if any("[^" in text for text in texts(article)):
         return [_warn(file, "body", "a footnote mark has no note", "add '[^label]: text' at the end of the article")]
     return []
-
-
-def _texts(nodes: tuple) -> list[str]:
-    """Every run of text under blocks or inlines (photos excluded: their bytes are not words)."""
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, ListBlock):
-            for item in node.items:
-                out.extend(_texts(item))
-        elif isinstance(node, Table):
-            for row in (node.header, *node.rows):
-                for cell in row:
-                    out.extend(_texts(cell.children))
-        elif not isinstance(node, Figure):
-            out.extend(_texts(getattr(node, "children", ())))
-    return out
 
 
 def _unlisted_articles(root: Path, issue: Issue, listed: set[Path]) -> list[Problem]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import Code, FootnoteRef, Image, Inline, Issue, LineBreak, Text
+from ..model import Code, Image, Inline, Issue, LineBreak, Text
+from ..walk import walk
 from . import BuildInfo
 
 _MONTHS = (
@@ -26,15 +27,11 @@ def long_date(issue: Issue) -> str:
 def plain(children: Iterable[Inline]) -> str:
     """The words of inline content with no markup and no reference marks (bookmarks, alt text, titles)."""
     out: list[str] = []
-    for node in children:
+    for node in walk(tuple(children)):
         if isinstance(node, (Text, Code)):
             out.append(node.text)
         elif isinstance(node, LineBreak):
             out.append(" ")
-        elif isinstance(node, FootnoteRef):
-            continue
-        else:
-            out.append(plain(getattr(node, "children", ())))
     return "".join(out)
 
 

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ..layouts import Layouts
 from ..model import Article, Image, Issue, Section
+from ..walk import images
 from . import BuildInfo
 from .context import issue_context, long_date
 from .cover import HEIGHT as COVER_HEIGHT
@@ -154,7 +155,7 @@ def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
     in threads; the results are collected in issue order, so the EPUB does not depend on timing.
     """
     unique: dict[str, Image] = {}
-    for image in issue.images:
+    for image in images(issue.sections):  # the cover is packaged on its own, see _cover_item
         unique.setdefault(image.source, image)
     with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
         fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 from ..errors import PaperpressError, Problem
 from ..geometry import PageSetup
 from ..layouts import Layouts
-from ..model import Block, Figure, Image, Issue, Table
+from ..model import Block, Image, Issue, Table
+from ..walk import images
 from . import BuildInfo
 from .context import issue_context
 from .images import normalise
@@ -56,10 +57,13 @@ class Run:
 
 
 def column_runs(blocks: Iterable[Block]) -> list[Run]:
-    """Splits the body so figures and tables sit outside the column flow, where WeasyPrint lays them out safely."""
+    """Splits the body so photos and tables sit outside the column flow, where WeasyPrint lays them out safely.
+
+    A quotation or a list that holds a photo goes across the page whole, photo and words together.
+    """
     runs: list[Run] = []
     for block in blocks:
-        wide = isinstance(block, (Figure, Table))
+        wide = isinstance(block, Table) or bool(images(block))
         if runs and runs[-1].wide == wide:
             runs[-1] = Run(wide, runs[-1].blocks + (block,))
         else:
@@ -82,6 +86,7 @@ class PdfEdition:
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,
+            "has_photos": lambda nodes: bool(images(nodes)),
             "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,
             "article_break": options.article_break,
@@ -100,8 +105,9 @@ class PdfEdition:
         if profile.bleed and output_profile is None:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         page = context["page"]
-        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in issue.images} if profile.dpi else {}
-        return _write_pdf(html, layouts, issue, profile, served, faces, pdf_options, sizes)
+        photos = images(issue)
+        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in photos} if profile.dpi else {}
+        return _write_pdf(html, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
 
 
 def _profile(name: str) -> Profile:
@@ -127,6 +133,7 @@ def _write_pdf(
     html: str,
     layouts: Layouts,
     issue: Issue,
+    photos: tuple[Image, ...],
     profile: Profile,
     served: set[Path],
     faces: tuple[FontFace, ...],
@@ -137,7 +144,7 @@ def _write_pdf(
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_class()(issue.images, served, layouts.folders, sizes)
+    fetcher = _fetcher_class()(photos, served, layouts.folders, sizes)
     complaints = _Complaints()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(complaints)
