@@ -25,6 +25,7 @@ from .model import (
     Heading,
     Image,
     Inline,
+    InlineImage,
     LineBreak,
     Link,
     ListBlock,
@@ -232,17 +233,23 @@ class _State:
         return f"{self.article_id}-fn{number}"
 
     def paragraph(self, inline: Token, line: int | None) -> list[Block]:
-        """A paragraph, split around any photo placed in it: photos become figures of their own."""
+        """A paragraph, split around any photo placed in it: photos become figures of their own.
+
+        A photo inside a link or emphasis stays among its words, as an inline photo, so the markup around
+        it is never cut in two.
+        """
         out: list[Block] = []
         run: list[Token] = []
+        depth = 0
         for child in inline.children or []:
-            if child.type == "image":
+            depth += child.nesting
+            if child.type == "image" and depth == 0:
                 if run:
                     out.extend(self._para(run, line))
                     run = []
-                figure = self.figure(child, line)
-                if figure:
-                    out.append(figure)
+                image = self.image(child, line)
+                if image:
+                    out.append(Figure(image))
             else:
                 run.append(child)
         if run:
@@ -253,12 +260,11 @@ class _State:
         children = _trim(self.inlines(run, line))
         return [Paragraph(children)] if children else []
 
-    def figure(self, tok: Token, line: int | None) -> Figure | None:
+    def image(self, tok: Token, line: int | None) -> Image | None:
         src = str(tok.attrGet("src") or "")
         alt = "".join(_plain(tok.children or [])).strip()
-        title = str(tok.attrGet("title") or "").strip() or None
-        image = self.resolve_image(src, alt, title, line)
-        return Figure(image) if image else None
+        title = smarten(str(tok.attrGet("title") or "")) or None
+        return self.resolve_image(src, alt, title, line)
 
     def inlines(self, tokens: Sequence[Token], line: int | None) -> tuple[Inline, ...]:
         stack: list[tuple[str, list[Inline], str]] = [("root", [], "")]
@@ -284,7 +290,9 @@ class _State:
                 number = int(tok.meta["id"]) + 1
                 top.append(FootnoteRef(number, self.footnote_id(number)))
             elif kind == "image":
-                top.append(Text("".join(_plain(tok.children or []))))
+                image = self.image(tok, line)
+                if image:
+                    top.append(InlineImage(image))
             elif kind == "html_inline":
                 top.append(Text(tok.content))
         while len(stack) > 1:  # unbalanced tokens cannot happen in markdown-it; be safe all the same

@@ -22,6 +22,7 @@ from ..model import (
     Heading,
     Image,
     Inline,
+    InlineImage,
     Issue,
     LineBreak,
     Link,
@@ -68,6 +69,8 @@ def inline_text(children: Iterable[Inline]) -> str:
         elif isinstance(node, Link):
             words = inline_text(node.children)
             out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
+        elif isinstance(node, InlineImage):
+            out.append(photo_words(node.image))
         else:
             out.append(inline_text(node.children))  # emphasis, strong, strike: the words alone
     return "".join(out)
@@ -155,10 +158,12 @@ class _Lines:
         return lines
 
     def photo(self, image: Image, indent: str) -> list[str]:
-        """A photo as words: its caption (or its alt text when it has none) and its credit."""
-        words = image.caption or image.alt
-        text = f"[Photo: {words}] {credit_line(image)}"
-        return self.wrap(text, indent + "  ", first=indent).splitlines()
+        return self.wrap(photo_words(image), indent + "  ", first=indent).splitlines()
+
+
+def photo_words(image: Image) -> str:
+    """A photo as words, wherever it stands: its caption (or its alt text when it has none) and its credit."""
+    return f"[Photo: {image.caption or image.alt}] {credit_line(image)}".rstrip()
 
 
 def _table(table: Table, width: int) -> list[str]:
