@@ -7,20 +7,27 @@ a failed issue, an EPUBCheck message, an Ace violation or a failed PDF/UA-1 rule
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from paperpress.build import build_archive, open_publication
 from paperpress.errors import errors_in
 
 from .checkers import ace, epubcheck, pdf_failures
-from .conftest import FIXTURES, copy_publication
+from .conftest import FIXTURES, copy_publication, require_tool
 
 pytestmark = pytest.mark.slow
 
 UNUSUAL = FIXTURES / "unusual"
 NAMES = sorted(p.stem for p in (UNUSUAL / "issues").glob("issue-*.yaml"))
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+PHOTOS = UNUSUAL / "issues" / "issue-20" / "photos"
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +64,61 @@ def test_ace_finds_no_violations(built: Path, tmp_path: Path) -> None:
 def test_every_pdf_is_pdf_ua1(built: Path) -> None:
     found = pdf_failures(built / name / f"{name}.pdf" for name in NAMES)
     assert found == {name: [] for name in NAMES}
+
+
+# --- issue 20: photos everywhere -----------------------------------------------------------------------
+
+#: Where each photo of issue 20 stands, as the EPUB's XHTML shows it.
+PLACES = {
+    "front matter": "x:figure[contains(@class, 'lead')]//x:img",
+    "body": "x:figure[contains(@class, 'inline')]//x:img",
+    "list item": "x:ul/x:li//x:img",
+    "quotation": "x:blockquote//x:img",
+    "table cell": "x:div/x:table//x:td//x:img",
+    "running text": "x:p/x:em/x:img",
+    "footnote": "x:section/x:aside[@epub:type='footnote']//x:img",
+}
+
+
+def test_issue_20_epub_shows_and_packages_a_photo_in_every_place(built: Path) -> None:
+    with zipfile.ZipFile(built / "issue-20" / "issue-20.epub") as book:
+        article = etree.fromstring(book.read("EPUB/a1.xhtml"))
+        body = article.find("x:body", NS)
+        for place, path in PLACES.items():
+            found = body.xpath(f".//{path}", namespaces=NS)
+            assert found, f"no photo in the {place}"
+            for img in found:
+                assert img.get("alt"), place
+                assert f"EPUB/{img.get('src')}" in book.namelist(), place
+
+
+def test_issue_20_pdf_draws_and_tags_every_photo(built: Path) -> None:
+    pdf = built / "issue-20" / "issue-20.pdf"
+    listed = subprocess.run([require_tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True)
+    assert len(listed.stdout.splitlines()[2:]) == 9  # 1 lead, 1 body, 2 in the list, 1 quoted, 3 inline, 1 noted
+    tree = subprocess.run([require_tool("pdfinfo"), "-struct", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.findall(r"^\s*(\w+)", tree.stdout, re.MULTILINE).count("Figure") == 9
+
+
+def test_issue_20_text_names_every_photo_where_it_stands(built: Path) -> None:
+    text = (built / "issue-20" / "issue-20.txt").read_text()
+    flat = " ".join(text.split())
+    for words in (
+        "[Photo: The show marquee on Saturday morning, before the judges arrived.] Photo: Priya Natarajan",
+        "[Photo: The heaviest marrow, on the weighing bench.]",
+        "[Photo: A long green marrow on a potting bench]",
+        "[Photo: Biscuit, unimpressed by the judging.]",
+        "[Photo: A small white goat surrounded by children on a grass field]",
+        "[Photo: A red rosette]",
+    ):
+        assert words in flat
+    assert re.search(r"^Vegetables +Ken Adeyemi +\[Photo: A red first-prize rosette\]$", text, re.MULTILINE)
+    assert re.search(r"^Small animals +Biscuit the goat +\[Photo: Second prize\]$", text, re.MULTILINE)
+    notes = text[text.index("\nNotes\n"):]
+    assert "[Photo: The society\u2019s scales, bought in 1987.]" in " ".join(notes.split())
+
+
+def test_issue_20_records_every_photo_it_was_made_from(built: Path) -> None:
+    state = json.loads((built / "issue-20" / ".paperpress-state.json").read_text())
+    photos = {f"issues/issue-20/photos/{p.name}" for p in PHOTOS.iterdir()}
+    assert photos <= set(state["inputs"])

@@ -56,3 +56,24 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[-1] == "6 problems in issue-7; nothing was written."
     assert "warning" not in result.stderr  # under --strict they are problems
     assert not (pub / "dist").exists()
+
+
+def test_photos_in_notes_lists_quotes_and_table_cells_are_checked_too(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    for name in ("note", "item", "quote", "cell"):
+        Image.new("RGB", (60, 40), (90, 90, 90)).save(pub / f"issues/issue-7/photos/{name}.png")
+    long_alt = "a photo described at far too great a length " * 4
+    (pub / LETTER).write_text(
+        "---\ntitle: Photos everywhere\n---\n"
+        "Text.[^1]\n\n- An item.\n\n  ![An item](photos/item.png)\n\n> Said.\n>\n> ![A quote](photos/quote.png)\n\n"
+        f"| Prize | Photo |\n|---|---|\n| First | ![{long_alt}](photos/cell.png) |\n\n"
+        "[^1]: A note.\n\n    ![A note](photos/note.png)\n"
+    )
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    soft = [line for line in result.stderr.splitlines() if "dpi when printed" in line]
+    assert [line.split("'")[1] for line in soft] == [
+        f"issues/issue-7/photos/{name}.png" for name in ("item", "quote", "cell", "note")
+    ]
+    assert f"{LETTER}: warning: body: 'issues/issue-7/photos/cell.png' is 60 px wide: 68 dpi when printed 22 mm wide" in result.stderr
+    assert f"{LETTER}: warning: body: alt text of 'issues/issue-7/photos/cell.png' has 175 characters" in result.stderr

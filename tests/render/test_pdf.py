@@ -297,6 +297,13 @@ def test_figures_and_tables_leave_the_column_flow() -> None:
     assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 2), (True, 2), (False, 1)]
 
 
+def test_a_quotation_or_list_holding_a_photo_leaves_the_column_flow_whole() -> None:
+    photo = Figure(Image("i", "p", b"", "image/png", 1, 1, "alt"))
+    text = Paragraph(())
+    runs = column_runs([text, Quote((text, photo)), ListBlock(False, 1, ((text,), (photo,))), Quote((text,))])
+    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 1), (True, 2), (False, 1)]
+
+
 def _with_style(tmp_path: Path, css: str) -> Path:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     own = pub / "layouts" / "pdf" / "issue.html"
