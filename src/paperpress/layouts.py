@@ -48,11 +48,14 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def publication_file(root: Path, written: str, field: str | None = None) -> Path:
-    """A file of the publication that the editions read (a font, an ICC profile), through the one resolver."""
+def publication_file(root: Path, written: str, file: PurePosixPath, field: str | None = None) -> Path:
+    """A file of the publication that an edition reads (a font, an ICC profile), through the one resolver.
+
+    `written` is relative to the root; `file` and `field` say where it was named, for the message.
+    """
     path, message, hint = resolve_inside(root, root, written)
     if path is None:
-        raise PaperpressError([Problem(None, None, field, message or "cannot use this path", hint)])
+        raise PaperpressError([Problem(file, None, field, message or "cannot use this path", hint)])
     return path
 
 

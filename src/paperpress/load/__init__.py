@@ -6,7 +6,7 @@ Knows files, YAML and Markdown; knows nothing of editions or templates.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..config import Config
 from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
@@ -38,9 +38,11 @@ def find_root(start: Path) -> Path | None:
 
 
 def load_config(root: Path) -> Loaded[Config]:
-    path = root / CONFIG_NAME
-    file = relative(root, path)
+    file = PurePosixPath(CONFIG_NAME)
     problems: list[Problem] = []
+    path, message, hint = resolve_inside(root, root, CONFIG_NAME)
+    if path is None:
+        return Loaded(None, (Problem(file, None, None, message or "cannot read this file", hint),))
     try:
         text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
