@@ -53,6 +53,7 @@ class Publication:
     root: Path
     config: Config
     layouts: Layouts
+    warnings: tuple[Problem, ...] = ()  # what paperpress.yaml holds that is odd but not wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def open_publication(root: Path) -> Publication:
     loaded = load_config(root)
     if loaded.value is None or errors_in(loaded.problems):
         raise PaperpressError(loaded.problems, "paperpress.yaml has problems; nothing was written.")
-    return Publication(root, loaded.value, Layouts.for_publication(root))
+    return Publication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
 def check_issue(pub: Publication, name: str) -> tuple[Issue | None, tuple[Problem, ...]]:

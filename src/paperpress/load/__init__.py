@@ -18,6 +18,7 @@ from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
 from .schema import validate
+from .text import clean_file_text
 from .yamlfile import parse_yaml
 
 CONFIG_NAME = "paperpress.yaml"
@@ -47,7 +48,7 @@ def load_config(root: Path) -> Loaded[Config]:
         text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return Loaded(None, (Problem(file, None, None, "not UTF-8 text", "save the file as UTF-8"),))
-    doc, yaml_problems = parse_yaml(text, file)
+    doc, yaml_problems = parse_yaml(clean_file_text(text, file, problems), file)
     problems.extend(yaml_problems)
     config = validate(Config, doc, file, problems, "configuration") if doc is not None else None
     return Loaded(config, sorted_problems(problems))

@@ -10,6 +10,7 @@ from ..config import positive
 from ..errors import Problem
 from .paths import relative, resolve_inside
 from .schema import validate, validate_field
+from .text import clean_file_text
 from .yamlfile import YamlDoc, parse_yaml
 
 MAX_MANIFEST_BYTES = 256 * 1024
@@ -58,7 +59,7 @@ def read_manifest(root: Path, path: Path, problems: list[Problem]) -> ManifestRe
     except UnicodeDecodeError:
         problems.append(Problem(file, None, None, "not UTF-8 text", "save the file as UTF-8"))
         return None
-    doc, yaml_problems = parse_yaml(text, file)
+    doc, yaml_problems = parse_yaml(clean_file_text(text, file, problems), file)
     problems.extend(yaml_problems)
     if doc is None:
         return None
