@@ -42,8 +42,8 @@ from .layouts import Layouts
 from .load import issue_path, load_config, load_issue
 from .model import Issue
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
-from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, source_date
+from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +198,7 @@ def _settings(
     pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool, time_limit: float
 ) -> _Settings:
     sde = environ.get("SOURCE_DATE_EPOCH")
+    source_date(sde)  # a malformed value stops the run before anything is built
     digest = settings_digest(pub.root, options, sde)
     fingerprints = output_fingerprints(digest, pub.layouts.files(), (*EDITIONS, *ART))
     return _Settings(pub.root, out, dict(options), sde, fingerprints, strict, dict(EDITIONS), time_limit)
@@ -324,10 +325,14 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
 
     inputs = _input_records(pub.root, issue, loading_began)
     digest = inputs_digest(inputs) or "unknown"
-    folder = contained(settings.out, issue.name)
+    try:
+        folder = contained(settings.out, issue.name)
+        targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
+    except OutsideOutput as err:
+        shown = PurePosixPath(os.path.relpath(err.path, settings.root))
+        return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))
     old = read_state(folder)
     records = dict(old.outputs) if old else {}
-    targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
     try:
         write_all_atomic({targets[kind]: data for kind, (_, _, data) in outputs.items()})
     except OSError as err:  # a full disk, a file-size limit, a read-only folder: nothing was replaced
