@@ -54,5 +54,5 @@ def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None
 
 def copy_publication(src: Path, dest: Path) -> Path:
     """A writable copy of a publication (without its dist/), for tests that break or build it."""
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".venv", ".tools", ".git", "src", "tests", "bench"))
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".paperpress-cache", ".venv", ".tools", ".git", "src", "tests", "bench"))
     return dest

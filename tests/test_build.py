@@ -332,3 +332,29 @@ def test_a_file_edited_while_its_issue_builds_is_built_again_next_time(pub: Path
     settle()
     assert "issue-3" in built(run(pub))
     assert run(pub).results == ()
+
+
+@pytest.mark.parametrize("kind", ["link-outside", "link-inside", "file"])
+def test_an_issue_folder_that_is_a_link_or_a_file_fails_that_issue_alone(pub: Path, tmp_path: Path, kind: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dist = pub / "dist"
+    dist.mkdir()
+    (dist / "issue-1").mkdir()
+    if kind == "link-outside":
+        (dist / "issue-2").symlink_to(outside, target_is_directory=True)
+    elif kind == "link-inside":
+        (dist / "issue-2").symlink_to(dist / "issue-1", target_is_directory=True)
+    else:
+        (dist / "issue-2").write_text("a note left here\n")
+    result = run(pub)
+    assert [r.name for r in result.failed] == ["issue-2"]
+    problem = result.failed[0].problems[-1]
+    if kind == "file":
+        assert str(problem) == "dist/issue-2: is a file, not a folder (move or delete the file issue-2; paperpress makes the folder itself)"
+        assert (dist / "issue-2").read_text() == "a note left here\n"
+    else:
+        assert str(problem) == "dist/issue-2: is a symbolic link (remove the link (issue-2); paperpress makes the folder itself)"
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in (dist / "issue-1").iterdir() if not p.name.startswith(".")) == ["issue-1-cover.jpg", "issue-1-thumbnail.jpg", "issue-1.fake"]
+    assert {r.name for r in result.results if not r.failed} == {"issue-1", "issue-3", "issue-4"}

@@ -91,3 +91,31 @@ def test_help_is_fast_and_does_not_import_renderers() -> None:
 def test_module_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "paperpress", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == f"paperpress {__version__}\n"
+
+
+def test_no_escape_sequence_from_an_article_reaches_the_terminal(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7/second.md").write_text(
+        '---\ntitle: A letter\n"bad\\u001b[2Jkey": 1\n---\n'
+        "[a link](javascript:\x1b[2J) and ![a photo](photos/\x1b]0;owned\x07.png) and [b](vbscript:%1b[31m)\n"
+    )
+    result = runner.invoke(app, ["build", "7", "--root", str(pub)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "issues/issue-7/second.md:3: bad\\x1b[2Jkey: unknown key 'bad\\x1b[2Jkey'" in result.stderr
+    assert "issues/issue-7/second.md:5: body: link to 'javascript:%5B2J' is not allowed" in result.stderr
+    assert "issues/issue-7/second.md:5: body: no such file 'photos/]0;owned.png'" in result.stderr
+
+
+def test_warnings_about_the_configuration_are_told_once_and_strict_refuses_them(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text() + "publisher: The Bell\x07 Press\n")
+    result = runner.invoke(app, ["check", "7", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("paperpress.yaml:") == 1
+    assert result.stderr.startswith("paperpress.yaml:")
+    assert "warning: removed 1 invisible control character (U+0007)" in result.stderr
+    strict = runner.invoke(app, ["check", "7", "--strict", "--root", str(pub)])
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[-1] == "paperpress.yaml has warnings and --strict is set; nothing was written."

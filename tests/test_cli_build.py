@@ -257,3 +257,23 @@ def test_serve_needs_a_built_catalog(tmp_path: Path) -> None:
     result = cli("serve", "--root", str(pub))
     assert result.exit_code == 2
     assert result.stderr == f"{pub / 'dist'} has no catalog (run `paperpress build --all` first)\n"
+
+
+@pytest.mark.parametrize("value", ["99999999999999", "-5", "abc", "1.5", "\x1b[2J"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(pub: Path, value: str) -> None:
+    result = runner.invoke(app, ["build", "--all", "-f", "fake", "-j", "1", "--root", str(pub)],
+                           env={"SOURCE_DATE_EPOCH": value})
+    assert result.exit_code == 2, result.output
+    shown = value.replace("\x1b", "\\x1b")
+    assert result.stderr == (
+        f"SOURCE_DATE_EPOCH is '{shown}', not a time (give whole seconds since 1970 up to 253402300799 "
+        "(the year 9999), e.g. 1767225600, or unset it)\n"
+    )
+    assert not (pub / "dist" / "issue-1").exists()
+
+
+def test_the_largest_source_date_epoch_builds(pub: Path) -> None:
+    result = runner.invoke(app, ["build", "1", "-f", "fake", "--root", str(pub)], env={"SOURCE_DATE_EPOCH": "253402300799"})
+    assert result.exit_code == 0, result.output
+    state = json.loads((pub / "dist" / "issue-1" / STATE_NAME).read_text())
+    assert state["catalog"]["updated"] == "9999-12-31T23:59:59Z"

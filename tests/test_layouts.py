@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperpress.errors import PaperpressError
-from paperpress.layouts import DEFAULTS, Layouts
+from paperpress.layouts import CACHE_FOLDER, DEFAULTS, Layouts
 
 from .conftest import FIXTURES, copy_publication
 from .render.test_text import render
@@ -56,3 +56,56 @@ def test_article_text_is_data_never_template_source(tmp_path: Path) -> None:
     text = render(pub, "7")
     assert "Sums {{ 7*7 }}" in text and "Is {{ 7*7 }} really {% raw %}49?" in text
     assert text.count("49") == 1  # only the one the reader wrote
+
+
+ESCAPES = {
+    "mro": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "globals": "{{ cycler.__init__.__globals__.os.popen('echo owned').read() }}",
+    "format": "{{ '{0.__class__.__mro__}'.format('') }}",
+    "mutation": "{% set x = [] %}{{ x.append(1) }}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPES))
+def test_a_layout_cannot_reach_python_internals(name: str, tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "text" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("A first line.\n" + ESCAPES[name] + "\n")
+    with pytest.raises(PaperpressError) as caught:
+        render(pub, "7")
+    problem = caught.value.problems[0]
+    assert (str(problem.file), problem.line) == ("layouts/text/article.txt", 2)
+    assert "unsafe" in problem.message or "not safely callable" in problem.message, problem.message
+    assert "owned" not in str(problem)
+
+
+def test_a_layout_linked_from_outside_the_publication_is_refused(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("{{ article.title }}\n")
+    own = pub / "layouts" / "text" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.symlink_to(outside)
+    with pytest.raises(PaperpressError) as caught:
+        render(pub, "7")
+    assert str(caught.value.problems[0]) == (
+        "layouts/text/article.txt: 'text/article.txt' leads outside the publication (a symbolic link) "
+        "(copy the file into the publication instead of linking to it)"
+    )
+
+
+def test_a_layouts_folder_linked_from_outside_is_refused_before_building(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (tmp_path / "elsewhere" / "text").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "text" / "article.txt").write_text("{{ article.title }}\n")
+    (pub / "layouts").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(PaperpressError, match="leads outside the publication"):
+        Layouts.for_publication(pub).files()
+
+
+def test_compiled_layouts_are_cached_inside_the_publication(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    render(pub, "7")
+    cached = sorted(p.name for p in (pub / CACHE_FOLDER / "layouts").iterdir())
+    assert cached and all(name.startswith("text-") for name in cached)

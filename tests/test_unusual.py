@@ -18,6 +18,7 @@ from lxml import etree
 
 from paperpress.build import build_archive, open_publication
 from paperpress.errors import errors_in
+from paperpress.load.text import FORBIDDEN
 
 from .checkers import ace, epubcheck, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool
@@ -122,3 +123,42 @@ def test_issue_20_records_every_photo_it_was_made_from(built: Path) -> None:
     state = json.loads((built / "issue-20" / ".paperpress-state.json").read_text())
     photos = {f"issues/issue-20/photos/{p.name}" for p in PHOTOS.iterdir()}
     assert photos <= set(state["inputs"])
+
+
+# --- issues 60 to 62: control characters, a non-ASCII photo name, dates a zip cannot hold ----------------
+
+
+def test_no_control_character_reaches_any_edition_or_the_catalog(built: Path) -> None:
+    found = []
+    for path in sorted(built.rglob("*")):
+        if path.suffix == ".epub":
+            with zipfile.ZipFile(path) as epub:
+                texts = {f"{path.name}!{n}": epub.read(n) for n in epub.namelist() if not n.startswith("EPUB/images/")}
+        elif path.suffix in (".txt", ".xml", ".html"):
+            texts = {path.name: path.read_bytes()}
+        else:
+            continue
+        found += [name for name, data in texts.items() if FORBIDDEN.search(data.decode("utf-8"))]
+    assert found == []
+    text = (built / "issue-60/issue-60.txt").read_text()
+    assert "The café on the corner reopens" in text and "The restored front on Mill Street" in text
+    assert "Plot holders will pay" in text and "Photo: Courier[5m photo desk" in text
+
+
+@pytest.mark.parametrize(("name", "zip_time", "date"), [
+    ("issue-61", (2107, 12, 31, 23, 59, 58), "2200-01-01"),
+    ("issue-62", (1980, 1, 1, 0, 0, 0), "1850-01-01"),
+])
+def test_dates_a_zip_cannot_hold_are_clamped_in_the_zip_and_kept_in_the_metadata(
+    built: Path, name: str, zip_time: tuple[int, ...], date: str
+) -> None:
+    with zipfile.ZipFile(built / name / f"{name}.epub") as epub:
+        assert {info.date_time for info in epub.infolist()} == {zip_time}
+        opf = epub.read("EPUB/content.opf").decode()
+    assert f"<dc:date>{date}</dc:date>" in opf and f'"dcterms:modified">{date}T12:00:00Z<' in opf
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(built / name / f"{name}.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith(f"D:{date.replace('-', '')}120000")
+    assert f"<updated>{date}T12:00:00Z</updated>" in (built / "opds.xml").read_text()
+
+

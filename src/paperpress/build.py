@@ -42,9 +42,9 @@ from .layouts import Layouts
 from .load import issue_path, load_config, load_issue
 from .model import Issue
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, source_date
 from .walk import images
-from .write import contained, locked, remove_stale_temps, write_all_atomic, write_atomic
+from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ class Publication:
     root: Path
     config: Config
     layouts: Layouts
+    warnings: tuple[Problem, ...] = ()  # what paperpress.yaml holds that is odd but not wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def open_publication(root: Path) -> Publication:
     loaded = load_config(root)
     if loaded.value is None or errors_in(loaded.problems):
         raise PaperpressError(loaded.problems, "paperpress.yaml has problems; nothing was written.")
-    return Publication(root, loaded.value, Layouts.for_publication(root))
+    return Publication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
 def check_issue(pub: Publication, name: str) -> tuple[Issue | None, tuple[Problem, ...]]:
@@ -198,6 +199,7 @@ def _settings(
     pub: Publication, out: Path, options: Mapping[str, str], environ: Mapping[str, str], strict: bool, time_limit: float
 ) -> _Settings:
     sde = environ.get("SOURCE_DATE_EPOCH")
+    source_date(sde)  # a malformed value stops the run before anything is built
     digest = settings_digest(pub.root, options, sde)
     fingerprints = output_fingerprints(digest, pub.layouts.files(), (*EDITIONS, *ART))
     return _Settings(pub.root, out, dict(options), sde, fingerprints, strict, dict(EDITIONS), time_limit)
@@ -324,10 +326,14 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
 
     inputs = _input_records(pub.root, issue, loading_began)
     digest = inputs_digest(inputs) or "unknown"
-    folder = contained(settings.out, issue.name)
+    try:
+        folder = contained(settings.out, issue.name)
+        targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
+    except OutsideOutput as err:
+        shown = PurePosixPath(os.path.relpath(err.path, settings.root))
+        return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))
     old = read_state(folder)
     records = dict(old.outputs) if old else {}
-    targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
     try:
         write_all_atomic({targets[kind]: data for kind, (_, _, data) in outputs.items()})
     except OSError as err:  # a full disk, a file-size limit, a read-only folder: nothing was replaced

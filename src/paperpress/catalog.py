@@ -78,7 +78,7 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
     entries = []
     for folder in out.glob("issue-*"):
-        state = read_state(folder) if folder.is_dir() else None
+        state = read_state(folder) if folder.is_dir() and not folder.is_symlink() else None
         if state is not None:
             entries.append(_entry(folder, state))
     entries.sort(key=lambda e: e["number"], reverse=True)

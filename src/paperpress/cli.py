@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import __version__
 from .config import TIME_LIMIT
 from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
+
+if TYPE_CHECKING:
+    from .build import Publication
 
 app = typer.Typer(
     add_completion=False,
@@ -56,6 +60,14 @@ def _root(root: Path | None) -> Path:
 def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
     for problem in problems:
         typer.echo(str(problem), err=True)
+
+
+def _opened(pub: Publication, strict: bool) -> Publication:
+    """The publication, once the warnings about paperpress.yaml are told (or, with --strict, refused)."""
+    if strict and pub.warnings:
+        raise PaperpressError(pub.warnings, "paperpress.yaml has warnings and --strict is set; nothing was written.")
+    _report(pub.warnings)
+    return pub
 
 
 def _fail(err: PaperpressError) -> None:
@@ -102,7 +114,7 @@ def build(
         base = _root(root)
         formats = _formats(format, known_formats())
         options = _build_options(pdf_profile)
-        pub = open_publication(base)
+        pub = _opened(open_publication(base), strict)
         names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
@@ -161,7 +173,7 @@ def check(
     from .build import check_issue, open_publication
 
     try:
-        pub = open_publication(_root(root))
+        pub = _opened(open_publication(_root(root)), strict)
         failed = False
         for name in issues:
             issue, problems = check_issue(pub, name)

@@ -13,6 +13,7 @@ Knows nothing of YAML, templates or editions.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -44,10 +45,33 @@ class Problem:
         what = f"{self.field}: " if self.field else ""
         level = "warning: " if self.severity is Severity.WARNING else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{level}{what}{self.message}{hint}"
+        return printable(f"{where}{level}{what}{self.message}{hint}")
 
     def sort_key(self) -> tuple[str, int, str]:
         return (str(self.file or ""), self.line or 0, self.field or "")
+
+
+#: What a terminal could act on or hide: control characters (new lines too: one problem is one line),
+#: noncharacters, and the bidirectional overrides that can make a line read as something else.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: every such character is shown escaped, as `\\x1b` or `\\u202e`.
+
+    Messages quote the editors' and contributors' strings (file names, links, YAML keys); an escape
+    sequence among them must reach the screen as the characters it is made of, never as a command.
+    """
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:

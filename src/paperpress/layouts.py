@@ -4,31 +4,79 @@ A publication overrides any default file by giving one with the same path; `defa
 the packaged original, so an override can extend it. HTML and XHTML templates autoescape; the text
 edition has its own environment that does not. Undefined variables are errors. Article text only ever
 reaches templates as data, never as template source.
+
+Layouts are the editor's code, but they run sandboxed all the same (Jinja's immutable sandbox): a layout
+can print what it is given and call the helpers in its context, and cannot reach Python's internals, run
+commands or change the data. Every layout file is found through the publication's one path resolver, so a
+symbolic link that leads out of the publication is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import PaperpressError, Problem
+from .load.paths import relative, resolve_inside
 
 DEFAULTS = Path(__file__).parent / "layouts"
+#: The publication's own cache folder (compiled layouts), beside its `paperpress.yaml`.
+CACHE_FOLDER = ".paperpress-cache"
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates shared between runs (Jinja's own per-user temporary folder, checked by source hash).
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the publication's cache folder between runs, checked by source hash.
 
     Compiling the layouts costs about 0.2 s in every new process; a cold `paperpress build` need not pay it.
+    A folder that cannot be written (a read-only checkout) only means compiling again.
     """
-    try:
-        return jinja2.FileSystemBytecodeCache()
-    except (OSError, RuntimeError):
-        return None
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def publication_file(root: Path, written: str, file: PurePosixPath, field: str | None = None) -> Path:
+    """A file of the publication that an edition reads (a font, an ICC profile), through the one resolver.
+
+    `written` is relative to the root; `file` and `field` say where it was named, for the message.
+    """
+    path, message, hint = resolve_inside(root, root, written)
+    if path is None:
+        raise PaperpressError([Problem(file, None, field, message or "cannot use this path", hint)])
+    return path
+
+
+class _LayeredLoader(jinja2.BaseLoader):
+    """Finds `NAME` in the first layout folder that has it, and `default/NAME` among the packaged defaults."""
+
+    def __init__(self, find: Callable[[str, tuple[Path, ...]], tuple[Path, Path] | None], folders: tuple[Path, ...]) -> None:
+        self.find = find
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        name, folders = "/".join(split_template_path(template)), self.folders  # no `..` out of the layouts
+        if template.startswith("default/"):
+            name, folders = template.removeprefix("default/"), (DEFAULTS,)
+        found = self.find(name, folders)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        shown, real = found
+        source = real.read_text(encoding="utf-8")
+        mtime = real.stat().st_mtime_ns
+        return source, str(shown), lambda: real.stat().st_mtime_ns == mtime
 
 
 @dataclass(frozen=True)
@@ -49,21 +97,19 @@ class Layouts:
         """`html` (autoescaping, for .html/.xhtml/.css templates) or `text` (no escaping)."""
         env = self._envs.get(kind)
         if env is None:
-            loader = jinja2.ChoiceLoader(
-                [
-                    jinja2.FileSystemLoader([str(f) for f in self.folders]),
-                    jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(DEFAULTS))}),
-                ]
-            )
-            env = jinja2.Environment(
-                loader=loader,
+            cache = None
+            if self.root is not None:
+                # One file pattern per kind: the same template compiles differently with and without escaping.
+                cache = _BytecodeCache(str(self.root / CACHE_FOLDER / "layouts"), f"{kind}-%s.cache")
+            env = ImmutableSandboxedEnvironment(
+                loader=_LayeredLoader(self._find, self.folders),
                 autoescape=(kind == "html"),
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
                 auto_reload=False,
-                bytecode_cache=_bytecode_cache(),
+                bytecode_cache=cache,
             )
             self._envs[kind] = env
         return env
@@ -76,26 +122,30 @@ class Layouts:
             raise PaperpressError([Problem(self._where(err.name or name), err.lineno, None, err.message or "syntax error")]) from None
         except jinja2.TemplateNotFound as err:
             raise PaperpressError([Problem(None, None, None, f"no template '{err.name}' in layouts", "check its name")]) from None
-        except jinja2.UndefinedError as err:
-            raise PaperpressError(
-                [Problem(self._where(name), None, None, f"template error: {err.message}", "check the variable's name")]
-            ) from None
+        except jinja2.TemplateError as err:
+            file, line = self._raised_at(err.__traceback__, name)
+            hint: str | None = None
+            if isinstance(err, SecurityError):
+                hint = "a layout may use the variables and helpers it is given, not Python's internals"
+            elif isinstance(err, jinja2.UndefinedError):
+                hint = "check the variable's name"
+            raise PaperpressError([Problem(file, line, None, f"template error: {err.message}", hint)]) from None
 
     def read(self, name: str) -> bytes:
         """A static file (an image or font shipped with the layouts), first found in lookup order."""
-        for folder in self.folders:
-            path = folder / name
-            if path.is_file():
-                return path.read_bytes()
-        raise PaperpressError([Problem(None, None, None, f"no file '{name}' in layouts")])
+        found = self._find(name, self.folders)
+        if found is None:
+            raise PaperpressError([Problem(None, None, None, f"no file '{name}' in layouts")])
+        return found[1].read_bytes()
 
     def files(self) -> list[tuple[str, Path]]:
         """Every layout file in effect, as (name, path): what an edition's fingerprint must cover."""
         found: dict[str, Path] = {}
         for folder in reversed(self.folders):
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    found[path.relative_to(folder).as_posix()] = path
+                if (path.is_file() or path.is_symlink()) and "__pycache__" not in path.parts:
+                    name = path.relative_to(folder).as_posix()
+                    found[name] = self._checked(folder, name)
         return sorted(found.items())
 
     def digest(self) -> str:
@@ -104,10 +154,43 @@ class Layouts:
             h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
         return h.hexdigest()
 
+    def _find(self, name: str, folders: tuple[Path, ...]) -> tuple[Path, Path] | None:
+        """(the path as found, the real file) for `name` in the first of `folders` that has it, or None.
+
+        A symbolic link counts as there even when it is broken, so it is refused rather than skipped.
+        """
+        for folder in folders:
+            path = folder / name
+            if path.is_file() or path.is_symlink():
+                return path, self._checked(folder, name)
+        return None
+
+    def _checked(self, folder: Path, name: str) -> Path:
+        """`folder/name` through the one path resolver: inside the publication (or the packaged defaults)."""
+        inside = DEFAULTS if folder == DEFAULTS or self.root is None else self.root
+        path, message, hint = resolve_inside(inside, folder, name)
+        if path is None:
+            raise PaperpressError([Problem(self._shown(folder, name), None, None, message or "cannot use this file", hint)])
+        return path
+
+    def _raised_at(self, trace: TracebackType | None, name: str) -> tuple[PurePosixPath, int | None]:
+        """The layout file and line a template error came from: the innermost template frame Jinja left."""
+        found: tuple[PurePosixPath, int | None] = (self._where(name), None)
+        while trace is not None:
+            filename = trace.tb_frame.f_code.co_filename
+            for folder in self.folders:
+                if filename.startswith(str(folder) + os.sep):
+                    found = (self._shown(folder, Path(filename).relative_to(folder).as_posix()), trace.tb_lineno)
+            trace = trace.tb_next
+        return found
+
+    def _shown(self, folder: Path, name: str) -> PurePosixPath:
+        if folder == DEFAULTS or self.root is None:
+            return PurePosixPath("(paperpress defaults)") / name
+        return relative(self.root, folder / name)
+
     def _where(self, name: str) -> PurePosixPath:
         for folder in self.folders:
             if (folder / name).is_file():
-                if folder == DEFAULTS or self.root is None:
-                    return PurePosixPath("(paperpress defaults)") / name
-                return PurePosixPath("layouts") / name
+                return self._shown(folder, name)
         return PurePosixPath("layouts") / name

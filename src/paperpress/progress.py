@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import ArchiveResult, IssueResult
-from .errors import count_problems
+from .errors import count_problems, printable
 from .plan import Plan
 
 
@@ -37,7 +37,7 @@ class PlainProgress:
         for problem in result.problems:
             self._say_err(str(problem))
         if result.crash:
-            self._say_err(result.crash.rstrip())
+            self._say_err(_printable_lines(result.crash.rstrip()))
         if result.failed:
             self._say_err(self.line(result))
         else:
@@ -128,7 +128,7 @@ class LiveProgress(PlainProgress):
         for problem in result.problems:
             self.console.print(str(problem), markup=False, style="red" if result.failed else "yellow")
         if result.crash:
-            self.console.print(result.crash.rstrip(), markup=False)
+            self.console.print(_printable_lines(result.crash.rstrip()), markup=False)
         self.console.print(self.line(result), markup=False, style="bold red" if result.failed else None)
         self.bar.update(self.task, advance=1, description=f"last: {result.name} {' '.join(result.formats)}".strip())
 
@@ -161,3 +161,8 @@ def _shown(path: Path, base: Path) -> str:
         return str(path.relative_to(base))
     except ValueError:
         return str(path)
+
+
+def _printable_lines(trace: str) -> str:
+    """A traceback as is, but for what a terminal would act on: it may quote an article's text."""
+    return "\n".join(printable(line) for line in trace.split("\n"))

@@ -1,7 +1,8 @@
 """A small HTTP server for browsing the catalog locally: serves the output folder and nothing else.
 
-Loopback by default. Hidden files (the lock, the build states, temporary files) are never served, and
-the standard library's handler already refuses paths that climb out of the folder.
+Loopback by default. Hidden files (the lock, the build states, temporary files) are never served, nor is
+anything a symbolic link leads to outside the folder; the standard library's handler already refuses
+paths that climb out of it.
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ class CatalogHandler(SimpleHTTPRequestHandler):
 
     def send_head(self) -> Any:
         parts = unquote(urlsplit(self.path).path).split("/")
-        if any(part.startswith(".") for part in parts if part):
+        if any(part.startswith(".") for part in parts if part) or not self._inside(self.translate_path(self.path)):
             self.send_error(404, "Not found")
             return None
         return super().send_head()
+
+    def _inside(self, path: str) -> bool:
+        """True when the file asked for really is in the served folder, once every link is followed."""
+        return Path(path).resolve().is_relative_to(Path(self.directory).resolve())
 
     def list_directory(self, path: Any) -> Any:
         self.send_error(404, "Not found")  # the catalog is the listing

@@ -18,14 +18,30 @@ TEMP_SUFFIX = ".tmp"
 
 
 class OutsideOutput(ValueError):
-    """A computed output path would land outside the output folder."""
+    """An output path that would land outside the output folder, or pass through a link or a file there."""
+
+    def __init__(self, path: Path, reason: str, hint: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.path = path
+        self.reason = reason
+        self.hint = hint
 
 
 def contained(out: Path, *parts: str) -> Path:
-    """`out/parts…`, refusing any result that is not inside `out`."""
+    """`out/parts…`, refusing a result outside `out`, and any symbolic link or file on the way below it.
+
+    A link in the output folder (dist/issue-7 pointing elsewhere) would carry the writes with it, so
+    paperpress writes only through real folders it could have made itself.
+    """
+    for depth in range(1, len(parts) + 1):
+        step = out.joinpath(*parts[:depth])
+        if step.is_symlink():
+            raise OutsideOutput(step, "is a symbolic link", f"remove the link ({step.name}); paperpress makes the folder itself")
+        if depth < len(parts) and step.exists() and not step.is_dir():
+            raise OutsideOutput(step, "is a file, not a folder", f"move or delete the file {step.name}; paperpress makes the folder itself")
     target = out.joinpath(*parts).resolve()
     if target != out.resolve() and out.resolve() not in target.parents:
-        raise OutsideOutput(f"{target} is outside {out}")
+        raise OutsideOutput(target, f"is outside {out}", "choose output names inside the output folder")
     return target
 
 

@@ -24,6 +24,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
+from paperpress.layouts import CACHE_FOLDER
 from paperpress.render import EDITIONS
 
 from ..conftest import FIXTURES, copy_publication
@@ -118,7 +119,31 @@ def _symlink(rel: str, target_name: str) -> Callable[[Path, int, Path], None]:
     return setup
 
 
+def _moved_out(rel: str) -> Callable[[Path, int, Path], None]:
+    """Moves an editor's file outside the publication and leaves a symbolic link to it in its place."""
+
+    def setup(pub: Path, port: int, outside: Path) -> None:
+        link = pub / rel
+        moved = outside / link.name
+        if link.exists():
+            link.rename(moved)
+        else:  # a font: the publication has none of its own
+            import font_source_sans_pro
+
+            moved.write_bytes(Path(font_source_sans_pro.font_files_ttf["SourceSansPro"]).read_bytes())
+            link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(moved)
+
+    return setup
+
+
 CASES = [
+    Case("symlinked-manifest", _moved_out(MANIFEST), 1,
+         (f"{MANIFEST}: '{MANIFEST}' leads outside the publication (a symbolic link)",)),
+    Case("symlinked-config", _moved_out("paperpress.yaml"), 1,
+         ("paperpress.yaml: 'paperpress.yaml' leads outside the publication (a symbolic link)",)),
+    Case("symlinked-font", _moved_out("fonts/Outside.ttf"), 1,
+         ("fonts/Outside.ttf: 'fonts/Outside.ttf' leads outside the publication (a symbolic link)",)),
     Case("remote-photo", lambda p, port, o: write(p, ARTICLE, photo_article(f"http://127.0.0.1:{port}/x.jpg")), 1,
          (f"{ARTICLE}:4: images[0].src: 'http://127.0.0.1:", "is a URL; paperpress never fetches")),
     Case("remote-photo-in-body", lambda p, port, o: write(p, ARTICLE, article(f"![alt](http://127.0.0.1:{port}/y.png)")), 1,
@@ -189,10 +214,11 @@ HARMLESS = {
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file, but the compiled layouts: made from the layouts alone, never from the copy under test."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
+        if p.is_file() and not p.is_symlink() and CACHE_FOLDER not in p.relative_to(folder).parts
     }
 
 

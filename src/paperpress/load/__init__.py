@@ -6,7 +6,7 @@ Knows files, YAML and Markdown; knows nothing of editions or templates.
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..config import Config
 from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
@@ -18,6 +18,7 @@ from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
 from .schema import validate
+from .text import clean_file_text
 from .yamlfile import parse_yaml
 
 CONFIG_NAME = "paperpress.yaml"
@@ -38,14 +39,16 @@ def find_root(start: Path) -> Path | None:
 
 
 def load_config(root: Path) -> Loaded[Config]:
-    path = root / CONFIG_NAME
-    file = relative(root, path)
+    file = PurePosixPath(CONFIG_NAME)
     problems: list[Problem] = []
+    path, message, hint = resolve_inside(root, root, CONFIG_NAME)
+    if path is None:
+        return Loaded(None, (Problem(file, None, None, message or "cannot read this file", hint),))
     try:
         text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return Loaded(None, (Problem(file, None, None, "not UTF-8 text", "save the file as UTF-8"),))
-    doc, yaml_problems = parse_yaml(text, file)
+    doc, yaml_problems = parse_yaml(clean_file_text(text, file, problems), file)
     problems.extend(yaml_problems)
     config = validate(Config, doc, file, problems, "configuration") if doc is not None else None
     return Loaded(config, sorted_problems(problems))

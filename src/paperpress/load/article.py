@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..errors import Problem, errors_in
 from ..markdown import parse_body, smarten
@@ -16,6 +17,7 @@ from ..model import Article, Image
 from .images import PendingDecode, load_image
 from .paths import relative
 from .schema import validate
+from .text import clean_file_text
 from .yamlfile import parse_yaml
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -67,7 +69,7 @@ def load_article(
             Problem(file, line, None, "not UTF-8 text", "save the file as UTF-8; most editors offer it under 'Encoding'")
         )
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_file_text(text, file, problems)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(
@@ -122,7 +124,7 @@ def load_article(
         return load_image(
             root,
             path.parent,
-            src,
+            unquote(src),  # the body's photo is a URL: `café.jpg` arrives as `caf%C3%A9.jpg`
             id=f"{article_id}-fig{inline_count}",
             alt=alt,
             caption=caption,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ..config import positive
 from ..errors import Problem
-from .paths import relative
+from .paths import relative, resolve_inside
 from .schema import validate, validate_field
+from .text import clean_file_text
 from .yamlfile import YamlDoc, parse_yaml
 
 MAX_MANIFEST_BYTES = 256 * 1024
@@ -46,15 +47,19 @@ def read_manifest(root: Path, path: Path, problems: list[Problem]) -> ManifestRe
     report every problem in the articles.
     """
     file = relative(root, path)
-    if path.stat().st_size > MAX_MANIFEST_BYTES:
+    real, message, hint = resolve_inside(root, root, file.as_posix())
+    if real is None:
+        problems.append(Problem(file, None, None, message or "cannot read this file", hint))
+        return None
+    if real.stat().st_size > MAX_MANIFEST_BYTES:
         problems.append(Problem(file, None, None, "the manifest is over 256 KB", "a manifest lists files; keep it short"))
         return None
     try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        text = real.read_bytes().decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         problems.append(Problem(file, None, None, "not UTF-8 text", "save the file as UTF-8"))
         return None
-    doc, yaml_problems = parse_yaml(text, file)
+    doc, yaml_problems = parse_yaml(clean_file_text(text, file, problems), file)
     problems.extend(yaml_problems)
     if doc is None:
         return None

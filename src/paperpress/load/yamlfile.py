@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from .text import removed, without_controls
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,4 +149,8 @@ def _walk(
         value = constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError):
         value = node.value  # e.g. an impossible timestamp such as 2021-02-30: the schema says why
-    return Scalar(value, node.value, node.style not in (None, ""))
+    text, found = without_controls(node.value)  # a quoted "\u001b" is one only once YAML unescapes it
+    if found:
+        problems.append(removed(file, line, path or None, found))
+        value = without_controls(value)[0] if isinstance(value, str) else value
+    return Scalar(value, text, node.style not in (None, ""))

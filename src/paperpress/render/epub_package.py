@@ -29,7 +29,9 @@ CONTAINER_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 </container>
 """
 _STORED_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # zip times cannot go back further
+#: The times a zip entry can hold (DOS dates, two-second steps); an issue's own date stays in its metadata.
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class Item:
 
 def assemble(opf: bytes, items: Sequence[Item], timestamp: dt.datetime) -> bytes:
     """The EPUB's bytes: mimetype, container, package document, then the items in the order given."""
-    when = max(timestamp.astimezone(dt.UTC), _EARLIEST).timetuple()[:6]
+    when = min(max(timestamp.astimezone(dt.UTC), _EARLIEST), _LATEST).timetuple()[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         _add(zf, "mimetype", MEDIA_TYPE.encode("ascii"), when, compress=False)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from ..errors import PaperpressError, Problem
 from ..geometry import PageSetup
-from ..layouts import Layouts
+from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Table
 from ..walk import images
 from . import BuildInfo
@@ -121,12 +121,11 @@ def _profile(name: str) -> Profile:
 def _output_profile(root: Path | None, name: str | None) -> Path | None:
     if name is None:
         return None
-    path = (root / name).resolve() if root is not None else None
-    if path is None or root is None or not path.is_relative_to(root.resolve()) or not path.is_file():
+    if root is None:
         raise PaperpressError(
             [Problem(None, None, "pdf.output_profile", f"no ICC profile '{name}' in the publication", "give a path inside it")]
         )
-    return path
+    return publication_file(root, name, PurePosixPath("paperpress.yaml"), "pdf.output_profile")
 
 
 def _write_pdf(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from ..layouts import publication_file
 
 #: (package, file key in its `font_files_ttf`, family, weight, italic): the faces the default layout uses.
 _PACKAGED = (
@@ -61,14 +63,17 @@ def publication_faces(root: Path | None) -> tuple[FontFace, ...]:
     from fontTools.ttLib import TTFont
 
     faces = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()):
+    for found in sorted(p for p in folder.rglob("*") if p.suffix.lower() in _SUFFIXES and (p.is_file() or p.is_symlink())):
+        assert root is not None
+        written = found.relative_to(root).as_posix()
+        path = publication_file(root, written, PurePosixPath(written))
         with TTFont(str(path), lazy=True) as font:
             names = font["name"]
             family = names.getDebugName(16) or names.getDebugName(1) or path.stem
             os2 = font.get("OS/2")
             weight = int(os2.usWeightClass) if os2 is not None else 400
             italic = bool(os2.fsSelection & 1) if os2 is not None else "italic" in path.stem.lower()
-        faces.append(FontFace(family, weight, "italic" if italic else "normal", path.resolve()))
+        faces.append(FontFace(family, weight, "italic" if italic else "normal", path))
     return tuple(faces)
 
 
