@@ -73,7 +73,7 @@ def test_new_scaffolds_the_next_issue_that_then_checks(tmp_path: Path) -> None:
         "created issues/issue-8/letters-draft.md",
     ]
     manifest = (pub / "issues" / "issue-8.yaml").read_text()
-    assert "date: 2026-03-13" in manifest and "title: \"Letters\"" in manifest
+    assert "date: 2026-03-13" in manifest and "  - title: Letters\n" in manifest
     check = runner.invoke(app, ["check", "8", "--root", str(pub)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["new", "8", "--root", str(pub)])

@@ -68,7 +68,7 @@ def _fail(err: PaperpressError) -> None:
 @app.command()
 def build(
     issues: list[str] | None = typer.Argument(
-        None, help="Issues to build: 1142, issue-1142, 1100..1142 or 1140,1142.", show_default=False
+        None, help="Issues to build: 1142, issue-0901, issue-1142.yaml, 1100..1142 or 1140,1142.", show_default=False
     ),
     every: bool = typer.Option(False, "--all", help="Build every issue in issues/."),
     since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
@@ -153,7 +153,7 @@ def serve(
 
 @app.command()
 def check(
-    issues: list[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
+    issues: list[str] = typer.Argument(..., help="Issues to check: 1142, issue-0901 or issue-1142.yaml.", show_default=False),
     root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
 ) -> None:

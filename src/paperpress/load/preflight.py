@@ -12,6 +12,7 @@ from ..config import Config
 from ..errors import Problem, Severity
 from ..geometry import PageSetup
 from ..model import Article, Figure, Image, Issue, ListBlock, Table, Text
+from ..names import articles_folder
 
 #: Below this, a photo printed at its placed width looks soft.
 MIN_PRINT_DPI = 150
@@ -88,7 +89,7 @@ def _texts(nodes: tuple) -> list[str]:
 
 
 def _unlisted_articles(root: Path, issue: Issue, listed: set[Path]) -> list[Problem]:
-    folder = root / "issues" / issue.name
+    folder = articles_folder(root, issue.name)
     if not folder.is_dir():
         return []
     out = []
