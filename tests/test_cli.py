@@ -91,3 +91,19 @@ def test_help_is_fast_and_does_not_import_renderers() -> None:
 def test_module_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "paperpress", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == f"paperpress {__version__}\n"
+
+
+def test_the_unusual_padded_issue_builds_every_edition_under_its_own_name(tmp_path: Path) -> None:
+    """issues/issue-0901.yaml, `number: 0901`, a section titled with a backslash: valid copy, named as written."""
+    root = FIXTURES / "unusual"
+    check = runner.invoke(app, ["check", "0901", "--root", str(root)])
+    assert check.exit_code == 0 and check.stdout == "issue-0901: 2 articles in 2 sections, ok\n", check.output
+    result = runner.invoke(app, ["build", "issue-0901.yaml", "--root", str(root), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "issue-0901").iterdir()) == [
+        ".paperpress-state.json", "issue-0901-cover.jpg", "issue-0901-thumbnail.jpg",
+        "issue-0901.epub", "issue-0901.pdf", "issue-0901.txt",
+    ]
+    text = (tmp_path / "issue-0901" / "issue-0901.txt").read_text()
+    assert "Issue 901, Friday 12 June 2009" in text and "\nNature \\ Wildlife\n" in text
+    assert "issue-0901/issue-0901.epub" in (tmp_path / "opds.xml").read_text()
