@@ -107,3 +107,19 @@ def test_the_unusual_padded_issue_builds_every_edition_under_its_own_name(tmp_pa
     text = (tmp_path / "issue-0901" / "issue-0901.txt").read_text()
     assert "Issue 901, Friday 12 June 2009" in text and "\nNature \\ Wildlife\n" in text
     assert "issue-0901/issue-0901.epub" in (tmp_path / "opds.xml").read_text()
+
+
+def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7.yaml").rename(pub / "issues/issue-0007.yaml")
+    (pub / "issues/issue-0008.yaml").write_text("number: 8\n")
+    (pub / "issues/issue-08.yaml").write_text("number: 8\n")
+    result = runner.invoke(app, ["check", "0008", "issue-0007", "8..8", "--root", str(pub)])
+    assert result.exit_code == 2 and result.stderr.endswith("'8..8' is not an issue (name an issue as issue-1142, 1142 or issue-1142.yaml)\n")
+    result = runner.invoke(app, ["check", "8", "7", "--root", str(pub)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1] == "2 manifests for issue 8; nothing was written."
+    assert result.stdout == "issue-0007: 2 articles in 2 sections, ok\n"
+    (pub / "issues/issue-08.yaml").unlink()
+    result = runner.invoke(app, ["check", "issue-8.yaml", "--root", str(pub)])
+    assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "2 problems in issue-0008."

@@ -159,14 +159,23 @@ def check(
 ) -> None:
     """Validate issues without writing anything."""
     from .build import check_issue, open_publication
+    from .names import find_manifest, issue_name
 
     try:
         pub = open_publication(_root(root))
         failed = False
         for name in issues:
-            issue, problems = check_issue(pub, name)
+            try:
+                issue, problems = check_issue(pub, name)
+            except UsageError:
+                raise
+            except PaperpressError as err:  # two manifests claim this issue: report it, check the others
+                _report(err.problems)
+                typer.echo(err.summary, err=True)
+                failed = True
+                continue
             _report(problems)
-            label = issue.name if issue else name
+            label = issue.name if issue else issue_name(find_manifest(pub.root, name))
             if issue is None or errors_in(problems) or (strict and problems):
                 failed = True
                 typer.echo(f"{count_problems(problems)} in {label}.", err=True)
