@@ -18,7 +18,8 @@ def publication(tmp_path: Path, *files: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "typed", ["issue-0901", "0901", "901", "issue-0901.yaml", "issue-901", " 901 ", "issues/issue-0901.yaml", "Issue-0901"]
+    "typed", ["issue-0901", "0901", "901", "issue-0901.yaml", "issue-901", " 901 ", "issues/issue-0901.yaml", "Issue-0901",
+              "issues/issue-0901/"]
 )
 def test_every_way_of_naming_an_issue_gives_its_number(typed: str) -> None:
     assert typed_number(typed) == 901

@@ -63,8 +63,14 @@ def test_section_titles_with_backslashes_quotes_colons_and_hashes_read_back_exac
 def test_two_sections_with_the_same_slug_get_two_drafts(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 2))
     manifest = pub / "issues/issue-1.yaml"
-    manifest.write_text(manifest.read_text().replace("title: Letters", "title: NEWS!"))
+    text = manifest.read_text().replace("title: Letters", "title: NEWS!")
+    more = "".join(f"  - title: {t}\n    articles: [issue-1/{i}.md]\n" for i, t in enumerate(["News 2", "news"]))
+    for i in range(2):
+        (pub / f"issues/issue-1/{i}.md").write_text(f"---\ntitle: Article {i}\n---\nText.\n")
+    manifest.write_text(text + more)
     scaffold_issue(pub, None)
     issue, problems = check_issue(open_publication(pub), "2")
     assert issue is not None, [str(p) for p in problems]
-    assert [a.source for a in issue.articles] == ["issues/issue-2/news-draft.md", "issues/issue-2/news-2-draft.md"]
+    assert [a.source.removeprefix("issues/issue-2/") for a in issue.articles] == [
+        "news-draft.md", "news-2-draft.md", "news-2-2-draft.md", "news-3-draft.md"
+    ]

@@ -20,8 +20,8 @@ ISSUES = "issues"
 #: Output folders in dist/ are named like manifests; this finds them.
 OUTPUT_FOLDERS = "issue-*"
 _STEM = re.compile(r"issue-([0-9]{1,18})")
-# What a person types: 0901, issue-0901, issue-0901.yaml, or the manifest's path from the root.
-_TYPED = re.compile(r"(?:\./)?(?:issues/)?(?:issue-)?([0-9]{1,18})(?:\.yaml)?", re.IGNORECASE)
+# What a person types: 0901, issue-0901, issue-0901.yaml, or (completed by a shell) issues/issue-0901.yaml or issue-0901/.
+_TYPED = re.compile(r"(?:\./)?(?:issues/)?(?:issue-)?([0-9]{1,18})(?:\.yaml|/)?", re.IGNORECASE)
 _SLUG_BREAKS = re.compile(r"[^a-z0-9]+")
 
 

@@ -41,17 +41,19 @@ def scaffold_issue(root: Path, name: str | None) -> list[Path]:
         raise PaperpressError(problems, f"issue {previous} has problems; fix them before starting issue {number}.")
     date = manifest.date + dt.timedelta(days=7 * (number - previous))
     stem = padded(number, manifests.width)
-    folder = articles_folder(root, stem)
-    if folder.exists():
-        raise UsageError(f"{relative(root, folder)} already exists", "move it away or choose another number")
+    folder, path = articles_folder(root, stem), manifest_path(root, stem)
+    for there in (path, folder):
+        if there.exists():
+            raise UsageError(f"{relative(root, there)} already exists", "move it away or choose another number")
     folder.mkdir(parents=True)
     lines = [f"number: {number}", f"date: {date.isoformat()}", "title: Cover line for this issue", "sections:"]
     created: list[Path] = []
     for section in manifest.sections:
-        base = slug(section.title, "section")
+        base, n = slug(section.title, "section"), 1
         draft = folder / f"{base}-draft.md"
         while draft in created:  # two sections whose titles differ only in case or punctuation
-            draft = folder / f"{base}-{len(created) + 1}-draft.md"
+            n += 1
+            draft = folder / f"{base}-{n}-draft.md"
         draft.write_text(
             "---\n"
             f"{_yaml_line('title', f'Headline for {section.title}')}\n"
@@ -63,7 +65,6 @@ def scaffold_issue(root: Path, name: str | None) -> list[Path]:
         )
         created.append(draft)
         lines += [f"  - {_yaml_line('title', section.title)}", "    articles:", f"      - {stem}/{draft.name}"]
-    path = manifest_path(root, stem)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [relative(root, p) for p in (path, *created)]  # type: ignore[misc]
 
