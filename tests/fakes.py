@@ -54,16 +54,20 @@ def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
     }
 
 
-def make_archive(dest: Path, numbers: range = range(1, 5)) -> Path:
-    """The minimal fixture with its one issue cloned as issues 1…N, a week apart, each with its own files."""
+def make_archive(dest: Path, numbers: range = range(1, 5), width: int = 1) -> Path:
+    """The minimal fixture with its one issue cloned as issues 1…N, in date order, each with its own files.
+
+    With `width`, the manifests are named as back issues often are, zero-padded: issue-0001.yaml.
+    """
     pub = copy_publication(FIXTURES / "minimal", dest)
     source = pub / "issues" / "issue-7"
     manifest = (pub / "issues" / "issue-7.yaml").read_text()
     for n in numbers:
-        shutil.copytree(source, pub / "issues" / f"issue-{n}")
-        text = manifest.replace("number: 7", f"number: {n}").replace("issue-7/", f"issue-{n}/")
-        text = text.replace("date: 2026-03-06", f"date: 2026-{1 + n // 4:02d}-{1 + (n % 4) * 7:02d}")
-        (pub / "issues" / f"issue-{n}.yaml").write_text(text.replace("A small issue", f"Small issue {n}"))
+        name = f"issue-{n:0{width}d}"
+        shutil.copytree(source, pub / "issues" / name)
+        text = manifest.replace("number: 7", f"number: {n}").replace("issue-7/", f"{name}/")
+        text = text.replace("date: 2026-03-06", f"date: {2026 + n // 48}-{1 + n // 4 % 12:02d}-{1 + (n % 4) * 7:02d}")
+        (pub / "issues" / f"{name}.yaml").write_text(text.replace("A small issue", f"Small issue {n}"))
     shutil.rmtree(source)
     (pub / "issues" / "issue-7.yaml").unlink()
     time.sleep(0.05)  # files younger than a clock tick are not trusted by the first build (fingerprint.RACY_NS)

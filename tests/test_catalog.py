@@ -13,12 +13,14 @@ import feedparser
 import pytest
 from lxml import etree, html
 
+from paperpress import build as build_module
+from paperpress import render
 from paperpress.build import build_archive, open_publication
 from paperpress.plan import select_issues
 from paperpress.serve import catalog_server
 
 from .conftest import require_tool
-from .fakes import make_archive
+from .fakes import FAKE, fake_art, make_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ACQUISITION = "http://opds-spec.org/acquisition"
@@ -153,3 +155,22 @@ def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue-2.yaml renamed issue-02.yaml leaves dist/issue-2/ behind; the catalog lists issue 2 once, as built last."""
+    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    build_archive(open_publication(pub), select_issues(pub, [], every=True), ["fake"], pub / "dist")
+    (pub / "issues/issue-2.yaml").rename(pub / "issues/issue-02.yaml")
+    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), ["fake"], pub / "dist")
+    assert [r.name for r in result.results] == ["issue-02"] and not result.failed
+    assert (pub / "dist/issue-2/issue-2.fake").is_file()  # the old edition is left alone, but no longer listed
+    sums = (pub / "dist/SHA256SUMS").read_text()
+    assert [line.split("  ")[1] for line in sums.splitlines()] == [
+        "issue-02/issue-02.fake", "issue-02/issue-02-cover.jpg", "issue-02/issue-02-thumbnail.jpg",
+        "issue-1/issue-1.fake", "issue-1/issue-1-cover.jpg", "issue-1/issue-1-thumbnail.jpg",
+    ]
+    index = html.parse(str(pub / "dist/index.html")).getroot()
+    assert [a.get("id") for a in index.iter("article")] == ["issue-02", "issue-1"]

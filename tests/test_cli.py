@@ -73,7 +73,7 @@ def test_new_scaffolds_the_next_issue_that_then_checks(tmp_path: Path) -> None:
         "created issues/issue-8/letters-draft.md",
     ]
     manifest = (pub / "issues" / "issue-8.yaml").read_text()
-    assert "date: 2026-03-13" in manifest and "title: \"Letters\"" in manifest
+    assert "date: 2026-03-13" in manifest and "  - title: Letters\n" in manifest
     check = runner.invoke(app, ["check", "8", "--root", str(pub)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["new", "8", "--root", str(pub)])
@@ -119,3 +119,35 @@ def test_warnings_about_the_configuration_are_told_once_and_strict_refuses_them(
     strict = runner.invoke(app, ["check", "7", "--strict", "--root", str(pub)])
     assert strict.exit_code == 1
     assert strict.stderr.splitlines()[-1] == "paperpress.yaml has warnings and --strict is set; nothing was written."
+
+
+def test_the_unusual_padded_issue_builds_every_edition_under_its_own_name(tmp_path: Path) -> None:
+    """issues/issue-0901.yaml, `number: 0901`, a section titled with a backslash: valid copy, named as written."""
+    root = FIXTURES / "unusual"
+    check = runner.invoke(app, ["check", "0901", "--root", str(root)])
+    assert check.exit_code == 0 and check.stdout == "issue-0901: 2 articles in 2 sections, ok\n", check.output
+    result = runner.invoke(app, ["build", "issue-0901.yaml", "--root", str(root), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "issue-0901").iterdir()) == [
+        ".paperpress-state.json", "issue-0901-cover.jpg", "issue-0901-thumbnail.jpg",
+        "issue-0901.epub", "issue-0901.pdf", "issue-0901.txt",
+    ]
+    text = (tmp_path / "issue-0901" / "issue-0901.txt").read_text()
+    assert "Issue 901, Friday 12 June 2009" in text and "\nNature \\ Wildlife\n" in text
+    assert "issue-0901/issue-0901.epub" in (tmp_path / "opds.xml").read_text()
+
+
+def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7.yaml").rename(pub / "issues/issue-0007.yaml")
+    (pub / "issues/issue-0008.yaml").write_text("number: 8\n")
+    (pub / "issues/issue-08.yaml").write_text("number: 8\n")
+    result = runner.invoke(app, ["check", "0008", "issue-0007", "8..8", "--root", str(pub)])
+    assert result.exit_code == 2 and result.stderr.endswith("'8..8' is not an issue (name an issue as issue-1142, 1142 or issue-1142.yaml)\n")
+    result = runner.invoke(app, ["check", "8", "7", "--root", str(pub)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1] == "2 manifests for issue 8; nothing was written."
+    assert result.stdout == "issue-0007: 2 articles in 2 sections, ok\n"
+    (pub / "issues/issue-08.yaml").unlink()
+    result = runner.invoke(app, ["check", "issue-8.yaml", "--root", str(pub)])
+    assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "2 problems in issue-0008."

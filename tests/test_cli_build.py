@@ -86,6 +86,65 @@ def test_since_and_pdf_profile_reach_the_build(pub: Path) -> None:
     assert "('pdf_profile', 'print')" in (pub / "dist/issue-4/issue-4.fake").read_text()
 
 
+@pytest.fixture
+def padded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A back-issue archive named as many are: issues/issue-0899.yaml … issue-0902.yaml."""
+    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    return make_archive(tmp_path / "pub", range(899, 903), width=4)
+
+
+def test_a_padded_archive_builds_under_its_own_names_and_a_rerun_loads_nothing(
+    padded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = cli("build", "--all", "-f", "fake", "-j", "1", "--root", str(padded))
+    assert first.exit_code == 0, first.output
+    assert [line.split(":")[0] for line in first.stdout.splitlines()[:-1]] == [
+        "issue-0902", "issue-0901", "issue-0900", "issue-0899"
+    ]
+    assert (padded / "dist/issue-0901/issue-0901.fake").read_text().startswith("issue-0901\n")
+    assert sorted(p.name for p in (padded / "dist/issue-0901").iterdir()) == [
+        ".paperpress-state.json", "issue-0901-cover.jpg", "issue-0901-thumbnail.jpg", "issue-0901.fake"
+    ]
+    sums = (padded / "dist/SHA256SUMS").read_text()
+    assert "  issue-0901/issue-0901.fake\n" in sums and "issue-901" not in sums
+    assert 'id="issue-0901"' in (padded / "dist/index.html").read_text()
+
+    loaded: list[Path] = []
+    real_load = build_module.load_issue
+    monkeypatch.setattr(build_module, "load_issue", lambda *args: loaded.append(args[2]) or real_load(*args))
+    for args in (["--all"], ["--since", "2000-01-01"], ["899..0902"], ["issue-0901.yaml,902"]):
+        again = cli("build", *args, "-f", "fake", "-j", "1", "--root", str(padded))
+        assert again.exit_code == 0 and again.stderr == "", again.output
+        assert "0 issues built (0 editions)" in again.stdout and " 0 failed" in again.stdout
+    assert loaded == []  # the plan decided from the states alone
+
+
+@pytest.mark.parametrize("typed", ["issue-0901", "0901", "901", "issue-0901.yaml"])
+def test_one_padded_issue_builds_however_it_is_named(padded: Path, typed: str) -> None:
+    result = cli("build", typed, "-f", "fake", "-j", "1", "--root", str(padded))
+    assert result.exit_code == 0, result.output
+    assert timeless(result.stdout).splitlines()[0] == "issue-0901: built fake in N s (new)"
+    assert [p.name for p in (padded / "dist").glob("issue-*")] == ["issue-0901"]
+
+
+def test_two_manifests_for_one_issue_fail_that_issue_only_naming_both(padded: Path) -> None:
+    assert cli("build", "--all", "-f", "fake", "-j", "1", "--root", str(padded)).exit_code == 0
+    (padded / "issues/issue-901.yaml").write_bytes((padded / "issues/issue-0901.yaml").read_bytes())
+    result = cli("build", "--all", "-f", "fake", "-j", "1", "--root", str(padded))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "bug" not in result.output
+    hint = "(keep one manifest per issue: remove the other, or change its number and its file name)"
+    assert result.stderr.splitlines() == [
+        f"issues/issue-0901.yaml: another manifest is also issue 901: issues/issue-901.yaml {hint}",
+        f"issues/issue-901.yaml: another manifest is also issue 901: issues/issue-0901.yaml {hint}",
+        "2 problems in issue-0901; nothing was written.",
+    ]
+    assert timeless(result.stdout).splitlines()[-1] == f"0 issues built (0 editions), 3 unchanged, 1 failed in N s; {CATALOG}"
+    checked = cli("check", "901", "--root", str(padded))
+    assert checked.exit_code == 1 and checked.stderr.splitlines()[-1] == "2 manifests for issue 901; nothing was written."
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

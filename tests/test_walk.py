@@ -74,7 +74,7 @@ def every_kind() -> Issue:
     article = Article("a1", "one", "issues/issue-1/one.md", "One", None, None, (_image(0),), blocks, (note,), (link,))
     publication = Publication("P", None, None, "en", "urn:x", None)
     return Issue(publication, 1, dt.date(2026, 1, 2), None, _image(9), (Section("s1", "news", "News", (article,)),),
-                 "issues/issue-1.yaml")
+                 "issues/issue-1.yaml", "issue-1")
 
 
 def model_classes() -> set[type]:

@@ -39,8 +39,9 @@ from .fingerprint import (
     state_bytes,
 )
 from .layouts import Layouts
-from .load import issue_path, load_config, load_issue
+from .load import load_config, load_issue
 from .model import Issue
+from .names import OUTPUT_FOLDERS, find_manifest, issue_name, manifest_file
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, source_date
 from .walk import images
@@ -118,7 +119,8 @@ def open_publication(root: Path) -> Publication:
 
 
 def check_issue(pub: Publication, name: str) -> tuple[Issue | None, tuple[Problem, ...]]:
-    loaded = load_issue(pub.root, pub.config, issue_path(pub.root, name))
+    """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …)."""
+    loaded = load_issue(pub.root, pub.config, find_manifest(pub.root, name))
     return loaded.value, loaded.problems
 
 
@@ -150,7 +152,7 @@ def build_issue(
     With `strict`, warnings stop the build before anything is written, as errors do.
     """
     settings = _settings(pub, out, options or {}, os.environ if environ is None else environ, strict, time_limit)
-    name = issue_path(pub.root, name).stem
+    name = issue_name(find_manifest(pub.root, name))
     _start_worker(settings, pub)
     return _run(Job(name, tuple(formats), art=True, reason="asked"))
 
@@ -184,7 +186,7 @@ def build_archive(
         on_plan(plan)
         results = _run_all(settings, pub, plan.jobs, jobs, on_result)
         # A run that built nothing into an output folder with no built issue writes nothing, not even a catalog.
-        listed = any(not r.failed for r in results) or any(out.glob(f"issue-*/{STATE_NAME}"))
+        listed = any(not r.failed for r in results) or any(out.glob(f"{OUTPUT_FOLDERS}/{STATE_NAME}"))
         try:
             catalog = write_catalog(out, pub.layouts, pub.config) if listed else []
         except OSError as err:
@@ -259,7 +261,7 @@ def _run(job: Job) -> IssueResult:
     except _TimeUp:
         limit = _worker.settings.time_limit
         result = IssueResult(job.name, problems=(Problem(
-            PurePosixPath("issues") / f"{job.name}.yaml", None, None,
+            manifest_file(job.name), None, None,
             f"building this issue took longer than {limit:g} seconds and was stopped",
             "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
         ),))
@@ -300,15 +302,17 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 def _crashed(job: Job, what: str, trace: str | None) -> IssueResult:
-    manifest = PurePosixPath("issues") / f"{job.name}.yaml"
-    problem = Problem(manifest, None, None, f"paperpress failed while building this issue: {what}", "this is a bug")
+    problem = Problem(manifest_file(job.name), None, None, f"paperpress failed while building this issue: {what}", "this is a bug")
     return IssueResult(job.name, problems=(problem,), crash=trace)
 
 
 def _build(worker: _Worker, job: Job) -> IssueResult:
     settings, pub = worker.settings, worker.pub
     loading_began = time.time_ns()
-    issue, problems = check_issue(pub, job.name)
+    try:
+        issue, problems = check_issue(pub, job.name)
+    except PaperpressError as err:  # its manifest is gone since planning, or another one claims its number
+        return IssueResult(job.name, problems=err.problems)
     if settings.strict:
         problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
     if issue is None or errors_in(problems):

@@ -15,9 +15,10 @@ from typing import Any
 from PIL import Image as PILImage
 
 from .config import Config
-from .fingerprint import ART, IssueState, OutputRecord, read_state, sha256_file
+from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, read_state, sha256_file
 from .layouts import Layouts
 from .model import Issue
+from .names import OUTPUT_FOLDERS
 from .render import BuildInfo
 from .write import write_if_changed
 
@@ -76,11 +77,7 @@ def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
 
 def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
-    entries = []
-    for folder in out.glob("issue-*"):
-        state = read_state(folder) if folder.is_dir() and not folder.is_symlink() else None
-        if state is not None:
-            entries.append(_entry(folder, state))
+    entries = [_entry(folder, state) for folder, state in _latest_states(out)]
     entries.sort(key=lambda e: e["number"], reverse=True)
     publication = entries[0]["publication"] if entries else _publication(config)
     updated = max((e["updated"] for e in entries), default=_iso(_EPOCH))
@@ -95,6 +92,22 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     for name, data in files.items():
         write_if_changed(out / name, data)
     return [out / name for name in CATALOG_FILES]
+
+
+def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
+    """Each issue's state once: when a renamed manifest (issue-901 → issue-0901) left its old folder, the newest."""
+    found: dict[int, tuple[int, Path, IssueState]] = {}
+    for folder in sorted(out.glob(OUTPUT_FOLDERS)):
+        state = read_state(folder) if folder.is_dir() and not folder.is_symlink() else None
+        if state is None:
+            continue
+        try:
+            written = (folder / STATE_NAME).stat().st_mtime_ns
+        except OSError:  # removed since it was read
+            continue
+        if state.number not in found or written > found[state.number][0]:
+            found[state.number] = (written, folder, state)
+    return [(folder, state) for _, folder, state in found.values()]
 
 
 def _entry(folder: Path, state: IssueState) -> dict[str, Any]:

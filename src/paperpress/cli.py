@@ -80,7 +80,7 @@ def _fail(err: PaperpressError) -> None:
 @app.command()
 def build(
     issues: list[str] | None = typer.Argument(
-        None, help="Issues to build: 1142, issue-1142, 1100..1142 or 1140,1142.", show_default=False
+        None, help="Issues to build: 1142, issue-0901, issue-1142.yaml, 1100..1142 or 1140,1142.", show_default=False
     ),
     every: bool = typer.Option(False, "--all", help="Build every issue in issues/."),
     since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
@@ -165,20 +165,29 @@ def serve(
 
 @app.command()
 def check(
-    issues: list[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
+    issues: list[str] = typer.Argument(..., help="Issues to check: 1142, issue-0901 or issue-1142.yaml.", show_default=False),
     root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
 ) -> None:
     """Validate issues without writing anything."""
     from .build import check_issue, open_publication
+    from .names import find_manifest, issue_name
 
     try:
         pub = _opened(open_publication(_root(root)), strict)
         failed = False
         for name in issues:
-            issue, problems = check_issue(pub, name)
+            try:
+                issue, problems = check_issue(pub, name)
+            except UsageError:
+                raise
+            except PaperpressError as err:  # two manifests claim this issue: report it, check the others
+                _report(err.problems)
+                typer.echo(err.summary, err=True)
+                failed = True
+                continue
             _report(problems)
-            label = issue.name if issue else name
+            label = issue.name if issue else issue_name(find_manifest(pub.root, name))
             if issue is None or errors_in(problems) or (strict and problems):
                 failed = True
                 typer.echo(f"{count_problems(problems)} in {label}.", err=True)

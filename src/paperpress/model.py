@@ -215,10 +215,7 @@ class Issue:
     cover: Image | None
     sections: tuple[Section, ...]
     source: str  # the manifest, relative to the publication root
-
-    @property
-    def name(self) -> str:
-        return f"issue-{self.number}"
+    name: str  # the manifest's stem, "issue-0901" or "issue-1142": what the issue's outputs are called
 
     @property
     def articles(self) -> tuple[Article, ...]:

@@ -7,7 +7,6 @@ a no-op run over hundreds of issues costs a few milliseconds per issue.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +23,9 @@ from .fingerprint import (
     read_state,
     state_bytes,
 )
-from .load import issue_path, list_issues
 from .load.manifest import read_manifest
+from .names import Manifests, list_manifests, manifest_path, stem_number, typed_number
 from .write import write_atomic
-
-_NUMBER = re.compile(r"^(?:issue-)?(\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +49,13 @@ class Plan:
 
 
 def select_issues(root: Path, names: Sequence[str], every: bool = False, since: dt.date | None = None) -> list[str]:
-    """`1142`, `issue-1142`, `1100..1142`, `1140,1142`, `--all`, `--since`: issue names, newest first.
+    """`1142`, `issue-0901`, `900..0902`, `0901,902`, `--all`, `--since`: the manifests' names, newest first.
 
     A range takes the issues that exist inside it; a single number must exist. `--since` keeps issues
     dated on or after the day (reading only their manifests), and alone means every issue since then.
     """
-    known = list_issues(root)
+    manifests = list_manifests(root)
+    known = manifests.numbers
     chosen: set[int] = set(known) if every or (since and not names) else set()
     for written in names:
         for part in (p.strip() for p in written.split(",")):
@@ -66,14 +64,14 @@ def select_issues(root: Path, names: Sequence[str], every: bool = False, since: 
             if ".." in part:
                 chosen.update(_range(part, known))
             else:
-                chosen.add(int(issue_path(root, part).stem.removeprefix("issue-")))
+                chosen.add(manifests.number(part))
     if since is not None:
-        chosen = {n for n in chosen if _dated_since(root, n, since)}
+        chosen = {n for n in chosen if _dated_since(root, manifests.name(n), since)}
     if not chosen:
         if since is not None:
             raise UsageError(f"no issue is dated {since.isoformat()} or later", "check the date given to --since")
         raise UsageError("no issues named", "name issues as 1142, 1100..1142 or 1140,1142, or use --all")
-    return [f"issue-{n}" for n in sorted(chosen, reverse=True)]
+    return [manifests.name(n) for n in sorted(chosen, reverse=True)]
 
 
 def plan_builds(
@@ -83,8 +81,9 @@ def plan_builds(
     """A job for every issue with an output that is missing, altered, or made from other inputs or settings."""
     jobs: list[Job] = []
     skipped: list[str] = []
+    manifests = list_manifests(root)
     for name in names:
-        job = _job(root, out / name, name, formats, fingerprints, force, strict)
+        job = _job(root, out / name, name, formats, fingerprints, force, strict, manifests)
         if job is None:
             skipped.append(name)
         else:
@@ -93,12 +92,16 @@ def plan_builds(
 
 
 def _job(
-    root: Path, folder: Path, name: str, formats: Sequence[str], fingerprints: Mapping[str, str], force: bool, strict: bool
+    root: Path, folder: Path, name: str, formats: Sequence[str], fingerprints: Mapping[str, str], force: bool, strict: bool,
+    manifests: Manifests,
 ) -> Job | None:
     everything = Job(name, tuple(formats), True, "")
     state = read_state(folder)
     if force:
         return _because(everything, "forced")
+    number = stem_number(name)
+    if number is not None and manifests.clash(number):
+        return _because(everything, "two manifests")  # never skipped: its build reports the clash
     if state is None:
         return _because(everything, "new")
     if strict and state.warnings:
@@ -149,10 +152,10 @@ def _with_inputs(state: IssueState, inputs: dict[str, FileRecord]) -> IssueState
 
 def _range(part: str, known: list[int]) -> list[int]:
     first, _, last = part.partition("..")
-    a, b = _NUMBER.match(first.strip()), _NUMBER.match(last.strip())
-    if not a or not b:
-        raise UsageError(f"'{part}' is not a range of issues", "write a range as 1100..1142")
-    low, high = sorted((int(a.group(1)), int(b.group(1))))
+    try:
+        low, high = sorted((typed_number(first), typed_number(last)))
+    except UsageError:
+        raise UsageError(f"'{part}' is not a range of issues", "write a range as 1100..1142") from None
     found = [n for n in known if low <= n <= high]
     if not found:
         raise UsageError(f"no issues between {low} and {high}", f"issues here: {_span(known)}")
@@ -163,8 +166,8 @@ def _span(known: list[int]) -> str:
     return f"{known[0]}..{known[-1]}" if known else "none"
 
 
-def _dated_since(root: Path, number: int, since: dt.date) -> bool:
+def _dated_since(root: Path, name: str, since: dt.date) -> bool:
     """Reads only the manifest; one that cannot be read is kept, so the build reports its problems."""
     problems: list[Problem] = []
-    read = read_manifest(root, root / "issues" / f"issue-{number}.yaml", problems)
+    read = read_manifest(root, manifest_path(root, name), problems)
     return read is None or read.manifest is None or read.manifest.date >= since

@@ -5,13 +5,13 @@ Knows files, YAML and Markdown; knows nothing of editions or templates.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path, PurePosixPath
 
 from ..config import Config
-from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
+from ..errors import Loaded, Problem, errors_in, sorted_problems
 from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
+from ..names import issue_name, slug
 from .article import load_article
 from .images import PendingDecode, decode_problems, load_image
 from .manifest import read_manifest
@@ -24,9 +24,8 @@ from .yamlfile import parse_yaml
 CONFIG_NAME = "paperpress.yaml"
 #: More articles than this in one issue is a mistake (a glob gone wrong), not a newspaper.
 MAX_ARTICLES = 500
-_ISSUE_NAME = re.compile(r"^(?:issue-)?(\d+)(?:\.yaml)?$")
 
-__all__ = ["CONFIG_NAME", "find_root", "issue_path", "list_issues", "load_config", "load_issue"]
+__all__ = ["CONFIG_NAME", "find_root", "load_config", "load_issue"]
 
 
 def find_root(start: Path) -> Path | None:
@@ -54,32 +53,8 @@ def load_config(root: Path) -> Loaded[Config]:
     return Loaded(config, sorted_problems(problems))
 
 
-def list_issues(root: Path) -> list[int]:
-    """Issue numbers that have a manifest, in ascending order."""
-    folder = root / "issues"
-    numbers = []
-    for path in folder.glob("issue-*.yaml") if folder.is_dir() else ():
-        match = _ISSUE_NAME.match(path.name)
-        if match:
-            numbers.append(int(match.group(1)))
-    return sorted(numbers)
-
-
-def issue_path(root: Path, name: str) -> Path:
-    """`issue-1142`, `1142` or `issue-1142.yaml` → the manifest's path; a usage error when there is none."""
-    match = _ISSUE_NAME.match(name.strip())
-    if not match:
-        raise UsageError(f"'{name}' is not an issue", "name an issue as issue-1142 or 1142")
-    path = root / "issues" / f"issue-{int(match.group(1))}.yaml"
-    if not path.is_file():
-        known = list_issues(root)
-        hint = f"issues here: {', '.join(map(str, known[-5:]))}" if known else "create issues/issue-NNNN.yaml"
-        raise UsageError(f"no issue {int(match.group(1))}: {relative(root, path)} does not exist", hint)
-    return path
-
-
 def _publication(config: Config) -> Publication:
-    identifier = config.identifier or f"urn:paperpress:{re.sub(r'[^a-z0-9]+', '-', config.title.lower()).strip('-')}"
+    identifier = config.identifier or f"urn:paperpress:{slug(config.title, 'publication')}"
     return Publication(
         title=smarten(config.title),
         subtitle=smarten(config.subtitle) if config.subtitle else None,
@@ -148,7 +123,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
             article = load_article(root, path, f"a{count}", problems, pending)
             if article is not None:
                 articles.append(article)
-        sections.append(Section(id=f"s{s + 1}", slug=_slug(entry.title), title=smarten(entry.title), articles=tuple(articles)))
+        sections.append(Section(id=f"s{s + 1}", slug=slug(entry.title, "section"), title=smarten(entry.title), articles=tuple(articles)))
 
     problems.extend(decode_problems(pending))
     if count > MAX_ARTICLES:
@@ -166,10 +141,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         cover=cover,
         sections=tuple(sections),
         source=str(file),
+        name=issue_name(manifest_path),
     )
     problems.extend(preflight(root, config, issue, set(seen)))
     return Loaded(issue, sorted_problems(problems))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import positive
 from ..errors import Problem
+from ..names import padded, padding, stem_number
 from .paths import relative, resolve_inside
 from .schema import validate, validate_field
 from .text import clean_file_text
@@ -67,8 +68,9 @@ def read_manifest(root: Path, path: Path, problems: list[Problem]) -> ManifestRe
     if manifest is None:
         sections = validate_field(Manifest, "sections", doc, file, [])
         return ManifestRead(None, sections or (), doc)
-    expected = f"issue-{manifest.number}"
-    if path.stem != expected:
+    named = stem_number(path.stem)
+    if named != manifest.number:
+        expected = padded(manifest.number, padding(path.stem))
         problems.append(
             Problem(
                 file,

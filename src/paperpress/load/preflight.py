@@ -12,6 +12,7 @@ from ..config import Config
 from ..errors import Problem, Severity
 from ..geometry import PageSetup
 from ..model import Article, Figure, Image, InlineImage, Issue
+from ..names import articles_folder
 from ..walk import texts, walk
 
 #: Below this, a photo printed at its placed width looks soft.
@@ -74,7 +75,7 @@ def _dangling_notes(file: PurePosixPath, article: Article) -> list[Problem]:
 
 
 def _unlisted_articles(root: Path, issue: Issue, listed: set[Path]) -> list[Problem]:
-    folder = root / "issues" / issue.name
+    folder = articles_folder(root, issue.name)
     if not folder.is_dir():
         return []
     out = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from pathlib import PurePosixPath
@@ -21,6 +22,7 @@ from .yamlfile import Scalar, YamlDoc
 
 T = TypeVar("T")
 
+_LEADING_ZEROS = re.compile(r"0[0-9]{1,17}")
 _KIND_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false", dt.date: "a date"}
 
 
@@ -140,6 +142,9 @@ def _scalar(hint: Any, raw: Scalar) -> Any:
         return text.strip()
     if hint is bool:
         return value if isinstance(value, bool) else _INVALID
+    if hint in (int, float) and not raw.quoted and _LEADING_ZEROS.fullmatch(raw.text):
+        # Digits are a decimal number, as editors mean them: YAML 1.1 reads `010` as octal 8 and `0901` as text.
+        value = int(raw.text)
     if hint is int:
         return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
     if hint is float:
