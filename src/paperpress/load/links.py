@@ -39,6 +39,9 @@ class IssueLinks:
         self.root = root
         self.articles = articles  # resolved path of each article the manifest lists → its id
         self.claims: list[_Claim] = []
+        # (folder, written path) → the article id, or what is wrong: each path is looked up on disk once,
+        # however many links repeat it.
+        self.found: dict[tuple[Path, str], str | tuple[str, str | None]] = {}
 
     def resolver(self, path: Path, article_id: str, body_offset: int, problems: list[Problem]) -> LinkResolver:
         """Resolves the links of the article at `path`; body lines are shifted by `body_offset` for messages."""
@@ -60,17 +63,26 @@ class IssueLinks:
         return resolve
 
     def _article(self, path: Path, written: str, file: PurePosixPath, at: int | None, problems: list[Problem]) -> str | None:
+        key = (path.parent, written)
+        if key not in self.found:
+            self.found[key] = self._look_up(path, written)
+        found = self.found[key]
+        if isinstance(found, str):
+            return found
+        message, hint = found
+        problems.append(Problem(file, at, "body", f"link to '{written}': {message}", hint))
+        return None
+
+    def _look_up(self, path: Path, written: str) -> str | tuple[str, str | None]:
         found, message, hint = resolve_inside(self.root, path.parent, written)
         if found is None:
             if message and message.startswith("no such file"):
                 hint = self._suggest(path, written) or hint
-            problems.append(Problem(file, at, "body", f"link to '{written}': {message}", hint))
-            return None
+            return message or "cannot use this path", hint
         article = self.articles.get(found)
         if article is None:
-            problems.append(
-                Problem(file, at, "body", f"link to '{written}': that file is not an article of this issue",
-                        self._suggest(path, written) or "link to an article this issue lists, or give a web address")
+            return "that file is not an article of this issue", (
+                self._suggest(path, written) or "link to an article this issue lists, or give a web address"
             )
         return article
 
@@ -82,24 +94,31 @@ class IssueLinks:
     def check(self, articles: Iterable[Article]) -> list[Problem]:
         """Every link whose '#subhead' is not a subhead of the article it leads to."""
         loaded = {article.id: article for article in articles}
+        slugs = {article.id: [h.slug for h in article.subheads] for article in loaded.values()}
+        hints: dict[tuple[str, str], str] = {}
         problems = []
         for claim in self.claims:
             article = loaded.get(claim.target.article)
             if article is None:
                 continue  # that article failed to load, and said why
-            subheads = [h.slug for h in article.subheads]
+            subheads = slugs[article.id]
             if claim.slug and claim.slug in subheads:
                 continue
+            key = (article.id, claim.slug)
+            if key not in hints:
+                hints[key] = _subhead_hint(claim.slug, subheads)
             fragment = claim.written.partition("#")[2]
             where = "this article has" if claim.target.same_article else f"'{article.title}' has"
-            close = difflib.get_close_matches(claim.slug, subheads, n=1, cutoff=0.6)
-            if close:
-                hint = f"did you mean '#{close[0]}'?"
-            elif subheads:
-                hint = "its subheads: " + ", ".join(f"#{s}" for s in subheads[:5]) + (", ..." if len(subheads) > 5 else "")
-            else:
-                hint = "it has no subheads; link to the article itself"
             problems.append(Problem(claim.file, claim.line, "body",
-                                    f"link to '{claim.written}': {where} no subhead '{fragment}'", hint))
+                                    f"link to '{claim.written}': {where} no subhead '{fragment}'", hints[key]))
         return problems
+
+
+def _subhead_hint(slug: str, subheads: list[str]) -> str:
+    close = difflib.get_close_matches(slug, subheads, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '#{close[0]}'?"
+    if subheads:
+        return "its subheads: " + ", ".join(f"#{s}" for s in subheads[:5]) + (", ..." if len(subheads) > 5 else "")
+    return "it has no subheads; link to the article itself"
 
