@@ -1,10 +1,124 @@
-"""Markdown photos: a figure where a photo stands alone, an inline photo among words, never lost as text."""
+"""Article Markdown to model blocks: subhead levels and ids, notes cited twice, links of every kind, and photos
+wherever they stand (a figure alone, an inline photo among words, never lost as text)."""
 
 from __future__ import annotations
 
-from paperpress.markdown import parse_body
-from paperpress.model import Emphasis, Figure, Image, InlineImage, Link, ListBlock, Paragraph, Quote, Table, Text
+from paperpress.errors import Severity
+from paperpress.markdown import Body, anchor_slug, parse_body
+from paperpress.model import (
+    Emphasis,
+    Figure,
+    FootnoteRef,
+    Heading,
+    Image,
+    InlineImage,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+    Target,
+    Text,
+)
 from paperpress.walk import images
+
+
+def parse(text: str, targets: dict[str, Target] | None = None) -> tuple[Body, list[tuple[str, int | None]]]:
+    """Parses with a link resolver that records what it was asked and answers from `targets`."""
+    asked: list[tuple[str, int | None]] = []
+
+    def resolve(href: str, line: int | None) -> Target | None:
+        asked.append((href, line))
+        return (targets or {}).get(href)
+
+    return parse_body(text, "a3", lambda *args: None, resolve), asked
+
+
+def headings(body: Body) -> list[tuple[int, str]]:
+    return [(b.level, b.id) for b in body.blocks if isinstance(b, Heading)]
+
+
+def inlines(body: Body) -> list:
+    return [node for block in body.blocks if isinstance(block, Paragraph) for node in block.children]
+
+
+def test_subhead_levels_follow_nesting_and_never_skip() -> None:
+    body, _ = parse("#### First\n\n###### Under it\n\n## Back up\n\n#### Under that\n\n### Between\n")
+    assert [level for level, _ in headings(body)] == [2, 3, 2, 3, 3]
+
+
+def test_a_first_level_heading_in_the_body_is_a_subhead_and_deep_ones_stop_at_four() -> None:
+    body, _ = parse("# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n")
+    assert [level for level, _ in headings(body)] == [2, 3, 4, 4, 4, 4]
+
+
+def test_subhead_ids_come_from_the_words_and_are_unique() -> None:
+    body, _ = parse('## The council\'s "position"\n\n## Tomatoes\n\n## Tomatoes\n\n## ???\n\n## Café\n')
+    assert [i for _, i in headings(body)] == [
+        "a3-h-the-councils-position", "a3-h-tomatoes", "a3-h-tomatoes-2", "a3-h-section", "a3-h-cafe"
+    ]
+    assert [b.slug for b in body.blocks if isinstance(b, Heading)][:2] == ["the-councils-position", "tomatoes"]
+
+
+def test_a_heading_called_like_a_note_keeps_its_own_id() -> None:
+    body, _ = parse("## fn1\n\nText.[^1]\n\n[^1]: A note.\n")
+    assert headings(body) == [(2, "a3-h-fn1")]
+    assert body.footnotes[0].id == "a3-fn1"
+
+
+def test_a_subhead_inside_a_note_sits_below_the_notes_title() -> None:
+    body, _ = parse("## Main\n\n### Deeper\n\nText.[^n]\n\n[^n]: A note.\n\n    #### In the note\n")
+    note_heads = [b for b in body.footnotes[0].children if isinstance(b, Heading)]
+    assert [h.level for h in note_heads] == [3]
+
+
+def test_anchor_slug_is_lenient_about_how_a_fragment_is_written() -> None:
+    assert anchor_slug("What-Changes") == anchor_slug("what changes") == anchor_slug("What  changes!") == "what-changes"
+    assert anchor_slug("The council’s position") == "the-councils-position"
+
+
+def test_a_note_cited_twice_gives_each_mark_its_own_citation() -> None:
+    body, _ = parse("First[^a] and again[^a], then[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n")
+    refs = [n for n in inlines(body) if isinstance(n, FootnoteRef)]
+    assert [(r.id, r.citation) for r in refs] == [("a3-fn1", 1), ("a3-fn1", 2), ("a3-fn2", 1)]
+    assert len(body.footnotes) == 2
+
+
+def test_placeholder_links_are_warnings_and_plain_words() -> None:
+    body, asked = parse("See [our last report](#) and [the prices]().\n")
+    assert [(i.line, i.severity, i.message) for i in body.issues] == [
+        (1, Severity.WARNING, "the link 'our last report' goes nowhere ('#'), so it is printed as plain words"),
+        (1, Severity.WARNING, "the link 'the prices' goes nowhere (''), so it is printed as plain words"),
+    ]
+    assert inlines(body) == [Text("See "), Text("our last report"), Text(" and "), Text("the prices"), Text(".")]
+    assert asked == [] and body.links == ()
+
+
+def test_links_without_a_scheme_go_to_the_resolver_and_carry_its_target() -> None:
+    here = Target("a3", "a3-h-details", True)
+    there = Target("a1", None, False)
+    body, asked = parse("Intro.\n\nSee [below](#details), [the other](other.md) and [the web](https://example.org).\n",
+                        {"#details": here, "other.md": there})
+    assert asked == [("#details", 3), ("other.md", 3)]
+    links = [n for n in inlines(body) if isinstance(n, Link)]
+    assert [(link.href, link.number, link.target) for link in links] == [
+        ("#details", None, here), ("other.md", None, there), ("https://example.org", 1, None)
+    ]
+    assert body.links == (links[2],)  # only links out of the issue are listed as references
+
+
+def test_a_link_the_resolver_refuses_keeps_its_words() -> None:
+    body, asked = parse("See [nowhere](missing.md).\n")
+    assert asked == [("missing.md", 1)]
+    assert inlines(body) == [Text("See "), Text("nowhere"), Text(".")]
+
+
+def test_dangerous_and_network_path_links_are_refused_without_asking_the_resolver() -> None:
+    body, asked = parse("[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) [d](//evil.example/x)"
+                        " [e](file:///etc/passwd) [f](vbscript:x)\n")
+    assert asked == []
+    assert [i.severity for i in body.issues] == [Severity.ERROR] * 6
+    assert all("is not allowed" in i.message for i in body.issues)
 
 
 def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image:
@@ -12,7 +126,7 @@ def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image
 
 
 def _body(text: str):
-    return parse_body(text, "a1", _resolve)
+    return parse_body(text, "a1", _resolve, lambda href, line: None)
 
 
 def test_a_photo_in_a_table_cell_is_an_inline_photo_not_its_alt_as_text() -> None:

@@ -162,3 +162,8 @@ def test_dates_a_zip_cannot_hold_are_clamped_in_the_zip_and_kept_in_the_metadata
     assert f"<updated>{date}T12:00:00Z</updated>" in (built / "opds.xml").read_text()
 
 
+
+
+def test_no_text_edition_shows_markdown_link_syntax(built: Path) -> None:
+    shown = {name: "](" in (built / name / f"{name}.txt").read_text(encoding="utf-8") for name in NAMES}
+    assert shown == dict.fromkeys(NAMES, False)

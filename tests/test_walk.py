@@ -34,12 +34,13 @@ from paperpress.model import (
     Strong,
     Table,
     TableCell,
+    Target,
     Text,
 )
 from paperpress.walk import CHILDREN, images, texts, walk
 
 #: Model classes that hold no content to walk: they describe the publication, not an issue's copy.
-NOT_NODES = {Publication}
+NOT_NODES = {Publication, Target}  # content-free: what an issue is of, and where a link leads
 #: Fields that repeat nodes found elsewhere in the tree: an article's links are its body's links, numbered.
 REPEATS = {(Article, "links")}
 
@@ -62,7 +63,7 @@ def every_kind() -> Issue:
     )
     blocks = (
         Paragraph(inlines),
-        Heading(2, (Text("subhead"),)),
+        Heading(2, (Text("subhead"),), "a1-h-subhead", "subhead"),
         Quote((Paragraph((Text("quoted"),)), Figure(_image(3)))),
         ListBlock(False, 1, ((Paragraph((Text("item"),)), Figure(_image(4))),)),
         table,

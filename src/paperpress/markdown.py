@@ -1,19 +1,21 @@
 """Article Markdown to model blocks: CommonMark plus tables, footnotes, strikethrough and smart punctuation.
 
 Raw HTML is switched off, so `<script>` in an article reaches readers as the text it is. Knows no files:
-photos placed in the body are resolved through a callback that the loader supplies.
+photos placed in the body and links into the issue are resolved through callbacks that the loader supplies.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .errors import Severity
 from .model import (
     Block,
     Code,
@@ -36,11 +38,18 @@ from .model import (
     Strong,
     Table,
     TableCell,
+    Target,
     Text,
 )
+from .walk import walk
 
 #: Schemes a reader's device may follow. Anything else (javascript:, data:, file:) is refused.
 LINK_SCHEMES = ("http", "https", "mailto")
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+#: Subheads go at most this deep (the PDF sets them one level below its h2 headlines, so h5 at most).
+MAX_HEADING_LEVEL = 4
 
 #: A table longer than this cannot be printed or read as a table; it is refused, not laid out for hours.
 MAX_TABLE_ROWS = 2_000
@@ -51,6 +60,9 @@ MAX_NESTING = 24
 #: (src, alt, caption, body line) → the loaded image, or None after the loader noted a problem.
 ImageResolver = Callable[[str, str, "str | None", "int | None"], "Image | None"]
 
+#: (href with no scheme, body line) → where in the issue it leads, or None after the loader noted a problem.
+LinkResolver = Callable[[str, "int | None"], "Target | None"]
+
 
 @dataclass(frozen=True, slots=True)
 class BodyIssue:
@@ -59,6 +71,7 @@ class BodyIssue:
     line: int | None
     message: str
     hint: str | None = None
+    severity: Severity = Severity.ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +113,25 @@ def _plain(tokens: Sequence[Token]) -> list[str]:
     return out
 
 
-def parse_body(text: str, article_id: str, resolve_image: ImageResolver) -> Body:
+def anchor_slug(text: str) -> str:
+    """The words of a subhead (or an editor's `#fragment`) as an anchor: "The council’s position" → "the-councils-position".
+
+    Letters and digits only, accents dropped, every other run of characters one hyphen; empty when nothing is left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_text.lower())).strip("-")
+
+
+def heading_id(article_id: str, slug: str) -> str:
+    """A subhead's id, unique in the issue and apart from the note and photo ids (`a3-fn1`, `a3-img1`)."""
+    return f"{article_id}-h-{slug}"
+
+
+def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve_link: LinkResolver) -> Body:
     """Parses an article body once; every later step works from the blocks returned."""
     env: dict = {}
     tokens = _MD.parse(text, env)
-    state = _State(article_id, resolve_image)
+    state = _State(article_id, resolve_image, resolve_link)
     blocks, _ = state.blocks(tokens, 0, None)
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
@@ -133,9 +160,12 @@ def _line_of(tokens: list[Token], target: Token) -> int | None:
 class _State:
     """Walks one token stream; numbering lives here only while one article is parsed."""
 
-    def __init__(self, article_id: str, resolve_image: ImageResolver) -> None:
+    def __init__(self, article_id: str, resolve_image: ImageResolver, resolve_link: LinkResolver) -> None:
         self.article_id = article_id
         self.resolve_image = resolve_image
+        self.resolve_link = resolve_link
+        self.slugs: set[str] = set()
+        self.open_levels: list[int] = []  # Markdown levels of the subheads enclosing the current one
         self.links: list[Link] = []
         self.link_numbers: dict[str, int] = {}
         self.footnotes: list[Footnote] = []
@@ -153,8 +183,7 @@ class _State:
                 out.extend(self.paragraph(tokens[i + 1], line))
                 i += 3
             elif kind == "heading_open":
-                level = min(max(int(tok.tag[1]), 2), 4)
-                out.append(Heading(level, self.inlines(tokens[i + 1].children or [], line)))
+                out.append(self.heading(int(tok.tag[1]), self.inlines(tokens[i + 1].children or [], line)))
                 i += 3
             elif kind == "blockquote_open":
                 children, i = self.blocks(tokens, i + 1, "blockquote_close")
@@ -217,7 +246,24 @@ class _State:
             i += 1
         return Table(tuple(header), tuple(rows), tuple(align)), i + 1
 
+    def heading(self, written: int, children: tuple[Inline, ...]) -> Heading:
+        """Levels come from nesting, not from the number of #: `##` then `####` is a subhead and the one
+        below it, and an article that starts at `####` starts at level 2. Screen readers and PDF/UA need
+        levels that never skip."""
+        while self.open_levels and self.open_levels[-1] >= written:
+            self.open_levels.pop()
+        level = min(2 + len(self.open_levels), MAX_HEADING_LEVEL)
+        self.open_levels.append(written)
+        base = anchor_slug(_words(children)) or "section"
+        slug, n = base, 1
+        while slug in self.slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self.slugs.add(slug)
+        return Heading(level, children, heading_id(self.article_id, slug), slug)
+
     def footnote_block(self, tokens: list[Token], i: int) -> int:
+        self.open_levels = [1]  # a subhead inside a note sits below the notes' own title
         while tokens[i].type != "footnote_block_close":
             tok = tokens[i]
             if tok.type == "footnote_open":
@@ -288,7 +334,7 @@ class _State:
                 stack[-1][1].extend(self.wrap(opened, tuple(children), href, line))
             elif kind == "footnote_ref":
                 number = int(tok.meta["id"]) + 1
-                top.append(FootnoteRef(number, self.footnote_id(number)))
+                top.append(FootnoteRef(number, self.footnote_id(number), int(tok.meta["subId"]) + 1))
             elif kind == "image":
                 image = self.image(tok, line)
                 if image:
@@ -307,13 +353,22 @@ class _State:
             return (Strong(children),)
         if opened == "s_open":
             return (Strike(children),)
-        scheme = urlsplit(href).scheme.lower() if ":" in href else ""
-        if scheme not in LINK_SCHEMES:
-            shown = href if len(href) <= 60 else href[:57] + "..."
+        if href.strip() in ("", "#"):
+            self.issues.append(
+                BodyIssue(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
+                          "so it is printed as plain words", "give a web address, an article or a '#subhead'",
+                          Severity.WARNING)
+            )
+            return children
+        scheme = _SCHEME.match(href)
+        if scheme is None and not href.startswith("//"):
+            target = self.resolve_link(href, line)  # into the issue: the loader checks it and says what is wrong
+            return (Link(children, href, None, target),) if target is not None else children
+        if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
             self.issues.append(
                 BodyIssue(
                     line,
-                    f"link to '{shown}' is not allowed",
+                    f"link to '{_shorten(href)}' is not allowed",
                     "links must start with https://, http:// or mailto:",
                 )
             )
@@ -326,6 +381,17 @@ class _State:
             self.links.append(link)
             return (link,)
         return (Link(children, href, number),)
+
+
+def _words(children: tuple[Inline, ...]) -> str:
+    """The words of inline content, for a subhead's anchor and messages."""
+    return "".join(
+        node.text if isinstance(node, (Text, Code)) else " " for node in walk(children) if isinstance(node, (Text, Code, LineBreak))
+    )
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _trim(children: tuple[Inline, ...]) -> tuple[Inline, ...]:

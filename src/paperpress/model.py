@@ -50,20 +50,35 @@ class LineBreak:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """Where a link inside the issue leads: an article, and a subhead in it or (anchor None) its top."""
+
+    article: str  # the article's id: "a3"
+    anchor: str | None  # a Heading.id in that article: "a3-h-what-happens-next"
+    same_article: bool  # the link sits in the article it leads to
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
-    """A hyperlink; `number` is its place in the article's list of references (1-based)."""
+    """A hyperlink: out of the issue (`href`, numbered in the article's references) or into it (`target`).
+
+    `href` is always what the editor wrote; `number` is the place in the article's list of references
+    (1-based) for a link out of the issue, None for a link with a `target`.
+    """
 
     kind: ClassVar[str] = "link"
     children: tuple[Inline, ...]
     href: str
-    number: int
+    number: int | None
+    target: Target | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FootnoteRef:
     kind: ClassVar[str] = "footnote_ref"
     number: int
-    id: str  # unique in the issue: "a3-fn2"
+    id: str  # the note's id, unique in the issue: "a3-fn2"
+    citation: int = 1  # 1 for the note's first mark in the text, 2 for the second, ...
 
 
 # --- images ------------------------------------------------------------------------------------------
@@ -106,11 +121,13 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A subhead inside an article; level 2 is the first level below the headline."""
+    """A subhead inside an article; level 2 is the first level below the headline, and levels never skip."""
 
     kind: ClassVar[str] = "heading"
     level: int
     children: tuple[Inline, ...]
+    id: str  # unique in the issue, from the words: "a3-h-what-happens-next"
+    slug: str  # what an editor writes after '#' to link here: "what-happens-next"
 
 
 @dataclass(frozen=True, slots=True)

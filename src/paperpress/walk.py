@@ -109,3 +109,8 @@ def images(nodes: Node | Iterable[Node]) -> tuple[Image, ...]:
 def texts(nodes: Node | Iterable[Node]) -> tuple[str, ...]:
     """Every run of prose under `nodes` (not code, not alt text: what an editor wrote as words)."""
     return tuple(node.text for node in walk(nodes) if isinstance(node, Text))
+
+
+def subheads(nodes: Node | Iterable[Node]) -> tuple[Heading, ...]:
+    """Every subhead under `nodes` in reading order, those in quotes, lists and notes included: what links name."""
+    return tuple(node for node in walk(nodes) if isinstance(node, Heading))

@@ -386,3 +386,46 @@ def test_an_epub_build_never_imports_weasyprint() -> None:
     code = _BUILD.replace("sys.stdout.buffer.write(", "len(") + "; assert 'weasyprint' not in sys.modules"
     done = subprocess.run([sys.executable, "-c", code, str(REPO)], cwd=REPO, check=False, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+# --- links, subheads and notes whatever the copy ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unusual_links() -> Book:
+    return Book(render(FIXTURES / "unusual", "30"))
+
+
+def test_links_into_the_issue_lead_to_an_element_of_the_right_document(unusual_links: Book) -> None:
+    book = unusual_links
+    ids = {doc: set(book.xml(doc).xpath("//@id")) for doc in book.documents()}
+    hrefs = {doc: [a.get("href") for a in book.xml(doc).iterfind(".//x:a[@class]", NS)
+                   if a.get("class") in ("anchor", "xref")] for doc in ("a1.xhtml", "a2.xhtml", "a3.xhtml")}
+    assert hrefs == {
+        "a1.xhtml": ["#a1-h-what-changes", "a2.xhtml", "a2.xhtml#a2-h-what-the-engineers-found", "#a1-h-what-changes"],
+        "a2.xhtml": ["a1.xhtml#a1-h-what-changes", "a1.xhtml", "a3.xhtml"],
+        "a3.xhtml": ["#a3-h-tomatoes-2", "a1.xhtml"],
+    }
+    for doc, links in hrefs.items():
+        for href in links:
+            target, _, fragment = href.partition("#")
+            assert not fragment or fragment in ids[target or doc], (doc, href)
+    placeholders = "".join(book.xml("a1.xhtml").itertext())
+    assert "our last report" in placeholders and 'href="#"' not in book.zip.read("EPUB/a1.xhtml").decode()
+
+
+def test_every_id_is_unique_and_a_note_cited_twice_links_back_to_the_first_mark(unusual_links: Book) -> None:
+    doc = unusual_links.xml("a1.xhtml")
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    marks = [a.get("id") for a in doc.iterfind(".//x:a[@class='noteref']", NS)]
+    assert marks == ["ref-a1-fn1", "ref-a1-fn1-2"]
+    assert [a.get("href") for a in doc.iterfind(".//x:a[@class='backlink']", NS)] == ["#ref-a1-fn1"]
+
+
+def test_heading_levels_never_skip_in_any_document(unusual_links: Book) -> None:
+    for name in ("a1.xhtml", "a2.xhtml", "a3.xhtml"):
+        levels = [int(h.tag[-1]) for h in unusual_links.xml(name).iter() if re.fullmatch(r"\{.*\}h[1-6]", str(h.tag))]
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), (name, levels)
+    assert [int(h.tag[-1]) for h in unusual_links.xml("a2.xhtml").iter() if str(h.tag).endswith(("h2", "h3"))] \
+        == [2, 3, 2, 2, 3]

@@ -408,3 +408,40 @@ def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) 
         marks += [(child.title, float(child.destination[3])) for item in outline.root for child in item.children]
     stranded = [title for title, top in marks if top - bottom < 40 * _MM]
     assert stranded == []
+
+
+# --- links, subheads, notes and lists whatever the copy -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unusual_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The unusual fixture's issue of links, subheads that skip, a note cited twice and nested lists."""
+    path = tmp_path_factory.mktemp("pdf-links") / "issue-30.pdf"
+    path.write_bytes(_build(FIXTURES / "unusual", "30", "screen"))
+    return path
+
+
+def test_links_into_the_issue_are_internal_and_give_the_page_of_another_article(unusual_links: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(unusual_links) as pdf:
+        names = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+        dests = {str(a.Dest) for p in pdf.pages for a in p.get("/Annots", []) if "/Dest" in a}
+        uris = {str(a.A.URI) for p in pdf.pages for a in p.get("/Annots", []) if "/A" in a and "/URI" in a.A}
+    assert {"a1-h-what-changes", "a2-h-what-the-engineers-found", "a2", "a1", "a3", "a3-h-tomatoes-2"} <= dests
+    assert dests <= names  # every internal link has somewhere to land
+    assert not any(uri.startswith("#") or ".md" in uri for uri in uris)
+    text = " ".join(_run("pdftotext", unusual_links, "-").split())
+    assert "the engineers’ findings (page 2)" in text and "harbour wall repairs (page 2)" in text
+    assert "in What changes above." in text  # a link in the same article gets no page number
+
+
+def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
+    """Items with paragraphs, a quote, code and nested lists: PDF/UA-1 lets an LI hold only Lbl and LBody."""
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(unusual_links), profile="ua1")
+    assert result.failures == [] and result.is_compliant
+    tree = _run("pdfinfo", "-struct", unusual_links)
+    assert tree.count(" LI ") >= 12 and "LBody" in tree
+    text = _run("pdftotext", "-layout", unusual_links, "-")
+    assert re.search(r"1\. Clear the beds", text) and re.search(r"– the asparagus bed", text)

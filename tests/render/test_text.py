@@ -73,3 +73,17 @@ def test_width_is_configurable(tmp_path) -> None:
 def test_an_empty_list_item_keeps_its_number() -> None:
     text = render(FIXTURES / "unusual", "1")
     assert "  1. Bring your own ball.\n  2.\n  3. Boots must be clean" in text
+
+
+def test_links_into_the_issue_name_the_subhead_or_the_article_they_lead_to() -> None:
+    text = " ".join(render(FIXTURES / "unusual", "30").split())
+    assert "The details are below (see “What changes”), and the reasons are in our report on the harbour wall" \
+        " repairs (see “Inside the work to save the old harbour wall”, Features)." in text
+    assert "the engineers’ findings (see “What the engineers found” in “Inside the work to save the old harbour" \
+        " wall”, Features)" in text
+    assert "the winter ferry timetable (see “What changes” in “Winter ferry timetable cuts the late sailings”," \
+        " News)" in text
+    # Words that already name the subhead are not repeated; placeholders are plain words.
+    assert "is in What changes above." in text
+    assert "As our last report explained" in text and "The seed list is still to come" in text
+    assert "#" not in text and ".md" not in text

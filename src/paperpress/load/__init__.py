@@ -14,6 +14,7 @@ from ..model import Article, Issue, Publication, Section
 from ..names import issue_name, slug
 from .article import load_article
 from .images import PendingDecode, decode_problems, load_image
+from .links import IssueLinks
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
@@ -94,10 +95,10 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         )
 
     seen: dict[Path, str] = {}
-    sections: list[Section] = []
+    planned: list[list[tuple[Path, str]]] = []  # each section's article files and ids, before any is read
     count = 0
     for s, entry in enumerate(read.sections):
-        articles: list[Article] = []
+        planned.append([])
         for a, written in enumerate(entry.articles):
             where = f"sections[{s}].articles[{a}]"
             path, message, hint = resolve_inside(root, base, written)
@@ -120,12 +121,21 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                 continue
             seen[path] = where
             count += 1
-            article = load_article(root, path, f"a{count}", problems, pending)
+            planned[-1].append((path, f"a{count}"))
+
+    # Every article's file and id is known before the first is read, so a link can lead to a later one.
+    links = IssueLinks(root, {path: article_id for section in planned for path, article_id in section})
+    sections: list[Section] = []
+    for entry, files in zip(read.sections, planned, strict=True):
+        articles: list[Article] = []
+        for path, article_id in files:
+            article = load_article(root, path, article_id, problems, pending, links=links)
             if article is not None:
                 articles.append(article)
-        sections.append(Section(id=f"s{s + 1}", slug=slug(entry.title, "section"), title=smarten(entry.title), articles=tuple(articles)))
+        sections.append(Section(id=f"s{len(sections) + 1}", slug=slug(entry.title, "section"), title=smarten(entry.title), articles=tuple(articles)))
 
     problems.extend(decode_problems(pending))
+    problems.extend(links.check(a for section in sections for a in section.articles))
     if count > MAX_ARTICLES:
         problems.append(
             Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",

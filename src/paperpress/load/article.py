@@ -15,6 +15,7 @@ from ..errors import Problem, errors_in
 from ..markdown import parse_body, smarten
 from ..model import Article, Image
 from .images import PendingDecode, load_image
+from .links import IssueLinks
 from .paths import relative
 from .schema import validate
 from .text import clean_file_text
@@ -46,11 +47,18 @@ _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 def load_article(
-    root: Path, path: Path, article_id: str, problems: list[Problem], pending: list[PendingDecode] | None = None
+    root: Path,
+    path: Path,
+    article_id: str,
+    problems: list[Problem],
+    pending: list[PendingDecode] | None = None,
+    *,
+    links: IssueLinks,
 ) -> Article | None:
     """Reads and checks one article; adds every problem found and returns None when any is an error.
 
     Its photos' full decodes join `pending`, for the caller to run together with the rest of the issue's.
+    Its links into the issue are resolved through `links`, which checks their subheads once all are loaded.
     """
     file = relative(root, path)
     before = len(problems)
@@ -144,10 +152,10 @@ def load_article(
                     f"at most {MAX_QUOTE_MARKS}; is this really an article?")
         )
         return None
-    body = parse_body(body_text, article_id, resolve)
+    body = parse_body(body_text, article_id, resolve, links.resolver(path, article_id, body_offset, problems))
     for issue in body.issues:
         at = issue.line + body_offset if issue.line else None
-        problems.append(Problem(file, at, "body", issue.message, issue.hint))
+        problems.append(Problem(file, at, "body", issue.message, issue.hint, issue.severity))
     if front is None or errors_in(problems[before:]):
         return None
     return Article(

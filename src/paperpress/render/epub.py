@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..layouts import Layouts
-from ..model import Article, Image, Issue, Section
+from ..model import Article, Image, Issue, Link, Section
 from ..walk import images
 from . import BuildInfo
 from .context import issue_context, long_date
@@ -85,7 +85,21 @@ def issue_identifier(issue: Issue) -> str:
 
 
 def article_href(article: Article) -> str:
-    return f"{article.id}.xhtml"
+    return _document(article.id)
+
+
+def _document(article_id: str) -> str:
+    return f"{article_id}.xhtml"
+
+
+def link_href(link: Link) -> str:
+    """A link's URL in the EPUB: its web address, an anchor in the same document, or another article's document."""
+    target = link.target
+    if target is None:
+        return link.href
+    if target.same_article:
+        return f"#{target.anchor or target.article}"
+    return _document(target.article) + (f"#{target.anchor}" if target.anchor else "")
 
 
 def section_href(section: Section) -> str:
@@ -125,6 +139,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "blank_header_tag": "td",
         "src_of": src_of,
         "href_of": href_of,
+        "link_href": link_href,
         "toc": navigation(issue),
         "cover": {"href": cover.href, "alt": _cover_alt(issue)},
         "landmarks": {

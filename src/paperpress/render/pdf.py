@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from ..errors import PaperpressError, Problem
 from ..geometry import PageSetup
 from ..layouts import Layouts, publication_file
-from ..model import Block, Image, Issue, Table
+from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
 from . import BuildInfo
 from .context import issue_context
@@ -71,6 +71,13 @@ def column_runs(blocks: Iterable[Block]) -> list[Run]:
     return runs
 
 
+def link_href(link: Link) -> str:
+    """A link's URL in the PDF: its web address, or the anchor of the article or subhead it leads to."""
+    if link.target is None:
+        return link.href
+    return f"#{link.target.anchor or link.target.article}"
+
+
 class PdfEdition:
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
@@ -83,6 +90,7 @@ class PdfEdition:
         output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
+            "link_href": link_href,
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,

@@ -1,5 +1,7 @@
 """The plain-text edition: wrapped paragraphs, tables in columns, links and notes as numbered references.
 
+A link into the issue has no address to list: it names the subhead or article it leads to instead.
+
 Made for screen readers, e-mail and `less`: no markup characters that a speech synthesiser would read out,
 only words, blank lines and simple rules. The page structure comes from `text/issue.txt` in the layouts;
 this module knows how blocks become lines.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from ..layouts import Layouts
@@ -33,8 +35,9 @@ from ..model import (
     Table,
     Text,
 )
+from ..walk import subheads
 from . import BuildInfo
-from .context import credit_line, issue_context
+from .context import credit_line, issue_context, plain
 
 
 class TextEdition:
@@ -44,7 +47,7 @@ class TextEdition:
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         width = info.config.text.width
-        lines = _Lines(width)
+        lines = _Lines(width, issue)
         context = issue_context(issue, info) | {
             "width": width,
             "wrap": lines.wrap,
@@ -56,7 +59,11 @@ class TextEdition:
         return _tidy(text).encode("utf-8")
 
 
-def inline_text(children: Iterable[Inline]) -> str:
+#: How a link into the issue reads, given the link and its words: "the vote (see “Next” below)".
+Refer = Callable[[Link, str], str]
+
+
+def inline_text(children: Iterable[Inline], refer: Refer) -> str:
     """Inline content as read aloud: link words followed by their number, notes as [note N]."""
     out: list[str] = []
     for node in children:
@@ -67,13 +74,21 @@ def inline_text(children: Iterable[Inline]) -> str:
         elif isinstance(node, FootnoteRef):
             out.append(f" [note\u00a0{node.number}]")  # no break inside the mark
         elif isinstance(node, Link):
-            words = inline_text(node.children)
-            out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
+            words = inline_text(node.children, refer)
+            if node.target is not None:
+                out.append(refer(node, words))
+            else:
+                out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
         elif isinstance(node, InlineImage):
             out.append(photo_words(node.image))
         else:
-            out.append(inline_text(node.children))  # emphasis, strong, strike: the words alone
+            out.append(inline_text(node.children, refer))  # emphasis, strong, strike: the words alone
     return "".join(out)
+
+
+def _said(words: str) -> str:
+    """Words compared for meaning: case, spacing and punctuation aside."""
+    return " ".join(re.sub(r"[^\w\s]", "", words.casefold()).split())
 
 
 #: Only ASCII white space separates words: a no-break space must keep "[note 1]" on one line.
@@ -83,8 +98,29 @@ _ASCII_SPACE = re.compile(r"[ \t\r\f\v]+")
 class _Lines:
     """Lays blocks out as lines of at most `width` columns."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, issue: Issue) -> None:
         self.width = width
+        self.articles = {a.id: (a, s) for s in issue.sections for a in s.articles}
+        self.subheads = {h.id: plain(h.children).strip() for a in issue.articles for h in subheads(a)}
+
+    def refer(self, link: Link, words: str) -> str:
+        """"the details (see “What changes”)", "the repairs (see “Inside the harbour wall”, Features)".
+
+        What the words already say is not repeated: "[What changes](#what-changes)" stays "What changes".
+        """
+        target = link.target
+        assert target is not None
+        article, section = self.articles[target.article]
+        subhead = self.subheads[target.anchor] if target.anchor else None
+        said = _said(words)
+        if target.same_article:
+            return words if subhead is None or said == _said(subhead) else f"{words} (see “{subhead}”)"
+        if subhead is None:
+            return f"{words} ({section.title})" if said == _said(article.title) else (
+                f"{words} (see “{article.title}”, {section.title})")
+        if said == _said(subhead):
+            return f"{words} (in “{article.title}”, {section.title})"
+        return f"{words} (see “{subhead}” in “{article.title}”, {section.title})"
 
     def wrap(self, text: str, indent: str = "", first: str | None = None) -> str:
         """Wraps text (which may hold hard line breaks) with a hanging indent; never breaks a word or URL."""
@@ -118,9 +154,9 @@ class _Lines:
 
     def block(self, block: Block, indent: str) -> list[str]:
         if isinstance(block, Paragraph):
-            return self.wrap(inline_text(block.children), indent).splitlines()
+            return self.wrap(inline_text(block.children, self.refer), indent).splitlines()
         if isinstance(block, Heading):
-            title = self.wrap(inline_text(block.children), indent).splitlines()
+            title = self.wrap(inline_text(block.children, self.refer), indent).splitlines()
             if block.level == 2:
                 longest = max((len(t) - len(indent) for t in title), default=0)
                 return [*title, indent + "-" * longest]
@@ -130,7 +166,7 @@ class _Lines:
         if isinstance(block, ListBlock):
             return self.list_block(block, indent)
         if isinstance(block, Table):
-            return [indent + line for line in _table(block, self.width - len(indent))]
+            return [indent + line for line in _table(block, self.width - len(indent), self.refer)]
         if isinstance(block, Figure):
             return self.photo(block.image, indent)
         if isinstance(block, CodeBlock):
@@ -166,10 +202,10 @@ def photo_words(image: Image) -> str:
     return f"[Photo: {image.caption or image.alt}] {credit_line(image)}".rstrip()
 
 
-def _table(table: Table, width: int) -> list[str]:
+def _table(table: Table, width: int, refer: Refer) -> list[str]:
     """Columns padded to the widest cell; cells wrap when the table is wider than the page."""
-    rows = [[" ".join(inline_text(c.children).split()) for c in table.header]]
-    rows += [[" ".join(inline_text(c.children).split()) for c in row] for row in table.rows]
+    rows = [[" ".join(inline_text(c.children, refer).split()) for c in table.header]]
+    rows += [[" ".join(inline_text(c.children, refer).split()) for c in row] for row in table.rows]
     ncols = max(len(r) for r in rows)
     rows = [r + [""] * (ncols - len(r)) for r in rows]
     align = list(table.align) + [""] * (ncols - len(table.align))
