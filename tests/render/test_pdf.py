@@ -430,6 +430,18 @@ def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> N
     assert "+House-Sans " in _run("pdffonts", tmp_path / "house.pdf")
 
 
+def test_a_script_the_source_fonts_lack_is_drawn_with_the_font_in_fonts(tmp_path: Path) -> None:
+    """The face is found for those letters alone, and a damaged font file beside it is left out, not fatal."""
+    from ..test_fonts import house_font
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7/second.md").write_text("---\ntitle: Greetings\n---\nThey sang ሰላም, and *ሰላም* again.\n")
+    house_font(pub / "fonts" / "house-ethiopic.ttf")
+    (pub / "fonts" / "cut.ttf").write_bytes((pub / "fonts" / "house-ethiopic.ttf").read_bytes()[:5000])
+    (tmp_path / "house.pdf").write_bytes(_build(pub, "7", "screen"))
+    assert "+House-Ethiopic " in _run("pdffonts", tmp_path / "house.pdf")
+
+
 def test_print_profile_bytes_do_not_change_between_builds(sample: dict[str, Path]) -> None:
     """WeasyPrint gives PDF/X a random document id; the edition derives it from the issue instead."""
     assert _build(REPO, "issue-1142", "print") == sample["print"].read_bytes()

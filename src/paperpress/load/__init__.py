@@ -13,6 +13,7 @@ from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
 from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
 from .article import load_article
+from .glyphs import undrawn_characters
 from .images import PendingDecode, decode_problems, load_image
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
@@ -165,6 +166,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         source=str(file),
     )
     problems.extend(preflight(root, config, issue, set(seen)))
+    problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue))
     return Loaded(issue, sorted_problems(problems))
 
 
