@@ -429,3 +429,24 @@ def test_heading_levels_never_skip_in_any_document(unusual_links: Book) -> None:
         assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), (name, levels)
     assert [int(h.tag[-1]) for h in unusual_links.xml("a2.xhtml").iter() if str(h.tag).endswith(("h2", "h3"))] \
         == [2, 3, 2, 2, 3]
+
+
+def test_long_words_wrap_inside_a_narrow_screen(tmp_path: Path) -> None:
+    """60-letter compounds, a URL written out, codes and "aaaa…" in headlines and text: no sideways scrolling
+    at 500 px, the narrowest window headless Chromium lays out."""
+    chromium = require_tool("chromium")
+    book = Book(render(FIXTURES / "unusual", "issue-40"))
+    book.zip.extractall(tmp_path)
+    widths = {}
+    for name in (n for n in book.documents() if re.fullmatch(r"a\d+\.xhtml", n)):
+        page = tmp_path / "EPUB" / name
+        measure = "<script>document.body.setAttribute('data-width', document.documentElement.scrollWidth)</script>"
+        page.write_text(page.read_text(encoding="utf-8").replace("</body>", measure + "</body>"), encoding="utf-8")
+        done = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=500,800", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        found = re.search(r'data-width="(\d+)"', done.stdout)
+        assert found, done.stderr[-500:]
+        widths[name] = int(found.group(1))
+    assert widths and all(width <= 500 for width in widths.values()), widths

@@ -219,6 +219,86 @@ def test_no_word_lies_outside_the_printable_area(sample: dict[str, Path]) -> Non
             assert safe <= float(y0) and float(y1) <= float(height) - safe, f"page {n}: '{word}' at y {y0}-{y1}"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    def overlaps(self, other: _Word) -> bool:
+        """Boxes that share more than a sliver across and half a line down: one word drawn over another."""
+        across = min(self.x1, other.x1) - max(self.x0, other.x0)
+        down = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return across > _SLIVER and down > 0.5 * min(self.y1 - self.y0, other.y1 - other.y0)
+
+
+#: Words may poke this far (in points) past the text area or into each other: italic overhangs, rounding.
+_SLIVER = 1.0
+
+
+def _words(pdf: Path) -> tuple[list[tuple[float, float]], list[_Word]]:
+    """Page sizes and every word's box, as poppler sees them."""
+    html = _run("pdftotext", "-bbox", pdf, "-")
+    sizes, words = [], []
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.DOTALL)
+    for n, (width, height, body) in enumerate(pages, start=1):
+        sizes.append((float(width), float(height)))
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body
+        ):
+            words.append(_Word(n, float(x0), float(y0), float(x1), float(y1), text))
+    return sizes, words
+
+
+def misplaced_words(pdf: Path, margin_mm: float = 14) -> list[str]:
+    """Words that overlap another word or leave the text area (the page less its margins).
+
+    Running heads sit in the top margin and folios in the bottom one, so those bands are allowed above and
+    below the text area, but never across: nothing may reach into the side margins. Poppler's boxes are the
+    font's full ascent and descent, taller than the line in display type, so up and down only the middle
+    three fifths of a box count.
+    """
+    top, side, bottom = (margin_mm + 4) * _MM, margin_mm * _MM, (margin_mm + 2) * _MM
+    sizes, words = _words(pdf)
+    found = []
+    for word in words:
+        width, height = sizes[word.page - 1]
+        if word.x0 < side - _SLIVER or word.x1 > width - side + _SLIVER:
+            found.append(f"page {word.page}: '{word.text}' leaves the text area across (x {word.x0:.0f}-{word.x1:.0f})")
+        y0, y1 = word.y0 + 0.2 * (word.y1 - word.y0), word.y1 - 0.2 * (word.y1 - word.y0)
+        in_text = y0 >= top - _SLIVER and y1 <= height - bottom + _SLIVER
+        in_head = y1 <= top + _SLIVER and y0 >= 5 * _MM
+        in_foot = y0 >= height - bottom - _SLIVER and y1 <= height - 5 * _MM
+        if not (in_text or in_head or in_foot):
+            found.append(f"page {word.page}: '{word.text}' leaves the text area down (y {word.y0:.0f}-{word.y1:.0f})")
+    by_page: dict[int, list[_Word]] = {}
+    for word in words:
+        by_page.setdefault(word.page, []).append(word)
+    for page_words in by_page.values():
+        page_words.sort(key=lambda w: w.x0)
+        for i, word in enumerate(page_words):
+            for other in page_words[i + 1 :]:
+                if other.x0 >= word.x1 - _SLIVER:
+                    break
+                if word.overlaps(other):
+                    found.append(f"page {word.page}: '{word.text}' overlaps '{other.text}'")
+    return found
+
+
+def test_no_word_overlaps_another_or_leaves_the_text_area(sample: dict[str, Path]) -> None:
+    assert misplaced_words(sample["screen"]) == []
+
+
+def test_long_words_break_inside_their_column(tmp_path: Path) -> None:
+    """Sixty-letter compounds, URLs, codes and unhyphenatable runs in headlines, captions, cells and columns."""
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(_build(FIXTURES / "unusual", "issue-40", "screen"))
+    assert misplaced_words(pdf) == []
+
+
 def _outline(path: Path) -> list[tuple[int, str, int]]:
     """(level, title, page number) for every bookmark, in order."""
     pikepdf = pytest.importorskip("pikepdf")
@@ -356,6 +436,18 @@ def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> N
     data = _build(pub, "7", "screen")
     (tmp_path / "house.pdf").write_bytes(data)
     assert "+House-Sans " in _run("pdffonts", tmp_path / "house.pdf")
+
+
+def test_a_script_the_source_fonts_lack_is_drawn_with_the_font_in_fonts(tmp_path: Path) -> None:
+    """The face is found for those letters alone, and a damaged font file beside it is left out, not fatal."""
+    from ..test_fonts import house_font
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7/second.md").write_text("---\ntitle: Greetings\n---\nThey sang ሰላም, and *ሰላም* again.\n")
+    house_font(pub / "fonts" / "house-ethiopic.ttf")
+    (pub / "fonts" / "cut.ttf").write_bytes((pub / "fonts" / "house-ethiopic.ttf").read_bytes()[:5000])
+    (tmp_path / "house.pdf").write_bytes(_build(pub, "7", "screen"))
+    assert "+House-Ethiopic " in _run("pdffonts", tmp_path / "house.pdf")
 
 
 def test_print_profile_bytes_do_not_change_between_builds(sample: dict[str, Path]) -> None:

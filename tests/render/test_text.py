@@ -87,3 +87,19 @@ def test_links_into_the_issue_name_the_subhead_or_the_article_they_lead_to() -> 
     assert "is in What changes above." in text
     assert "As our last report explained" in text and "The seed list is still to come" in text
     assert "#" not in text and ".md" not in text
+
+
+@pytest.fixture(scope="module")
+def long_words() -> str:
+    return render(FIXTURES / "unusual", "issue-40")
+
+
+def test_only_a_single_word_or_url_may_run_past_the_width(long_words: str) -> None:
+    """Words are never cut (a screen reader would read two fragments, a URL would stop working)."""
+    too_long = [line for line in long_words.splitlines() if len(line) > 72]
+    assert too_long and all(len(line.split()) == 1 for line in too_long), too_long
+
+
+def test_a_table_too_wide_for_the_page_is_given_row_by_row(long_words: str) -> None:
+    assert "Lot: North\nShelters: 34\nContract: Nordstadthaltestellenwartehäuschenbeleuchtungsinstandsetzung\n" in long_words
+    assert "\nAnswers questions:\n  Verkehrsinfrastrukturinstandhaltungsabteilungsleiterinnenstellvertreterin\n" in long_words

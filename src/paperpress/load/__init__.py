@@ -13,6 +13,7 @@ from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
 from ..names import issue_name, slug
 from .article import load_article
+from .glyphs import undrawn_characters
 from .images import PendingDecode, decode_problems, load_image
 from .links import IssueLinks
 from .manifest import read_manifest
@@ -154,4 +155,5 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         name=issue_name(manifest_path),
     )
     problems.extend(preflight(root, config, issue, set(seen)))
+    problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue))
     return Loaded(issue, sorted_problems(problems))

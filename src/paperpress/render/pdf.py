@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from ..errors import PaperpressError, Problem
+from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 from ..geometry import PageSetup
 from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Link, Table
@@ -23,7 +24,6 @@ from ..walk import images
 from . import BuildInfo
 from .context import issue_context
 from .images import normalise
-from .pdf_fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
 IMAGE_SCHEME = "paperpress-image:"

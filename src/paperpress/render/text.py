@@ -203,7 +203,11 @@ def photo_words(image: Image) -> str:
 
 
 def _table(table: Table, width: int, refer: Refer) -> list[str]:
-    """Columns padded to the widest cell; cells wrap when the table is wider than the page."""
+    """Columns padded to the widest cell; cells wrap when the table is wider than the page.
+
+    A table that cannot fit even with every cell wrapped to its longest word (long compounds side by side)
+    is given one row at a time, each cell as "Heading: value", rather than run past the page's width.
+    """
     rows = [[" ".join(inline_text(c.children, refer).split()) for c in table.header]]
     rows += [[" ".join(inline_text(c.children, refer).split()) for c in row] for row in table.rows]
     ncols = max(len(r) for r in rows)
@@ -215,7 +219,7 @@ def _table(table: Table, width: int, refer: Refer) -> list[str]:
     while sum(widths) + gap * (ncols - 1) > width:
         i = max(range(ncols), key=lambda c: widths[c] - longest_word[c])
         if widths[i] <= max(longest_word[i], 6):
-            break  # a table that cannot fit even at its narrowest: let it run wide rather than cut words
+            return _records(rows, width)
         widths[i] -= 1
     out: list[str] = []
     for r, row in enumerate(rows):
@@ -229,6 +233,21 @@ def _table(table: Table, width: int, refer: Refer) -> list[str]:
             out.append((" " * gap).join(parts).rstrip())
         if r == 0:
             out.append((" " * gap).join("-" * w for w in widths))
+    return out
+
+
+def _records(rows: list[list[str]], width: int) -> list[str]:
+    """Each body row as lines "Heading: value" (words never cut), rows apart by a blank line."""
+    header, body = rows[0], rows[1:]
+    out: list[str] = []
+    for row in body:
+        if out:
+            out.append("")
+        for name, value in zip(header, row, strict=True):
+            if value:
+                line = f"{name}: {value}" if name else value
+                out.extend(textwrap.wrap(line, width, subsequent_indent="  ", break_long_words=False,
+                                         break_on_hyphens=False))
     return out
 
 

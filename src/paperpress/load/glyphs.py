@@ -1,0 +1,116 @@
+"""Preflight's check that the PDF's fonts can draw every character the issue prints, said where it is written.
+
+Without it, an emoji in a headline or a script no font covers reached the layout engine, which drew empty
+boxes and said so without a file or line. Alt text is left out: it is never drawn, only read aloud. The
+check applies whichever editions are built, so that every edition of an issue can be published together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from ..errors import Problem
+from ..fonts import describe, packaged_faces, publication_fonts, undrawable
+from ..model import Article, Code, CodeBlock, Image, Issue, Text
+from ..walk import walk
+from .article import _FENCE  # the fence the loader splits front matter on
+from .yamlfile import YamlDoc, parse_yaml
+
+#: Body lines reported one by one before the rest are summed up in one problem.
+MAX_LINES = 5
+
+
+def undrawn_characters(root: Path, config_file: PurePosixPath, issue: Issue) -> list[Problem]:
+    """An error for each field whose printed text holds characters no face of the PDF has (unreadable font
+    files in fonts/ are warnings, and are left out of the faces)."""
+    own, problems = publication_fonts(root)
+    faces = packaged_faces() + own
+    places = list(_places(config_file, issue))
+    if not undrawable("".join(text for _, _, text in places), faces):
+        return list(problems)  # the common case: one pass over the issue's text, no file read again
+    found = list(problems)
+    docs: dict[PurePosixPath, tuple[YamlDoc | None, list[str], int]] = {}
+    for file, field, text in places:
+        missing = undrawable(text, faces)
+        if not missing:
+            continue
+        if file not in docs:
+            docs[file] = _read(root, file)
+        doc, lines, body_start = docs[file]
+        if field == "body":
+            found.extend(_body_problems(file, missing, lines, body_start))
+        else:
+            line = doc.line(field) if doc is not None else None
+            found.append(_problem(file, line, field, missing))
+    return found
+
+
+def _places(config_file: PurePosixPath, issue: Issue) -> Iterator[tuple[PurePosixPath, str, str]]:
+    """(file, field, printed text) for everything the PDF draws from the editor's words.
+
+    Fields set in capitals by the layout (bylines, section titles) are checked in capitals too.
+    """
+    pub = issue.publication
+    yield config_file, "title", pub.title
+    yield config_file, "subtitle", pub.subtitle or ""
+    yield config_file, "website", pub.website or ""
+    manifest = PurePosixPath(issue.source)
+    yield manifest, "title", issue.title or ""
+    for n, section in enumerate(issue.sections):
+        yield manifest, f"sections[{n}].title", section.title + section.title.upper()
+    for article in issue.articles:
+        file = PurePosixPath(article.source)
+        yield file, "title", article.title
+        yield file, "byline", (article.byline or "") + (article.byline or "").upper()
+        yield file, "standfirst", article.standfirst or ""
+        for n, image in enumerate(article.images):
+            yield file, f"images[{n}].caption", image.caption or ""
+            yield file, f"images[{n}].credit", image.credit or ""
+        yield file, "body", "".join(_body_texts(article))
+
+
+def _body_texts(article: Article) -> Iterator[str]:
+    """Every printed string of the body and notes: text, code, table cells, captions and credits of its photos."""
+    for node in walk(article.blocks + article.footnotes):
+        if isinstance(node, (Text, Code, CodeBlock)):
+            yield node.text
+        elif isinstance(node, Image):
+            yield node.caption or ""
+            yield node.credit or ""
+
+
+def _read(root: Path, file: PurePosixPath) -> tuple[YamlDoc | None, list[str], int]:
+    """The file's YAML (its front matter, for an article) with its lines, and the line the body starts after."""
+    try:
+        text = (root / file).read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):  # read once already; gone or changed since: report without lines
+        return None, [], 0
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if file.suffix.lower() != ".md":
+        return parse_yaml("\n".join(lines), file)[0], lines, len(lines)
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), 0) if lines[0].rstrip() == "---" else 0
+    return parse_yaml("\n".join(lines[1:end]), file, line_offset=1)[0], lines, end + 1
+
+
+def _body_problems(file: PurePosixPath, missing: list[str], lines: list[str], body_start: int) -> list[Problem]:
+    """One problem per body line that holds such characters, the first few of them, then a count of the rest."""
+    wanted = set(missing)
+    hits = [(n, [c for c in dict.fromkeys(line) if c in wanted])
+            for n, line in enumerate(lines[body_start:], start=body_start + 1)]
+    hits = [(n, chars) for n, chars in hits if chars]
+    out = [_problem(file, n, "body", chars) for n, chars in hits[:MAX_LINES]]
+    unseen = [c for c in missing if not any(c in chars for _, chars in hits)]
+    if unseen:  # written as entities (&#x1F389;), so no line shows them
+        out.insert(0, _problem(file, None, "body", unseen))
+    if len(hits) > MAX_LINES:
+        rest = len(hits) - MAX_LINES
+        out.append(Problem(file, hits[MAX_LINES][0], "body", f"and on {rest} more line{'s' * (rest != 1)}",
+                           "the PDF's fonts cannot draw those characters either"))
+    return out
+
+
+def _problem(file: PurePosixPath, line: int | None, field: str, chars: list[str]) -> Problem:
+    them = "it" if len(chars) == 1 else "them"
+    return Problem(file, line, field, f"the PDF's fonts cannot draw {describe(chars)}",
+                   f"put a font file that has {them} in fonts/, or leave {them} out")

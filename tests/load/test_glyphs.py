@@ -1,0 +1,61 @@
+"""Characters the PDF's fonts cannot draw are refused with their file, line and field; alt text is not printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperpress.build import check_issue, open_publication
+from paperpress.errors import Severity
+
+from ..conftest import FIXTURES, copy_publication
+from ..test_fonts import house_font
+
+
+def _problems(pub: Path) -> list[str]:
+    issue, problems = check_issue(open_publication(pub), "7")
+    assert issue is not None or problems
+    return [str(p) for p in problems]
+
+
+def _publication(tmp_path: Path, body: str, front: str = "") -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: A letter\n{front}---\n{body}\n", encoding="utf-8")
+    return pub
+
+
+def test_the_manifest_and_the_configuration_are_located_too(tmp_path: Path) -> None:
+    pub = _publication(tmp_path, "A letter.")
+    manifest = pub / "issues/issue-7.yaml"
+    manifest.write_text(manifest.read_text().replace("title: Letters", "title: Letters ✉︎"), encoding="utf-8")
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text().replace("title: ", "title: ☙ ", 1), encoding="utf-8")
+    found = _problems(pub)
+    assert found[0].startswith("issues/issue-7.yaml:8: sections[1].title: the PDF's fonts cannot draw U+2709 ✉ ("), found
+    assert found[1].startswith("paperpress.yaml:1: title: the PDF's fonts cannot draw U+2619 ☙ ("), found
+
+
+def test_alt_text_is_not_checked_because_it_is_never_drawn(tmp_path: Path) -> None:
+    front = "images:\n  - src: ../issue-7/photos/square.png\n    alt: Bunting 🎊 across the lane\n    credit: Desk\n"
+    assert _problems(_publication(tmp_path, "A letter.", front)) == []
+
+
+def test_many_lines_are_summed_up_after_the_first_few(tmp_path: Path) -> None:
+    found = _problems(_publication(tmp_path, "\n\n".join(f"Line {n} 🎉" for n in range(9))))
+    assert len(found) == 6
+    assert found[-1].startswith("issues/issue-7/second.md:14: body: and on 4 more lines")
+
+
+def test_a_font_in_fonts_that_has_them_lets_the_issue_through(tmp_path: Path) -> None:
+    pub = _publication(tmp_path, "They sang ሰላም.")
+    assert "cannot draw U+1230 ሰ, U+120B ላ and U+121D ም" in _problems(pub)[0]
+    house_font(pub / "fonts" / "house-ethiopic.ttf")
+    assert _problems(pub) == []
+
+
+def test_an_unreadable_font_file_is_a_warning_and_the_check_passes(tmp_path: Path) -> None:
+    pub = _publication(tmp_path, "A letter.")
+    (pub / "fonts").mkdir()
+    (pub / "fonts" / "house.ttf").write_bytes(b"not a font")
+    issue, problems = check_issue(open_publication(pub), "7")
+    assert issue is not None
+    assert [(str(p.file), p.severity) for p in problems] == [("fonts/house.ttf", Severity.WARNING)]
