@@ -140,6 +140,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "src_of": src_of,
         "href_of": href_of,
         "link_href": link_href,
+        "links_hold_text_only": False,
         "toc": navigation(issue),
         "cover": {"href": cover.href, "alt": _cover_alt(issue)},
         "landmarks": {

@@ -91,6 +91,7 @@ class PdfEdition:
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "link_href": link_href,
+            "links_hold_text_only": True,
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,
