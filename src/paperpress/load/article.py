@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import Problem, errors_in
 from ..markdown import parse_body, smarten
 from ..model import Article, Image
-from .images import PendingDecode, load_image
+from .images import PhotoFiles, load_image
 from .paths import relative
 from .schema import validate
 from .yamlfile import parse_yaml
@@ -44,7 +44,7 @@ _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 def load_article(
-    root: Path, path: Path, article_id: str, problems: list[Problem], pending: list[PendingDecode] | None = None
+    root: Path, path: Path, article_id: str, problems: list[Problem], pending: PhotoFiles | None = None
 ) -> Article | None:
     """Reads and checks one article; adds every problem found and returns None when any is an error.
 
