@@ -13,7 +13,7 @@ from ..errors import Loaded, Problem, UsageError, errors_in, sorted_problems
 from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
 from .article import load_article
-from .images import PendingDecode, decode_problems, load_image
+from .images import PhotoFiles, decode_problems, load_image
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
@@ -96,7 +96,14 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     manifest, doc = read.manifest, read.doc
     file = relative(root, manifest_path)
     base = manifest_path.parent
-    pending: list[PendingDecode] = []  # every photo's full decode, run together at the end
+    listed = sum(len(entry.articles) for entry in read.sections)
+    if listed > MAX_ARTICLES:  # counted before any article is read, so a glob gone wrong costs nothing
+        problems.append(
+            Problem(file, doc.line("sections"), "sections", f"{listed} articles in one issue",
+                    f"an issue may hold at most {MAX_ARTICLES}; split it")
+        )
+        return Loaded(None, sorted_problems(problems))
+    pending = PhotoFiles()  # each photo file read once; their full decodes run together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
@@ -148,11 +155,6 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         sections.append(Section(id=f"s{s + 1}", slug=_slug(entry.title), title=smarten(entry.title), articles=tuple(articles)))
 
     problems.extend(decode_problems(pending))
-    if count > MAX_ARTICLES:
-        problems.append(
-            Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",
-                    f"an issue may hold at most {MAX_ARTICLES}; split it")
-        )
     if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(
