@@ -156,6 +156,9 @@ def check(
     issues: list[str] = typer.Argument(..., help="Issues to check: issue-1142 or 1142.", show_default=False),
     root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+    time_limit: float = typer.Option(
+        TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
+    ),
 ) -> None:
     """Validate issues without writing anything."""
     from .build import check_issue, open_publication
@@ -164,7 +167,7 @@ def check(
         pub = open_publication(_root(root))
         failed = False
         for name in issues:
-            issue, problems = check_issue(pub, name)
+            issue, problems = check_issue(pub, name, time_limit)
             _report(problems)
             label = issue.name if issue else name
             if issue is None or errors_in(problems) or (strict and problems):
