@@ -91,3 +91,17 @@ def test_help_is_fast_and_does_not_import_renderers() -> None:
 def test_module_entry_point_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "paperpress", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == f"paperpress {__version__}\n"
+
+
+def test_check_stops_at_the_time_limit(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.build as build
+
+    def endless(*args: object) -> None:
+        while True:  # an issue that never finishes loading; only the deadline can end it
+            pass
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    monkeypatch.setattr(build, "load_issue", endless)
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub), "--time-limit", "0.2"])
+    assert result.exit_code == 1
+    assert "issues/issue-7.yaml: checking this issue took longer than 0.2 seconds and was stopped" in result.output

@@ -400,3 +400,17 @@ def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) 
         marks += [(child.title, float(child.destination[3])) for item in outline.root for child in item.children]
     stranded = [title for title, top in marks if top - bottom < 40 * _MM]
     assert stranded == []
+
+
+def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.render.pdf as pdf
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(6))
+    (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
+    shrunk = []
+    normalise = pdf.normalise
+    monkeypatch.setattr(pdf, "normalise", lambda data, edge: shrunk.append(edge) or normalise(data, edge))
+    assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
+    assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
+    assert 1 <= len(shrunk) <= 2
