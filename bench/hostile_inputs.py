@@ -57,8 +57,8 @@ def png_bombs(pub: Path, count: int = 4) -> None:
     _write(pub, ARTICLE, _article("Nothing to see.", front))
 
 
-def wide_table(pub: Path, columns: int = 1000, rows: int = 1000) -> None:
-    """A table of 1,000 × 1,000 cells: few rows, so the row cap never sees it."""
+def wide_table(pub: Path, columns: int = 400, rows: int = 600) -> None:
+    """A table of 400 × 600 cells (under 512 KB): few rows, so the row cap never sees it."""
     header = "|" + "|".join(f"c{i}" for i in range(columns)) + "|\n"
     rule = "|" + "|".join("-" for _ in range(columns)) + "|\n"
     row = "|" + "|".join("x" for _ in range(columns)) + "|\n"
@@ -77,6 +77,17 @@ def punctuation(unit: str) -> Callable[[Path], None]:
 def quotes_one_paragraph(pub: Path) -> None:
     """19,999 quotation marks in one paragraph, each followed by a word (the quadratic case for smart quotes)."""
     _write(pub, ARTICLE, _article(" ".join(['"a' if i % 2 else "'b" for i in range(19_999)])))
+
+
+def quotes_at_the_caps(pub: Path) -> None:
+    """20,000 quotation marks, 2,000 a paragraph (both caps), each mark before emphasis: smart quotes' worst case."""
+    paragraph = " ".join(['"*a*'] * 2_000)
+    _write(pub, ARTICLE, _article("\n\n".join([paragraph] * 10)))
+
+
+def prose(pub: Path) -> None:
+    """Ordinary sentences up to the article cap, in paragraphs."""
+    _write(pub, ARTICLE, _article(_fill("A plain sentence of an ordinary article about the council budget.\n\n")))
 
 
 def many_articles(pub: Path, count: int = 501) -> None:
@@ -103,6 +114,8 @@ CASES: dict[str, Callable[[Path], None]] = {
     "run of [^": punctuation("[^"),
     "run of [": punctuation("["),
     "quotes in one paragraph": quotes_one_paragraph,
+    "quotes at the caps": quotes_at_the_caps,
+    "prose at the cap": prose,
     "501 articles": many_articles,
     "YAML 5000 deep": nested_yaml,
 }

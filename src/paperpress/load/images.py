@@ -49,7 +49,7 @@ class _Header:
     kind: str = ""
     width: int = 0
     height: int = 0
-    refused: str | None = None  # "pixels", "unreadable", "format" or "damaged"
+    refused: str | None = None  # "pixels", "unreadable" or "damaged"; a kind not in FORMATS is refused too
     error: Exception | None = None
 
 
