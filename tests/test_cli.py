@@ -151,3 +151,17 @@ def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Pa
     (pub / "issues/issue-08.yaml").unlink()
     result = runner.invoke(app, ["check", "issue-8.yaml", "--root", str(pub)])
     assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "2 problems in issue-0008."
+
+
+def test_check_stops_at_the_time_limit(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.build as build
+
+    def endless(*args: object) -> None:
+        while True:  # an issue that never finishes loading; only the deadline can end it
+            pass
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    monkeypatch.setattr(build, "load_issue", endless)
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub), "--time-limit", "0.2"])
+    assert result.exit_code == 1
+    assert "issues/issue-7.yaml: checking this issue took longer than 0.2 seconds and was stopped" in result.output

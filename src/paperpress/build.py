@@ -118,9 +118,17 @@ def open_publication(root: Path) -> Publication:
     return Publication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
-def check_issue(pub: Publication, name: str) -> tuple[Issue | None, tuple[Problem, ...]]:
-    """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …)."""
-    loaded = load_issue(pub.root, pub.config, find_manifest(pub.root, name))
+def check_issue(pub: Publication, name: str, time_limit: float = 0) -> tuple[Issue | None, tuple[Problem, ...]]:
+    """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …).
+
+    Stopped with a problem after `time_limit` seconds (0: no limit), as a build would be.
+    """
+    path = find_manifest(pub.root, name)
+    try:
+        with _deadline(time_limit):
+            loaded = load_issue(pub.root, pub.config, path)
+    except _TimeUp:
+        return None, (_time_up(issue_name(path), "checking", time_limit),)
     return loaded.value, loaded.problems
 
 
@@ -259,12 +267,7 @@ def _run(job: Job) -> IssueResult:
         with _deadline(_worker.settings.time_limit):
             result = _build(_worker, job)
     except _TimeUp:
-        limit = _worker.settings.time_limit
-        result = IssueResult(job.name, problems=(Problem(
-            manifest_file(job.name), None, None,
-            f"building this issue took longer than {limit:g} seconds and was stopped",
-            "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
-        ),))
+        result = IssueResult(job.name, problems=(_time_up(job.name, "building", _worker.settings.time_limit),))
     except Exception as err:  # noqa: BLE001 - isolates one issue's bug from the others
         result = _crashed(job, f"{type(err).__name__}: {err}", traceback.format_exc())
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
@@ -299,6 +302,14 @@ def _deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _time_up(name: str, doing: str, limit: float) -> Problem:
+    return Problem(
+        manifest_file(name), None, None,
+        f"{doing} this issue took longer than {limit:g} seconds and was stopped",
+        "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
+    )
 
 
 def _crashed(job: Job, what: str, trace: str | None) -> IssueResult:

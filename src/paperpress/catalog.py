@@ -34,12 +34,11 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def render_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
     """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
     from .render.cover import render_cover
-    from .render.images import encode_jpeg, to_rgb
+    from .render.images import encode_jpeg, fitted, to_rgb
 
     if issue.cover is not None:
         with PILImage.open(io.BytesIO(issue.cover.data)) as src:
-            picture = to_rgb(src)
-        picture.thumbnail((COVER_EDGE, COVER_EDGE), PILImage.Resampling.LANCZOS)
+            picture = fitted(src, COVER_EDGE, PILImage.Resampling.LANCZOS)
         cover = encode_jpeg(picture)
     else:
         cover = render_cover(issue)

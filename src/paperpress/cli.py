@@ -168,6 +168,9 @@ def check(
     issues: list[str] = typer.Argument(..., help="Issues to check: 1142, issue-0901 or issue-1142.yaml.", show_default=False),
     root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+    time_limit: float = typer.Option(
+        TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
+    ),
 ) -> None:
     """Validate issues without writing anything."""
     from .build import check_issue, open_publication
@@ -178,7 +181,7 @@ def check(
         failed = False
         for name in issues:
             try:
-                issue, problems = check_issue(pub, name)
+                issue, problems = check_issue(pub, name, time_limit)
             except UsageError:
                 raise
             except PaperpressError as err:  # two manifests claim this issue: report it, check the others

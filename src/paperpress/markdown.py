@@ -12,6 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import table as _table_rule
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -54,6 +58,14 @@ MAX_HEADING_LEVEL = 4
 #: A table longer than this cannot be printed or read as a table; it is refused, not laid out for hours.
 MAX_TABLE_ROWS = 2_000
 
+#: Table cells an article may hold in all. Each is a box of its own in the PDF's layout, so cells, not rows,
+#: are what a table costs; a table of few rows but thousands of columns is as long to lay out as a long one.
+MAX_TABLE_CELLS = 10_000
+
+#: Quotation marks one paragraph (or heading, or table cell) may hold. Smart quotes cost grows with the
+#: square of the marks in a block; no written paragraph comes near this.
+MAX_BLOCK_QUOTE_MARKS = 2_000
+
 #: Deeper nesting than this is flattened by markdown-it instead of recursing without bound.
 MAX_NESTING = 24
 
@@ -88,8 +100,50 @@ def _parser() -> MarkdownIt:
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    rules = md.block.ruler
+    rules.at("table", _counted_table, {"alt": rules.__rules__[rules.__find__("table")].alt})
+    md.core.ruler.at("smartquotes", _capped_smartquotes)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check schemes ourselves, to report them
     return md
+
+
+class _Refused(Exception):
+    """A cap reached while parsing: the parse stops there, before the rest costs anything."""
+
+    def __init__(self, issue: BodyIssue) -> None:
+        self.issue = issue
+
+
+def _counted_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, stopping the parse once the article's tables pass MAX_TABLE_CELLS."""
+    before = len(state.tokens)
+    found = _table_rule(state, start, end, silent)
+    if found and not silent:
+        cells = state.env.get("table_cells", 0)
+        cells += sum(tok.type in ("th_open", "td_open") for tok in state.tokens[before:])
+        state.env["table_cells"] = cells
+        if cells > MAX_TABLE_CELLS:
+            raise _Refused(
+                BodyIssue(start + 1, f"the tables hold over {MAX_TABLE_CELLS:,} cells",
+                          f"at most {MAX_TABLE_CELLS:,} in one article; link to the data instead")
+            )
+    return found
+
+
+def _capped_smartquotes(state: StateCore) -> None:
+    """markdown-it's smart quotes, refusing a block with more than MAX_BLOCK_QUOTE_MARKS instead of taking minutes."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        marks = sum(c.content.count('"') + c.content.count("'") for c in token.children if c.type == "text")
+        if marks > MAX_BLOCK_QUOTE_MARKS:
+            line = token.map[0] + 1 if token.map else None
+            raise _Refused(
+                BodyIssue(line, f"{marks:,} quotation marks in one paragraph",
+                          f"at most {MAX_BLOCK_QUOTE_MARKS:,}; break it into paragraphs")
+            )
+        if marks:
+            process_inlines(token.children, state)
 
 
 _MD = _parser()
@@ -97,7 +151,10 @@ _MD = _parser()
 
 def smarten(text: str) -> str:
     """Front-matter text with the same smart punctuation as the body, as plain text."""
-    tokens = _MD.parseInline(text)
+    try:
+        tokens = _MD.parseInline(text)
+    except _Refused:  # a headline of thousands of quotation marks: kept as typed
+        return text
     return "".join(_plain(tokens[0].children or [])).strip() if tokens else text
 
 
@@ -130,7 +187,10 @@ def heading_id(article_id: str, slug: str) -> str:
 def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve_link: LinkResolver) -> Body:
     """Parses an article body once; every later step works from the blocks returned."""
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    try:
+        tokens = _MD.parse(text, env)
+    except _Refused as refused:
+        return Body((), (), (), (refused.issue,))
     state = _State(article_id, resolve_image, resolve_link)
     blocks, _ = state.blocks(tokens, 0, None)
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)

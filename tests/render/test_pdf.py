@@ -537,3 +537,17 @@ def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
     assert tree.count(" LI ") >= 12 and "LBody" in tree
     text = _run("pdftotext", "-layout", unusual_links, "-")
     assert re.search(r"1\. Clear the beds", text) and re.search(r"– the asparagus bed", text)
+
+
+def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.render.pdf as pdf
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(6))
+    (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
+    shrunk = []
+    normalise = pdf.normalise
+    monkeypatch.setattr(pdf, "normalise", lambda data, edge: shrunk.append(edge) or normalise(data, edge))
+    assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
+    assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
+    assert 1 <= len(shrunk) <= 2

@@ -14,7 +14,7 @@ from ..model import Article, Issue, Publication, Section
 from ..names import issue_name, slug
 from .article import load_article
 from .glyphs import undrawn_characters
-from .images import PendingDecode, decode_problems, load_image
+from .images import PhotoFiles, decode_problems, load_image
 from .links import IssueLinks
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
@@ -76,7 +76,14 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     manifest, doc = read.manifest, read.doc
     file = relative(root, manifest_path)
     base = manifest_path.parent
-    pending: list[PendingDecode] = []  # every photo's full decode, run together at the end
+    listed = sum(len(entry.articles) for entry in read.sections)
+    if listed > MAX_ARTICLES:  # counted before any article is read, so a glob gone wrong costs nothing
+        problems.append(
+            Problem(file, doc.line("sections"), "sections", f"{listed} articles in one issue",
+                    f"an issue may hold at most {MAX_ARTICLES}; split it")
+        )
+        return Loaded(None, sorted_problems(problems))
+    pending = PhotoFiles()  # each photo file read once; their full decodes run together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
@@ -137,11 +144,6 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
 
     problems.extend(decode_problems(pending))
     problems.extend(links.check(a for section in sections for a in section.articles))
-    if count > MAX_ARTICLES:
-        problems.append(
-            Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",
-                    f"an issue may hold at most {MAX_ARTICLES}; split it")
-        )
     if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from ..model import Image as Photo
 from ..model import Issue
 from .context import issue_label, long_date
-from .images import encode_jpeg, to_rgb
+from .images import encode_jpeg, fitted
 
 WIDTH, HEIGHT = 1600, 2560
 _MARGIN = 100
@@ -64,7 +65,10 @@ def render_cover(issue: Issue) -> bytes:
     photo = cover_photo(issue)
     if photo is not None:
         with Image.open(io.BytesIO(photo.data)) as src:
-            picture = ImageOps.fit(to_rgb(src), (inner, 1180), Image.Resampling.BICUBIC)
+            # Shrunk only as far as the crop allows: the shorter side must still cover the frame.
+            scale = max(inner / src.width, 1180 / src.height)
+            edge = math.ceil(max(src.size) * min(scale, 1.0))
+            picture = ImageOps.fit(fitted(src, edge), (inner, 1180), Image.Resampling.BICUBIC)
         page.paste(picture, (_MARGIN, y))
         y += picture.height + 70
     if issue.title and _drawable(issue.title):

@@ -23,7 +23,7 @@ from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
 from . import BuildInfo
 from .context import issue_context
-from .images import normalise
+from .images import Normalised, normalise
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
 IMAGE_SCHEME = "paperpress-image:"
@@ -211,6 +211,7 @@ def _fetcher_class() -> Any:
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.problems: list[Problem] = []
+            self.small: dict[tuple[str, int], Normalised] = {}  # a photo placed many times is shrunk once
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
@@ -219,8 +220,9 @@ def _fetcher_class() -> Any:
                     return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
                 if image is not None:
                     # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
+                    key = (image.source, self.sizes[image.id])
                     try:
-                        small = normalise(image.data, self.sizes[image.id])
+                        small = self.small.get(key) or self.small.setdefault(key, normalise(image.data, key[1]))
                     except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
                         message = f"the photo cannot be read: {err}"
                         self.problems.append(Problem(PurePosixPath(image.source), None, None, message))
