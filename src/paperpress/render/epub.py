@@ -141,6 +141,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "href_of": href_of,
         "link_href": link_href,
         "links_hold_text_only": False,
+        "breakable": str,  # reading systems break long words themselves (style.css)
         "toc": navigation(issue),
         "cover": {"href": cover.href, "alt": _cover_alt(issue)},
         "landmarks": {

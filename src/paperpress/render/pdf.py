@@ -22,6 +22,7 @@ from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
 from . import BuildInfo
+from .breaks import Breaks
 from .context import issue_context
 from .images import Normalised, normalise
 
@@ -92,6 +93,7 @@ class PdfEdition:
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "link_href": link_href,
             "links_hold_text_only": True,
+            "breakable": Breaks(issue.publication.language),
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,
