@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from ..errors import PaperpressError, Problem
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
-from ..geometry import PageSetup
+from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
@@ -114,8 +114,16 @@ class PdfEdition:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         page = context["page"]
         photos = images(issue)
-        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in photos} if profile.dpi else {}
+        sizes = _downsampled(page, issue, profile.dpi) if profile.dpi else {}
         return _write_pdf(html, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+
+
+def _downsampled(page: PageSetup, issue: Issue, dpi: int) -> dict[str, int]:
+    """Image id → the longest edge it needs at `dpi` where its role draws it (the largest, if drawn twice)."""
+    sizes: dict[str, int] = {}
+    for _, _, image, role in placements(issue):
+        sizes[image.id] = max(sizes.get(image.id, 0), page.photo_pixels(image, role, dpi))
+    return sizes
 
 
 def _profile(name: str) -> Profile:
