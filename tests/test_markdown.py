@@ -86,7 +86,7 @@ def test_a_note_cited_twice_gives_each_mark_its_own_citation() -> None:
 
 def test_placeholder_links_are_warnings_and_plain_words() -> None:
     body, asked = parse("See [our last report](#) and [the prices]().\n")
-    assert [(i.line, i.severity, i.message) for i in body.issues] == [
+    assert [(i.line, i.severity, i.message) for i in body.problems] == [
         (1, Severity.WARNING, "the link 'our last report' goes nowhere ('#'), so it is printed as plain words"),
         (1, Severity.WARNING, "the link 'the prices' goes nowhere (''), so it is printed as plain words"),
     ]
@@ -117,8 +117,8 @@ def test_dangerous_and_network_path_links_are_refused_without_asking_the_resolve
     body, asked = parse("[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) [d](//evil.example/x)"
                         " [e](file:///etc/passwd) [f](vbscript:x)\n")
     assert asked == []
-    assert [i.severity for i in body.issues] == [Severity.ERROR] * 6
-    assert all("is not allowed" in i.message for i in body.issues)
+    assert [i.severity for i in body.problems] == [Severity.ERROR] * 6
+    assert all("is not allowed" in i.message for i in body.problems)
 
 
 def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image:

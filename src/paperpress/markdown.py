@@ -65,7 +65,7 @@ LinkResolver = Callable[[str, "int | None"], "Target | None"]
 
 
 @dataclass(frozen=True, slots=True)
-class BodyIssue:
+class BodyProblem:
     """A problem in the body, at a line relative to the start of the body (1-based)."""
 
     line: int | None
@@ -79,7 +79,7 @@ class Body:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]
-    issues: tuple[BodyIssue, ...] = field(default=())
+    problems: tuple[BodyProblem, ...] = field(default=())
 
 
 def _parser() -> MarkdownIt:
@@ -136,14 +136,14 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
         # markdown-it stops reading a structure at its nesting limit and drops what is inside: refuse it.
-        state.issues.append(
-            BodyIssue(
+        state.problems.append(
+            BodyProblem(
                 _line_of(tokens, deepest),
                 f"quotes or lists nested more than {MAX_NESTING - 4} levels deep",
                 "flatten the nesting; text inside would be lost",
             )
         )
-    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.issues))
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems))
 
 
 def _line_of(tokens: list[Token], target: Token) -> int | None:
@@ -169,7 +169,7 @@ class _State:
         self.links: list[Link] = []
         self.link_numbers: dict[str, int] = {}
         self.footnotes: list[Footnote] = []
-        self.issues: list[BodyIssue] = []
+        self.problems: list[BodyProblem] = []
 
     def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
         out: list[Block] = []
@@ -196,8 +196,8 @@ class _State:
             elif kind == "table_open":
                 table, i = self.table(tokens, i + 1)
                 if len(table.rows) > MAX_TABLE_ROWS:
-                    self.issues.append(
-                        BodyIssue(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
+                    self.problems.append(
+                        BodyProblem(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
                     )
                 else:
                     out.append(table)
@@ -354,8 +354,8 @@ class _State:
         if opened == "s_open":
             return (Strike(children),)
         if href.strip() in ("", "#"):
-            self.issues.append(
-                BodyIssue(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
+            self.problems.append(
+                BodyProblem(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
                           "so it is printed as plain words", "give a web address, an article or a '#subhead'",
                           Severity.WARNING)
             )
@@ -365,8 +365,8 @@ class _State:
             target = self.resolve_link(href, line)  # into the issue: the loader checks it and says what is wrong
             return (Link(children, href, None, target),) if target is not None else children
         if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
-            self.issues.append(
-                BodyIssue(
+            self.problems.append(
+                BodyProblem(
                     line,
                     f"link to '{_shorten(href)}' is not allowed",
                     "links must start with https://, http:// or mailto:",

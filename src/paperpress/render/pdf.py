@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from ..errors import PaperpressError, Problem
+from ..errors import PaperpressError, Problem, nothing_written
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
@@ -169,7 +169,7 @@ def _write_pdf(
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.") from err
+        raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
     finally:
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
@@ -180,7 +180,7 @@ def _write_pdf(
         for name in strays
     ]
     if problems:
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
+        raise PaperpressError(problems, nothing_written("the PDF edition failed"))
     return data
 
 
