@@ -1,7 +1,7 @@
 """A cover drawn from the issue's own data (masthead, issue number, date, cover line, lead photo) with Pillow.
 
 Used when the manifest names no cover image. 1600 × 2560 pixels, the 1:1.6 ratio Kindle asks for; the
-fonts come from the Source Serif and Source Sans packages, so no font file lives in this repository.
+fonts are the PDF's own (fonts.packaged_font), so no font file lives in this repository.
 Deterministic: the same issue always draws the same pixels.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 import functools
 import io
 import weakref
-from importlib import resources
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from ..fonts import packaged_font
 from ..model import Image as Photo
 from ..model import Issue
 from .context import masthead
@@ -24,13 +23,9 @@ WIDTH, HEIGHT = 1600, 2560
 _MARGIN = 100
 _PAPER = (250, 248, 243)
 _INK = (17, 17, 17)
-_FONT_PACKAGES = {"serif": ("font_source_serif_pro", "SourceSerifPro"), "sans": ("font_source_sans_pro", "SourceSansPro")}
-
-
-def font_path(family: str, style: str) -> Path:
-    """The installed file of a Source Serif Pro / Source Sans Pro style ("Bold", "It", "Semibold")."""
-    package, stem = _FONT_PACKAGES[family]
-    return Path(str(resources.files(package) / "files" / f"{stem}-{style}.ttf"))
+_FAMILIES = {"serif": "Source Serif Pro", "sans": "Source Sans Pro"}
+#: The cover's styles as (weight, italic).
+_STYLES = {"Regular": (400, False), "It": (400, True), "Semibold": (600, False), "Bold": (700, False)}
 
 
 def cover_photo(issue: Issue) -> Photo | None:
@@ -136,7 +131,7 @@ def _has_glyph(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=32)
 def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path(family, style)), size)
+    return ImageFont.truetype(str(packaged_font(_FAMILIES[family], *_STYLES[style])), size)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, family: str, style: str, width: int, size: int) -> ImageFont.FreeTypeFont:
