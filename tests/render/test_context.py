@@ -111,3 +111,42 @@ def test_every_masthead_names_the_publication_the_issue_and_its_date(tmp_path: P
     for shown in (_words(re.sub(r"<[^>]+>", " ", nav)), _words(pdf), _words(text)):
         for field in (head.title, head.issue_label, head.date_text):
             assert field.casefold() in shown.casefold(), field
+
+
+class _FrameEdition:
+    """A fourth edition as a newcomer would add it: the issue frame dumped as JSON by one template."""
+
+    name = "json"
+    suffix = ".json"
+    media_type = "application/json"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        from paperpress.render.context import issue_context
+
+        return layouts.render("text", "json/issue.json", issue_context(issue, info)).encode("utf-8")
+
+
+_FRAME_TEMPLATE = """{
+  "masthead": {"title": {{ masthead.title | tojson }}, "issue": {{ masthead.issue_label | tojson }},
+               "date": {{ masthead.date_text | tojson }}, "cover_line": {{ masthead.cover_line | tojson }}},
+  "contents": [{% for entry in contents %}{"section": {{ entry.title | tojson }}, "articles": [
+    {%- for item in entry.articles %}{"header": [{% for part in header(item.article) %}[{{ part.kind | tojson }}, {{ part.text | tojson }}]{{ "," if not loop.last }}{% endfor %}]}{{ "," if not loop.last }}{% endfor %}]}{{ "," if not loop.last }}{% endfor %}]
+}
+"""
+
+
+def test_a_new_edition_needs_only_its_module_and_a_template_over_the_frame(tmp_path: Path) -> None:
+    import json
+
+    from ..conftest import copy_publication
+
+    root = copy_publication(MINIMAL, tmp_path / "pub")
+    (root / "layouts" / "json").mkdir(parents=True)
+    (root / "layouts" / "json" / "issue.json").write_text(_FRAME_TEMPLATE, encoding="utf-8")
+    issue, info = _issue(root)
+    frame = json.loads(_FrameEdition().render(issue, Layouts.for_publication(root), info))
+    assert frame["masthead"] == {"title": "The Minimal Bulletin", "issue": "Issue 7", "date": "Friday 6 March 2026",
+                                 "cover_line": "A small issue"}
+    first = issue.articles[0]
+    assert frame["contents"][0]["articles"][0]["header"] == [
+        ["headline", first.title], ["standfirst", first.standfirst], ["byline", first.byline]]
