@@ -60,8 +60,8 @@ class EpubEdition:
             return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
 
         reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
-        for section in issue.sections:
-            reading.append(page(section_href(section), "epub/section.xhtml", section=section))
+        for section, entry in zip(issue.sections, context["contents"], strict=True):
+            reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
             for article in section.articles:
                 reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
         extras = [
