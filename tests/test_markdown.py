@@ -87,7 +87,7 @@ def test_a_note_cited_twice_gives_each_mark_its_own_citation() -> None:
 
 def test_placeholder_links_are_warnings_and_plain_words() -> None:
     body, asked = parse("See [our last report](#) and [the prices]().\n")
-    assert [(i.line, i.severity, i.message) for i in body.issues] == [
+    assert [(i.line, i.severity, i.message) for i in body.problems] == [
         (1, Severity.WARNING, "the link 'our last report' goes nowhere ('#'), so it is printed as plain words"),
         (1, Severity.WARNING, "the link 'the prices' goes nowhere (''), so it is printed as plain words"),
     ]
@@ -118,8 +118,8 @@ def test_dangerous_and_network_path_links_are_refused_without_asking_the_resolve
     body, asked = parse("[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) [d](//evil.example/x)"
                         " [e](file:///etc/passwd) [f](vbscript:x)\n")
     assert asked == []
-    assert [i.severity for i in body.issues] == [Severity.ERROR] * 6
-    assert all("is not allowed" in i.message for i in body.issues)
+    assert [i.severity for i in body.problems] == [Severity.ERROR] * 6
+    assert all("is not allowed" in i.message for i in body.problems)
 
 
 def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image:
@@ -183,7 +183,7 @@ def test_smart_quotes_skip_a_paragraph_over_the_cap_and_report_it(monkeypatch) -
     monkeypatch.setattr(markdown, "process_inlines", lambda tokens, state: calls.append(len(tokens)) or process(tokens, state))
     body = parse_body('"Fine," she said.\n\n' + " ".join(['"*a*'] * (MAX_BLOCK_QUOTE_MARKS + 1)), "a1", lambda *a: None, lambda *a: None)
     assert len(calls) == 1  # only the first paragraph was smartened
-    assert [(i.line, i.message) for i in body.issues] == [(3, f"{MAX_BLOCK_QUOTE_MARKS + 1:,} quotation marks in one paragraph")]
+    assert [(i.line, i.message) for i in body.problems] == [(3, f"{MAX_BLOCK_QUOTE_MARKS + 1:,} quotation marks in one paragraph")]
 
 
 def test_a_headline_over_the_quote_cap_is_kept_as_typed() -> None:
@@ -206,12 +206,12 @@ def test_the_parse_stops_at_the_table_that_passes_the_cell_cap(monkeypatch) -> N
     text = "\n".join(_table(50, quarter) for _ in range(12))  # three times the cap in all
     body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
     assert len(tables) == 4  # the fourth passes the cap; the other eight are never parsed
-    assert body.blocks == () and len(body.issues) == 1
-    assert body.issues[0].line == tables[-1] + 1 and "10,000 cells" in body.issues[0].message
+    assert body.blocks == () and len(body.problems) == 1
+    assert body.problems[0].line == tables[-1] + 1 and "10,000 cells" in body.problems[0].message
 
 
 def test_many_small_tables_of_autocompleted_cells_are_counted() -> None:
     # A wide header then rows of one word each: markdown-it fills in the missing cells, hundreds a line.
     wide = "|" + "|".join("h" for _ in range(500)) + "|\n|" + "|".join("-" for _ in range(500)) + "|\n" + "x\n" * 30
     body = parse_body("\n".join([wide] * 2), "a1", lambda *a: None, lambda *a: None)
-    assert body.blocks == () and "cells" in body.issues[0].message
+    assert body.blocks == () and "cells" in body.problems[0].message

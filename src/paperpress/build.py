@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from . import __version__, render
 from .catalog import catalog_entry, render_art, write_catalog
 from .config import TIME_LIMIT, Config
-from .errors import PaperpressError, Problem, Severity, errors_in
+from .errors import PaperpressError, Problem, Severity, errors_in, nothing_written
 from .fingerprint import (
     ART,
     STATE_NAME,
@@ -114,7 +114,7 @@ def open_publication(root: Path) -> Publication:
     """Loads paperpress.yaml; raises PaperpressError with every problem in it."""
     loaded = load_config(root)
     if loaded.value is None or errors_in(loaded.problems):
-        raise PaperpressError(loaded.problems, "paperpress.yaml has problems; nothing was written.")
+        raise PaperpressError(loaded.problems, nothing_written("paperpress.yaml has problems"))
     return Publication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 

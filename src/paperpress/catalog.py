@@ -6,6 +6,7 @@ again, so it can be regenerated after every run in milliseconds. It lists what i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -17,14 +18,15 @@ from PIL import Image as PILImage
 from .config import Config
 from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, read_state, sha256_file
 from .layouts import Layouts
+from .load import publication
 from .model import Issue
 from .names import OUTPUT_FOLDERS
 from .render import BuildInfo
+from .render.context import iso_timestamp, masthead
 from .write import write_if_changed
 
 CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS")
 THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
-COVER_EDGE = 2560
 _LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text"}
 _ORDER = ("epub", "pdf", "txt")  # how a reader would choose, e-book first
 _ACQUISITION = "http://opds-spec.org/acquisition"
@@ -33,44 +35,36 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 def render_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
     """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
-    from .render.cover import render_cover
-    from .render.images import encode_jpeg, fitted, to_rgb
+    from .render.cover import cover_image
+    from .render.images import encode_jpeg, to_rgb
 
-    if issue.cover is not None:
-        with PILImage.open(io.BytesIO(issue.cover.data)) as src:
-            picture = fitted(src, COVER_EDGE, PILImage.Resampling.LANCZOS)
-        cover = encode_jpeg(picture)
-    else:
-        cover = render_cover(issue)
-    with PILImage.open(io.BytesIO(cover)) as src:
-        small = to_rgb(src)
-    small.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
+    fit = cover_image(issue)
+    with PILImage.open(io.BytesIO(fit.data)) as src:
+        picture = to_rgb(src)
+    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
+    picture.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
     return {
         "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
-        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(small)),
+        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
     }
 
 
 def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
     """What the catalog shows for an issue, stored in its state so the catalog never reloads it."""
-    from .render.context import issue_label, long_date
     from .render.epub import issue_identifier
 
-    pub = issue.publication
+    head = masthead(issue)
     lead = issue.lead_article
     return {
-        "label": issue_label(issue),
-        "date_text": long_date(issue),
-        "cover_line": issue.title or lead.title,
+        "label": head.issue_label,
+        "date_text": head.date_text,
+        "cover_line": head.cover_line or lead.title,
         # A cover line may announce another story than the lead's, whose standfirst would then mislead.
-        "standfirst": None if issue.title else lead.standfirst,
+        "standfirst": None if issue.cover_line else lead.standfirst,
         "headlines": [a.title for a in issue.articles[:6]],
         "identifier": issue_identifier(issue),  # the EPUB's own id, so a reader matches entry and book
-        "updated": _iso(info.timestamp),
-        "publication": {
-            "title": pub.title, "subtitle": pub.subtitle, "publisher": pub.publisher,
-            "language": pub.language, "identifier": pub.identifier, "website": pub.website,
-        },
+        "updated": iso_timestamp(info.timestamp),
+        "publication": dataclasses.asdict(issue.publication),
     }
 
 
@@ -78,9 +72,9 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
     entries = [_entry(folder, state) for folder, state in _latest_states(out)]
     entries.sort(key=lambda e: e["number"], reverse=True)
-    publication = entries[0]["publication"] if entries else _publication(config)
-    updated = max((e["updated"] for e in entries), default=_iso(_EPOCH))
-    context = {"publication": publication, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
+    shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
+    updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
+    context = {"publication": shown, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
     files = {
         "index.html": layouts.render("html", "catalog/index.html", context).encode(),
         "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
@@ -146,15 +140,3 @@ def _size(n: int) -> str:
     if n < 1_000_000:
         return f"{n / 1000:.0f} KB"
     return f"{n / 1_000_000:.1f} MB"
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _publication(config: Config) -> dict[str, Any]:
-    return {
-        "title": config.title, "subtitle": config.subtitle, "publisher": config.publisher,
-        "language": config.language, "identifier": config.identifier or "urn:paperpress:catalog",
-        "website": config.website,
-    }

@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .config import TIME_LIMIT
-from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
+from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
 
 if TYPE_CHECKING:
     from .build import Publication
@@ -65,7 +65,7 @@ def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
 def _opened(pub: Publication, strict: bool) -> Publication:
     """The publication, once the warnings about paperpress.yaml are told (or, with --strict, refused)."""
     if strict and pub.warnings:
-        raise PaperpressError(pub.warnings, "paperpress.yaml has warnings and --strict is set; nothing was written.")
+        raise PaperpressError(pub.warnings, nothing_written("paperpress.yaml has warnings and --strict is set"))
     _report(pub.warnings)
     return pub
 

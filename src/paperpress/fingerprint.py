@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .render import EDITION_LAYOUTS
 
 STATE_NAME = ".paperpress-state.json"
 STATE_FORMAT = 1
@@ -26,7 +27,7 @@ ART = ("cover", "thumbnail")
 #: The layout folder each kind of output owns. Nothing else reads it (tests/test_build.py checks the
 #: templates), so a change there rebuilds that edition alone; shared folders (macros/, partials/) and
 #: unknown ones reach every edition.
-LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "catalog": "catalog"}
+LAYOUT_FOLDERS = {**EDITION_LAYOUTS, "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",

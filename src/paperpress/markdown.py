@@ -77,7 +77,7 @@ LinkResolver = Callable[[str, "int | None"], "Target | None"]
 
 
 @dataclass(frozen=True, slots=True)
-class BodyIssue:
+class BodyProblem:
     """A problem in the body, at a line relative to the start of the body (1-based)."""
 
     line: int | None
@@ -91,7 +91,7 @@ class Body:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]
-    issues: tuple[BodyIssue, ...] = field(default=())
+    problems: tuple[BodyProblem, ...] = field(default=())
 
 
 def _parser() -> MarkdownIt:
@@ -110,8 +110,8 @@ def _parser() -> MarkdownIt:
 class _Refused(Exception):
     """A cap reached while parsing: the parse stops there, before the rest costs anything."""
 
-    def __init__(self, issue: BodyIssue) -> None:
-        self.issue = issue
+    def __init__(self, problem: BodyProblem) -> None:
+        self.problem = problem
 
 
 def _counted_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -124,7 +124,7 @@ def _counted_table(state: StateBlock, start: int, end: int, silent: bool) -> boo
         state.env["table_cells"] = cells
         if cells > MAX_TABLE_CELLS:
             raise _Refused(
-                BodyIssue(start + 1, f"the tables hold over {MAX_TABLE_CELLS:,} cells",
+                BodyProblem(start + 1, f"the tables hold over {MAX_TABLE_CELLS:,} cells",
                           f"at most {MAX_TABLE_CELLS:,} in one article; link to the data instead")
             )
     return found
@@ -139,7 +139,7 @@ def _capped_smartquotes(state: StateCore) -> None:
         if marks > MAX_BLOCK_QUOTE_MARKS:
             line = token.map[0] + 1 if token.map else None
             raise _Refused(
-                BodyIssue(line, f"{marks:,} quotation marks in one paragraph",
+                BodyProblem(line, f"{marks:,} quotation marks in one paragraph",
                           f"at most {MAX_BLOCK_QUOTE_MARKS:,}; break it into paragraphs")
             )
         if marks:
@@ -190,20 +190,20 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
     try:
         tokens = _MD.parse(text, env)
     except _Refused as refused:
-        return Body((), (), (), (refused.issue,))
+        return Body((), (), (), (refused.problem,))
     state = _State(article_id, resolve_image, resolve_link)
     blocks, _ = state.blocks(tokens, 0, None)
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
         # markdown-it stops reading a structure at its nesting limit and drops what is inside: refuse it.
-        state.issues.append(
-            BodyIssue(
+        state.problems.append(
+            BodyProblem(
                 _line_of(tokens, deepest),
                 f"quotes or lists nested more than {MAX_NESTING - 4} levels deep",
                 "flatten the nesting; text inside would be lost",
             )
         )
-    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.issues))
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems))
 
 
 def _line_of(tokens: list[Token], target: Token) -> int | None:
@@ -229,7 +229,7 @@ class _State:
         self.links: list[Link] = []
         self.link_numbers: dict[str, int] = {}
         self.footnotes: list[Footnote] = []
-        self.issues: list[BodyIssue] = []
+        self.problems: list[BodyProblem] = []
 
     def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
         out: list[Block] = []
@@ -256,8 +256,8 @@ class _State:
             elif kind == "table_open":
                 table, i = self.table(tokens, i + 1)
                 if len(table.rows) > MAX_TABLE_ROWS:
-                    self.issues.append(
-                        BodyIssue(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
+                    self.problems.append(
+                        BodyProblem(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
                     )
                 else:
                     out.append(table)
@@ -414,8 +414,8 @@ class _State:
         if opened == "s_open":
             return (Strike(children),)
         if href.strip() in ("", "#"):
-            self.issues.append(
-                BodyIssue(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
+            self.problems.append(
+                BodyProblem(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
                           "so it is printed as plain words", "give a web address, an article or a '#subhead'",
                           Severity.WARNING)
             )
@@ -425,8 +425,8 @@ class _State:
             target = self.resolve_link(href, line)  # into the issue: the loader checks it and says what is wrong
             return (Link(children, href, None, target),) if target is not None else children
         if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
-            self.issues.append(
-                BodyIssue(
+            self.problems.append(
+                BodyProblem(
                     line,
                     f"link to '{_shorten(href)}' is not allowed",
                     "links must start with https://, http:// or mailto:",

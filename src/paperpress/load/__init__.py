@@ -55,7 +55,8 @@ def load_config(root: Path) -> Loaded[Config]:
     return Loaded(config, sorted_problems(problems))
 
 
-def _publication(config: Config) -> Publication:
+def publication(config: Config) -> Publication:
+    """The publication as every issue and the catalog show it: smart punctuation, an identifier always."""
     identifier = config.identifier or f"urn:paperpress:{slug(config.title, 'publication')}"
     return Publication(
         title=smarten(config.title),
@@ -147,10 +148,10 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(
-        publication=_publication(config),
+        publication=publication(config),
         number=manifest.number,
         date=manifest.date,
-        title=smarten(manifest.title) if manifest.title else None,
+        cover_line=smarten(manifest.title) if manifest.title else None,
         cover=cover,
         sections=tuple(sections),
         source=str(file),

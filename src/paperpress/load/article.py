@@ -154,9 +154,9 @@ def load_article(
         )
         return None
     body = parse_body(body_text, article_id, resolve, links.resolver(path, article_id, body_offset, problems))
-    for issue in body.issues:
-        at = issue.line + body_offset if issue.line else None
-        problems.append(Problem(file, at, "body", issue.message, issue.hint, issue.severity))
+    for found in body.problems:
+        at = found.line + body_offset if found.line else None
+        problems.append(Problem(file, at, "body", found.message, found.hint, found.severity))
     if front is None or errors_in(problems[before:]):
         return None
     return Article(

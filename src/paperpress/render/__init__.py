@@ -18,12 +18,17 @@ from ..errors import UsageError
 from ..layouts import Layouts
 from ..model import Issue
 
-#: format name → "module:Class". Order is the default build order (fast editions first).
+#: The registry. Edition name → "module:Class". The name is the edition's one name everywhere: the
+#: `--format` value, the file suffix, the key in state files ("txt", not "text"). Order is the default
+#: build order (fast editions first).
 EDITIONS: dict[str, str] = {
     "txt": "paperpress.render.text:TextEdition",
     "epub": "paperpress.render.epub:EpubEdition",
     "pdf": "paperpress.render.pdf:PdfEdition",
 }
+#: Edition name → the layouts folder its templates live in, which no other edition reads: a change there
+#: rebuilds that edition alone (fingerprint.py).
+EDITION_LAYOUTS: dict[str, str] = {"txt": "text", "epub": "epub", "pdf": "pdf"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from ..errors import PaperpressError, Problem
+from ..errors import PaperpressError, Problem, nothing_written
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
-from ..geometry import PageSetup
+from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
@@ -117,8 +117,16 @@ class PdfEdition:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         page = context["page"]
         photos = images(issue)
-        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in photos} if profile.dpi else {}
+        sizes = _downsampled(page, issue, profile.dpi) if profile.dpi else {}
         return _write_pdf(html, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+
+
+def _downsampled(page: PageSetup, issue: Issue, dpi: int) -> dict[str, int]:
+    """Image id → the longest edge it needs at `dpi` where its role draws it (the largest, if drawn twice)."""
+    sizes: dict[str, int] = {}
+    for _, _, image, role in placements(issue):
+        sizes[image.id] = max(sizes.get(image.id, 0), page.photo_pixels(image, role, dpi))
+    return sizes
 
 
 def _profile(name: str) -> Profile:
@@ -164,7 +172,7 @@ def _write_pdf(
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.") from err
+        raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
     finally:
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
@@ -175,7 +183,7 @@ def _write_pdf(
         for name in strays
     ]
     if problems:
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
+        raise PaperpressError(problems, nothing_written("the PDF edition failed"))
     return data
 
 
