@@ -19,6 +19,7 @@ from .links import IssueLinks
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
+from .runs import unbreakable_text
 from .schema import validate
 from .text import clean_file_text
 from .yamlfile import parse_yaml
@@ -159,4 +160,5 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     )
     problems.extend(preflight(root, config, issue, set(seen)))
     problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue))
+    problems.extend(unbreakable_text(root, issue))
     return Loaded(issue, sorted_problems(problems))

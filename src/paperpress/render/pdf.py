@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
+from ..breaks import Breaks
 from ..errors import PaperpressError, Problem, nothing_written
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 from ..geometry import PageSetup, placements
@@ -22,7 +23,6 @@ from ..layouts import Layouts, publication_file
 from ..model import Block, Image, Issue, Link, Table
 from ..walk import images
 from . import BuildInfo
-from .breaks import Breaks
 from .context import issue_context
 from .images import Normalised, normalise
 

@@ -1,5 +1,7 @@
 """Break points for runs of characters the print edition could otherwise break only one letter at a time.
 
+Standard library and pyphen only: the PDF marks the breaks, and the loader caps how much there is to break.
+
 WeasyPrint breaks a line inside a word at a hyphenation point; where a run has none (`[[[[…`, a pasted code,
 `aaaa…`), it tries one position after another, each time setting the rest of the paragraph again, so a
 paragraph of such runs took minutes. Here every stretch of more than LONGEST_RUN characters with no space,
@@ -20,6 +22,8 @@ MIN_WORD, MIN_EDGE = 6, 3
 #: A stretch longer than this with nowhere to break gets a break every RUN characters (a column holds ~30).
 LONGEST_RUN = 24
 RUN = 12
+#: Characters in such stretches one article may hold: a few long addresses and codes, never pages of them.
+MAX_UNBREAKABLE = 10_000
 
 _RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")
@@ -37,15 +41,26 @@ class Breaks:
     def __call__(self, text: str) -> str:
         return _RUN.sub(lambda m: self._run(m.group()), text)
 
+    def unbreakable(self, text: str) -> int:
+        """How many characters of `text` stand in stretches with nowhere to break (what __call__ breaks up).
+
+        Even broken up, such stretches cost the PDF's layout about ten times what prose does, so the loader
+        caps them (MAX_UNBREAKABLE in an article).
+        """
+        return sum(len(piece) for m in _RUN.finditer(text) for piece in self._stretches(m.group()) if len(piece) > LONGEST_RUN)
+
     def _broken(self, run: str) -> str:
-        points = sorted({0, len(run), *(m.end() for m in _AFTER.finditer(run)), *self._hyphenation_points(run)})
         out = []
-        for start, end in zip(points, points[1:], strict=False):
-            piece = run[start:end]
+        for piece in self._stretches(run):
             if len(piece) > LONGEST_RUN:
                 piece = ZERO_WIDTH_SPACE.join(piece[i : i + RUN] for i in range(0, len(piece), RUN))
             out.append(piece)
         return "".join(out)
+
+    def _stretches(self, run: str) -> list[str]:
+        """The run cut at every place the layout may break it: after dashes and slashes, at hyphenation points."""
+        points = sorted({0, len(run), *(m.end() for m in _AFTER.finditer(run)), *self._hyphenation_points(run)})
+        return [run[start:end] for start, end in zip(points, points[1:], strict=False)]
 
     def _hyphenation_points(self, run: str) -> list[int]:
         if self._dictionary is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from paperpress.render.breaks import LONGEST_RUN, ZERO_WIDTH_SPACE, Breaks
+from paperpress.breaks import LONGEST_RUN, ZERO_WIDTH_SPACE, Breaks
 
 
 def _longest_stretch(text: str) -> int:
