@@ -26,11 +26,11 @@ ART = ("cover", "thumbnail")
 #: The layout folder each kind of output owns. Nothing else reads it (tests/test_build.py checks the
 #: templates), so a change there rebuilds that edition alone; shared folders (macros/, partials/) and
 #: unknown ones reach every edition.
-LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "catalog": "catalog"}
+LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "audio": "audio", "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",
-    "fonttools", "font-source-serif-pro", "font-source-sans-pro",
+    "fonttools", "font-source-serif-pro", "font-source-sans-pro", "lameenc", "mutagen", "num2words", "piper-tts",
 )
 #: A file whose inode changed this close to (or after) the moment loading began may have been read in
 #: either version; it is recorded as unknown so that the next run builds again. Kernel file times come from
@@ -74,8 +74,18 @@ class IssueState:
     date: str
     catalog: Mapping[str, Any]  # what the catalog shows without loading the issue again
     inputs: Mapping[str, FileRecord]  # path relative to the root → record, from the latest build
-    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "cover", "thumbnail"
+    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "audio" and its companions, "cover", "thumbnail"
     warnings: tuple[str, ...] = field(default=())
+
+
+def companion(edition: str, file: str) -> str:
+    """The output kind of a further file an edition makes ("audio/audio/issue-7-01-vote.mp3"), recorded on its own."""
+    return f"{edition}/{file}"
+
+
+def edition_of(kind: str) -> str:
+    """The edition an output kind belongs to: itself, or the edition a companion file came with."""
+    return kind.split("/", 1)[0]
 
 
 def sha256_file(path: Path) -> str:

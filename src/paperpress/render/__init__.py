@@ -23,6 +23,7 @@ EDITIONS: dict[str, str] = {
     "txt": "paperpress.render.text:TextEdition",
     "epub": "paperpress.render.epub:EpubEdition",
     "pdf": "paperpress.render.pdf:PdfEdition",
+    "audio": "paperpress.render.audio:AudioEdition",
 }
 
 
@@ -42,6 +43,21 @@ class Edition(Protocol):
     media_type: ClassVar[str]  # "application/epub+zip"
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes: ...
+
+
+#: One file an edition makes: its name inside the issue's output folder, media type and bytes.
+Output = tuple[str, str, bytes]
+
+
+def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+    """The files an edition makes, its main one first: one for most, several for audio (a file per article).
+
+    An edition that makes several defines `render_files`; the others' one file is named for the issue.
+    """
+    several = getattr(made, "render_files", None)
+    if several is not None:
+        return list(several(issue, layouts, info))
+    return [(issue.name + made.suffix, made.media_type, made.render(issue, layouts, info))]
 
 
 def edition(name: str) -> Edition:

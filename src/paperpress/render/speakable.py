@@ -130,7 +130,6 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     words = words_for(language)
     lang = num2words_language(language)
     month = "|".join(words.months)
-    months = {m.lower(): i for i, m in enumerate(words.months, 1)}
 
     def number(text: str) -> str:
         text = text.replace(",", "")
@@ -148,7 +147,7 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     def ordinal(value: int) -> str:
         return str(num2words(value, to="ordinal", lang=lang))
 
-    def money(m: re.Match[str]) -> str:
+    def money(m: re.Match[str] | _FakeMatch) -> str:
         one, many, small_one, small_many = words.currencies[m["cur"]]
         amount, scale = m["amount"], (m["scale"] or "").lower()
         if scale:
@@ -182,7 +181,7 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
             return f"{year(low)} {words.to} {year(high)}"
         return f"{number(low)} {words.to} {number(high)}"
 
-    def day_month(m: re.Match[str]) -> str:
+    def day_month(m: re.Match[str] | _FakeMatch) -> str:
         day = int(m["day"])
         if lang.startswith("en"):
             said = f"the {ordinal(day)} of {m['month']}"
