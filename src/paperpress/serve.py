@@ -63,7 +63,7 @@ class CatalogHandler(SimpleHTTPRequestHandler):
         """
         size = os.path.getsize(path)
         span = byte_range(wanted, size)
-        if span == "whole":
+        if isinstance(span, str):  # "whole"
             return super().send_head()
         if span is None:
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
