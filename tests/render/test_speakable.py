@@ -20,6 +20,7 @@ ENGLISH = [
     ("€20", "twenty euros"),
     ("50p", "fifty pence"),
     ("£2-3m", "two to three million pounds"),
+    ("Change (£k)", "Change (thousands of pounds)"),
     # percentages
     ("12%", "twelve per cent"),
     ("3.5 per cent", "three point five per cent"),
@@ -42,6 +43,10 @@ ENGLISH = [
     ("5-10 years", "five to ten years"),
     ("2010–2015", "twenty ten to twenty fifteen"),
     ("2014-15 budget", "twenty fourteen to twenty fifteen budget"),
+    ("the 2026/27 budget", "the twenty twenty-six to twenty twenty-seven budget"),
+    # signs
+    ("-530", "minus five hundred and thirty"),
+    ("fell by −4%", "fell by minus four per cent"),
     # abbreviations
     ("Dr Patel", "Doctor Patel"),
     ("Cllr Jones", "Councillor Jones"),

@@ -178,7 +178,7 @@ def _tags(issue: Issue, art: bytes, title: str, seconds: float) -> ID3:
 
 def _whole_tags(issue: Issue, art: bytes, marks: Sequence[Chapter], seconds: float) -> ID3:
     tags = _tags(issue, art, issue_title(issue), seconds)
-    ids = [f"chp{n}" for n in range(len(marks))]
+    ids = [f"chp{n:03d}" for n in range(len(marks))]  # padded: tag order is chapter order
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text=[issue_title(issue)])]))
     for element, mark in zip(ids, marks, strict=True):

@@ -33,6 +33,8 @@ class Words:
     am: str
     pm: str
     degrees: str
+    minus: str
+    scale_of: str  # money counted in a unit: "(£k)" is "thousands of pounds"
     ordinal_marks: str  # what follows a number to make it an ordinal: "st|nd|rd|th"
     abbreviations: dict[str, str] = field(default_factory=dict)  # whole words, case as written
     symbols: dict[str, str] = field(default_factory=dict)
@@ -59,6 +61,8 @@ ENGLISH = Words(
     am="a m",
     pm="p m",
     degrees="degrees",
+    minus="minus",
+    scale_of="{big}s of {many}",
     ordinal_marks="st|nd|rd|th",
     abbreviations={
         "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Mizz", "Prof": "Professor", "Cllr": "Councillor",
@@ -95,6 +99,8 @@ FRENCH = Words(
     am="du matin",
     pm="de l'après-midi",
     degrees="degrés",
+    minus="moins",
+    scale_of="{big} de {many}",
     ordinal_marks="er|re|e|ème",
     abbreviations={"M.": "Monsieur", "Mme": "Madame", "Mlle": "Mademoiselle", "Dr": "Docteur", "etc.": "et cetera",
                    "p. ex.": "par exemple", "c.-à-d.": "c'est-à-dire", "n°": "numéro"},
@@ -167,6 +173,10 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
             low = low.rsplit(" ", 2)[0]
         return f"{low} {words.to} {high}"
 
+    def money_unit(m: re.Match[str]) -> str:
+        big = {"m": words.million, "bn": words.billion, "k": words.thousand}[m["scale"].lower()]
+        return words.scale_of.format(big=big, many=words.currencies[m["cur"]][1])
+
     def small_money(m: re.Match[str]) -> str:
         one, many = words.units["p"]
         return f"{number(m['n'])} {one if m['n'] == '1' else many}"
@@ -231,12 +241,14 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     abbreviations = "|".join(sorted((re.escape(a) for a in words.abbreviations), key=len, reverse=True))
     symbols = "|".join(sorted((re.escape(s) for s in words.symbols), key=len, reverse=True))
     return (
+        (re.compile(r"(?<![\w.,])[-−](?=\d)"), lambda m: f"{words.minus} "),  # a sign, not a dash between numbers
         (re.compile(rf"(?<![\w.])(?:{abbreviations})(?![\w])" if abbreviations.endswith(".") else
                     rf"(?<![\w.])(?:{abbreviations})(?!\w)"),
          lambda m: words.abbreviations[m[0]]),
         (re.compile(rf"(?P<cur>{currency})(?P<low>{_NUM}){_DASH}(?:{currency})?(?P<high>{_NUM})(?P<scale>bn|m|k)?\b"),
          money_range),
         (re.compile(rf"(?P<cur>{currency})(?P<amount>{_NUM})(?:\s?(?P<scale>bn|m|k)\b)?"), money),
+        (re.compile(rf"(?P<cur>{currency})(?P<scale>bn|m|k)\b"), money_unit),
         (re.compile(r"\b(?P<n>\d+)p\b"), small_money),
         (re.compile(rf"(?P<n>{_NUM})\s?(?:%|per cent|percent)"), percent),
         (re.compile(r"\b(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b"), iso_date),
@@ -246,6 +258,7 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
         (re.compile(r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s?(?P<half>[ap]\.?m\.?)(?!\w)", re.IGNORECASE), clock),
         (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)\b"), clock),
         (re.compile(rf"\b(?P<low>{_NUM}){_DASH}(?P<high>{_NUM})\b"), range_),
+        (re.compile(r"\b(?P<low>(?:1[1-9]|20)\d\d)/(?P<high>\d\d)\b"), range_),  # a financial year: 2026/27
         (re.compile(rf"\b(?P<n>\d+)(?:{words.ordinal_marks})\b"), ordinal_mark),
         (re.compile(rf"\b(?P<n>{_NUM})\s?(?P<unit>{units})\b"), unit),
         (re.compile(rf"\b(?P<n>{_NUM})(?P<scale>bn|m|k)\b"), scaled),
