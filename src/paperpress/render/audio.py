@@ -101,7 +101,7 @@ class AudioEdition:
         art = _art(issue)
         total = len(issue.articles)
         whole_name = f"{FOLDER}/{issue.name}.mp3"
-        whole = mp3.tagged(b"".join(streams), _whole_tags(issue, art, marks, sum(durations)))
+        whole = mp3.tagged(b"".join(streams), _whole_tags(issue, art, marks, sum(durations)), _chapter_frames(marks))
         files: list[Output] = [(whole_name, self.media_type, whole)]
         for part, stream, length in zip(listed, streams, durations, strict=True):
             if part.article is not None and part.file is not None:
@@ -178,14 +178,23 @@ def _tags(issue: Issue, art: bytes, title: str, seconds: float) -> ID3:
 
 def _whole_tags(issue: Issue, art: bytes, marks: Sequence[Chapter], seconds: float) -> ID3:
     tags = _tags(issue, art, issue_title(issue), seconds)
-    ids = [f"chp{n:03d}" for n in range(len(marks))]  # padded: tag order is chapter order
+    ids = _chapter_ids(marks)
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text=[issue_title(issue)])]))
-    for element, mark in zip(ids, marks, strict=True):
-        tags.add(CHAP(element_id=element, start_time=round(mark.start * 1000), end_time=round(mark.end * 1000),
-                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                      sub_frames=[TIT2(encoding=3, text=[mark.title])]))
     return tags
+
+
+def _chapter_frames(marks: Sequence[Chapter]) -> list[CHAP]:
+    """A CHAP frame per chapter, in order: the frames `_whole_tags`' table of contents names."""
+    return [
+        CHAP(element_id=element, start_time=round(mark.start * 1000), end_time=round(mark.end * 1000),
+             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=[mark.title])])
+        for element, mark in zip(_chapter_ids(marks), marks, strict=True)
+    ]
+
+
+def _chapter_ids(marks: Sequence[Chapter]) -> list[str]:
+    return [f"chp{n:03d}" for n in range(len(marks))]
 
 
 def _playlist(issue: Issue, listed: Sequence[Part], durations: Sequence[float]) -> bytes:

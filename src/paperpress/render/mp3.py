@@ -8,9 +8,10 @@ encodings, and a chapter starts exactly where its frames start.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import lameenc
-from mutagen.id3 import ID3
+from mutagen.id3 import ID3, Frame
 
 #: Speech needs little: mono at 48 kbit/s (32 below 22 kHz), LAME's good-and-fast quality.
 BIT_RATE = 48
@@ -56,8 +57,29 @@ def duration(frames: bytes) -> float:
     return samples / rate if rate else 0.0
 
 
-def tagged(frames: bytes, tags: ID3) -> bytes:
-    """An MP3 file: the ID3v2.3 tag (no padding, so the bytes depend on the tags alone), then the frames."""
+def tagged(frames: bytes, tags: ID3, in_order: Sequence[Frame] = ()) -> bytes:
+    """An MP3 file: the ID3v2.3 tag (no padding, so the bytes depend on the tags alone), then the frames.
+
+    mutagen orders a tag's frames by size; `in_order` (the chapters) are written after them as given,
+    because some players (ffmpeg among them) list chapters in the order the tag holds them.
+    """
+    tag = _tag_bytes(tags)
+    body = tag[10:] + b"".join(_tag_bytes(_alone(frame))[10:] for frame in in_order)
+    return tag[:6] + _syncsafe(len(body)) + body + frames
+
+
+def _tag_bytes(tags: ID3) -> bytes:
     buffer = io.BytesIO()
     tags.save(buffer, v2_version=3, padding=lambda info: 0)
-    return buffer.getvalue() + frames
+    return buffer.getvalue()
+
+
+def _alone(frame: Frame) -> ID3:
+    tags = ID3()
+    tags.add(frame)
+    return tags
+
+
+def _syncsafe(n: int) -> bytes:
+    """An ID3v2 tag size: 28 bits, seven to a byte."""
+    return bytes(((n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F))
