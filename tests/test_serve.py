@@ -93,3 +93,16 @@ def test_audio_files_and_the_podcast_feed_have_their_media_types(served: tuple[s
     for name, media_type in (("podcast.xml", "application/rss+xml"), ("issue-1/issue-1.mp3", "audio/mpeg")):
         with urllib.request.urlopen(f"{base}/{name}", timeout=10) as response:
             assert response.headers["Content-Type"] == media_type
+
+
+def test_the_podcast_feed_gets_absolute_links_and_a_forged_host_is_not_echoed(served: tuple[str, Path]) -> None:
+    base, dist = served
+    (dist / "podcast.xml").write_text('<rss><enclosure url="issue-1/a.mp3"/><link>index.html</link>'
+                                      '<x href="https://example.org/k"/></rss>')
+    request = urllib.request.Request(f"{base}/podcast.xml", headers={"Host": 'evil"><script>'})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        forged = response.read().decode()
+    assert "<script>" not in forged and f'url="{base}/issue-1/a.mp3"' in forged
+    with urllib.request.urlopen(f"{base}/podcast.xml", timeout=10) as response:
+        feed = response.read().decode()
+    assert f"<link>{base}/index.html</link>" in feed and 'href="https://example.org/k"' in feed

@@ -2,20 +2,24 @@
 
 Loopback by default. Hidden files (the lock, the build states, temporary files) are never served, nor is
 anything a symbolic link leads to outside the folder; the standard library's handler already refuses
-paths that climb out of it. Byte ranges are answered (206, or 416 past the end), because podcast apps and
+paths that climb out of it. The podcast feed is served with its links made absolute under the address
+the app asked for, since podcast apps resolve no relative links. Byte ranges are answered (206, or 416 past the end), because podcast apps and
 players seek with them and large downloads resume with them.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .podcast import FEED_NAME
 
 
 class CatalogHandler(SimpleHTTPRequestHandler):
@@ -52,9 +56,25 @@ class CatalogHandler(SimpleHTTPRequestHandler):
             return None
         wanted = self.headers.get("Range")
         path = self.translate_path(self.path)
+        if os.path.basename(path) == FEED_NAME and os.path.isfile(path):
+            return self._send_feed(path)
         if wanted is None or not os.path.isfile(path):
             return super().send_head()
         return self._send_range(path, wanted)
+
+    def _send_feed(self, path: str) -> Any:
+        """podcast.xml with its links made absolute under the address asked for, as podcast apps need them."""
+        host = self.headers.get("Host", "")
+        if not _HOST.fullmatch(host):  # only a host name and port reach the feed, never markup
+            address: Any = self.server.server_address
+            host = f"{address[0]!s}:{address[1]!s}"
+        with open(path, "rb") as handle:
+            data = absolute_links(handle.read(), f"http://{host}/")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def _send_range(self, path: str, wanted: str) -> Any:
         """One byte range of a file (RFC 9110 §14): 206 with Content-Range, 416 when none of it exists.
@@ -91,6 +111,20 @@ class CatalogHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?")
+_LINKS = re.compile(rb'((?:url|href)=")([^"]*)(")|(<link>)([^<]*)(</link>)')
+
+
+def absolute_links(feed: bytes, base: str) -> bytes:
+    """The feed with every relative link (an enclosure, chapters, art, item link) joined to `base`."""
+
+    def join(m: re.Match[bytes]) -> bytes:
+        before, link, after = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+        return before + urljoin(base, link.decode()).encode() + after
+
+    return _LINKS.sub(join, feed)
 
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
