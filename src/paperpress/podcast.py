@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from mutagen.id3 import ID3, ID3NoHeaderError
-
 from .config import Config
 from .layouts import Layouts
 
@@ -40,6 +38,8 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]], out: 
 
 def seconds(path: Path) -> int:
     """The length of an MP3, from the TLEN frame the audio edition writes (0 when it has none)."""
+    from mutagen.id3 import ID3, ID3NoHeaderError  # only catalogs with audio pay for the import
+
     try:
         frames = ID3(path).getall("TLEN")
     except (OSError, ID3NoHeaderError):
