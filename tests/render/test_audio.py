@@ -251,3 +251,13 @@ def test_the_piper_adapter_speaks_through_the_piper_interface(tmp_path: Path, mo
     assert voice.sample_rate == 16000 and len(voice.synthesise("Hello.")) == 400
     assert seen == {"path": str(tmp_path / "v.onnx"), "text": "Hello.", "config": ("config", 0.5)}
     assert "length_scale=0.5" in voice.identity()
+
+
+def test_words_that_look_like_options_or_markup_are_only_said(tmp_path: Path) -> None:
+    """Text reaches eSpeak NG on standard input, never as arguments and never as SSML."""
+    require_tool("espeak-ng")
+    voice = voices.make_voice(AudioOptions(speed=450), "en", None)
+    target = tmp_path / "x.wav"
+    for text in (f"-w {target}", "--version", '<speak><audio src="http://127.0.0.1:9/x"/></speak>'):
+        assert len(voice.synthesise(text)) > 1000  # spoken: something to hear
+    assert not target.exists()
