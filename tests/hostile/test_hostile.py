@@ -24,8 +24,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-from paperpress.layouts import CACHE_FOLDER
 from paperpress.config import DEFAULT_EDITIONS
+from paperpress.layouts import CACHE_FOLDER
 
 from ..conftest import FIXTURES, copy_publication
 
