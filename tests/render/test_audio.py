@@ -261,3 +261,12 @@ def test_words_that_look_like_options_or_markup_are_only_said(tmp_path: Path) ->
     for text in (f"-w {target}", "--version", '<speak><audio src="http://127.0.0.1:9/x"/></speak>'):
         assert len(voice.synthesise(text)) > 1000  # spoken: something to hear
     assert not target.exists()
+
+
+def test_the_time_limit_stops_synthesis_and_writes_nothing(tmp_path: Path) -> None:
+    require_tool("espeak-ng")
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    result = build_archive(open_publication(pub), ["issue-7"], ["audio"], pub / "dist", time_limit=0.05)
+    (failed,) = result.failed
+    assert "took longer than 0.05 seconds" in failed.problems[0].message
+    assert not (pub / "dist/issue-7").exists()

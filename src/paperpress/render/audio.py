@@ -14,6 +14,7 @@ import io
 import json
 import os
 import secrets
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -94,8 +95,13 @@ class AudioEdition:
         listed = parts(issue)
         cache = layouts.root / CACHE_FOLDER / FOLDER if layouts.root is not None else None
         workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            streams = list(pool.map(lambda part: _sound(part.script, voice, cache), listed))
+        stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            streams = list(pool.map(lambda part: _sound(part.script, voice, cache, stop), listed))
+        finally:  # a time limit or Ctrl-C: parts not started are dropped, parts under way stop at their next utterance
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
         durations = [mp3.duration(stream) for stream in streams]
         marks = chapters(issue, durations)
         art = _art(issue)
@@ -113,7 +119,7 @@ class AudioEdition:
         return files
 
 
-def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None) -> bytes:
+def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: threading.Event) -> bytes:
     """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised."""
     key = _key(script, voice)
     cached = cache / f"{key}.mp3" if cache is not None else None
@@ -121,6 +127,8 @@ def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None) -> byt
         return cached.read_bytes()
     pcm = bytearray()
     for utterance in script:
+        if stop.is_set():
+            raise RuntimeError("synthesis was stopped")  # never seen: the build that stopped it is unwinding
         if utterance.text:
             pcm += voice.synthesise(utterance.text)
         pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
