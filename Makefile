@@ -17,3 +17,4 @@ bench:
 	.venv/bin/python bench/bench_epub.py
 	.venv/bin/python bench/bench_pdf.py
 	.venv/bin/python bench/bench_archive.py
+	.venv/bin/python bench/bench_audio.py

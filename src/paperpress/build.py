@@ -31,6 +31,8 @@ from .fingerprint import (
     FileRecord,
     IssueState,
     OutputRecord,
+    companion,
+    edition_of,
     inputs_digest,
     output_fingerprints,
     read_state,
@@ -43,7 +45,7 @@ from .load import load_config, load_issue
 from .model import Issue
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name, manifest_file
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, source_date
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, render_outputs, source_date
 from .walk import images
 from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic, write_atomic
 
@@ -333,7 +335,8 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
             made = worker.editions.get(fmt) or worker.editions.setdefault(fmt, edition(fmt))
-            outputs[fmt] = (issue.name + made.suffix, made.media_type, made.render(issue, pub.layouts, info))
+            for n, output in enumerate(render_outputs(made, issue, pub.layouts, info)):
+                outputs[fmt if n == 0 else companion(fmt, output[0])] = output
         if job.art:
             outputs.update(render_art(issue))
     except PaperpressError as err:
@@ -343,12 +346,14 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
     digest = inputs_digest(inputs) or "unknown"
     try:
         folder = contained(settings.out, issue.name)
-        targets = {kind: contained(settings.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
+        targets = {kind: contained(settings.out, issue.name, *file.split("/")) for kind, (file, _, _) in outputs.items()}
     except OutsideOutput as err:
         shown = PurePosixPath(os.path.relpath(err.path, settings.root))
         return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))
     old = read_state(folder)
     records = dict(old.outputs) if old else {}
+    # An edition rebuilt drops the companions it no longer makes (an article taken out of the issue).
+    gone = [k for k in records if k not in outputs and edition_of(k) in job.formats and k not in job.formats]
     try:
         write_all_atomic({targets[kind]: data for kind, (_, _, data) in outputs.items()})
     except OSError as err:  # a full disk, a file-size limit, a read-only folder: nothing was replaced
@@ -359,8 +364,11 @@ def _build(worker: _Worker, job: Job) -> IssueResult:
         written.append(target)
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), target.stat().st_mtime_ns,
-            settings.fingerprints[kind], digest,
+            settings.fingerprints[edition_of(kind)], digest,
         )
+    for kind in gone:
+        with contextlib.suppress(OSError, OutsideOutput):
+            contained(settings.out, issue.name, *records.pop(kind).file.split("/")).unlink()
     state = IssueState(
         issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, info), inputs, records,
         tuple(str(p) for p in problems),

@@ -16,19 +16,20 @@ from typing import Any
 from PIL import Image as PILImage
 
 from .config import Config
-from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, read_state, sha256_file
+from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from .layouts import Layouts
 from .load import publication
 from .model import Issue
 from .names import OUTPUT_FOLDERS
+from .podcast import FEED_NAME, audio_of, write_feed_bytes
 from .render import BuildInfo
 from .render.context import iso_timestamp, masthead
 from .write import write_if_changed
 
 CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS")
 THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
-_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text"}
-_ORDER = ("epub", "pdf", "txt")  # how a reader would choose, e-book first
+_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
+_ORDER = ("epub", "pdf", "txt", "audio")  # how a reader would choose, e-book first
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -70,7 +71,7 @@ def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
 
 def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
-    entries = [_entry(folder, state) for folder, state in _latest_states(out)]
+    entries = [_entry(folder, state, out) for folder, state in _latest_states(out)]
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
@@ -79,12 +80,16 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
         "index.html": layouts.render("html", "catalog/index.html", context).encode(),
         "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
         "SHA256SUMS": "".join(
-            f"{f['sha256']}  {f['href']}\n" for e in entries for f in (*e["downloads"], *e["art"].values())
+            f"{f['sha256']}  {f['href']}\n"
+            for e in entries for f in (*e["downloads"], *e["companions"].values(), *e["art"].values())
         ).encode(),
     }
+    feed = write_feed_bytes(entries, shown, layouts, config)
+    if feed is not None:
+        files[FEED_NAME] = feed
     for name, data in files.items():
         write_if_changed(out / name, data)
-    return [out / name for name in CATALOG_FILES]
+    return [out / name for name in (*CATALOG_FILES, *((FEED_NAME,) if feed is not None else ()))]
 
 
 def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
@@ -103,17 +108,20 @@ def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
     return [(folder, state) for _, folder, state in found.values()]
 
 
-def _entry(folder: Path, state: IssueState) -> dict[str, Any]:
+def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
+    companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
     rank = {name: i for i, name in enumerate(_ORDER)}
     downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
     downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")
-    entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary)
+    entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary,
+                 companions=companions)
+    entry["audio"] = audio_of(entry, companions, out)
     return entry
 
 

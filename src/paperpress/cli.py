@@ -86,7 +86,7 @@ def build(
     since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
                                         metavar="DATE", show_default=False),
     format: list[str] | None = typer.Option(
-        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf. Default: all.", show_default=False
+        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf, audio. Default: paperpress.yaml's editions (txt, epub, pdf).", show_default=False
     ),
     root: Path | None = RootOption,
     out: Path | None = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
@@ -103,7 +103,7 @@ def build(
         TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
     ),
 ) -> None:
-    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
+    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf} (and audio/ with -f audio), skipping what is up to date, then write the catalog."""
     import sys
 
     from .build import build_archive, known_formats, open_publication
@@ -112,9 +112,10 @@ def build(
 
     try:
         base = _root(root)
-        formats = _formats(format, known_formats())
+        requested = _formats(format, known_formats())
         options = _build_options(pdf_profile)
         pub = _opened(open_publication(base), strict)
+        formats = requested or list(pub.config.editions)
         names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
@@ -221,8 +222,9 @@ def new(
 
 
 def _formats(requested: list[str] | None, known: list[str]) -> list[str]:
+    """The editions asked for with -f, checked; empty when none were (paperpress.yaml's `editions` then)."""
     if not requested:
-        return known
+        return []
     chosen: list[str] = []
     for name in requested:
         for part in name.split(","):

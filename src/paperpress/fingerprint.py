@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .render import EDITION_LAYOUTS
+from .render import EDITION_LAYOUTS, WITHOUT_LAYOUTS
 
 STATE_NAME = ".paperpress-state.json"
 STATE_FORMAT = 1
@@ -31,7 +31,7 @@ LAYOUT_FOLDERS = {**EDITION_LAYOUTS, "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",
-    "fonttools", "font-source-serif-pro", "font-source-sans-pro",
+    "fonttools", "font-source-serif-pro", "font-source-sans-pro", "lameenc", "mutagen", "num2words", "piper-tts",
 )
 #: A file whose inode changed this close to (or after) the moment loading began may have been read in
 #: either version; it is recorded as unknown so that the next run builds again. Kernel file times come from
@@ -75,8 +75,18 @@ class IssueState:
     date: str
     catalog: Mapping[str, Any]  # what the catalog shows without loading the issue again
     inputs: Mapping[str, FileRecord]  # path relative to the root → record, from the latest build
-    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "cover", "thumbnail"
+    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "audio" and its companions, "cover", "thumbnail"
     warnings: tuple[str, ...] = field(default=())
+
+
+def companion(edition: str, file: str) -> str:
+    """The output kind of a further file an edition makes ("audio/audio/issue-7-01-vote.mp3"), recorded on its own."""
+    return f"{edition}/{file}"
+
+
+def edition_of(kind: str) -> str:
+    """The edition an output kind belongs to: itself, or the edition a companion file came with."""
+    return kind.split("/", 1)[0]
 
 
 def sha256_file(path: Path) -> str:
@@ -152,7 +162,7 @@ def output_fingerprints(settings: str, layout_files: Iterable[tuple[str, Path]],
     found = {}
     for kind in kinds:
         others = set(LAYOUT_FOLDERS.values()) - {LAYOUT_FOLDERS.get(kind)}
-        used = {} if kind in ART else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
+        used = {} if kind in ART or kind in WITHOUT_LAYOUTS else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
         found[kind] = hashlib.sha256(json.dumps([settings, kind, sorted(used.items())]).encode()).hexdigest()
     return found
 
