@@ -229,6 +229,7 @@ def _write_pdf(
     in its section, so nothing before it moves.
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(photos, served, layouts.folders, sizes)
@@ -237,15 +238,22 @@ def _write_pdf(
     logger.addHandler(complaints)
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
+        # Photos and fonts are read once for both layouts: the second only adds house panels.
+        shared = {"cache": {}, "font_config": FontConfiguration()}
 
         def lay_out(panels: dict[str, float]) -> Any:
-            return weasyprint.HTML(string=html(panels), base_url=base, url_fetcher=fetcher).render(**pdf_options)
+            page_html = weasyprint.HTML(string=html(panels), base_url=base, url_fetcher=fetcher)
+            return page_html.render(**shared, **pdf_options)
 
         document = lay_out({})
         panels = panel_heights(document, issue.sections, page) if closing else {}
         if panels:
-            closed = lay_out(panels)
-            document = closed if len(closed.pages) == len(document.pages) else document
+            count = len(document.pages)
+            del document  # one layout in memory at a time
+            document = lay_out(panels)
+            if len(document.pages) != count:  # a panel did not fit after all: the issue goes without them
+                del document
+                document = lay_out({})
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
