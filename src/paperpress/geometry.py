@@ -51,13 +51,19 @@ class PageSetup:
     def text_width(self) -> float:
         return self.width - 2 * self.margin
 
-    def drawn_width(self, image: Image, tallest: float) -> float:
-        """How wide `image` is drawn in mm: across the text, unless that would make it taller than `tallest`."""
-        return min(self.text_width, tallest * image.width / image.height)
+    @property
+    def column_width(self) -> float:
+        return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
 
-    def photo_pixels(self, image: Image, dpi: int) -> int:
-        """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest."""
-        width = self.drawn_width(image, self.photo_height)
+    def drawn_width(self, image: Image, tallest: float, across: bool = True) -> float:
+        """How wide `image` is drawn in mm: across the text (or its column), unless that would make it taller
+        than `tallest`."""
+        return min(self.text_width if across else self.column_width, tallest * image.width / image.height)
+
+    def photo_pixels(self, image: Image, dpi: int, across: bool = True) -> int:
+        """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest: across
+        the page, or in a column (`across` false)."""
+        width = self.drawn_width(image, self.photo_height, across)
         longest = max(width, width * image.height / image.width)
         return math.ceil(longest / 25.4 * dpi)
 

@@ -113,6 +113,7 @@ class PdfEdition:
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         options = info.config.pdf
+        apart = options.article_break == "page"  # every article starts a page: none share a column set
         profile = _profile(info.options.get("pdf_profile") or options.profile)
         faces = packaged_faces() + publication_faces(layouts.root)
         output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
@@ -123,7 +124,7 @@ class PdfEdition:
             "blank_header_tag": "th",
             "runs": column_runs,
             "house_editions": house_editions(),
-            "flows": lambda section: section_flows(section.articles, issue.lead_article, options.article_break == "page"),
+            "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
             "has_photos": lambda nodes: bool(images(nodes)),
             "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,
@@ -143,13 +144,25 @@ class PdfEdition:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         page = context["page"]
         photos = images(issue)
-        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in photos} if profile.dpi else {}
+        across = {image.id for image in _photos_across(issue, apart)}
+        sizes = {image.id: page.photo_pixels(image, profile.dpi, image.id in across) for image in photos} if profile.dpi else {}
         closing = options.article_break == "section"
 
         def html(panels: dict[str, float]) -> str:
             return layouts.render("html", "pdf/issue.html", context | {"panels": panels})
 
         return _write_pdf(html, closing, page, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+
+
+def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
+    """The photos drawn across the page: those over an article set on its own, and in its notes when they
+    go across. Every other photo is drawn in a column, and needs a third of the pixels."""
+    found: list[Image] = []
+    for section in issue.sections:
+        for flow in section_flows(section.articles, issue.lead_article, apart):
+            if not flow.shared:
+                found += [*flow.articles[0].images, *images(flow.articles[0].footnotes)]
+    return tuple(found)
 
 
 #: The other editions a house panel names, as a reader knows them; an edition not listed goes by its name.
