@@ -115,7 +115,7 @@ def test_placements_give_each_photo_its_role(every_role: Path) -> None:
 def test_the_pdf_draws_each_photo_at_the_size_its_role_defines(every_role: Path) -> None:
     import pymupdf
 
-    from paperpress.render.pdf import PdfEdition
+    from paperpress.render.pdf import PdfEdition, _photos_across
 
     config, issue = _load(every_role)
     info = BuildInfo(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC), config, options={"pdf_profile": "archive"})
@@ -127,11 +127,13 @@ def test_the_pdf_draws_each_photo_at_the_size_its_role_defines(every_role: Path)
             for found in pdf_page.get_image_info():
                 box = found["bbox"]
                 drawn[(found["width"], found["height"])] = ((box[2] - box[0]) / _MM, (box[3] - box[1]) / _MM)
+    across = {image.id for image in _photos_across(issue, config.pdf.article_break == "page")}
     measured = 0
     for _, _, image, role in placements(issue):
         width, height = drawn[(image.width, image.height)]
-        assert width == pytest.approx(page.drawn_width(image, role), abs=0.3), (image.source, role)
-        assert height == pytest.approx(page.drawn_height(image, role), abs=0.3), (image.source, role)
+        wide = image.id in across  # across the page, or in the column of a section's shared column set
+        assert width == pytest.approx(page.drawn_width(image, role, wide), abs=0.3), (image.source, role, wide)
+        assert height == pytest.approx(page.drawn_height(image, role, wide), abs=0.3), (image.source, role, wide)
         measured += 1
     assert measured == len(_PHOTOS)
 

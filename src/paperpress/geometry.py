@@ -82,16 +82,21 @@ class PageSetup:
         small = round(min(area * 0.3, 80.0), 1)
         return {Role.LEAD: large, Role.FRONT_LEAD: small, Role.FURTHER: small, Role.INLINE: large, Role.TABLE: 15.0}
 
-    def drawn_width(self, image: Image, role: Role) -> float:
-        """How wide `image` is drawn in mm: across the text, unless that would make it taller than its role allows."""
-        return min(self.text_width, self.tallest[role] * image.width / image.height)
+    @property
+    def column_width(self) -> float:
+        return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
 
-    def drawn_height(self, image: Image, role: Role) -> float:
-        return self.drawn_width(image, role) * image.height / image.width
+    def drawn_width(self, image: Image, role: Role, across: bool = True) -> float:
+        """How wide `image` is drawn in mm: across the text (or its column, `across` false), unless that would
+        make it taller than its role allows."""
+        return min(self.text_width if across else self.column_width, self.tallest[role] * image.width / image.height)
 
-    def photo_pixels(self, image: Image, role: Role, dpi: int) -> int:
+    def drawn_height(self, image: Image, role: Role, across: bool = True) -> float:
+        return self.drawn_width(image, role, across) * image.height / image.width
+
+    def photo_pixels(self, image: Image, role: Role, dpi: int, across: bool = True) -> int:
         """The longest edge, in pixels, that `image` needs at `dpi` where its role draws it."""
-        longest = max(self.drawn_width(image, role), self.drawn_height(image, role))
+        longest = max(self.drawn_width(image, role, across), self.drawn_height(image, role, across))
         return math.ceil(longest / 25.4 * dpi)
 
     @classmethod
