@@ -182,7 +182,7 @@ def house_editions(published: Iterable[str]) -> list[str]:
 
 
 #: A gap at a section's end smaller than this (mm) is left white: a panel there would be a sliver.
-_PANEL_MIN_MM = 35.0  # less the slack, room for the panel's five lines
+_PANEL_MIN_MM = 55.0  # less the slack, room for the panel's five lines (about 45 mm)
 #: Kept free between the last line of a section and its house panel, and under the panel (mm).
 _PANEL_SPACE_MM = 4.0
 #: Left under the panel: a column set followed by more content may be balanced a few lines taller (mm).
