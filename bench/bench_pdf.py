@@ -106,17 +106,22 @@ def _run_child(tool: str, root: Path, name: str, work: Path) -> None:
         )
     elif tool == "pdf edition":
         from paperpress.build import build_info, check_issue, open_publication
+        from paperpress.options import BuildOptions, source_date
         from paperpress.render.pdf import PdfEdition
 
         pub = open_publication(root)
-        issue, problems = check_issue(pub, name)
+        checked = check_issue(pub, name)
+        issue, problems = checked.value, checked.problems
         assert issue is not None, problems
-        out.write_bytes(PdfEdition().render(issue, pub.layouts, build_info(pub, issue, {}, os.environ)))
+        options = BuildOptions(source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH")))
+        out.write_bytes(PdfEdition().render(issue, pub.layouts, build_info(pub, issue, options)))
     else:
         from paperpress.build import build_issue, open_publication
+        from paperpress.options import BuildOptions, source_date
 
-        formats = ["txt", "epub", "pdf"] if tool == "all editions" else ["pdf"]
-        result = build_issue(open_publication(root), name, formats, work / "dist")
+        formats = ("txt", "epub", "pdf") if tool == "all editions" else ("pdf",)
+        options = BuildOptions(formats, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH")))
+        result = build_issue(open_publication(root), name, work / "dist", options)
         if result.failed:
             sys.exit("\n".join(map(str, result.problems)))
         out = next(p for p in result.written if p.suffix == ".pdf")
@@ -158,7 +163,8 @@ def _plain_inputs(root: Path, name: str, work: Path, size: str) -> None:
     from paperpress.render.pdf_fonts import packaged_faces
 
     pub = open_publication(root)
-    issue, problems = check_issue(pub, name)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     shutil.copytree(root / "issues" / name / "photos", work / "photos", dirs_exist_ok=True)
     faces = "".join(

@@ -10,13 +10,15 @@ from typing import ClassVar
 
 from paperpress.layouts import Layouts
 from paperpress.model import Issue
-from paperpress.render import BuildInfo
+from paperpress.render import EDITIONS, BuildInfo
 from paperpress.walk import images
 
 from .conftest import FIXTURES, copy_publication
 
 FAKE = "tests.fakes:FakeEdition"
 SLOW = "tests.fakes:SlowEdition"
+#: The registry a test passes to a build: the real editions and the fakes.
+WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW}
 
 
 class FakeEdition:

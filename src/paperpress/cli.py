@@ -17,7 +17,7 @@ from .config import TIME_LIMIT
 from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
 
 if TYPE_CHECKING:
-    from .build import Publication
+    from .build import OpenPublication
 
 app = typer.Typer(
     add_completion=False,
@@ -62,7 +62,7 @@ def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
         typer.echo(str(problem), err=True)
 
 
-def _opened(pub: Publication, strict: bool) -> Publication:
+def _opened(pub: OpenPublication, strict: bool) -> OpenPublication:
     """The publication, once the warnings about paperpress.yaml are told (or, with --strict, refused)."""
     if strict and pub.warnings:
         raise PaperpressError(pub.warnings, "paperpress.yaml has warnings and --strict is set; nothing was written.")
@@ -104,22 +104,26 @@ def build(
     ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
+    import os
     import sys
 
     from .build import build_archive, known_formats, open_publication
+    from .executor import local_executor
+    from .options import build_options
     from .plan import select_issues
     from .progress import reporter
 
     try:
         base = _root(root)
-        formats = _formats(format, known_formats())
-        options = _build_options(pdf_profile)
+        options = build_options(
+            format, known_formats(), pdf_profile=pdf_profile, strict=strict, time_limit=time_limit, environ=os.environ
+        )
         pub = _opened(open_publication(base), strict)
         names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
         archive = build_archive(
-            pub, names, formats, target, jobs=jobs or _cores(), force=force, strict=strict, options=options, time_limit=time_limit,
+            pub, names, target, options, executor=local_executor(jobs or _cores()), force=force,
             on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
         )
         voice.finished(archive)
@@ -178,7 +182,7 @@ def check(
         failed = False
         for name in issues:
             try:
-                issue, problems = check_issue(pub, name)
+                checked = check_issue(pub, name)
             except UsageError:
                 raise
             except PaperpressError as err:  # two manifests claim this issue: report it, check the others
@@ -186,6 +190,7 @@ def check(
                 typer.echo(err.summary, err=True)
                 failed = True
                 continue
+            issue, problems = checked.value, checked.problems
             _report(problems)
             label = issue.name if issue else issue_name(find_manifest(pub.root, name))
             if issue is None or errors_in(problems) or (strict and problems):
@@ -215,31 +220,6 @@ def new(
         return
     for path in created:
         typer.echo(f"created {path}")
-
-
-def _formats(requested: list[str] | None, known: list[str]) -> list[str]:
-    if not requested:
-        return known
-    chosen: list[str] = []
-    for name in requested:
-        for part in name.split(","):
-            part = part.strip().lower()
-            if part not in known:
-                raise UsageError(f"unknown format '{part}'", "choose from " + ", ".join(known))
-            if part not in chosen:
-                chosen.append(part)
-    return chosen
-
-
-def _build_options(pdf_profile: str | None) -> dict[str, str]:
-    from .config import PdfOptions
-
-    if pdf_profile is None:
-        return {}
-    choices = PdfOptions.__dataclass_fields__["profile"].metadata["choices"]
-    if pdf_profile not in choices:
-        raise UsageError(f"unknown PDF profile '{pdf_profile}'", "choose from " + ", ".join(choices))
-    return {"pdf_profile": pdf_profile}
 
 
 def _date(text: str | None) -> dt.date | None:
