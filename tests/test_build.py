@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from paperpress import __version__, catalog, fingerprint, render
 from paperpress import build as build_module
-from paperpress import catalog, fingerprint, render
-from paperpress.build import ArchiveResult, build_archive, build_issue, open_publication
+from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
 from paperpress.errors import UsageError
 from paperpress.executor import IssueResult, local_executor
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
@@ -371,3 +371,22 @@ def test_an_issue_folder_that_is_a_link_or_a_file_fails_that_issue_alone(pub: Pa
     assert list(outside.iterdir()) == []
     assert sorted(p.name for p in (dist / "issue-1").iterdir() if not p.name.startswith(".")) == ["issue-1-cover.jpg", "issue-1-thumbnail.jpg", "issue-1.fake"]
     assert {r.name for r in result.results if not r.failed} == {"issue-1", "issue-3", "issue-4"}
+
+
+def test_a_build_is_given_its_editions_and_changes_no_registry(pub: Path) -> None:
+    registry = dict(render.EDITIONS)
+    result = run(pub, jobs=2)  # the fake editions reach the worker processes with the work
+    assert not result.failed and len(result.results) == 4
+    assert registry == render.EDITIONS and "fake" not in registry
+    assert built(run(pub, formats=("fake", "txt"))) == {f"issue-{n}": ("txt",) for n in (4, 3, 2, 1)}
+
+
+def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries(pub: Path) -> None:
+    opened = open_publication(pub)
+    issue = check_issue(opened, "2").value
+    assert issue is not None
+    info = build_info(opened, issue, BuildOptions(pdf_profile="print", source_date=source_date("1767225600")))
+    assert info.versions == {"paperpress": __version__, **fingerprint.library_versions()}
+    assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
+    assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
