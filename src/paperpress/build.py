@@ -186,17 +186,43 @@ def issue_work(pub: OpenPublication, out: Path, options: BuildOptions, editions:
     return IssueWork(pub.root, out, options, fingerprints, dict(editions), pub)
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """One loaded, checked issue ready to render: all an edition needs, photos included, and picklable."""
+
+    job: Job
+    issue: Issue
+    info: BuildInfo
+    problems: tuple[Problem, ...]  # the warnings found while loading it
+    loading_began: int  # time.time_ns() when its files were first read, for fingerprint.input_records
+
+
 class IssueBuilder:
-    """Kept for the life of a worker: the publication, its compiled templates, edition objects, versions."""
+    """Kept for the life of a worker: the publication, its compiled templates, edition objects, versions.
+
+    Building one issue is `prepare` (load and check), `render` (bytes only, from the model alone) and
+    `write` (atomic, then the state), so an executor may render somewhere else than it loads and writes.
+    """
 
     def __init__(self, work: IssueWork, pub: OpenPublication) -> None:
         self.work = work
         self.pub = pub
-        self.editions: dict[str, Edition] = {}
+        self.renderer = Renderer(pub.layouts, work.editions)
         self.versions = rendering_versions()
 
     def __call__(self, job: Job) -> IssueResult:
         """Load → render → write → record, for one issue; the problems found come back in the result."""
+        prepared = self.prepare(job)
+        if isinstance(prepared, IssueResult):
+            return prepared
+        try:
+            outputs = self.renderer(prepared)
+        except PaperpressError as err:
+            return IssueResult(prepared.issue.name, problems=prepared.problems + err.problems)
+        return self.write(prepared, outputs)
+
+    def prepare(self, job: Job) -> Rendering | IssueResult:
+        """The issue loaded and checked, or the result of an issue that cannot be built."""
         work, pub = self.work, self.pub
         loading_began = time.time_ns()
         try:
@@ -208,13 +234,12 @@ class IssueBuilder:
             problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
         if issue is None or errors_in(problems):
             return IssueResult(job.name, problems=problems)
-        info = build_info(pub, issue, work.options, self.versions)
-        try:
-            outputs = self._render(issue, job, info)
-        except PaperpressError as err:
-            return IssueResult(issue.name, problems=problems + err.problems)
+        return Rendering(job, issue, build_info(pub, issue, work.options, self.versions), problems, loading_began)
 
-        inputs = input_records(pub.root, _inputs(issue), loading_began)
+    def write(self, prepared: Rendering, outputs: Mapping[str, tuple[str, str, bytes]]) -> IssueResult:
+        """Writes every output at once (or none), then records the issue's state."""
+        work, pub, issue, problems = self.work, self.pub, prepared.issue, prepared.problems
+        inputs = input_records(pub.root, _inputs(issue), prepared.loading_began)
         try:
             folder = contained(work.out, issue.name)
             targets = {kind: contained(work.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
@@ -226,18 +251,28 @@ class IssueBuilder:
         except OSError as err:  # a full disk, a file-size limit, a read-only folder: nothing was replaced
             return IssueResult(issue.name, problems=problems + (_unwritable(work.root, folder, err),))
         state = IssueState(
-            issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, info), inputs, {},
+            issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, prepared.info), inputs, {},
             tuple(str(p) for p in problems),
         )
         record_build(folder, state, outputs, work.fingerprints)
-        return IssueResult(issue.name, tuple(targets.values()), problems, tuple(job.formats))
+        return IssueResult(issue.name, tuple(targets.values()), problems, tuple(prepared.job.formats))
 
-    def _render(self, issue: Issue, job: Job, info: BuildInfo) -> dict[str, tuple[str, str, bytes]]:
+
+class Renderer:
+    """Renders a prepared issue into bytes, keeping each edition object for the next issue; writes nothing."""
+
+    def __init__(self, layouts: Layouts, registry: Mapping[str, str]) -> None:
+        self.layouts = layouts
+        self.registry = dict(registry)
+        self.editions: dict[str, Edition] = {}
+
+    def __call__(self, prepared: Rendering) -> dict[str, tuple[str, str, bytes]]:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
+        issue, job = prepared.issue, prepared.job
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
-            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.work.editions))
-            outputs[fmt] = (issue.name + made.suffix, made.media_type, made.render(issue, self.pub.layouts, info))
+            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
+            outputs[fmt] = (issue.name + made.suffix, made.media_type, made.render(issue, self.layouts, prepared.info))
         if job.art:
             outputs.update(render_art(issue))
         return outputs
