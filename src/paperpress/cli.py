@@ -18,6 +18,7 @@ from .errors import PaperpressError, Problem, UsageError, count_problems, errors
 
 if TYPE_CHECKING:
     from .build import OpenPublication
+    from .executor import Executor
 
 app = typer.Typer(
     add_completion=False,
@@ -102,13 +103,19 @@ def build(
     time_limit: float = typer.Option(
         TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
     ),
+    executor: str = typer.Option(
+        "process", "--executor", help="Who renders: process (worker processes here) or dask (a Dask cluster).",
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", envvar="PAPERPRESS_SCHEDULER", metavar="tcp://HOST:PORT",
+        help="The Dask scheduler for --executor dask (default: a local cluster of --jobs workers).", show_default=False,
+    ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
     import os
     import sys
 
     from .build import build_archive, known_formats, open_publication
-    from .executor import local_executor
     from .options import build_options
     from .plan import select_issues
     from .progress import reporter
@@ -123,7 +130,7 @@ def build(
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
         archive = build_archive(
-            pub, names, target, options, executor=local_executor(jobs or _cores()), force=force,
+            pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores()), force=force,
             on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
         )
         voice.finished(archive)
@@ -220,6 +227,21 @@ def new(
         return
     for path in created:
         typer.echo(f"created {path}")
+
+
+def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
+    from .executor import local_executor
+
+    if name == "process":
+        if scheduler is not None:
+            raise UsageError("--scheduler needs --executor dask", "add --executor dask, or leave out --scheduler")
+        return local_executor(jobs)
+    if name == "dask":
+        from .dask_executor import DaskExecutor, require_dask
+
+        require_dask()
+        return DaskExecutor(scheduler, jobs)
+    raise UsageError(f"unknown executor '{name}'", "choose from process, dask")
 
 
 def _date(text: str | None) -> dt.date | None:
