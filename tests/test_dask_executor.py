@@ -38,7 +38,7 @@ class Cluster:
         self.processes: list[subprocess.Popen] = []
         self.scheduler = self._start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                      "--scheduler-file", str(self.file))
-        _until(self.file.exists, self.scheduler, STARTUP_SECONDS)
+        _until(self._written, self.scheduler, STARTUP_SECONDS)
         assert self.scheduler.poll() is None, "the scheduler did not start"
         self.address = json.loads(self.file.read_text())["address"]
         self.workers = [
@@ -50,6 +50,13 @@ class Cluster:
 
         with Client(self.address, timeout=STARTUP_SECONDS) as client:
             client.wait_for_workers(2, timeout=STARTUP_SECONDS)
+
+    def _written(self) -> bool:
+        """The scheduler file is there and whole (it is written, not renamed, into place)."""
+        try:
+            return "address" in json.loads(self.file.read_text())
+        except (OSError, ValueError):
+            return False
 
     def _start(self, *args: str) -> subprocess.Popen:
         process = subprocess.Popen([str(DASK), *args], cwd=REPO, env=WORKER_ENV, stdout=subprocess.DEVNULL,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class DaskExecutor:
         if not isinstance(builder, IssueBuilder):
             raise TypeError("the Dask executor renders paperpress issues only: give it build.IssueWork")
         with contextlib.ExitStack() as stack:
+            stack.enter_context(_quiet_dask())
             if self.scheduler is None:
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -105,8 +107,10 @@ def _run(
                     future.cancel()
                     del flying[future]
                     yield _timed_out(prepared.job, time_limit, began)
-    except OSError as err:
-        raise _lost(address, f"was lost ({type(err).__name__})", started=True) from None
+    except Exception as err:
+        if isinstance(err, OSError) or client.status != "running":
+            raise _lost(address, "was lost", started=True) from None
+        raise
     except BaseException:
         with contextlib.suppress(Exception):
             client.cancel(list(flying))  # Ctrl-C: the pending tasks are dropped; every written file is complete
@@ -130,6 +134,21 @@ def _some_done(futures: list[Any], timeout: float | None) -> set[Any]:
 def _check(client: Any, address: str) -> None:
     if client.status != "running":
         raise _lost(address, "was lost", started=True)
+
+
+@contextlib.contextmanager
+def _quiet_dask() -> Iterator[None]:
+    """Dask logs its own tracebacks when a connection drops; the build says what happened, once, in its words."""
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict if n.startswith("distributed."))]
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _until_first_deadline(flying: Mapping[Any, tuple[Rendering, float]], time_limit: float) -> float | None:
