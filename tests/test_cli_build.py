@@ -27,7 +27,7 @@ from paperpress.fingerprint import STATE_NAME
 from paperpress.write import TEMP_SUFFIX, locked
 
 from .conftest import REPO, require_tool
-from .fakes import FAKE, SLOW, fake_art, make_archive
+from .fakes import FAKE, WITH_FAKES, fake_art, make_archive
 
 runner = CliRunner()
 CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS"
@@ -192,7 +192,7 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
     """The real command in its own process group, with the test editions registered."""
     code = (
         "import os, sys; from paperpress import render; "
-        f"render.EDITIONS.update(fake={FAKE!r}, slow={SLOW!r}); "
+        f"render.EDITIONS.update({WITH_FAKES!r}); "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
         "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
     )
@@ -393,3 +393,14 @@ def test_the_largest_source_date_epoch_builds(pub: Path) -> None:
     assert result.exit_code == 0, result.output
     state = json.loads((pub / "dist" / "issue-1" / STATE_NAME).read_text())
     assert state["catalog"]["updated"] == "9999-12-31T23:59:59Z"
+
+
+def test_the_dask_executor_without_dask_says_what_to_install(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    result = cli("build", "--all", "-f", "fake", "--executor", "dask", "--root", str(pub))
+    assert result.exit_code == 2 and not (pub / "dist").exists()
+    assert result.stderr == (
+        "--executor dask needs Dask (the dask and distributed packages) (install it with: pip install 'paperpress[dask]')\n"
+    )
+    unknown = cli("build", "--all", "-f", "fake", "--executor", "ray", "--root", str(pub))
+    assert unknown.exit_code == 2 and unknown.stderr == "unknown executor 'ray' (choose from process, dask)\n"

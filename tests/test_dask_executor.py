@@ -154,6 +154,17 @@ def test_an_unreachable_scheduler_is_a_clear_error_that_writes_nothing(tmp_path:
     assert not (pub / "dist").exists()
 
 
+def test_a_task_past_the_time_limit_is_cancelled_and_reported(tmp_path: Path, cluster: Cluster) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    run = _paperpress("build", "--all", "-f", "stuck", "--time-limit", "2", "--executor", "dask",
+                      "--scheduler", cluster.address, "--root", str(pub))
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 1, stderr
+    for n in (1, 2):
+        assert f"issues/issue-{n}.yaml: building this issue took longer than 2 seconds and was stopped" in stderr
+    assert not list((pub / "dist").rglob("*.stuck"))
+
+
 def test_the_kit_holds_the_publication_files_a_worker_needs(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 2))
     (pub / "layouts" / "pdf").mkdir(parents=True)

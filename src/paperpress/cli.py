@@ -233,9 +233,7 @@ def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
     from .executor import local_executor
 
     if name == "process":
-        if scheduler is not None:
-            raise UsageError("--scheduler needs --executor dask", "add --executor dask, or leave out --scheduler")
-        return local_executor(jobs)
+        return local_executor(jobs)  # a PAPERPRESS_SCHEDULER set for other runs does not matter here
     if name == "dask":
         from .dask_executor import DaskExecutor, require_dask
 
