@@ -157,7 +157,7 @@ def test_an_unreachable_scheduler_is_a_clear_error_that_writes_nothing(tmp_path:
 def test_a_task_past_the_time_limit_is_cancelled_and_reported(tmp_path: Path, cluster: Cluster) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 3))
     run = _paperpress("build", "--all", "-f", "stuck", "--time-limit", "2", "--executor", "dask",
-                      "--scheduler", cluster.address, "--root", str(pub))
+                      "--scheduler", cluster.address, "--root", str(pub), env={"WITH_STUCK": "1"})
     _, stderr = run.communicate(timeout=300)
     assert run.returncode == 1, stderr
     for n in (1, 2):
