@@ -15,5 +15,6 @@ lint:
 
 bench:
 	.venv/bin/python bench/bench_epub.py
-	.venv/bin/python bench/bench_pdf.py
+	.venv/bin/python bench/bench_pdf.py   # against ../shared/bench-floor/
 	.venv/bin/python bench/bench_archive.py
+	.venv/bin/python bench/bench_audio.py

@@ -1,200 +1,169 @@
-"""Times the PDF edition against two baselines on the same articles, and prints seconds, ratios, pages, memory.
+"""Times the print edition, and every edition, against the shared floor, and compares pages and page fill.
 
-Baselines: the floor, WeasyPrint alone on a plain 3-column HTML + CSS of the same content (same page size,
-same fonts, same photos), and pandoc with WeasyPrint as its PDF engine. Cases: the sample issue 1142 and
-synthetic issues of 10, 40 and 160 articles cycled from the sample's articles (with their photos), on A3
-in 3 columns as the floor was first measured. Every run is a child process (so each pays its own start-up
-and its peak memory is its own); runs of the different tools alternate, and each figure is the best of
---repeat (the lowest time and the lowest peak). "pdf edition" is load + PdfEdition.render alone; "paperpress pdf" is `build_issue(..., ["pdf"])`
-(writes, fingerprints, catalog); "all editions" is the same with txt, epub and pdf.
+The floor is `../shared/bench-floor/` beside the repository (read its README): WeasyPrint alone rendering
+the same articles and photos (A3, three columns per section, a new page for each section). Its `gen.py`
+makes the synthetic issues of 10, 40 and 160 articles, its `to_pub.py` turns each into a publication,
+`wp_phases.py` is the floor itself and `page_fill.py` measures how full each page is. The sample issue 1142
+has no floor of its own: its floor is WeasyPrint alone on a plain HTML of the same articles and photos in
+the floor's style sheet (A4, as the sample is set).
 
-    .venv/bin/python bench/bench_pdf.py [--repeat 2] [--sizes 10,40,160]
+Every run is a child process (each pays its own start-up, and its peak memory is its own); the tools
+alternate inside each round, and each figure is the best of --repeat rounds (the machines are shared).
+
+    .venv/bin/python bench/bench_pdf.py [--repeat 3] [--sizes 10,40,160] [--no-sample]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-_SAMPLE = REPO / "issues" / "issue-1142"
-_FLOOR_CSS = """
-@page { size: %(size)s; margin: 14mm; }
-html { font: 9.5pt/1.32 "Source Serif Pro"; hyphens: auto; text-align: justify; }
-h1, h2, h3 { font-family: "Source Sans Pro"; column-span: all; }
-section.level2 { columns: 3; column-gap: 4.5mm; }
-img { max-width: 100%%; height: auto; }
-table { width: 100%%; font-size: 8pt; }
-"""
+
+
+def _floor() -> Path:
+    """The shared floor beside the repository, <parent>/shared/bench-floor/ (on CI and on the bench machine).
+
+    From a git worktree, beside the main checkout; BENCH_FLOOR names another folder.
+    """
+    if os.environ.get("BENCH_FLOOR"):
+        return Path(os.environ["BENCH_FLOOR"])
+    roots = [REPO]
+    common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO,
+                            capture_output=True, text=True, check=False).stdout.strip()
+    if common:
+        roots.append(Path(common).parent)
+    found = [root.parent / "shared" / "bench-floor" for root in roots]
+    return next((path for path in found if path.is_dir()), found[0])
+
+
+FLOOR = _floor()
+TOOLS = ("floor", "paperpress pdf", "all editions")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="10,40,160")
+    parser.add_argument("--no-sample", action="store_true", help="leave out the sample issue 1142")
     args = parser.parse_args()
-    if not shutil.which("pandoc"):
-        sys.exit("pandoc is not installed")
-    tools = ["floor", "pdf edition", "paperpress pdf", "all editions", "pandoc"]
+    missing = [name for name in ("gen.py", "to_pub.py", "wp_phases.py", "page_fill.py") if not (FLOOR / name).is_file()]
+    if missing:
+        sys.exit(f"the shared floor is missing: no {', '.join(missing)} in {FLOOR}\n"
+                 "  the benchmark needs ../shared/bench-floor/ beside the repository (see its README); it is not copied here")
+    sizes = [int(n) for n in args.sizes.split(",") if n]
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        cases = [("sample 1142", REPO, "issue-1142", "A4")]
-        for count in (int(n) for n in args.sizes.split(",")):
-            cases.append((f"{count} articles", _synthetic(base / f"s{count}", count), "issue-1", "A3"))
-        print(f"{'case':<14} {'tool':<15} {'wall s':>7} {'× floor':>8} {'cpu s':>7} {'× floor':>8} {'pages':>6} "
-              f"{'peak MB':>8} {'× floor':>8}")
-        for label, root, name, size in cases:
-            work = base / f"work-{label.split()[0]}"
-            work.mkdir()
-            _plain_inputs(root, name, work, size)
+        cases = []
+        if not args.no_sample:
+            cases.append(("sample 1142", _sample_floor(base / "sample"), REPO, "issue-1142"))
+        if sizes:
+            _run([sys.executable, str(FLOOR / "gen.py"), str(base / "gen"), *map(str, sizes)])
+        for count in sizes:
+            pub = base / f"pub{count}"
+            _run([sys.executable, str(FLOOR / "to_pub.py"), str(base / "gen" / f"N{count}"), str(pub), str(count)])
+            cases.append((f"{count} articles", base / "gen" / f"N{count}", pub, f"issue-{count}"))
+        print(f"{'case':<13} {'tool':<15} {'wall s':>7} {'x floor':>8} {'cpu s':>7} {'x floor':>8} {'peak MB':>8} {'x floor':>8} "
+              f"{'pages':>6} {'mean fill':>10} {'lowest':>7}")
+        for label, floor_dir, root, name in cases:
             best: dict[str, dict[str, float]] = {}
-            for _ in range(args.repeat):
-                for tool in tools:  # alternate the tools inside each round
-                    result = _child(tool, root, name, work)
+            fills: dict[str, tuple[int, float, float]] = {}
+            for n in range(args.repeat):
+                for tool in TOOLS:  # alternate the tools inside each round
+                    out = base / "out" / f"{label.split()[0]}-{tool.replace(' ', '-')}-{n}"
+                    run = _child(tool, floor_dir, root, name, out)
                     old = best.get(tool)
-                    best[tool] = {
-                        key: min(result[key], old[key]) if old else result[key] for key in ("seconds", "cpu", "peak")
-                    } | {"pages": result["pages"]}
+                    best[tool] = {key: min(run[key], old[key]) if old else run[key] for key in ("seconds", "cpu", "peak")}
+                    pdf = run["pdf"]
+                    fills[tool] = _fill(pdf)
+                    shutil.rmtree(out, ignore_errors=True)
             floor = best["floor"]
-            for tool in tools:
+            for tool in TOOLS:
                 row = best[tool]
-                print(f"{label:<14} {tool:<15} {row['seconds']:>7.2f} {row['seconds'] / floor['seconds']:>7.2f}x "
-                      f"{row['cpu']:>7.2f} {row['cpu'] / floor['cpu']:>7.2f}x {int(row['pages']):>6} "
-                      f"{row['peak'] / 1024:>8.0f} {row['peak'] / floor['peak']:>7.2f}x")
+                pages, mean, lowest = fills[tool]
+                print(f"{label:<13} {tool:<15} {row['seconds']:>7.2f} {row['seconds'] / floor['seconds']:>7.2f}x "
+                      f"{row['cpu']:>7.2f} {row['cpu'] / floor['cpu']:>7.2f}x {row['peak'] / 1024:>8.0f} {row['peak'] / floor['peak']:>7.2f}x {pages:>6} {mean:>10.2f} {lowest:>7.2f}")
             sys.stdout.flush()
 
 
-def _child(tool: str, root: Path, name: str, work: Path) -> dict[str, float]:
-    """Runs one build in a fresh child: wall and CPU seconds (CPU is steadier on a busy machine), pages, peak memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", tool, str(root), name, str(work)],
-        capture_output=True, text=True, check=False,
-    )
-    seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if done.returncode != 0:
-        sys.exit(f"{tool} failed on {root}:\n{done.stderr[-2000:]}")
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"seconds": seconds, "cpu": cpu, "pages": report["pages"], "peak": report["peak"]}
-
-
-def _run_child(tool: str, root: Path, name: str, work: Path) -> None:
-    """Inside the child: do the work, then print pages and peak memory (KiB, this process and its children)."""
-    out = work / f"{tool.replace(' ', '-')}.pdf"
+def _child(tool: str, floor_dir: Path, root: Path, name: str, out: Path) -> dict[str, Any]:
+    """One run in a fresh child: wall and CPU seconds (CPU is steadier on a busy machine; more CPU than
+    wall means two cores worked), peak memory (KiB) and the PDF."""
+    out.mkdir(parents=True, exist_ok=True)
     if tool == "floor":
-        import weasyprint
-
-        weasyprint.HTML(filename=str(work / "plain.html")).write_pdf(str(out))
-    elif tool == "pandoc":
-        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-        subprocess.run(
-            ["pandoc", str(work / "plain.md"), "-o", str(out), "--pdf-engine=weasyprint", "--section-divs", "--css", str(work / "plain.css"),
-             "--resource-path", str(work), "--metadata", "title=Benchmark issue", "--metadata", "lang=en"],
-            check=True, capture_output=True, env=env, cwd=work,
-        )
-    elif tool == "pdf edition":
-        from paperpress.build import build_info, check_issue, open_publication
-        from paperpress.options import BuildOptions, source_date
-        from paperpress.render.pdf import PdfEdition
-
-        pub = open_publication(root)
-        checked = check_issue(pub, name)
-        issue, problems = checked.value, checked.problems
-        assert issue is not None, problems
-        options = BuildOptions(source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH")))
-        out.write_bytes(PdfEdition().render(issue, pub.layouts, build_info(pub, issue, options)))
+        pdf = out / "floor.pdf"
+        cmd = [sys.executable, str(FLOOR / "wp_phases.py"), str(floor_dir), str(pdf)]
     else:
-        from paperpress.build import build_issue, open_publication
-        from paperpress.options import BuildOptions, source_date
-
-        formats = ("txt", "epub", "pdf") if tool == "all editions" else ("pdf",)
-        options = BuildOptions(formats, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH")))
-        result = build_issue(open_publication(root), name, work / "dist", options)
-        if result.failed:
-            sys.exit("\n".join(map(str, result.problems)))
-        out = next(p for p in result.written if p.suffix == ".pdf")
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({"pages": _pages(out), "peak": peak}))
-
-
-def _pages(path: Path) -> int:
-    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=False)
-    found = re.search(r"Pages:\s+(\d+)", done.stdout)
-    return int(found[1]) if found else 0
+        formats = ["pdf"] if tool == "paperpress pdf" else ["txt", "epub", "pdf"]
+        pdf = out / name / f"{name}.pdf"
+        cmd = [sys.executable, "-m", "paperpress", "build", name, "--root", str(root), "--out", str(out),
+               "--force", "--quiet", *(arg for fmt in formats for arg in ("-f", fmt))]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    stdout, stderr = child.communicate()
+    if status != 0 or not pdf.is_file():
+        sys.exit(f"{tool} failed on {name}:\n{stderr.decode()[-2000:]}")
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss, "pdf": pdf}
 
 
-def _synthetic(root: Path, count: int) -> Path:
-    """A publication whose one issue holds `count` articles cycled from the sample's, in sections of five."""
-    articles = sorted(_SAMPLE.glob("*.md"))
-    folder = root / "issues" / "issue-1"
-    shutil.copytree(_SAMPLE / "photos", folder / "photos")
-    (root / "paperpress.yaml").write_text(
-        (REPO / "paperpress.yaml").read_text() + "pdf:\n  page_size: A3\n  columns: 3\n", encoding="utf-8"
-    )
-    lines = ["number: 1", "date: 2026-11-20", "title: Benchmark issue", "sections:"]
-    for n in range(count):
-        if n % 5 == 0:
-            lines += [f"  - title: Section {n // 5 + 1}", "    articles:"]
-        source = articles[n % len(articles)]
-        target = folder / f"{n:03d}-{source.name}"
-        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        lines.append(f"      - issue-1/{target.name}")
-    (root / "issues" / "issue-1.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
+def _fill(pdf: Path) -> tuple[int, float, float]:
+    """Pages, mean fill and lowest fill of all pages but the last, as the floor's page_fill.py measures them."""
+    done = _run([sys.executable, str(FLOOR / "page_fill.py"), str(pdf)])
+    found = re.search(r"pages (\d+) .* mean_but_last ([\d.]+) min_but_last ([\d.]+)", done)
+    if not found:
+        sys.exit(f"page_fill.py said: {done}")
+    return int(found[1]), float(found[2]), float(found[3])
 
 
-def _plain_inputs(root: Path, name: str, work: Path, size: str) -> None:
-    """The same articles as one Markdown file (for pandoc) and one plain HTML file (for the floor)."""
+def _run(cmd: list[str]) -> str:
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd[:2])} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def _sample_floor(work: Path) -> Path:
+    """The sample's articles and photos as one plain HTML in the floor's own print.css, set on A4."""
     from markdown_it import MarkdownIt
 
     from paperpress.build import check_issue, open_publication
-    from paperpress.render.pdf_fonts import packaged_faces
 
-    pub = open_publication(root)
-    checked = check_issue(pub, name)
+    pub = open_publication(REPO)
+    checked = check_issue(pub, "issue-1142")
     issue, problems = checked.value, checked.problems
     assert issue is not None, problems
-    shutil.copytree(root / "issues" / name / "photos", work / "photos", dirs_exist_ok=True)
-    faces = "".join(
-        f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; font-style: {f.style}; src: url("{f.url}"); }}\n'
-        for f in packaged_faces()
-    )
-    css = faces + _FLOOR_CSS % {"size": size}
-    (work / "plain.css").write_text(css, encoding="utf-8")
-    markdown, html = [], []
+    work.mkdir(parents=True)
+    shutil.copytree(REPO / "issues" / "issue-1142" / "photos", work / "photos")
+    with tempfile.TemporaryDirectory() as tmp:  # the floor's style sheet, from a one-article issue it makes
+        _run([sys.executable, str(FLOOR / "gen.py"), tmp, "1"])
+        css = (Path(tmp) / "N1" / "print.css").read_text(encoding="utf-8")
+    (work / "print.css").write_text(css.replace("size: 297mm 420mm;", "size: 210mm 297mm;"), encoding="utf-8")
     md = MarkdownIt("commonmark").enable("table")
+    html = []
     for section in issue.sections:
-        markdown.append(f"# {section.title}\n")
-        html.append(f"<h1>{section.title}</h1>")
+        html.append(f'<section class="section"><h1>{section.title}</h1>')
         for article in section.articles:
-            body = (root / article.source).read_text(encoding="utf-8").split("---", 2)[2]
+            body = (REPO / article.source).read_text(encoding="utf-8").split("---", 2)[2]
             body = re.sub(r"\[\^\d+\]:?", "", body)
             photos = "".join(f"\n![{img.alt}](photos/{Path(img.source).name})\n" for img in article.images)
-            text = f"## {article.title}\n\n{article.standfirst or ''}\n\n{article.byline or ''}\n{photos}\n{body}\n"
-            markdown.append(text)
-            html.append(f'<section class="level2">{md.render(text)}</section>')
-    (work / "plain.md").write_text("\n".join(markdown), encoding="utf-8")
-    (work / "plain.html").write_text(
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Benchmark</title>'
-        f"<style>{css}</style></head><body>{''.join(html)}</body></html>",
-        encoding="utf-8",
-    )
+            html.append("<article>" + md.render(f"## {article.title}\n\n{article.standfirst or ''}\n\n{article.byline or ''}\n{photos}\n{body}\n") + "</article>")
+        html.append("</section>")
+    (work / "combined.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sample floor</title>'
+        f'<link rel="stylesheet" href="print.css"></head><body>{"".join(html)}</body></html>', encoding="utf-8")
+    return work
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "--child":
-        _run_child(sys.argv[2], Path(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))
-    else:
-        main()
+    main()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for paperpress: the virtual environment, and with --tools the independent
-# checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium, pandoc).
+# checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium, pandoc), and eSpeak NG and
+# ffmpeg for the audio edition and its tests. `make sample` needs none of them: audio is opt-in.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,8 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v ebook-convert >/dev/null || need+=(calibre)
 command -v pandoc >/dev/null || need+=(pandoc)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v ffprobe >/dev/null || need+=(ffmpeg)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}"

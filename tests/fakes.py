@@ -31,7 +31,7 @@ class FakeEdition:
     media_type: ClassVar[str] = "application/x-fake"
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
-        if issue.title == "crash":
+        if issue.cover_line == "crash":
             raise RuntimeError("the fake edition has a bug")
         lines = [issue.name, info.timestamp.isoformat(), repr(sorted(info.options.items()))]
         lines += [f"{a.title}: {len(images(a))} images" for a in issue.articles]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from paperpress import __version__
 from paperpress.cli import app
 
-from .conftest import FIXTURES, REPO, copy_publication
+from .conftest import FIXTURES, REPO, copy_publication, require_tool
 
 runner = CliRunner()
 
@@ -151,3 +151,50 @@ def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Pa
     (pub / "issues/issue-08.yaml").unlink()
     result = runner.invoke(app, ["check", "issue-8.yaml", "--root", str(pub)])
     assert result.exit_code == 1 and result.stderr.splitlines()[-1] == "2 problems in issue-0008."
+
+
+def test_check_stops_at_the_time_limit(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.build as build
+
+    def endless(*args: object) -> None:
+        while True:  # an issue that never finishes loading; only the deadline can end it
+            pass
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    monkeypatch.setattr(build, "load_issue", endless)
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub), "--time-limit", "0.2"])
+    assert result.exit_code == 1
+    assert "issues/issue-7.yaml: checking this issue took longer than 0.2 seconds and was stopped" in result.output
+
+
+def test_editions_in_paperpress_yaml_choose_what_a_plain_build_makes(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    with open(pub / "paperpress.yaml", "a") as config:
+        config.write("editions: [txt]\n")
+    result = runner.invoke(app, ["build", "7", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (pub / "dist/issue-7").iterdir() if not p.name.startswith(".")) == [
+        "issue-7-cover.jpg", "issue-7-thumbnail.jpg", "issue-7.txt",
+    ]
+
+
+def test_an_audio_voice_espeak_lacks_is_a_clear_error_and_nothing_is_written(tmp_path: Path) -> None:
+    require_tool("espeak-ng")
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    with open(pub / "paperpress.yaml", "a") as config:
+        config.write("audio:\n  voice: zz-nowhere\n")
+    result = runner.invoke(app, ["build", "7", "-f", "audio", "--root", str(pub)])
+    assert result.exit_code == 1
+    assert "paperpress.yaml: audio.voice: eSpeak NG has no voice 'zz-nowhere' (set audio.voice to one that" in result.stderr
+    assert "Traceback" not in result.output and not (pub / "dist/issue-7").exists()
+
+
+def test_audio_is_built_only_when_asked_for(tmp_path: Path) -> None:
+    require_tool("espeak-ng")
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    with open(pub / "paperpress.yaml", "a") as config:
+        config.write("audio:\n  speed: 450\n")
+    result = runner.invoke(app, ["build", "7", "-f", "audio", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert "dist/podcast.xml" in result.stderr + result.stdout
+    assert (pub / "dist/issue-7/audio/issue-7.mp3").is_file() and not (pub / "dist/issue-7/issue-7.txt").exists()

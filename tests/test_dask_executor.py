@@ -171,8 +171,12 @@ def test_the_kit_holds_the_publication_files_a_worker_needs(tmp_path: Path) -> N
     (pub / "layouts" / "pdf" / "print.css").write_text("/* house */\n")
     (pub / "fonts").mkdir()
     (pub / "fonts" / "House.otf").write_bytes(b"font")
-    kit = publication_kit(pub, None, WITH_FAKES)
+    kit = publication_kit(pub, (), WITH_FAKES)
     assert set(kit.files) == {"paperpress.yaml", "layouts/pdf/print.css", "fonts/House.otf"}
     assert kit.editions["fake"] == FAKE
     (pub / "fonts" / "House.otf").write_bytes(b"another font")
-    assert publication_kit(pub, None, WITH_FAKES).name != kit.name  # a changed file is a new plugin
+    assert publication_kit(pub, (), WITH_FAKES).name != kit.name  # a changed file is a new plugin
+    (pub / "voices").mkdir()
+    (pub / "voices" / "house.onnx").write_bytes(b"voice")
+    named = publication_kit(pub, ("voices/house.onnx", "voices/house.onnx.json", None), WITH_FAKES)
+    assert set(named.files) - set(kit.files) == {"voices/house.onnx"}  # what paperpress.yaml names, if it is there

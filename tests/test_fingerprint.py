@@ -60,6 +60,26 @@ def test_record_build_keeps_earlier_kinds_and_makes_the_outputs_current(tmp_path
     assert state.warnings == ("a warning",) and state.inputs == inputs
 
 
+def test_a_rebuilt_edition_drops_the_companions_it_no_longer_makes(tmp_path: Path) -> None:
+    folder = tmp_path / "dist" / "issue-7"
+    (folder / "audio").mkdir(parents=True)
+    inputs = _old_files(tmp_path)
+    old = {kind: OutputRecord(file, "audio/mpeg", 1, "x", 1, "audio-fp", "old") for kind, file in [
+        ("audio", "issue-7.mp3"), ("audio/audio/issue-7-01-a.mp3", "audio/issue-7-01-a.mp3"),
+        ("audio/audio/issue-7-02-b.mp3", "audio/issue-7-02-b.mp3"),
+    ]}
+    kept = OutputRecord("issue-7.pdf", "application/pdf", 3, "x", 1, "pdf-print", "old")
+    save_state(folder, _state(inputs, {**old, "pdf": kept}))
+    written = {"audio": ("issue-7.mp3", "audio/mpeg", b"all"), "audio/audio/issue-7-01-a.mp3": ("audio/issue-7-01-a.mp3", "audio/mpeg", b"a")}
+    for file, _, data in written.values():
+        (folder / file).write_bytes(data)
+    gone = record_build(folder, _state(inputs), written, {"audio": "audio-fp2"}, rebuilt=("audio",))
+    assert [record.file for record in gone] == ["audio/issue-7-02-b.mp3"]
+    state = read_state(folder)
+    assert state is not None and set(state.outputs) == {"audio", "audio/audio/issue-7-01-a.mp3", "pdf"}
+    assert state.outputs["audio/audio/issue-7-01-a.mp3"].fingerprint == "audio-fp2"  # its edition's fingerprint
+
+
 def test_a_torn_or_foreign_state_reads_as_none(tmp_path: Path) -> None:
     save_state(tmp_path, _state({}))
     assert read_state(tmp_path) is not None

@@ -3,8 +3,9 @@ wherever they stand (a figure alone, an inline photo among words, never lost as 
 
 from __future__ import annotations
 
+import paperpress.markdown as markdown
 from paperpress.errors import Severity
-from paperpress.markdown import Body, anchor_slug, parse_body
+from paperpress.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, Body, anchor_slug, parse_body, smarten
 from paperpress.model import (
     Emphasis,
     Figure,
@@ -86,7 +87,7 @@ def test_a_note_cited_twice_gives_each_mark_its_own_citation() -> None:
 
 def test_placeholder_links_are_warnings_and_plain_words() -> None:
     body, asked = parse("See [our last report](#) and [the prices]().\n")
-    assert [(i.line, i.severity, i.message) for i in body.issues] == [
+    assert [(i.line, i.severity, i.message) for i in body.problems] == [
         (1, Severity.WARNING, "the link 'our last report' goes nowhere ('#'), so it is printed as plain words"),
         (1, Severity.WARNING, "the link 'the prices' goes nowhere (''), so it is printed as plain words"),
     ]
@@ -117,8 +118,8 @@ def test_dangerous_and_network_path_links_are_refused_without_asking_the_resolve
     body, asked = parse("[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) [d](//evil.example/x)"
                         " [e](file:///etc/passwd) [f](vbscript:x)\n")
     assert asked == []
-    assert [i.severity for i in body.issues] == [Severity.ERROR] * 6
-    assert all("is not allowed" in i.message for i in body.issues)
+    assert [i.severity for i in body.problems] == [Severity.ERROR] * 6
+    assert all("is not allowed" in i.message for i in body.problems)
 
 
 def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image:
@@ -166,3 +167,51 @@ def test_a_photo_alone_in_a_paragraph_splits_it_around_a_figure() -> None:
 def test_a_photo_title_gets_the_same_smart_punctuation_as_a_front_matter_caption() -> None:
     (figure,) = _body("![A shed](shed.png \"The society's shed -- 1987\")\n").blocks
     assert isinstance(figure, Figure) and figure.image.caption == "The society\u2019s shed \u2013 1987"
+
+
+# --- caps ----------------------------------------------------------------------------------------------
+
+
+def _table(columns: int, rows: int) -> str:
+    line = "|" + "|".join("x" for _ in range(columns)) + "|\n"
+    return line + "|" + "|".join("-" for _ in range(columns)) + "|\n" + line * rows
+
+
+def test_smart_quotes_skip_a_paragraph_over_the_cap_and_report_it(monkeypatch) -> None:
+    calls = []
+    process = markdown.process_inlines
+    monkeypatch.setattr(markdown, "process_inlines", lambda tokens, state: calls.append(len(tokens)) or process(tokens, state))
+    body = parse_body('"Fine," she said.\n\n' + " ".join(['"*a*'] * (MAX_BLOCK_QUOTE_MARKS + 1)), "a1", lambda *a: None, lambda *a: None)
+    assert len(calls) == 1  # only the first paragraph was smartened
+    assert [(i.line, i.message) for i in body.problems] == [(3, f"{MAX_BLOCK_QUOTE_MARKS + 1:,} quotation marks in one paragraph")]
+
+
+def test_a_headline_over_the_quote_cap_is_kept_as_typed() -> None:
+    text = '"a ' * (MAX_BLOCK_QUOTE_MARKS + 1)
+    assert smarten(text) == text
+
+
+def test_the_parse_stops_at_the_table_that_passes_the_cell_cap(monkeypatch) -> None:
+    tables = []
+    rule = markdown._table_rule
+
+    def counting(state, start, end, silent):
+        found = rule(state, start, end, silent)
+        if found and not silent:
+            tables.append(start)
+        return found
+
+    monkeypatch.setattr(markdown, "_table_rule", counting)
+    quarter = MAX_TABLE_CELLS // 4 // 50  # rows of 50 cells filling a quarter of the cap, plus a header row
+    text = "\n".join(_table(50, quarter) for _ in range(12))  # three times the cap in all
+    body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
+    assert len(tables) == 4  # the fourth passes the cap; the other eight are never parsed
+    assert body.blocks == () and len(body.problems) == 1
+    assert body.problems[0].line == tables[-1] + 1 and "10,000 cells" in body.problems[0].message
+
+
+def test_many_small_tables_of_autocompleted_cells_are_counted() -> None:
+    # A wide header then rows of one word each: markdown-it fills in the missing cells, hundreds a line.
+    wide = "|" + "|".join("h" for _ in range(500)) + "|\n|" + "|".join("-" for _ in range(500)) + "|\n" + "x\n" * 30
+    body = parse_body("\n".join([wide] * 2), "a1", lambda *a: None, lambda *a: None)
+    assert body.blocks == () and "cells" in body.problems[0].message

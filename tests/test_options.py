@@ -27,6 +27,8 @@ def test_typed_options_become_one_frozen_value() -> None:
 def test_nothing_given_means_every_edition_and_the_configured_profile() -> None:
     options = build_options(None, KNOWN)
     assert options.formats == ("txt", "epub", "pdf")
+    assert build_options(None, KNOWN, default=("txt",)).formats == ("txt",)  # paperpress.yaml's editions
+    assert build_options(["pdf"], KNOWN, default=("txt",)).formats == ("pdf",)  # -f wins
     assert options.edition_options == {} and options.source_date is None and options.source_date_epoch == ""
 
 

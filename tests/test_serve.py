@@ -53,3 +53,56 @@ def test_links_that_leave_the_folder_are_not_followed(served: tuple[str, Path], 
     assert fetch(base + "/issue-1/issue-1.pdf")[0] == 404
     assert fetch(base + "/issue-2/key.txt")[0] == 404
     assert fetch(base + "/issue-2/")[0] == 404
+
+
+def _ranged(url: str, header: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Range": header})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), b""
+
+
+@pytest.mark.parametrize(
+    ("header", "status", "content_range", "body"),
+    [
+        ("bytes=0-3", 206, "bytes 0-3/12", b"the "),
+        ("bytes=4-", 206, "bytes 4-11/12", b"edition\n"),
+        ("bytes=-4", 206, "bytes 8-11/12", b"ion\n"),
+        ("bytes=4-400", 206, "bytes 4-11/12", b"edition\n"),
+        ("bytes=12-", 416, "bytes */12", b""),
+        ("bytes=9-3", 416, "bytes */12", b""),
+        ("bytes=0-1,4-5", 200, None, b"the edition\n"),  # several ranges: the whole file, as the RFC allows
+    ],
+)
+def test_byte_ranges_are_answered_for_players_that_seek(
+    served: tuple[str, Path], header: str, status: int, content_range: str | None, body: bytes
+) -> None:
+    base, _ = served
+    got, headers, data = _ranged(f"{base}/issue-1/issue-1.txt", header)
+    assert (got, headers.get("Content-Range"), data) == (status, content_range, body)
+    if status == 206:
+        assert headers["Content-Length"] == str(len(body)) and headers["Accept-Ranges"] == "bytes"
+
+
+def test_audio_files_and_the_podcast_feed_have_their_media_types(served: tuple[str, Path]) -> None:
+    base, dist = served
+    (dist / "podcast.xml").write_text("<rss/>")
+    (dist / "issue-1" / "issue-1.mp3").write_bytes(b"\xff\xf3")
+    for name, media_type in (("podcast.xml", "application/rss+xml"), ("issue-1/issue-1.mp3", "audio/mpeg")):
+        with urllib.request.urlopen(f"{base}/{name}", timeout=10) as response:
+            assert response.headers["Content-Type"] == media_type
+
+
+def test_the_podcast_feed_gets_absolute_links_and_a_forged_host_is_not_echoed(served: tuple[str, Path]) -> None:
+    base, dist = served
+    (dist / "podcast.xml").write_text('<rss><enclosure url="issue-1/a.mp3"/><link>index.html</link>'
+                                      '<x href="https://example.org/k"/></rss>')
+    request = urllib.request.Request(f"{base}/podcast.xml", headers={"Host": 'evil"><script>'})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        forged = response.read().decode()
+    assert "<script>" not in forged and f'url="{base}/issue-1/a.mp3"' in forged
+    with urllib.request.urlopen(f"{base}/podcast.xml", timeout=10) as response:
+        feed = response.read().decode()
+    assert f"<link>{base}/index.html</link>" in feed and 'href="https://example.org/k"' in feed

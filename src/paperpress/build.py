@@ -20,12 +20,13 @@ from typing import Any
 from . import __version__
 from .catalog import catalog_entry, render_art, write_catalog
 from .config import Config
-from .errors import Loaded, PaperpressError, Problem, Severity, errors_in
-from .executor import Builder, Executor, IssueResult, Serial, guarded
+from .errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
+from .executor import Builder, Executor, IssueResult, Serial, TimeUp, deadline, guarded, time_up
 from .fingerprint import (
     ART,
     STATE_NAME,
     IssueState,
+    companion,
     input_records,
     library_versions,
     output_fingerprints,
@@ -39,7 +40,7 @@ from .model import Issue
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name
 from .options import BuildOptions
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, render_outputs
 from .walk import images
 from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic
 
@@ -70,13 +71,21 @@ def open_publication(root: Path) -> OpenPublication:
     """Loads paperpress.yaml; raises PaperpressError with every problem in it."""
     loaded = load_config(root)
     if loaded.value is None or errors_in(loaded.problems):
-        raise PaperpressError(loaded.problems, "paperpress.yaml has problems; nothing was written.")
+        raise PaperpressError(loaded.problems, nothing_written("paperpress.yaml has problems"))
     return OpenPublication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
-def check_issue(pub: OpenPublication, name: str) -> Loaded[Issue]:
-    """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …)."""
-    return load_issue(pub.root, pub.config, find_manifest(pub.root, name))
+def check_issue(pub: OpenPublication, name: str, time_limit: float = 0) -> Loaded[Issue]:
+    """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …).
+
+    Stopped with a problem after `time_limit` seconds (0: no limit), as a build would be.
+    """
+    path = find_manifest(pub.root, name)
+    try:
+        with deadline(time_limit):
+            return load_issue(pub.root, pub.config, path)
+    except TimeUp:
+        return Loaded(None, (time_up(issue_name(path), "checking", time_limit),))
 
 
 def rendering_versions() -> dict[str, str]:
@@ -242,7 +251,7 @@ class IssueBuilder:
         inputs = input_records(pub.root, _inputs(issue), prepared.loading_began)
         try:
             folder = contained(work.out, issue.name)
-            targets = {kind: contained(work.out, issue.name, file) for kind, (file, _, _) in outputs.items()}
+            targets = {kind: contained(work.out, issue.name, *file.split("/")) for kind, (file, _, _) in outputs.items()}
         except OutsideOutput as err:
             shown = PurePosixPath(os.path.relpath(err.path, work.root))
             return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))
@@ -254,7 +263,9 @@ class IssueBuilder:
             issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, prepared.info), inputs, {},
             tuple(str(p) for p in problems),
         )
-        record_build(folder, state, outputs, work.fingerprints)
+        for record in record_build(folder, state, outputs, work.fingerprints, prepared.job.formats):
+            with contextlib.suppress(OSError, OutsideOutput):
+                contained(work.out, issue.name, *record.file.split("/")).unlink()
         return IssueResult(issue.name, tuple(targets.values()), problems, tuple(prepared.job.formats))
 
 
@@ -272,7 +283,8 @@ class Renderer:
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
             made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
-            outputs[fmt] = (issue.name + made.suffix, made.media_type, made.render(issue, self.layouts, prepared.info))
+            for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
+                outputs[fmt if n == 0 else companion(fmt, output[0])] = output
         if job.art:
             outputs.update(render_art(issue))
         return outputs

@@ -6,6 +6,7 @@ again, so it can be regenerated after every run in milliseconds. It lists what i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -15,83 +16,80 @@ from typing import Any
 from PIL import Image as PILImage
 
 from .config import Config
-from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, read_state, sha256_file
+from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from .layouts import Layouts
+from .load import publication
 from .model import Issue
 from .names import OUTPUT_FOLDERS
+from .podcast import FEED_NAME, audio_of, write_feed_bytes
 from .render import BuildInfo
+from .render.context import iso_timestamp, masthead
 from .write import write_if_changed
 
 CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS")
 THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
-COVER_EDGE = 2560
-_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text"}
-_ORDER = ("epub", "pdf", "txt")  # how a reader would choose, e-book first
+_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
+_ORDER = ("epub", "pdf", "txt", "audio")  # how a reader would choose, e-book first
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def render_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
     """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
-    from .render.cover import render_cover
+    from .render.cover import cover_image
     from .render.images import encode_jpeg, to_rgb
 
-    if issue.cover is not None:
-        with PILImage.open(io.BytesIO(issue.cover.data)) as src:
-            picture = to_rgb(src)
-        picture.thumbnail((COVER_EDGE, COVER_EDGE), PILImage.Resampling.LANCZOS)
-        cover = encode_jpeg(picture)
-    else:
-        cover = render_cover(issue)
-    with PILImage.open(io.BytesIO(cover)) as src:
-        small = to_rgb(src)
-    small.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
+    fit = cover_image(issue)
+    with PILImage.open(io.BytesIO(fit.data)) as src:
+        picture = to_rgb(src)
+    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
+    picture.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
     return {
         "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
-        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(small)),
+        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
     }
 
 
 def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
     """What the catalog shows for an issue, stored in its state so the catalog never reloads it."""
-    from .render.context import issue_label, long_date
     from .render.epub import issue_identifier
 
-    pub = issue.publication
+    head = masthead(issue)
     lead = issue.lead_article
     return {
-        "label": issue_label(issue),
-        "date_text": long_date(issue),
-        "cover_line": issue.title or lead.title,
+        "label": head.issue_label,
+        "date_text": head.date_text,
+        "cover_line": head.cover_line or lead.title,
         # A cover line may announce another story than the lead's, whose standfirst would then mislead.
-        "standfirst": None if issue.title else lead.standfirst,
+        "standfirst": None if issue.cover_line else lead.standfirst,
         "headlines": [a.title for a in issue.articles[:6]],
         "identifier": issue_identifier(issue),  # the EPUB's own id, so a reader matches entry and book
-        "updated": _iso(info.timestamp),
-        "publication": {
-            "title": pub.title, "subtitle": pub.subtitle, "publisher": pub.publisher,
-            "language": pub.language, "identifier": pub.identifier, "website": pub.website,
-        },
+        "updated": iso_timestamp(info.timestamp),
+        "publication": dataclasses.asdict(issue.publication),
     }
 
 
 def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
-    entries = [_entry(folder, state) for folder, state in _latest_states(out)]
+    entries = [_entry(folder, state, out) for folder, state in _latest_states(out)]
     entries.sort(key=lambda e: e["number"], reverse=True)
-    publication = entries[0]["publication"] if entries else _publication(config)
-    updated = max((e["updated"] for e in entries), default=_iso(_EPOCH))
-    context = {"publication": publication, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
+    shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
+    updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
+    context = {"publication": shown, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
     files = {
         "index.html": layouts.render("html", "catalog/index.html", context).encode(),
         "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
         "SHA256SUMS": "".join(
-            f"{f['sha256']}  {f['href']}\n" for e in entries for f in (*e["downloads"], *e["art"].values())
+            f"{f['sha256']}  {f['href']}\n"
+            for e in entries for f in (*e["downloads"], *e["companions"].values(), *e["art"].values())
         ).encode(),
     }
+    feed = write_feed_bytes(entries, shown, layouts, config)
+    if feed is not None:
+        files[FEED_NAME] = feed
     for name, data in files.items():
         write_if_changed(out / name, data)
-    return [out / name for name in CATALOG_FILES]
+    return [out / name for name in (*CATALOG_FILES, *((FEED_NAME,) if feed is not None else ()))]
 
 
 def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
@@ -110,17 +108,20 @@ def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
     return [(folder, state) for _, folder, state in found.values()]
 
 
-def _entry(folder: Path, state: IssueState) -> dict[str, Any]:
+def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
+    companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
     rank = {name: i for i, name in enumerate(_ORDER)}
     downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
     downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")
-    entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary)
+    entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary,
+                 companions=companions)
+    entry["audio"] = audio_of(entry, companions, out)
     return entry
 
 
@@ -147,15 +148,3 @@ def _size(n: int) -> str:
     if n < 1_000_000:
         return f"{n / 1000:.0f} KB"
     return f"{n / 1_000_000:.1f} MB"
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _publication(config: Config) -> dict[str, Any]:
-    return {
-        "title": config.title, "subtitle": config.subtitle, "publisher": config.publisher,
-        "language": config.language, "identifier": config.identifier or "urn:paperpress:catalog",
-        "website": config.website,
-    }

@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .config import TIME_LIMIT
-from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in
+from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
 
 if TYPE_CHECKING:
     from .build import OpenPublication
@@ -66,7 +66,7 @@ def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
 def _opened(pub: OpenPublication, strict: bool) -> OpenPublication:
     """The publication, once the warnings about paperpress.yaml are told (or, with --strict, refused)."""
     if strict and pub.warnings:
-        raise PaperpressError(pub.warnings, "paperpress.yaml has warnings and --strict is set; nothing was written.")
+        raise PaperpressError(pub.warnings, nothing_written("paperpress.yaml has warnings and --strict is set"))
     _report(pub.warnings)
     return pub
 
@@ -87,7 +87,7 @@ def build(
     since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
                                         metavar="DATE", show_default=False),
     format: list[str] | None = typer.Option(
-        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf. Default: all.", show_default=False
+        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf, audio. Default: paperpress.yaml's editions (txt, epub, pdf).", show_default=False
     ),
     root: Path | None = RootOption,
     out: Path | None = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),
@@ -111,7 +111,7 @@ def build(
         help="The Dask scheduler for --executor dask (default: a local cluster of --jobs workers).", show_default=False,
     ),
 ) -> None:
-    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf}, skipping what is up to date, then write the catalog."""
+    """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf} (and audio/ with -f audio), skipping what is up to date, then write the catalog."""
     import os
     import sys
 
@@ -122,10 +122,11 @@ def build(
 
     try:
         base = _root(root)
-        options = build_options(
-            format, known_formats(), pdf_profile=pdf_profile, strict=strict, time_limit=time_limit, environ=os.environ
-        )
         pub = _opened(open_publication(base), strict)
+        options = build_options(
+            format, known_formats(), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
+            time_limit=time_limit, environ=os.environ,
+        )
         names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
@@ -179,6 +180,9 @@ def check(
     issues: list[str] = typer.Argument(..., help="Issues to check: 1142, issue-0901 or issue-1142.yaml.", show_default=False),
     root: Path | None = RootOption,
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as problems."),
+    time_limit: float = typer.Option(
+        TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
+    ),
 ) -> None:
     """Validate issues without writing anything."""
     from .build import check_issue, open_publication
@@ -189,7 +193,7 @@ def check(
         failed = False
         for name in issues:
             try:
-                checked = check_issue(pub, name)
+                checked = check_issue(pub, name, time_limit)
             except UsageError:
                 raise
             except PaperpressError as err:  # two manifests claim this issue: report it, check the others

@@ -107,6 +107,43 @@ class PdfOptions:
     )
 
 
+#: The editions a plain `paperpress build` makes: audio is left out because synthesis is slow.
+DEFAULT_EDITIONS = ("txt", "epub", "pdf")
+
+
+def _editions(value: tuple[str, ...]) -> str | None:
+    from .render import EDITIONS  # the registry of formats; imported here, when a file is checked
+
+    unknown = [name for name in value if name not in EDITIONS]
+    if unknown:
+        return f"unknown edition '{unknown[0]}' | choose from " + ", ".join(EDITIONS)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOptions:
+    """The audio edition: which voice reads, how fast and how high."""
+
+    voice: str | None = field(
+        default=None,
+        metadata={"doc": "an eSpeak NG voice such as en-gb or fr (default: the publication's language)"},
+    )
+    model: str | None = field(
+        default=None,
+        metadata={
+            "doc": "a neural voice model file in the publication (a Piper '.onnx' voice, e.g. 'voices/en_GB-alan.onnx'); "
+            "used instead of eSpeak NG when its engine is installed",
+        },
+    )
+    speed: int = field(default=165, metadata={"doc": "words per minute", "min": 80, "max": 450})
+    pitch: int = field(default=50, metadata={"doc": "voice pitch from 0 to 99 (eSpeak NG)", "min": 0, "max": 99})
+    base_url: str | None = field(
+        default=None,
+        metadata={"doc": "the web address dist/ is published at (https://example.org/courier/); "
+                         "podcast.xml gives its links in full under it"},
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """`paperpress.yaml`: who publishes, and how each edition is set."""
@@ -122,4 +159,10 @@ class Config:
     text: TextOptions = TextOptions()
     epub: EpubOptions = EpubOptions()
     pdf: PdfOptions = PdfOptions()
+    audio: AudioOptions = AudioOptions()
+    editions: tuple[str, ...] = field(
+        default=DEFAULT_EDITIONS,
+        metadata={"doc": "the editions a build makes when no -f is given: txt, epub, pdf, audio", "min": 1,
+                  "check": _editions},
+    )
 

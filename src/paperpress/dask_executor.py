@@ -15,15 +15,15 @@ import dataclasses
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .build import IssueBuilder, Rendering
+from .config import Config
 from .errors import PaperpressError, Problem, UsageError
-from .executor import IssueResult, Work, crashed
-from .names import manifest_file
+from .executor import IssueResult, Work, crashed, time_up
 from .plan import Job
 
 #: Tasks in flight per worker: enough that none waits for the client, few enough to bound memory.
@@ -73,7 +73,7 @@ class DaskExecutor:
                 client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
             except (OSError, TimeoutError) as err:
                 raise _lost(address, f"cannot be reached ({err})", started=False) from None
-            kit = publication_kit(builder.pub.root, builder.pub.config.pdf.output_profile, builder.work.editions)
+            kit = publication_kit(builder.pub.root, _named_files(builder.pub.config), builder.work.editions)
             client.register_plugin(KitPlugin(kit), name=kit.name)
             yield from _run(client, address, builder, render, kit.name, jobs, time_limit)
 
@@ -177,17 +177,19 @@ def _timed(result: IssueResult, began: float) -> IssueResult:
 
 
 def _timed_out(job: Job, limit: float, began: float) -> IssueResult:
-    return _timed(IssueResult(job.name, problems=(Problem(
-        manifest_file(job.name), None, None,
-        f"building this issue took longer than {limit:g} seconds and was stopped",
-        "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
-    ),)), began)
+    return _timed(IssueResult(job.name, problems=(time_up(job.name, "building", limit),)), began)
 
 
 def _lost(address: str, what: str, *, started: bool) -> PaperpressError:
     hint = ("every issue already written is complete; run again to resume" if started
             else "start it (dask scheduler) or check --scheduler / PAPERPRESS_SCHEDULER")
     return PaperpressError([Problem(None, None, None, f"the Dask scheduler at {address} {what}", hint)])
+
+
+def _named_files(config: Config) -> tuple[str | None, ...]:
+    """Files paperpress.yaml names that an edition reads: the PDF's ICC profile, a Piper voice and its settings."""
+    model = config.audio.model
+    return (config.pdf.output_profile, model, f"{model}.json" if model else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +201,13 @@ class Kit:
     editions: Mapping[str, str]  # the build's edition registry
 
 
-def publication_kit(root: Path, output_profile: str | None, editions: Mapping[str, str]) -> Kit:
+def publication_kit(root: Path, named: Iterable[str | None], editions: Mapping[str, str]) -> Kit:
+    """The kit of `root`: paperpress.yaml, layouts, fonts and the files it names (`named`)."""
     paths = [root / "paperpress.yaml"]
     for folder in ("layouts", "fonts"):
         if (root / folder).is_dir():
             paths += sorted(p for p in (root / folder).rglob("*") if p.is_file() and ".cache" not in p.parts)
-    if output_profile and (root / output_profile).is_file():
-        paths.append(root / output_profile)
+    paths += [root / rel for rel in named if rel and (root / rel).is_file()]
     files = {p.relative_to(root).as_posix(): p.read_bytes() for p in paths}
     h = hashlib.sha256(repr(sorted(editions.items())).encode())
     for rel, data in sorted(files.items()):

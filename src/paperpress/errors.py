@@ -22,6 +22,11 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+def nothing_written(summary: str) -> str:
+    """The last line of a refused build, the same everywhere: "2 problems in issue-7; nothing was written."."""
+    return f"{summary}; nothing was written."
+
+
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"

@@ -136,14 +136,19 @@ def guarded(builder: Builder, job: Job, time_limit: float) -> IssueResult:
         with deadline(time_limit):
             result = builder(job)
     except TimeUp:
-        result = IssueResult(job.name, problems=(Problem(
-            manifest_file(job.name), None, None,
-            f"building this issue took longer than {time_limit:g} seconds and was stopped",
-            "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
-        ),))
+        result = IssueResult(job.name, problems=(time_up(job.name, "building", time_limit),))
     except Exception as err:  # noqa: BLE001 - isolates one issue's bug from the others
         result = crashed(job, f"{type(err).__name__}: {err}", traceback.format_exc())
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def time_up(name: str, doing: str, limit: float) -> Problem:
+    """The problem of an issue stopped at its time limit, while `doing` it ("building", "checking")."""
+    return Problem(
+        manifest_file(name), None, None,
+        f"{doing} this issue took longer than {limit:g} seconds and was stopped",
+        "look for a pathological article (a huge table, thousands of photos), or raise --time-limit",
+    )
 
 
 def crashed(job: Job, what: str, trace: str | None) -> IssueResult:

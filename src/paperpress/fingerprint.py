@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .render import EDITION_LAYOUTS, WITHOUT_LAYOUTS
 from .write import write_atomic
 
 STATE_NAME = ".paperpress-state.json"
@@ -29,11 +30,11 @@ ART = ("cover", "thumbnail")
 #: The layout folder each kind of output owns. Nothing else reads it (tests/test_build.py checks the
 #: templates), so a change there rebuilds that edition alone; shared folders (macros/, partials/) and
 #: unknown ones reach every edition.
-LAYOUT_FOLDERS = {"txt": "text", "epub": "epub", "pdf": "pdf", "catalog": "catalog"}
+LAYOUT_FOLDERS = {**EDITION_LAYOUTS, "catalog": "catalog"}
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",
-    "fonttools", "font-source-serif-pro", "font-source-sans-pro",
+    "fonttools", "font-source-serif-pro", "font-source-sans-pro", "lameenc", "mutagen", "num2words", "piper-tts",
 )
 #: A file whose inode changed this close to (or after) the moment loading began may have been read in
 #: either version; it is recorded as unknown so that the next run builds again. Kernel file times come from
@@ -77,8 +78,18 @@ class IssueState:
     date: str
     catalog: Mapping[str, Any]  # what the catalog shows without loading the issue again
     inputs: Mapping[str, FileRecord]  # path relative to the root → record, from the latest build
-    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "cover", "thumbnail"
+    outputs: Mapping[str, OutputRecord]  # "txt", "epub", "pdf", "audio" and its companions, "cover", "thumbnail"
     warnings: tuple[str, ...] = field(default=())
+
+
+def companion(edition: str, file: str) -> str:
+    """The output kind of a further file an edition makes ("audio/audio/issue-7-01-vote.mp3"), recorded on its own."""
+    return f"{edition}/{file}"
+
+
+def edition_of(kind: str) -> str:
+    """The edition an output kind belongs to: itself, or the edition a companion file came with."""
+    return kind.split("/", 1)[0]
 
 
 def sha256_file(path: Path) -> str:
@@ -159,7 +170,7 @@ def output_fingerprints(settings: str, layout_files: Iterable[tuple[str, Path]],
     found = {}
     for kind in kinds:
         others = set(LAYOUT_FOLDERS.values()) - {LAYOUT_FOLDERS.get(kind)}
-        used = {} if kind in ART else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
+        used = {} if kind in ART or kind in WITHOUT_LAYOUTS else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
         found[kind] = hashlib.sha256(json.dumps([settings, kind, sorted(used.items())]).encode()).hexdigest()
     return found
 
@@ -209,20 +220,26 @@ def record_build(
     state: IssueState,
     written: Mapping[str, tuple[str, str, bytes]],
     fingerprints: Mapping[str, str],
-) -> None:
+    rebuilt: Iterable[str] = (),
+) -> list[OutputRecord]:
     """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes).
 
-    Kinds not built this time keep their earlier records; the state is written after the files it describes.
+    Kinds not built this time keep their earlier records, except the companions an edition in `rebuilt` no
+    longer makes (an article taken out of the issue): those records are dropped and returned, for the caller
+    to remove their files. The state is written after the files it describes.
     """
     digest = inputs_digest(state.inputs) or "unknown"
     old = read_state(folder)
     records = dict(old.outputs) if old else {}
+    editions = set(rebuilt)
+    gone = [records.pop(k) for k in list(records) if k not in written and k not in editions and edition_of(k) in editions]
     for kind, (file, media_type, data) in written.items():
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), (folder / file).stat().st_mtime_ns,
-            fingerprints[kind], digest,
+            fingerprints[edition_of(kind)], digest,
         )
     save_state(folder, dataclasses.replace(state, outputs=records))
+    return gone
 
 
 def save_state(folder: Path, state: IssueState) -> None:

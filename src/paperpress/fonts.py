@@ -67,13 +67,21 @@ class _Read:
     characters: frozenset[int]
 
 
-def packaged_faces() -> tuple[FontFace, ...]:
-    """The default faces, from the installed font packages (an open font licence; no font file in our repo)."""
+def packaged_font(family: str, weight: int = 400, italic: bool = False) -> Path:
+    """The installed file of one default face ("Source Serif Pro", 700): for the PDF and the drawn cover alike."""
     import importlib
 
+    for package, key, name, face_weight, face_italic in _PACKAGED:
+        if (name, face_weight, face_italic) == (family, weight, italic):
+            return Path(importlib.import_module(package).font_files_ttf[key]).resolve()
+    raise KeyError(f"no packaged face {family} {weight}{' italic' if italic else ''}")
+
+
+def packaged_faces() -> tuple[FontFace, ...]:
+    """The default faces, from the installed font packages (an open font licence; no font file in our repo)."""
     faces = []
-    for package, key, family, weight, italic in _PACKAGED:
-        path = Path(importlib.import_module(package).font_files_ttf[key]).resolve()
+    for _, _, family, weight, italic in _PACKAGED:
+        path = packaged_font(family, weight, italic)
         read = _read_cached(path)
         faces.append(FontFace(family, weight, "italic" if italic else "normal", path, read.characters))
     return tuple(faces)

@@ -1,22 +1,46 @@
 """Where the print edition puts things on the page, from the PDF options: sizes in mm, nothing drawn.
 
-Shared by the PDF renderer (which feeds it to the print CSS) and by preflight (which warns about photos
-too small for the width they will be printed at), so both agree on where a photo lands.
+This is the one definition of photo placement. A photo's `Role` says where it stands; `PageSetup.tallest`
+says how tall that role may be drawn. The print stylesheet takes its sizes from here (`page.tallest`,
+`page.margin_top`, …), preflight checks each photo's dpi at the width its role gives it, and the screen
+profile downsamples each photo to the pixels its role needs, so all three agree on where a photo lands.
+tests/test_geometry.py measures the photos in a real PDF against this definition.
 """
 
 from __future__ import annotations
 
+import enum
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .config import PdfOptions, page_size_mm
 from .errors import PaperpressError, Problem
-from .model import Image
+from .model import Article, Figure, Image, InlineImage, Issue
+from .walk import walk
 
 _COLUMN_GAP_MM = 4.5
+#: Room above the text for the running head, and below it for the folio, beyond the page margin.
+_RUNNING_HEAD_MM = 4.0
+_FOLIO_MM = 2.0
 #: Narrower than this (in ems of body text), justified columns open rivers: set them ragged-right instead.
 _JUSTIFY_MIN_EMS = 15.0
 _PT_PER_MM = 72 / 25.4
+
+
+class Role(enum.StrEnum):
+    """Where a photo stands, each with its own tallest size (`PageSetup.tallest`) and its CSS rule.
+
+    The print stylesheet's selector for each role: LEAD `figure img`; FRONT_LEAD `.lead-article figure.lead
+    img`; FURTHER `figure.photo:not(.lead):not(.inline) img`; INLINE `figure img` (a body figure, class
+    `photo inline`); TABLE `img.inline-photo`.
+    """
+
+    LEAD = "lead"  # an article's first front-matter photo, across the page
+    FRONT_LEAD = "front_lead"  # the front page's lead story's first photo: smaller, so its text starts on page one
+    FURTHER = "further"  # an article's further front-matter photos, one under another
+    INLINE = "inline"  # a photo placed in the body between paragraphs (a figure), across the page
+    TABLE = "table"  # a photo among words: in a table cell (most often), a heading or a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,32 +57,46 @@ class PageSetup:
     justify: bool
 
     @property
-    def photo_height(self) -> float:
-        """The tallest a photo may be drawn: never cut, room left for text, and no taller than on A4."""
-        return round(min((self.height - 2 * self.margin) * 0.38, 100.0), 1)
+    def margin_top(self) -> float:
+        return self.margin + _RUNNING_HEAD_MM
 
     @property
-    def small_photo_height(self) -> float:
-        """The front page's lead photo and an article's further photos: smaller, so text starts on the page."""
-        return round(min((self.height - 2 * self.margin) * 0.3, 80.0), 1)
-
-    @property
-    def inline_photo_height(self) -> float:
-        """A photo set among words (a table cell, a heading): small enough to sit in a line of a table."""
-        return 15.0
+    def margin_bottom(self) -> float:
+        return self.margin + _FOLIO_MM
 
     @property
     def text_width(self) -> float:
         return self.width - 2 * self.margin
 
-    def drawn_width(self, image: Image, tallest: float) -> float:
-        """How wide `image` is drawn in mm: across the text, unless that would make it taller than `tallest`."""
-        return min(self.text_width, tallest * image.width / image.height)
+    @property
+    def tallest(self) -> dict[str, float]:
+        """Role → the tallest a photo in that role is drawn, in mm (the stylesheet's `max-height`s).
 
-    def photo_pixels(self, image: Image, dpi: int) -> int:
-        """The longest edge, in pixels, that `image` needs at `dpi` where it is drawn at its largest."""
-        width = self.drawn_width(image, self.photo_height)
-        longest = max(width, width * image.height / image.width)
+        A photo across the page is never cut and leaves room for text: at most 38 % of the page's height
+        less its margins, and no taller than on A4; the smaller roles 30 %, so text starts on the same page;
+        a photo among words is small enough to sit in a line of a table.
+        """
+        # The margins here are the page margin alone (not the running head's room): the sizes predate it.
+        area = self.height - 2 * self.margin
+        large = round(min(area * 0.38, 100.0), 1)
+        small = round(min(area * 0.3, 80.0), 1)
+        return {Role.LEAD: large, Role.FRONT_LEAD: small, Role.FURTHER: small, Role.INLINE: large, Role.TABLE: 15.0}
+
+    @property
+    def column_width(self) -> float:
+        return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
+
+    def drawn_width(self, image: Image, role: Role, across: bool = True) -> float:
+        """How wide `image` is drawn in mm: across the text (or its column, `across` false), unless that would
+        make it taller than its role allows."""
+        return min(self.text_width if across else self.column_width, self.tallest[role] * image.width / image.height)
+
+    def drawn_height(self, image: Image, role: Role, across: bool = True) -> float:
+        return self.drawn_width(image, role, across) * image.height / image.width
+
+    def photo_pixels(self, image: Image, role: Role, dpi: int, across: bool = True) -> int:
+        """The longest edge, in pixels, that `image` needs at `dpi` where its role draws it."""
+        longest = max(self.drawn_width(image, role, across), self.drawn_height(image, role, across))
         return math.ceil(longest / 25.4 * dpi)
 
     @classmethod
@@ -78,3 +116,26 @@ class PageSetup:
             bleed=options.bleed if bleed else 0.0,
             justify=column * _PT_PER_MM / options.font_size >= _JUSTIFY_MIN_EMS,
         )
+
+
+def article_placements(article: Article, front_page: bool) -> Iterator[tuple[str, Image, Role]]:
+    """Each photo of `article` with its role, and where it stands ("images[0]", "body") for messages.
+
+    `front_page`: the article is the issue's lead story, whose lead photo is drawn smaller.
+    """
+    for n, image in enumerate(article.images):
+        role = (Role.FRONT_LEAD if front_page else Role.LEAD) if n == 0 else Role.FURTHER
+        yield f"images[{n}]", image, role
+    for node in walk(article.blocks + article.footnotes):
+        if isinstance(node, Figure):
+            yield "body", node.image, Role.INLINE
+        elif isinstance(node, InlineImage):
+            yield "body", node.image, Role.TABLE
+
+
+def placements(issue: Issue) -> Iterator[tuple[Article, str, Image, Role]]:
+    """Every photo the print edition draws, with its article, its place and its role, in reading order."""
+    lead = issue.lead_article
+    for article in issue.articles:
+        for where, image, role in article_placements(article, article.id == lead.id):
+            yield article, where, image, role

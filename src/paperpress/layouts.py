@@ -13,7 +13,6 @@ symbolic link that leads out of the publication is refused.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,13 +78,24 @@ class _LayeredLoader(jinja2.BaseLoader):
         return source, str(shown), lambda: real.stat().st_mtime_ns == mtime
 
 
+class Environments:
+    """The Jinja environments of one Layouts, by kind, each built when first asked for and then reused.
+
+    The one thing in a Layouts that changes: a cache, kept for the life of the process (a worker keeps
+    its compiled templates across issues). Layouts are compared and hashed by their folders alone.
+    """
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, jinja2.Environment] = {}
+
+
 @dataclass(frozen=True)
 class Layouts:
-    """The template folders in lookup order; environments are built once and reused for every issue."""
+    """The template folders in lookup order (fixed), and their environments (a cache, see `Environments`)."""
 
     folders: tuple[Path, ...]  # the publication's layouts/ (if any), then the defaults
     root: Path | None = None  # the publication root, for messages
-    _envs: dict[str, jinja2.Environment] = field(default_factory=dict, compare=False, repr=False)
+    environments: Environments = field(default_factory=Environments, compare=False, repr=False)
 
     @classmethod
     def for_publication(cls, root: Path | None) -> Layouts:
@@ -95,7 +105,7 @@ class Layouts:
 
     def env(self, kind: str) -> jinja2.Environment:
         """`html` (autoescaping, for .html/.xhtml/.css templates) or `text` (no escaping)."""
-        env = self._envs.get(kind)
+        env = self.environments.by_kind.get(kind)
         if env is None:
             cache = None
             if self.root is not None:
@@ -111,7 +121,7 @@ class Layouts:
                 auto_reload=False,
                 bytecode_cache=cache,
             )
-            self._envs[kind] = env
+            self.environments.by_kind[kind] = env
         return env
 
     def render(self, kind: str, name: str, context: dict[str, Any]) -> str:
@@ -147,12 +157,6 @@ class Layouts:
                     name = path.relative_to(folder).as_posix()
                     found[name] = self._checked(folder, name)
         return sorted(found.items())
-
-    def digest(self) -> str:
-        h = hashlib.sha256()
-        for name, path in self.files():
-            h.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-        return h.hexdigest()
 
     def _find(self, name: str, folders: tuple[Path, ...]) -> tuple[Path, Path] | None:
         """(the path as found, the real file) for `name` in the first of `folders` that has it, or None.

@@ -12,6 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import table as _table_rule
+from markdown_it.rules_core.smartquotes import process_inlines
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -54,6 +58,14 @@ MAX_HEADING_LEVEL = 4
 #: A table longer than this cannot be printed or read as a table; it is refused, not laid out for hours.
 MAX_TABLE_ROWS = 2_000
 
+#: Table cells an article may hold in all. Each is a box of its own in the PDF's layout, so cells, not rows,
+#: are what a table costs; a table of few rows but thousands of columns is as long to lay out as a long one.
+MAX_TABLE_CELLS = 10_000
+
+#: Quotation marks one paragraph (or heading, or table cell) may hold. Smart quotes cost grows with the
+#: square of the marks in a block; no written paragraph comes near this.
+MAX_BLOCK_QUOTE_MARKS = 2_000
+
 #: Deeper nesting than this is flattened by markdown-it instead of recursing without bound.
 MAX_NESTING = 24
 
@@ -65,7 +77,7 @@ LinkResolver = Callable[[str, "int | None"], "Target | None"]
 
 
 @dataclass(frozen=True, slots=True)
-class BodyIssue:
+class BodyProblem:
     """A problem in the body, at a line relative to the start of the body (1-based)."""
 
     line: int | None
@@ -79,7 +91,7 @@ class Body:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]
-    issues: tuple[BodyIssue, ...] = field(default=())
+    problems: tuple[BodyProblem, ...] = field(default=())
 
 
 def _parser() -> MarkdownIt:
@@ -88,8 +100,50 @@ def _parser() -> MarkdownIt:
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
+    rules = md.block.ruler
+    rules.at("table", _counted_table, {"alt": rules.__rules__[rules.__find__("table")].alt})
+    md.core.ruler.at("smartquotes", _capped_smartquotes)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check schemes ourselves, to report them
     return md
+
+
+class _Refused(Exception):
+    """A cap reached while parsing: the parse stops there, before the rest costs anything."""
+
+    def __init__(self, problem: BodyProblem) -> None:
+        self.problem = problem
+
+
+def _counted_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, stopping the parse once the article's tables pass MAX_TABLE_CELLS."""
+    before = len(state.tokens)
+    found = _table_rule(state, start, end, silent)
+    if found and not silent:
+        cells = state.env.get("table_cells", 0)
+        cells += sum(tok.type in ("th_open", "td_open") for tok in state.tokens[before:])
+        state.env["table_cells"] = cells
+        if cells > MAX_TABLE_CELLS:
+            raise _Refused(
+                BodyProblem(start + 1, f"the tables hold over {MAX_TABLE_CELLS:,} cells",
+                          f"at most {MAX_TABLE_CELLS:,} in one article; link to the data instead")
+            )
+    return found
+
+
+def _capped_smartquotes(state: StateCore) -> None:
+    """markdown-it's smart quotes, refusing a block with more than MAX_BLOCK_QUOTE_MARKS instead of taking minutes."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        marks = sum(c.content.count('"') + c.content.count("'") for c in token.children if c.type == "text")
+        if marks > MAX_BLOCK_QUOTE_MARKS:
+            line = token.map[0] + 1 if token.map else None
+            raise _Refused(
+                BodyProblem(line, f"{marks:,} quotation marks in one paragraph",
+                          f"at most {MAX_BLOCK_QUOTE_MARKS:,}; break it into paragraphs")
+            )
+        if marks:
+            process_inlines(token.children, state)
 
 
 _MD = _parser()
@@ -97,7 +151,10 @@ _MD = _parser()
 
 def smarten(text: str) -> str:
     """Front-matter text with the same smart punctuation as the body, as plain text."""
-    tokens = _MD.parseInline(text)
+    try:
+        tokens = _MD.parseInline(text)
+    except _Refused:  # a headline of thousands of quotation marks: kept as typed
+        return text
     return "".join(_plain(tokens[0].children or [])).strip() if tokens else text
 
 
@@ -130,20 +187,23 @@ def heading_id(article_id: str, slug: str) -> str:
 def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve_link: LinkResolver) -> Body:
     """Parses an article body once; every later step works from the blocks returned."""
     env: dict = {}
-    tokens = _MD.parse(text, env)
+    try:
+        tokens = _MD.parse(text, env)
+    except _Refused as refused:
+        return Body((), (), (), (refused.problem,))
     state = _State(article_id, resolve_image, resolve_link)
     blocks, _ = state.blocks(tokens, 0, None)
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
         # markdown-it stops reading a structure at its nesting limit and drops what is inside: refuse it.
-        state.issues.append(
-            BodyIssue(
+        state.problems.append(
+            BodyProblem(
                 _line_of(tokens, deepest),
                 f"quotes or lists nested more than {MAX_NESTING - 4} levels deep",
                 "flatten the nesting; text inside would be lost",
             )
         )
-    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.issues))
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems))
 
 
 def _line_of(tokens: list[Token], target: Token) -> int | None:
@@ -169,7 +229,7 @@ class _State:
         self.links: list[Link] = []
         self.link_numbers: dict[str, int] = {}
         self.footnotes: list[Footnote] = []
-        self.issues: list[BodyIssue] = []
+        self.problems: list[BodyProblem] = []
 
     def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
         out: list[Block] = []
@@ -196,8 +256,8 @@ class _State:
             elif kind == "table_open":
                 table, i = self.table(tokens, i + 1)
                 if len(table.rows) > MAX_TABLE_ROWS:
-                    self.issues.append(
-                        BodyIssue(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
+                    self.problems.append(
+                        BodyProblem(line, f"a table of {len(table.rows)} rows", f"at most {MAX_TABLE_ROWS}; link to the data instead")
                     )
                 else:
                     out.append(table)
@@ -354,8 +414,8 @@ class _State:
         if opened == "s_open":
             return (Strike(children),)
         if href.strip() in ("", "#"):
-            self.issues.append(
-                BodyIssue(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
+            self.problems.append(
+                BodyProblem(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
                           "so it is printed as plain words", "give a web address, an article or a '#subhead'",
                           Severity.WARNING)
             )
@@ -365,8 +425,8 @@ class _State:
             target = self.resolve_link(href, line)  # into the issue: the loader checks it and says what is wrong
             return (Link(children, href, None, target),) if target is not None else children
         if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
-            self.issues.append(
-                BodyIssue(
+            self.problems.append(
+                BodyProblem(
                     line,
                     f"link to '{_shorten(href)}' is not allowed",
                     "links must start with https://, http:// or mailto:",

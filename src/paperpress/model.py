@@ -223,12 +223,12 @@ class Publication:
     website: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weakly referenced: render/cover.py's drawn covers
 class Issue:
     publication: Publication
     number: int
     date: _dt.date
-    title: str | None  # the cover line
+    cover_line: str | None  # the manifest's `title`: the line the cover and the front page lead with
     cover: Image | None
     sections: tuple[Section, ...]
     source: str  # the manifest, relative to the publication root

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import PaperpressError, Problem, UsageError
+from .errors import PaperpressError, Problem, UsageError, nothing_written
 
 ISSUES = "issues"
 #: Output folders in dist/ are named like manifests; this finds them.
@@ -118,7 +118,7 @@ class Manifests:
         number = self.number(typed)
         clash = self.clash(number)
         if clash:
-            raise PaperpressError(clash, f"{len(clash)} manifests for issue {number}; nothing was written.")
+            raise PaperpressError(clash, nothing_written(f"{len(clash)} manifests for issue {number}"))
         return manifest_path(root, self.name(number))
 
 

@@ -44,14 +44,18 @@ def build_options(
     formats: Sequence[str] | None,
     known: Sequence[str],
     *,
+    default: Sequence[str] | None = None,
     pdf_profile: str | None = None,
     strict: bool = False,
     time_limit: float = TIME_LIMIT,
     environ: Mapping[str, str] | None = None,
 ) -> BuildOptions:
-    """The options as typed (`-f txt,epub`, `--pdf-profile`) and SOURCE_DATE_EPOCH; a UsageError if one is wrong."""
+    """The options as typed (`-f txt,epub`, `--pdf-profile`) and SOURCE_DATE_EPOCH; a UsageError if one is wrong.
+
+    Without `-f`, the editions are `default` (paperpress.yaml's `editions`), or every known one.
+    """
     return BuildOptions(
-        formats=chosen_formats(formats, known),
+        formats=chosen_formats(formats, known, default),
         pdf_profile=_pdf_profile(pdf_profile),
         strict=strict,
         time_limit=time_limit,
@@ -59,10 +63,12 @@ def build_options(
     )
 
 
-def chosen_formats(requested: Sequence[str] | None, known: Sequence[str]) -> tuple[str, ...]:
-    """`-f txt -f epub,pdf` as the editions' names, in the order given; every edition when none is."""
+def chosen_formats(
+    requested: Sequence[str] | None, known: Sequence[str], default: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """`-f txt -f epub,pdf` as the editions' names, in the order given; `default` (or every edition) when none is."""
     if not requested:
-        return tuple(known)
+        return tuple(default if default is not None else known)
     chosen: list[str] = []
     for name in requested:
         for part in name.split(","):

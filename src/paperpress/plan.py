@@ -18,6 +18,7 @@ from .fingerprint import (
     FileRecord,
     IssueState,
     current_inputs,
+    edition_of,
     inputs_digest,
     output_is_current,
     read_state,
@@ -119,9 +120,9 @@ def _job(
 
     def stale(kind: str) -> bool:
         record = state.outputs.get(kind)
-        return record is None or not output_is_current(folder, record, fingerprints[kind], digest)
+        return record is None or not output_is_current(folder, record, fingerprints[edition_of(kind)], digest)
 
-    todo = tuple(f for f in formats if stale(f))
+    todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in state.outputs if edition_of(k) == f != k))
     art = any(stale(kind) for kind in ART)
     if not todo and not art:
         return _with_inputs(state, now) if refreshed else None

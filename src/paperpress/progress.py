@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .build import ArchiveResult
-from .errors import count_problems, printable
+from .errors import count_problems, nothing_written, printable
 from .executor import IssueResult
 from .plan import Plan
 
@@ -50,7 +50,7 @@ class PlainProgress:
     def line(self, result: IssueResult) -> str:
         if result.failed:
             # The same words as a single failed build has always printed; the issue's old files stay as they were.
-            return f"{count_problems(result.problems)} in {result.name}; nothing was written."
+            return nothing_written(f"{count_problems(result.problems)} in {result.name}")
         what = ", ".join(result.formats) if result.formats else "cover"
         why = self.reasons.get(result.name)
         return f"{result.name}: built {what} in {result.seconds:.1f} s" + (f" ({why})" if why else "")

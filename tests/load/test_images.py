@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
+from paperpress import walk
 from paperpress.errors import Problem
 from paperpress.load.images import load_image
 
@@ -43,3 +44,58 @@ def test_a_cut_short_jpeg_is_damaged_even_after_weasyprint_relaxed_pillow(tmp_pa
     (tmp_path / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     image, problems = load(tmp_path, "cut.jpg")
     assert image is None and "is damaged" in problems[0].message
+
+
+def test_a_photo_placed_many_times_is_read_and_decoded_once(tmp_path: Path, monkeypatch) -> None:
+    from paperpress.build import check_issue, open_publication
+    from paperpress.load import images
+
+    from ..conftest import FIXTURES, copy_publication
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(30))
+    front = "title: Squares\nimages:\n  - src: photos/square.png\n    alt: Square\n    credit: Desk\n"
+    (pub / "issues/issue-7/second.md").write_text(f"---\n{front}---\n{places}")
+    reads, decodes = [], []
+    read_header, decode_error = images._read_header, images._decode_error
+    monkeypatch.setattr(images, "_read_header", lambda data: reads.append(1) or read_header(data))
+    monkeypatch.setattr(images, "_decode_error", lambda data: decodes.append(1) or decode_error(data))
+    issue = check_issue(open_publication(pub), "7").value
+    assert issue is not None
+    photos = [photo for article in issue.articles for photo in walk.images(article)]
+    assert len(photos) == 32  # the first article shows it too
+    assert len({id(photo.data) for photo in photos}) == 1  # one copy of the bytes, shared
+    assert (len(reads), len(decodes)) == (1, 1)
+
+
+def test_damage_is_reported_at_every_place_from_one_decode(tmp_path: Path) -> None:
+    from paperpress.load.images import PhotoFiles, decode_problems
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(buf, "PNG")
+    (tmp_path / "cut.png").write_bytes(buf.getvalue()[:-40])  # header whole, picture cut short
+    photos, problems = PhotoFiles(), []
+    for line in (3, 9):
+        load_image(tmp_path, tmp_path, "cut.png", id=f"i{line}", alt="a", caption=None, credit=None,
+                   file=PurePosixPath("a.md"), line=line, field="body", problems=problems, pending=photos)
+    found = decode_problems(photos)
+    assert [p.line for p in found] == [3, 9] and all("damaged" in p.message for p in found)
+    assert photos.reads == 1
+
+
+def test_full_decodes_take_their_size_from_the_pixel_budget(tmp_path: Path, monkeypatch) -> None:
+    from paperpress import pixels
+    from paperpress.load import images
+
+    frame = pixels.decoded_bytes("RGBA", (500, 400))
+    budget = pixels.Budget(frame)  # room for one frame: the threads must take turns
+    monkeypatch.setattr(images, "BUDGET", budget)
+    photos, problems = images.PhotoFiles(), []
+    for i in range(4):
+        buf = io.BytesIO()
+        Image.new("RGBA", (500, 400), (i, 0, 0, 9)).save(buf, "PNG")
+        (tmp_path / f"p{i}.png").write_bytes(buf.getvalue())
+        load_image(tmp_path, tmp_path, f"p{i}.png", id=f"i{i}", alt="a", caption=None, credit=None,
+                   file=PurePosixPath("a.md"), line=i, field="body", problems=problems, pending=photos)
+    assert images.decode_problems(photos) == [] and problems == []
+    assert budget.peak == frame and budget.held == 0

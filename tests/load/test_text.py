@@ -67,7 +67,7 @@ def test_manifest_and_configuration_strings_are_cleaned_too(tmp_path: Path) -> N
     config.write_text(config.read_text() + 'subtitle: "Sub\\uFFFEtitle"\n')
     loaded = load(pub)
     assert loaded.ok
-    assert (loaded.value.title, loaded.value.sections[0].title) == ("A small issue", "News")
+    assert (loaded.value.cover_line, loaded.value.sections[0].title) == ("A small issue", "News")
     assert [(str(p.file), p.line, p.field) for p in loaded.problems] == [
         ("issues/issue-7.yaml", 3, None), ("issues/issue-7.yaml", 5, "sections[0].title")
     ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from paperpress.load.yamlfile import Scalar, parse_yaml
+import pytest
+
+from paperpress.load.yamlfile import MAX_DEPTH, Scalar, parse_yaml
 
 F = PurePosixPath("x.yaml")
 
@@ -36,3 +38,23 @@ def test_duplicate_keys_name_both_lines() -> None:
 def test_offset_shifts_lines_for_front_matter() -> None:
     _, problems = parse_yaml("title: [\n", F, line_offset=1)
     assert problems[0].line == 2  # the unclosed bracket's line, one below the '---' that opens the file
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * 5000 + "]" * 5000,  # past libyaml's own limit
+        "x: " + "[" * 900 + "]" * 900,  # under libyaml's limit, deep enough to exhaust Python's recursion
+        "".join("  " * i + "k:\n" for i in range(MAX_DEPTH + 1)) + "  " * (MAX_DEPTH + 1) + "v\n",
+    ],
+    ids=["5000-flow", "900-flow", "block"],
+)
+def test_deep_nesting_is_a_located_error_not_a_recursion_error(text: str) -> None:
+    doc, problems = parse_yaml(text, F, line_offset=1)
+    assert doc is None and len(problems) == 1
+    assert problems[0].line is not None and "nest" in problems[0].message and problems[0].hint
+
+
+def test_nesting_at_the_limit_is_read() -> None:
+    doc, problems = parse_yaml("x: " + "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1), F)
+    assert problems == [] and doc is not None

@@ -191,3 +191,19 @@ def test_strip_jpeg_metadata_keeps_jfif_and_refuses_other_data() -> None:
     assert strip_jpeg_metadata(data).startswith(b"\xff\xd8\xff\xe0")
     with pytest.raises(ValueError):
         strip_jpeg_metadata(b"\xff\xd8not a jpeg at all")
+
+
+@pytest.mark.parametrize("mode", ["P", "RGBA", "I;16"])
+def test_a_large_frame_is_shrunk_before_any_conversion_copies_it(mode: str, monkeypatch) -> None:
+    from paperpress import pixels
+    from paperpress.render import images
+
+    budget = pixels.Budget(pixels.MAX_DECODED_BYTES)
+    monkeypatch.setattr(images, "BUDGET", budget)
+    converted = []
+    to_rgb = images.to_rgb
+    monkeypatch.setattr(images, "to_rgb", lambda img: converted.append(img.size) or to_rgb(img))
+    fit = normalise(_save(Image.new(mode, (4000, 3000)), "PNG"), 400)
+    assert converted == [(800, 600)]  # reduced by 5 straight from the decoder: twice the target, as thumbnail does
+    assert (fit.width, fit.height) == (400, 300)
+    assert budget.peak == pixels.decoded_bytes(mode, (4000, 3000)) + pixels.decoded_bytes("RGBA", (4000, 3000))

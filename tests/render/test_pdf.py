@@ -21,7 +21,7 @@ from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
 from paperpress.options import BuildOptions, source_date
 from paperpress.render.context import credit_line
-from paperpress.render.pdf import PdfEdition, column_runs
+from paperpress.render.pdf import PdfEdition, column_runs, section_flows
 from paperpress.walk import images
 
 from ..conftest import FIXTURES, REPO, copy_publication, require_tool
@@ -372,18 +372,73 @@ def test_weasyprint_is_imported_only_when_a_pdf_is_rendered() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_figures_and_tables_leave_the_column_flow() -> None:
+def test_tables_leave_the_column_flow_and_photos_stay_in_it() -> None:
     text = Paragraph(())
     table = Table((), (), ())
     runs = column_runs([text, text, table, Figure(Image("i", "p", b"", "image/png", 1, 1, "alt")), text])
-    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 2), (True, 2), (False, 1)]
+    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 2), (True, 1), (False, 2)]
 
 
-def test_a_quotation_or_list_holding_a_photo_leaves_the_column_flow_whole() -> None:
+def test_a_quotation_or_list_holding_a_table_leaves_the_column_flow_whole() -> None:
     photo = Figure(Image("i", "p", b"", "image/png", 1, 1, "alt"))
     text = Paragraph(())
-    runs = column_runs([text, Quote((text, photo)), ListBlock(False, 1, ((text,), (photo,))), Quote((text,))])
+    table = Table((), (), ())
+    runs = column_runs([text, Quote((text, table)), ListBlock(False, 1, ((text,), (table,))), Quote((photo,))])
     assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 1), (True, 2), (False, 1)]
+
+
+def test_articles_share_their_sections_column_set_but_the_lead_and_those_with_tables(issue) -> None:
+    flows = [section_flows(section.articles, issue.lead_article) for section in issue.sections]
+    shape = [[(flow.shared, [a.id for a in flow.articles]) for flow in section] for section in flows]
+    news, workplace = issue.sections[0].articles, issue.sections[1].articles
+    assert shape[0] == [(False, [news[0].id]), (True, [a.id for a in news[1:]])]  # the lead keeps its own
+    assert (False, [workplace[1].id]) in shape[1]  # how the depot voted, with its table
+    assert all(flow.shared for flow in flows[4])  # letters: one column set
+    apart = section_flows(issue.sections[4].articles, issue.lead_article, apart=True)
+    assert [len(flow.articles) for flow in apart] == [1, 1, 1] and not any(flow.shared for flow in apart)
+
+
+def _page_fill(pdf: Path, cell: float = 2.0) -> list[float]:
+    """How much of each page's text area carries ink, read back by PyMuPDF: its text lines, images and
+    filled shapes on a 2 pt grid, within the page less its running head and folio bands."""
+    pymupdf = pytest.importorskip("pymupdf")
+    fills = []
+    for page in pymupdf.open(pdf):
+        width, height = page.rect.width, page.rect.height
+        left, right, top, bottom = 14 * _MM, width - 14 * _MM, 18 * _MM, height - 16 * _MM
+        boxes = [line["bbox"] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+        boxes = [(x0, y0 - 2, x1, y1 + 2) for x0, y0, x1, y1 in boxes]
+        boxes += [info["bbox"] for info in page.get_image_info()]
+        boxes += [tuple(d["rect"]) for d in page.get_drawings() if d.get("fill") and min(d["rect"].width, d["rect"].height) > 6]
+        nx, ny = int((right - left) / cell), int((bottom - top) / cell)
+        ink = [bytearray(nx) for _ in range(ny)]
+        for x0, y0, x1, y1 in boxes:
+            i0, i1 = max(0, int((x0 - left) / cell)), min(nx, int((x1 - left) / cell) + 1)
+            for j in range(max(0, int((y0 - top) / cell)), min(ny, int((y1 - top) / cell) + 1)):
+                ink[j][i0:i1] = b"\x01" * max(0, i1 - i0)
+        fills.append(sum(map(sum, ink)) / (nx * ny))
+    return fills
+
+
+def test_the_sample_fills_its_pages(sample: dict[str, Path]) -> None:
+    """Mean fill 0.85 or more, and no page but the last under half full (a section's tail alone on a page)."""
+    fills = _page_fill(sample["screen"])[:-1]
+    assert sum(fills) / len(fills) >= 0.85, [round(f, 2) for f in fills]
+    assert min(fills) >= 0.5, [round(f, 2) for f in fills]
+
+
+def test_a_house_panel_closes_a_gap_with_the_other_editions_and_how_to_subscribe(sample: dict[str, Path], issue) -> None:
+    text = _run("pdftotext", "-layout", sample["screen"], "-")
+    pages = text.split("\f")
+    panels = [n for n, page in enumerate(pages, start=1) if "is also published as" in page.casefold()]
+    assert panels, "no house panel"
+    for n in panels:
+        assert "EPUB, for e-readers" in pages[n - 1] and "example.org/courier" in pages[n - 1]
+    # Only on a section's last page: the page after each panel starts a section (or there is none).
+    pymupdf = pytest.importorskip("pymupdf")
+    starts = {page for level, _, page in pymupdf.open(sample["screen"]).get_toc() if level == 1}
+    assert all(n + 1 in starts or n == len(pages) - 1 for n in panels), (panels, starts)
+    assert len(panels) <= len(issue.sections)
 
 
 def _with_style(tmp_path: Path, css: str) -> Path:
@@ -539,3 +594,17 @@ def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
     assert tree.count(" LI ") >= 12 and "LBody" in tree
     text = _run("pdftotext", "-layout", unusual_links, "-")
     assert re.search(r"1\. Clear the beds", text) and re.search(r"– the asparagus bed", text)
+
+
+def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.render.pdf as pdf
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(6))
+    (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
+    shrunk = []
+    normalise = pdf.normalise
+    monkeypatch.setattr(pdf, "normalise", lambda data, edge: shrunk.append(edge) or normalise(data, edge))
+    assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
+    assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
+    assert 1 <= len(shrunk) <= 2

@@ -64,13 +64,6 @@ def test_links_photos_notes_and_tables_are_plain_text(sample: str) -> None:
     assert "Drivers                        236       191" in sample  # numbers right-aligned
 
 
-def test_width_is_configurable(tmp_path) -> None:
-    from .test_text_width import render_with_width
-
-    text = render_with_width(tmp_path, 50)
-    assert max(len(line) for line in text.splitlines() if "https://" not in line) <= 50
-
-
 def test_an_empty_list_item_keeps_its_number() -> None:
     text = render(FIXTURES / "unusual", "1")
     assert "  1. Bring your own ball.\n  2.\n  3. Boots must be clean" in text

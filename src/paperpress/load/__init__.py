@@ -14,11 +14,12 @@ from ..model import Article, Issue, Publication, Section
 from ..names import issue_name, slug
 from .article import load_article
 from .glyphs import undrawn_characters
-from .images import PendingDecode, decode_problems, load_image
+from .images import PhotoFiles, decode_problems, load_image
 from .links import IssueLinks
 from .manifest import read_manifest
 from .paths import relative, resolve_inside
 from .preflight import preflight
+from .runs import unbreakable_text
 from .schema import validate
 from .text import clean_file_text
 from .yamlfile import parse_yaml
@@ -55,7 +56,8 @@ def load_config(root: Path) -> Loaded[Config]:
     return Loaded(config, sorted_problems(problems))
 
 
-def _publication(config: Config) -> Publication:
+def publication(config: Config) -> Publication:
+    """The publication as every issue and the catalog show it: smart punctuation, an identifier always."""
     identifier = config.identifier or f"urn:paperpress:{slug(config.title, 'publication')}"
     return Publication(
         title=smarten(config.title),
@@ -76,7 +78,14 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     manifest, doc = read.manifest, read.doc
     file = relative(root, manifest_path)
     base = manifest_path.parent
-    pending: list[PendingDecode] = []  # every photo's full decode, run together at the end
+    listed = sum(len(entry.articles) for entry in read.sections)
+    if listed > MAX_ARTICLES:  # counted before any article is read, so a glob gone wrong costs nothing
+        problems.append(
+            Problem(file, doc.line("sections"), "sections", f"{listed} articles in one issue",
+                    f"an issue may hold at most {MAX_ARTICLES}; split it")
+        )
+        return Loaded(None, sorted_problems(problems))
+    pending = PhotoFiles()  # each photo file read once; their full decodes run together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
@@ -137,18 +146,13 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
 
     problems.extend(decode_problems(pending))
     problems.extend(links.check(a for section in sections for a in section.articles))
-    if count > MAX_ARTICLES:
-        problems.append(
-            Problem(file, doc.line("sections"), "sections", f"{count} articles in one issue",
-                    f"an issue may hold at most {MAX_ARTICLES}; split it")
-        )
     if manifest is None or errors_in(problems):
         return Loaded(None, sorted_problems(problems))
     issue = Issue(
-        publication=_publication(config),
+        publication=publication(config),
         number=manifest.number,
         date=manifest.date,
-        title=smarten(manifest.title) if manifest.title else None,
+        cover_line=smarten(manifest.title) if manifest.title else None,
         cover=cover,
         sections=tuple(sections),
         source=str(file),
@@ -156,4 +160,5 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
     )
     problems.extend(preflight(root, config, issue, set(seen)))
     problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue))
+    problems.extend(unbreakable_text(root, issue))
     return Loaded(issue, sorted_problems(problems))

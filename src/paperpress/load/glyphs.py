@@ -56,7 +56,7 @@ def _places(config_file: PurePosixPath, issue: Issue) -> Iterator[tuple[PurePosi
     yield config_file, "subtitle", pub.subtitle or ""
     yield config_file, "website", pub.website or ""
     manifest = PurePosixPath(issue.source)
-    yield manifest, "title", issue.title or ""
+    yield manifest, "title", issue.cover_line or ""
     for n, section in enumerate(issue.sections):
         yield manifest, f"sections[{n}].title", section.title + section.title.upper()
     for article in issue.articles:

@@ -18,6 +18,7 @@ from PIL import ImageFile
 
 from ..errors import Problem
 from ..model import Image
+from ..pixels import BUDGET, decoded_bytes
 from .paths import relative, resolve_inside
 
 #: Pillow format name → media type. SVG is refused: it can carry scripts and remote references.
@@ -31,13 +32,45 @@ _QUARTER_TURNS = {5, 6, 7, 8}
 
 @dataclass(frozen=True, slots=True)
 class PendingDecode:
-    """A photo whose header was fine, still to be decoded in full to prove it is not damaged."""
+    """A place that shows a photo whose header was fine, still to be decoded in full to prove it is not damaged."""
 
     data: bytes
     src: str
     file: PurePosixPath
     line: int | None
     field: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """What one photo file's header said: its format and upright size, or why it cannot be used."""
+
+    data: bytes
+    kind: str = ""
+    width: int = 0
+    height: int = 0
+    refused: str | None = None  # "pixels", "unreadable" or "damaged"; a kind not in FORMATS is refused too
+    error: Exception | None = None
+
+
+class PhotoFiles:
+    """One issue's photo files, each read, identified and decoded once however many places show it.
+
+    Places that show the same file share one bytes object, so a photo placed a thousand times costs one
+    copy; the full decodes wait in `pending` (one per file) for the caller to run together.
+    """
+
+    def __init__(self) -> None:
+        self._headers: dict[Path, _Header] = {}
+        self.pending: dict[Path, list[PendingDecode]] = {}
+        self.reads = 0  # files read from disk
+
+    def header(self, path: Path) -> _Header:
+        found = self._headers.get(path)
+        if found is None:
+            self.reads += 1
+            found = self._headers[path] = _read_header(path.read_bytes())
+        return found
 
 
 def load_image(
@@ -53,7 +86,7 @@ def load_image(
     line: int | None,
     field: str,
     problems: list[Problem],
-    pending: list[PendingDecode] | None = None,
+    pending: PhotoFiles | None = None,
 ) -> Image | None:
     """Checks the file and its header now; the full decode joins `pending` (or runs at once without it)."""
     path, message, hint = resolve_inside(root, base_dir, src)
@@ -67,7 +100,45 @@ def load_image(
             Problem(file, line, field, f"'{src}' is {size // 2**20} MB", "photos must be under 40 MB; export a smaller file")
         )
         return None
-    data = path.read_bytes()
+    photos = pending if pending is not None else PhotoFiles()
+    head = photos.header(path)
+    check = PendingDecode(head.data, src, file, line, field)
+    if head.refused == "pixels":
+        problems.append(Problem(file, line, field, f"'{src}' has too many pixels", "use a photo under 60 megapixels"))
+        return None
+    if head.refused == "unreadable":
+        problems.append(
+            Problem(file, line, field, f"'{src}' is not an image paperpress can read", "use JPEG, PNG, WebP or GIF")
+        )
+        return None
+    if head.refused == "damaged" and head.error is not None:
+        problems.append(_damaged(check, head.error))
+        return None
+    if head.kind not in FORMATS:
+        problems.append(
+            Problem(file, line, field, f"'{src}' is a {head.kind or 'unknown'} file", "use JPEG, PNG, WebP or GIF")
+        )
+        return None
+    photos.pending.setdefault(path, []).append(check)
+    if pending is None:
+        found = decode_problems(photos)
+        problems.extend(found)
+        if found:
+            return None
+    return Image(
+        id=id,
+        source=str(where),
+        data=head.data,
+        media_type=FORMATS[head.kind],
+        width=head.width,
+        height=head.height,
+        alt=alt,
+        caption=caption,
+        credit=credit,
+    )
+
+
+def _read_header(data: bytes) -> _Header:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -77,62 +148,36 @@ def load_image(
                 if img.getexif().get(_ORIENTATION, 1) in _QUARTER_TURNS:
                     width, height = height, width  # the size as the photo is shown, upright
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        problems.append(Problem(file, line, field, f"'{src}' has too many pixels", "use a photo under 60 megapixels"))
-        return None
+        return _Header(data, refused="pixels")
     except PILImage.UnidentifiedImageError:
-        problems.append(
-            Problem(file, line, field, f"'{src}' is not an image paperpress can read", "use JPEG, PNG, WebP or GIF")
-        )
-        return None
+        return _Header(data, refused="unreadable")
     except (OSError, ValueError, SyntaxError) as err:
-        problems.append(_damaged(PendingDecode(data, src, file, line, field), err))
-        return None
-    if kind not in FORMATS:
-        problems.append(
-            Problem(file, line, field, f"'{src}' is a {kind or 'unknown'} file", "use JPEG, PNG, WebP or GIF")
-        )
-        return None
-    if width * height > MAX_PIXELS:
-        problems.append(Problem(file, line, field, f"'{src}' has too many pixels", "use a photo under 60 megapixels"))
-        return None
-    check = PendingDecode(data, src, file, line, field)
-    if pending is None:
-        found = decode_problems([check])
-        problems.extend(found)
-        if found:
-            return None
-    else:
-        pending.append(check)
-    return Image(
-        id=id,
-        source=str(where),
-        data=data,
-        media_type=FORMATS[kind],
-        width=width,
-        height=height,
-        alt=alt,
-        caption=caption,
-        credit=credit,
-    )
+        return _Header(data, refused="damaged", error=err)
+    if kind in FORMATS and width * height > MAX_PIXELS:
+        return _Header(data, kind, refused="pixels")
+    return _Header(data, kind, width, height)
 
 
-def decode_problems(checks: list[PendingDecode]) -> list[Problem]:
-    """Decodes every photo (in threads: Pillow decodes outside the GIL) and reports the damaged ones."""
-    if not checks:
+def decode_problems(photos: PhotoFiles) -> list[Problem]:
+    """Decodes each photo file once (in threads: Pillow decodes outside the GIL) and reports every place that
+    shows a damaged one."""
+    places = list(photos.pending.values())
+    photos.pending.clear()
+    if not places:
         return []
     # WeasyPrint switches Pillow to accept truncated files when it is imported (by a PDF build in the same
     # process); a photo that is cut short must be reported all the same, so decode strictly here.
     lenient = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        if len(checks) == 1:
-            errors = [_decode_error(checks[0].data)]
+        if len(places) == 1:
+            errors = [_decode_error(places[0][0].data)]
         else:
-            with ThreadPoolExecutor(max_workers=min(len(checks), os.cpu_count() or 1)) as pool:
-                errors = list(pool.map(_decode_error, (c.data for c in checks)))
+            with ThreadPoolExecutor(max_workers=min(len(places), os.cpu_count() or 1)) as pool:
+                errors = list(pool.map(_decode_error, (checks[0].data for checks in places)))
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-    return [_damaged(check, err) for check, err in zip(checks, errors, strict=True) if err is not None]
+    return [_damaged(check, err) for checks, err in zip(places, errors, strict=True) if err is not None for check in checks]
 
 
 def _decode_error(data: bytes) -> Exception | None:
@@ -141,7 +186,8 @@ def _decode_error(data: bytes) -> Exception | None:
             # A JPEG decoded at an eighth of its size still reads every byte, so a cut-short file is caught
             # at a fraction of the cost of a full decode.
             img.draft("RGB", (max(1, img.width // 8), max(1, img.height // 8)))
-            img.load()
+            with BUDGET.hold(decoded_bytes(img.mode, img.size)):
+                img.load()
     except (OSError, ValueError, SyntaxError) as err:
         return err
     return None

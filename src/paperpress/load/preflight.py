@@ -10,10 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Config
 from ..errors import Problem, Severity
-from ..geometry import PageSetup
-from ..model import Article, Figure, Image, InlineImage, Issue
+from ..geometry import PageSetup, article_placements
+from ..model import Article, Image, Issue
 from ..names import articles_folder
-from ..walk import texts, walk
+from ..walk import texts
 
 #: Below this, a photo printed at its placed width looks soft.
 MIN_PRINT_DPI = 150
@@ -34,15 +34,9 @@ def preflight(root: Path, config: Config, issue: Issue, listed: set[Path]) -> li
                 _warn(file, "title", f"the headline has {len(article.title)} characters and may not fit",
                       f"keep it under {MAX_HEADLINE}")
             )
-        for n, image in enumerate(article.images):
-            # An article's lead photo is drawn at the tallest size, its other photos at the smaller one.
-            placed = page.drawn_width(image, page.photo_height if n == 0 else page.small_photo_height)
-            warnings.extend(_photo_warnings(file, f"images[{n}]", image, placed))
-        for node in walk(article.blocks + article.footnotes):
-            # Photos in the body and the notes: figures across the page, inline photos small among words.
-            if isinstance(node, (Figure, InlineImage)):
-                tallest = page.photo_height if isinstance(node, Figure) else page.inline_photo_height
-                warnings.extend(_photo_warnings(file, "body", node.image, page.drawn_width(node.image, tallest)))
+        # Each photo at the width its role is printed at: the print edition's own geometry.
+        for where, image, role in article_placements(article, article.id == issue.lead_article.id):
+            warnings.extend(_photo_warnings(file, where, image, page.drawn_width(image, role)))
         warnings.extend(_dangling_notes(file, article))
     warnings.extend(_unlisted_articles(root, issue, listed))
     return warnings

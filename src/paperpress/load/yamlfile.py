@@ -50,6 +50,17 @@ class YamlDoc:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Deeper than this is no configuration or front matter anyone writes; refused before it costs a deep recursion.
+MAX_DEPTH = 50
+
+
+class _TooDeep(Exception):
+    """A value nested deeper than MAX_DEPTH."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 class _Alias(Exception):
     """A node reached twice: YAML shares the anchored node with every alias that names it."""
 
@@ -74,6 +85,8 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[Ya
         return None, [Problem(file, line, None, f"YAML syntax: {what}", _syntax_hint(what))]
     except yaml.YAMLError as err:
         return None, [Problem(file, None, None, f"YAML syntax: {err}")]
+    except RecursionError:  # the pure-Python parser, where libyaml is missing, recurses on nesting
+        return None, [_too_deep(file, None)]
     if node is None:
         return YamlDoc({}, {}), []
     problems: list[Problem] = []
@@ -81,6 +94,8 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[Ya
     constructor = yaml.SafeLoader("")
     try:
         data = _walk(node, "", lines, problems, file, line_offset, constructor, set())
+    except _TooDeep as deep:
+        return None, [_too_deep(file, deep.node.start_mark.line + 1 + line_offset)]
     except _Alias as alias:
         # Refused at the first reuse, before anything is expanded: an alias bomb costs nothing.
         line = alias.node.start_mark.line + 1 + line_offset
@@ -89,9 +104,15 @@ def parse_yaml(text: str, file: PurePosixPath, line_offset: int = 0) -> tuple[Ya
     return YamlDoc(data, lines), problems
 
 
+def _too_deep(file: PurePosixPath, line: int | None) -> Problem:
+    return Problem(file, line, None, f"YAML nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+
+
 def _syntax_hint(what: str) -> str:
     if "alias" in what or "anchor" in what:
         return "write the value out in full"
+    if "nesting depth" in what:
+        return "flatten the structure"
     if "tab" in what:
         return "indent with spaces, not tabs"
     if "expected <block end>" in what or "did not find expected" in what or "mapping values are not allowed" in what:
@@ -108,9 +129,12 @@ def _walk(
     offset: int,
     constructor: yaml.SafeLoader,
     seen: set[int],
+    depth: int = 0,
 ) -> Any:
     if id(node) in seen:
         raise _Alias(node)
+    if depth > MAX_DEPTH:
+        raise _TooDeep(node)
     seen.add(id(node))
     line = node.start_mark.line + 1 + offset
     lines.setdefault(path, line)
@@ -137,11 +161,11 @@ def _walk(
                 continue
             first_line[key] = key_line
             lines[child] = key_line
-            out[key] = _walk(value_node, child, lines, problems, file, offset, constructor, seen)
+            out[key] = _walk(value_node, child, lines, problems, file, offset, constructor, seen, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [
-            _walk(item, f"{path}[{i}]", lines, problems, file, offset, constructor, seen)
+            _walk(item, f"{path}[{i}]", lines, problems, file, offset, constructor, seen, depth + 1)
             for i, item in enumerate(node.value)
         ]
     assert isinstance(node, yaml.ScalarNode)

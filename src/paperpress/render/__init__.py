@@ -17,12 +17,20 @@ from ..config import Config
 from ..layouts import Layouts
 from ..model import Issue
 
-#: format name → "module:Class". Order is the default build order (fast editions first).
+#: The registry. Edition name → "module:Class". The name is the edition's one name everywhere: the
+#: `--format` value, the file suffix, the key in state files ("txt", not "text"). Order is the default
+#: build order (fast editions first).
 EDITIONS: dict[str, str] = {
     "txt": "paperpress.render.text:TextEdition",
     "epub": "paperpress.render.epub:EpubEdition",
     "pdf": "paperpress.render.pdf:PdfEdition",
+    "audio": "paperpress.render.audio:AudioEdition",
 }
+#: Edition name → the layouts folder its templates live in, which no other edition reads: a change there
+#: rebuilds that edition alone (fingerprint.py).
+EDITION_LAYOUTS: dict[str, str] = {"txt": "text", "epub": "epub", "pdf": "pdf"}
+#: Editions that read no layouts at all (audio is spoken from the model): no template change rebuilds them.
+WITHOUT_LAYOUTS = frozenset({"audio"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,21 @@ class Edition(Protocol):
     media_type: ClassVar[str]  # "application/epub+zip"
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes: ...
+
+
+#: One file an edition makes: its name inside the issue's output folder, media type and bytes.
+Output = tuple[str, str, bytes]
+
+
+def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+    """The files an edition makes, its main one first: one for most, several for audio (a file per article).
+
+    An edition that makes several defines `render_files`; the others' one file is named for the issue.
+    """
+    several = getattr(made, "render_files", None)
+    if several is not None:
+        return list(several(issue, layouts, info))
+    return [(issue.name + made.suffix, made.media_type, made.render(issue, layouts, info))]
 
 
 def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:

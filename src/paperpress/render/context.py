@@ -1,21 +1,62 @@
-"""Model → the template context every edition shares: labels, dates, contents, plain text of inlines.
+"""Model → the issue frame: the template context every edition renders from (see README, "Template context").
 
-Whatever two editions both show (how the date reads, what the contents list holds) is decided here once.
+Whatever two editions both show is decided here once: how the date and the issue read, what the masthead
+holds, what the contents list holds and in which order, and the order of an article's header (headline,
+standfirst, byline). Editions add only what is theirs (links, file names, page setup) on top.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from ..model import Code, Image, Inline, Issue, LineBreak, Text
-from ..walk import walk
+from ..model import Article, Image, Issue, Section
 from . import BuildInfo
 
 _MONTHS = (
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 )
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+#: The order of an article's header in every edition; the headline always comes first.
+HEADER_ORDER = ("headline", "standfirst", "byline")
+
+
+@dataclass(frozen=True, slots=True)
+class Masthead:
+    """What every masthead shows: the publication, the issue and its date, the website and the cover line."""
+
+    title: str
+    subtitle: str | None
+    issue_label: str  # "Issue 1142"
+    date_text: str  # "Friday 20 November 2026"
+    website: str | None  # as written: "https://example.org"
+    website_text: str | None  # as printed: "example.org"
+    cover_line: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderPart:
+    """One line of an article's header: `kind` is one of HEADER_ORDER, and also its class in HTML."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsArticle:
+    article: Article  # the target an edition links to (its href_of)
+    title: str
+    byline: str | None
+    standfirst: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsSection:
+    section: Section
+    title: str
+    articles: tuple[ContentsArticle, ...]
 
 
 def long_date(issue: Issue) -> str:
@@ -24,15 +65,9 @@ def long_date(issue: Issue) -> str:
     return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def plain(children: Iterable[Inline]) -> str:
-    """The words of inline content with no markup and no reference marks (bookmarks, alt text, titles)."""
-    out: list[str] = []
-    for node in walk(tuple(children)):
-        if isinstance(node, (Text, Code)):
-            out.append(node.text)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-    return "".join(out)
+def iso_timestamp(moment: dt.datetime) -> str:
+    """"2026-11-20T12:00:00Z": how a build time is written in metadata and feeds."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def credit_line(image: Image) -> str:
@@ -49,16 +84,38 @@ def issue_title(issue: Issue) -> str:
     return f"{issue.publication.title}, {issue_label(issue)}, {long_date(issue)}"
 
 
+def masthead(issue: Issue) -> Masthead:
+    pub = issue.publication
+    shown = pub.website.removeprefix("https://").removeprefix("http://") if pub.website else None
+    return Masthead(pub.title, pub.subtitle, issue_label(issue), long_date(issue), pub.website, shown, issue.cover_line)
+
+
+def header(article: Article) -> tuple[HeaderPart, ...]:
+    """An article's header lines in HEADER_ORDER, leaving out those it does not have."""
+    values = {"headline": article.title, "standfirst": article.standfirst, "byline": article.byline}
+    return tuple(HeaderPart(kind, values[kind] or "") for kind in HEADER_ORDER if values[kind])
+
+
+def contents(issue: Issue) -> tuple[ContentsSection, ...]:
+    """The contents tree: every section in reading order, then its articles."""
+    return tuple(
+        ContentsSection(s, s.title, tuple(ContentsArticle(a, a.title, a.byline, a.standfirst) for a in s.articles))
+        for s in issue.sections
+    )
+
+
 def issue_context(issue: Issue, info: BuildInfo) -> dict[str, Any]:
-    """The variables every edition's entry template starts from."""
+    """The variables every edition's entry template starts from: the issue frame."""
     return {
         "issue": issue,
         "publication": issue.publication,
         "sections": issue.sections,
         "info": info,
+        "masthead": masthead(issue),
+        "contents": contents(issue),
+        "header": header,
         "date_text": long_date(issue),
         "issue_title": issue_title(issue),
         "issue_label": issue_label(issue),
         "credit_line": credit_line,
-        "plain": plain,
     }

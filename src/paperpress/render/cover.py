@@ -1,7 +1,7 @@
 """A cover drawn from the issue's own data (masthead, issue number, date, cover line, lead photo) with Pillow.
 
 Used when the manifest names no cover image. 1600 × 2560 pixels, the 1:1.6 ratio Kindle asks for; the
-fonts come from the Source Serif and Source Sans packages, so no font file lives in this repository.
+fonts are the PDF's own (fonts.packaged_font), so no font file lives in this repository.
 Deterministic: the same issue always draws the same pixels.
 """
 
@@ -9,27 +9,24 @@ from __future__ import annotations
 
 import functools
 import io
-from importlib import resources
-from pathlib import Path
+import math
+import weakref
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from ..fonts import packaged_font
 from ..model import Image as Photo
 from ..model import Issue
-from .context import issue_label, long_date
-from .images import encode_jpeg, to_rgb
+from .context import masthead
+from .images import Normalised, encode_jpeg, fitted, normalise
 
 WIDTH, HEIGHT = 1600, 2560
 _MARGIN = 100
 _PAPER = (250, 248, 243)
 _INK = (17, 17, 17)
-_FONT_PACKAGES = {"serif": ("font_source_serif_pro", "SourceSerifPro"), "sans": ("font_source_sans_pro", "SourceSansPro")}
-
-
-def font_path(family: str, style: str) -> Path:
-    """The installed file of a Source Serif Pro / Source Sans Pro style ("Bold", "It", "Semibold")."""
-    package, stem = _FONT_PACKAGES[family]
-    return Path(str(resources.files(package) / "files" / f"{stem}-{style}.ttf"))
+_FAMILIES = {"serif": "Source Serif Pro", "sans": "Source Sans Pro"}
+#: The cover's styles as (weight, italic).
+_STYLES = {"Regular": (400, False), "It": (400, True), "Semibold": (600, False), "Bold": (700, False)}
 
 
 def cover_photo(issue: Issue) -> Photo | None:
@@ -37,25 +34,43 @@ def cover_photo(issue: Issue) -> Photo | None:
     return next((a.lead_image for a in issue.articles if a.lead_image is not None), None)
 
 
-@functools.lru_cache(maxsize=1)
+#: Covers drawn, held only while their issue is alive: the EPUB and the catalog of one build both ask for
+#: the cover, and neither keeps a finished issue's photos in memory.
+_DRAWN: weakref.WeakKeyDictionary[Issue, bytes] = weakref.WeakKeyDictionary()
+
+
+def cover_image(issue: Issue) -> Normalised:
+    """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or one drawn."""
+    if issue.cover is not None:
+        return normalise(issue.cover.data, HEIGHT)
+    return Normalised(render_cover(issue), "image/jpeg", WIDTH, HEIGHT)
+
+
 def render_cover(issue: Issue) -> bytes:
     """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it."""
+    drawn = _DRAWN.get(issue)
+    if drawn is None:
+        drawn = _DRAWN[issue] = _draw(issue)
+    return drawn
+
+
+def _draw(issue: Issue) -> bytes:
     page = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(page)
     inner = WIDTH - 2 * _MARGIN
-    pub = issue.publication
+    head = masthead(issue)
 
     y = 110
-    if _drawable(pub.title):
-        y = _centred(draw, pub.title, _fit(draw, pub.title, "serif", "Bold", inner, 210), y)
-    if pub.subtitle and _drawable(pub.subtitle):
-        y = _centred(draw, pub.subtitle, _font("serif", "It", 54), y + 30)
+    if _drawable(head.title):
+        y = _centred(draw, head.title, _fit(draw, head.title, "serif", "Bold", inner, 210), y)
+    if head.subtitle and _drawable(head.subtitle):
+        y = _centred(draw, head.subtitle, _font("serif", "It", 54), y + 30)
     y += 50
     draw.rectangle((_MARGIN, y, WIDTH - _MARGIN, y + 8), fill=_INK)
     y += 30
     strip = _font("sans", "Semibold", 50)
-    draw.text((_MARGIN, y), issue_label(issue).upper(), font=strip, fill=_INK)
-    date = long_date(issue)
+    draw.text((_MARGIN, y), head.issue_label.upper(), font=strip, fill=_INK)
+    date = head.date_text
     draw.text((WIDTH - _MARGIN - draw.textlength(date, font=strip), y), date, font=strip, fill=_INK)
     y += 80
     draw.rectangle((_MARGIN, y, WIDTH - _MARGIN, y + 3), fill=_INK)
@@ -64,12 +79,15 @@ def render_cover(issue: Issue) -> bytes:
     photo = cover_photo(issue)
     if photo is not None:
         with Image.open(io.BytesIO(photo.data)) as src:
-            picture = ImageOps.fit(to_rgb(src), (inner, 1180), Image.Resampling.BICUBIC)
+            # Shrunk only as far as the crop allows: the shorter side must still cover the frame.
+            scale = max(inner / src.width, 1180 / src.height)
+            edge = math.ceil(max(src.size) * min(scale, 1.0))
+            picture = ImageOps.fit(fitted(src, edge), (inner, 1180), Image.Resampling.BICUBIC)
         page.paste(picture, (_MARGIN, y))
         y += picture.height + 70
-    if issue.title and _drawable(issue.title):
+    if head.cover_line and _drawable(head.cover_line):
         headline = _font("serif", "Bold", 128 if photo is not None else 160)
-        for line in _wrap(draw, issue.title, headline, inner)[:4]:
+        for line in _wrap(draw, head.cover_line, headline, inner)[:4]:
             y = _left(draw, line, headline, y)
         y += 40
     if photo is None:
@@ -117,7 +135,7 @@ def _has_glyph(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=32)
 def _font(family: str, style: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path(family, style)), size)
+    return ImageFont.truetype(str(packaged_font(_FAMILIES[family], *_STYLES[style])), size)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, family: str, style: str, width: int, size: int) -> ImageFont.FreeTypeFont:

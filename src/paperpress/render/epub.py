@@ -7,7 +7,6 @@ and hands the files to `epub_package` for a reproducible zip. It never imports W
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,9 +16,8 @@ from ..layouts import Layouts
 from ..model import Article, Image, Issue, Link, Section
 from ..walk import images
 from . import BuildInfo
-from .context import issue_context, long_date
-from .cover import HEIGHT as COVER_HEIGHT
-from .cover import cover_photo, render_cover
+from .context import contents, iso_timestamp, issue_context, masthead
+from .cover import cover_image, cover_photo
 from .epub_package import MEDIA_TYPE, Item, assemble, check_size
 from .images import normalise
 
@@ -62,8 +60,8 @@ class EpubEdition:
             return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
 
         reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
-        for section in issue.sections:
-            reading.append(page(section_href(section), "epub/section.xhtml", section=section))
+        for section, entry in zip(issue.sections, context["contents"], strict=True):
+            reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
             for article in section.articles:
                 reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
         extras = [
@@ -107,15 +105,15 @@ def section_href(section: Section) -> str:
 
 
 def navigation(issue: Issue) -> tuple[TocEntry, ...]:
-    """Sections, then their articles, numbered in reading order for the NCX."""
+    """The issue frame's contents tree with each entry's document, numbered in reading order for the NCX."""
     entries: list[TocEntry] = []
     order = 1
-    for section in issue.sections:
+    for section in contents(issue):
         head = order
         children = []
-        for n, article in enumerate(section.articles, start=1):
-            children.append(TocEntry(article.title, article_href(article), head + n, article.byline))
-        entries.append(TocEntry(section.title, section_href(section), head, None, tuple(children)))
+        for n, item in enumerate(section.articles, start=1):
+            children.append(TocEntry(item.title, article_href(item.article), head + n, item.byline))
+        entries.append(TocEntry(section.title, section_href(section.section), head, None, tuple(children)))
         order = head + len(children) + 1
     return tuple(entries)
 
@@ -132,7 +130,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
     return issue_context(issue, info) | {
         "lang": issue.publication.language,
         "identifier": issue_identifier(issue),
-        "modified": info.timestamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "modified": iso_timestamp(info.timestamp),
         "description": _description(issue),
         "stylesheet": "style.css",
         "headline_level": 1,
@@ -140,6 +138,8 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "src_of": src_of,
         "href_of": href_of,
         "link_href": link_href,
+        "links_hold_text_only": False,
+        "breakable": str,  # reading systems break long words themselves (style.css)
         "toc": navigation(issue),
         "cover": {"href": cover.href, "alt": _cover_alt(issue)},
         "landmarks": {
@@ -183,20 +183,18 @@ def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
 
 def _cover_item(issue: Issue) -> Item:
     """The manifest's cover, normalised like every photo, or one drawn from the issue."""
-    if issue.cover is not None:
-        fit = normalise(issue.cover.data, COVER_HEIGHT)
-        href = f"images/cover{fit.extension}"
-        return Item("cover-image", href, fit.media_type, fit.data, "cover-image", issue.cover.source)
-    return Item("cover-image", "images/cover.jpg", "image/jpeg", render_cover(issue), "cover-image")
+    fit = cover_image(issue)
+    source = issue.cover.source if issue.cover is not None else None
+    return Item("cover-image", f"images/cover{fit.extension}", fit.media_type, fit.data, "cover-image", source)
 
 
 def _cover_alt(issue: Issue) -> str:
     if issue.cover is not None:
         return issue.cover.alt
-    pub = issue.publication
-    words = f"Cover of {pub.title}, issue {issue.number}, {long_date(issue)}"
-    if issue.title:
-        words += f": {issue.title}"
+    head = masthead(issue)
+    words = f"Cover of {head.title}, issue {issue.number}, {head.date_text}"
+    if head.cover_line:
+        words += f": {head.cover_line}"
     photo = cover_photo(issue)
     return words + (f". Photo: {photo.alt}" if photo is not None else "")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..errors import PaperpressError, Problem
+from ..errors import PaperpressError, Problem, nothing_written
 
 MEDIA_TYPE = "application/epub+zip"
 #: The Send to Kindle e-mail limit; a bigger EPUB cannot reach a Kindle that way.
@@ -75,7 +75,7 @@ def check_size(size: int, items: Iterable[Item], name: str, limit: int = MAX_EPU
         )
         for i in images[:5]
     ]
-    raise PaperpressError(problems, summary + "; nothing was written.")
+    raise PaperpressError(problems, nothing_written(summary))
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...], compress: bool) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps
 
+from ..pixels import BUDGET, decoded_bytes
+
 #: JPEG quality for re-encoded photos: indistinguishable from the original on an e-reader or a screen.
 JPEG_QUALITY = 85
 _WHITE = (255, 255, 255)
@@ -45,14 +47,7 @@ def normalise(data: bytes, max_edge: int) -> Normalised:
         if _is_fine_jpeg(src, max_edge):
             return Normalised(strip_jpeg_metadata(data), "image/jpeg", src.width, src.height)
         lossless = src.format != "JPEG"
-        if src.format == "JPEG" and max(src.size) > max_edge:
-            # Let the decoder scale by 1/2, 1/4 or 1/8 while it reads (never below the target size):
-            # a camera's 6000-pixel photo then costs a fraction of a full decode.
-            scale = max_edge / max(src.size)
-            src.draft(src.mode, (math.ceil(src.width * scale), math.ceil(src.height * scale)))
-        img = to_rgb(src)
-    if max(img.size) > max_edge:
-        img.thumbnail((max_edge, max_edge), Image.Resampling.BICUBIC)
+        img = fitted(src, max_edge)
     jpeg = encode_jpeg(img)
     if lossless:
         png = _encode_png(img)
@@ -61,10 +56,45 @@ def normalise(data: bytes, max_edge: int) -> Normalised:
     return Normalised(jpeg, "image/jpeg", img.width, img.height)
 
 
-def to_rgb(src: Image.Image) -> Image.Image:
-    """An upright 8-bit sRGB copy of any image Pillow reads: CMYK, grey, palette, 16-bit, transparent."""
+def fitted(src: Image.Image, max_edge: int, resample: Image.Resampling = Image.Resampling.BICUBIC) -> Image.Image:
+    """`to_rgb` of an opened image, at most `max_edge` pixels long, decoded within the pixel budget.
+
+    The full frame is shrunk by a whole factor as soon as it is decoded (JPEG while it is read), before
+    any conversion copies it, so a 60-megapixel graphic costs one frame and a small working copy.
+    """
+    if src.format == "JPEG" and max(src.size) > max_edge:
+        # Let the decoder scale by 1/2, 1/4 or 1/8 while it reads (never below the target size):
+        # a camera's 6000-pixel photo then costs a fraction of a full decode.
+        scale = max_edge / max(src.size)
+        src.draft(src.mode, (math.ceil(src.width * scale), math.ceil(src.height * scale)))
     if getattr(src, "n_frames", 1) > 1:
         src.seek(0)  # an animated GIF or WebP is shown by its first frame
+    with BUDGET.hold(decoded_bytes(src.mode, src.size) + decoded_bytes("RGBA", src.size)):
+        src.load()
+        img = _reduced(src, max_edge)
+        img = to_rgb(img)
+    if max(img.size) > max_edge:
+        img.thumbnail((max_edge, max_edge), resample)
+    return img
+
+
+def _reduced(src: Image.Image, max_edge: int) -> Image.Image:
+    """The frame shrunk by the whole factor that keeps it at least twice `max_edge` (what `thumbnail` does)."""
+    factor = int(max(src.size) / max_edge / 2)
+    if factor < 2:
+        return src
+    img = src
+    if img.mode in ("1", "P"):
+        img = img.convert("RGBA")  # palette and 1-bit frames cannot be averaged; transparency is kept
+    elif img.mode in _SIXTEEN_BIT:
+        img = img.convert("I")
+    reduced = img.reduce(factor)
+    reduced.info = dict(src.info)  # the orientation and colour profile still apply
+    return reduced
+
+
+def to_rgb(src: Image.Image) -> Image.Image:
+    """An upright 8-bit sRGB copy of any image Pillow reads: CMYK, grey, palette, 16-bit, transparent."""
     icc = src.info.get("icc_profile")
     img = ImageOps.exif_transpose(src)
     if img.mode in _SIXTEEN_BIT:

@@ -10,20 +10,21 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
-from ..errors import PaperpressError, Problem
+from ..breaks import Breaks
+from ..errors import PaperpressError, Problem, nothing_written
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
-from ..geometry import PageSetup
+from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
-from ..model import Block, Image, Issue, Link, Table
-from ..walk import images
+from ..model import Article, Block, Image, Issue, Link, Section, Table
+from ..walk import images, walk
 from . import BuildInfo
 from .context import issue_context
-from .images import normalise
+from .images import Normalised, normalise
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
 IMAGE_SCHEME = "paperpress-image:"
@@ -50,25 +51,53 @@ PROFILES: dict[str, Profile] = {
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A stretch of an article's body: text set in columns, or photos and tables across the page."""
+    """A stretch of an article's body: text and photos set in columns, or tables across the page."""
 
     wide: bool
     blocks: tuple[Block, ...]
 
 
 def column_runs(blocks: Iterable[Block]) -> list[Run]:
-    """Splits the body so photos and tables sit outside the column flow, where WeasyPrint lays them out safely.
+    """Splits the body so tables sit outside the column flow, across the page where their columns fit.
 
-    A quotation or a list that holds a photo goes across the page whole, photo and words together.
+    Photos stay in the flow, drawn at the width of a column, as newspapers set them: a page-wide photo
+    leaves the foot of the page to the few lines that follow it. A quotation or a list that holds a table
+    goes across the page whole, table and words together.
     """
     runs: list[Run] = []
     for block in blocks:
-        wide = isinstance(block, Table) or bool(images(block))
+        wide = any(isinstance(node, Table) for node in walk(block))
         if runs and runs[-1].wide == wide:
             runs[-1] = Run(wide, runs[-1].blocks + (block,))
         else:
             runs.append(Run(wide, (block,)))
     return runs
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Articles set one after another in a section's one column set, or one article set on its own."""
+
+    shared: bool
+    articles: tuple[Article, ...]
+
+
+def section_flows(articles: Iterable[Article], lead: Article, apart: bool = False) -> list[Flow]:
+    """Groups a section's articles into the column sets they share, so short items fill under long ones.
+
+    One column set for a run of articles is laid out and balanced once, not once per article (which both
+    left a gap under each article and cost most of the layout time). The lead story keeps its page-wide
+    headline and photo, an article with a table keeps its own column runs around it, and when every
+    article starts a page (`apart`) none shares.
+    """
+    flows: list[Flow] = []
+    for article in articles:
+        shared = not apart and article is not lead and not any(isinstance(node, Table) for node in walk(article))
+        if shared and flows and flows[-1].shared:
+            flows[-1] = Flow(True, flows[-1].articles + (article,))
+        else:
+            flows.append(Flow(shared, (article,)))
+    return flows
 
 
 def link_href(link: Link) -> str:
@@ -85,15 +114,20 @@ class PdfEdition:
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         options = info.config.pdf
+        apart = options.article_break == "page"  # every article starts a page: none share a column set
         profile = _profile(info.options.get("pdf_profile") or options.profile)
         faces = packaged_faces() + publication_faces(layouts.root)
         output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "link_href": link_href,
+            "links_hold_text_only": True,
+            "breakable": Breaks(issue.publication.language),
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,
+            "house_editions": house_editions(info.config.editions),
+            "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
             "has_photos": lambda nodes: bool(images(nodes)),
             "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,
@@ -104,7 +138,6 @@ class PdfEdition:
             "created": info.timestamp.isoformat(timespec="seconds"),
             "generator": f"paperpress {info.versions.get('paperpress', '')}".strip(),
         }
-        html = layouts.render("html", "pdf/issue.html", context)
         served = {face.path for face in faces} | ({output_profile} if output_profile else set())
         pdf_options = {
             "pdf_variant": profile.variant,
@@ -114,8 +147,77 @@ class PdfEdition:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         page = context["page"]
         photos = images(issue)
-        sizes = {image.id: page.photo_pixels(image, profile.dpi) for image in photos} if profile.dpi else {}
-        return _write_pdf(html, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+        across = {image.id for image in _photos_across(issue, apart)}
+        sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
+        closing = options.article_break == "section"
+
+        def html(panels: dict[str, float]) -> str:
+            return layouts.render("html", "pdf/issue.html", context | {"panels": panels})
+
+        return _write_pdf(html, closing, page, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+
+
+def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
+    """The photos drawn across the page: those over an article set on its own, and in its notes when they
+    go across. Every other photo is drawn in a column, and needs a third of the pixels."""
+    found: list[Image] = []
+    for section in issue.sections:
+        for flow in section_flows(section.articles, issue.lead_article, apart):
+            if not flow.shared:
+                found += [*flow.articles[0].images, *images(flow.articles[0].footnotes)]
+    return tuple(found)
+
+
+#: The other editions a house panel names, as a reader knows them; an edition not listed goes by its name.
+_EDITION_NAMES = {
+    "epub": "EPUB, for e-readers and phones",
+    "txt": "plain text, for screen readers and e-mail",
+    "audio": "audio, every article read aloud",
+}
+
+
+def house_editions(published: Iterable[str]) -> list[str]:
+    """The issue's other editions that the publication makes (paperpress.yaml's `editions`), for the house panel."""
+    return [_EDITION_NAMES.get(name, name.upper()) for name in published if name != PdfEdition.name]
+
+
+#: A gap at a section's end smaller than this (mm) is left white: a panel there would be a sliver.
+_PANEL_MIN_MM = 35.0  # less the slack, room for the panel's five lines
+#: Kept free between the last line of a section and its house panel, and under the panel (mm).
+_PANEL_SPACE_MM = 4.0
+#: Left under the panel: a column set followed by more content may be balanced a few lines taller (mm).
+_PANEL_SLACK_MM = 10.0
+_PX_PER_MM = 96 / 25.4
+
+
+def panel_heights(document: Any, sections: Iterable[Section], page: PageSetup) -> dict[str, float]:
+    """How tall a house panel may be at the end of each section, in mm, to close the gap on its last page.
+
+    Read from the laid-out document: the end mark after each section gives where its text stops, and the
+    page's foot (less its margin) where the text area ends. The panel fits what is left, so adding it moves
+    nothing above it and never makes a page.
+    """
+    heights: dict[str, float] = {}
+    for section in sections:
+        mark = f"{section.id}-end"
+        for laid in document.pages:
+            if mark in laid.anchors:
+                y = laid.anchors[mark][1]  # (x1, y1, x2, y2): the top of the mark
+                foot = laid.height - (page.margin + 2) * _PX_PER_MM
+                gap = (foot - y) / _PX_PER_MM - _PANEL_SPACE_MM
+                if gap >= _PANEL_MIN_MM:
+                    heights[section.id] = round(gap - _PANEL_SLACK_MM, 1)
+                break
+    return heights
+
+
+def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> dict[str, int]:
+    """Image id → the longest edge it needs at `dpi` where its role draws it, across the page or in a column
+    (the largest, if drawn twice)."""
+    sizes: dict[str, int] = {}
+    for _, _, image, role in placements(issue):
+        sizes[image.id] = max(sizes.get(image.id, 0), page.photo_pixels(image, role, dpi, image.id in across))
+    return sizes
 
 
 def _profile(name: str) -> Profile:
@@ -137,7 +239,9 @@ def _output_profile(root: Path | None, name: str | None) -> Path | None:
 
 
 def _write_pdf(
-    html: str,
+    html: Callable[[dict[str, float]], str],
+    closing: bool,
+    page: PageSetup,
     layouts: Layouts,
     issue: Issue,
     photos: tuple[Image, ...],
@@ -147,8 +251,14 @@ def _write_pdf(
     pdf_options: dict[str, Any],
     sizes: dict[str, int],
 ) -> bytes:
-    """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem."""
+    """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem.
+
+    When sections start on a new page (`closing`) and one ends with a gap on its last page, the issue is laid
+    out once more with a house panel there, sized from the first layout; the panel follows everything else
+    in its section, so nothing before it moves.
+    """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(photos, served, layouts.folders, sizes)
@@ -157,11 +267,26 @@ def _write_pdf(
     logger.addHandler(complaints)
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        # Photos and fonts are read once for both layouts: the second only adds house panels.
+        shared = {"cache": {}, "font_config": FontConfiguration()}
+
+        def lay_out(panels: dict[str, float]) -> Any:
+            page_html = weasyprint.HTML(string=html(panels), base_url=base, url_fetcher=fetcher)
+            return page_html.render(**shared, **pdf_options)
+
+        document = lay_out({})
+        panels = panel_heights(document, issue.sections, page) if closing else {}
+        if panels:
+            count = len(document.pages)
+            del document  # one layout in memory at a time
+            document = lay_out(panels)
+            if len(document.pages) != count:  # a panel did not fit after all: the issue goes without them
+                del document
+                document = lay_out({})
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.") from err
+        raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
     finally:
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
@@ -172,7 +297,7 @@ def _write_pdf(
         for name in strays
     ]
     if problems:
-        raise PaperpressError(problems, "the PDF edition failed; nothing was written.")
+        raise PaperpressError(problems, nothing_written("the PDF edition failed"))
     return data
 
 
@@ -210,6 +335,7 @@ def _fetcher_class() -> Any:
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.problems: list[Problem] = []
+            self.small: dict[tuple[str, int], Normalised] = {}  # a photo placed many times is shrunk once
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
@@ -218,8 +344,9 @@ def _fetcher_class() -> Any:
                     return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
                 if image is not None:
                     # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
+                    key = (image.source, self.sizes[image.id])
                     try:
-                        small = normalise(image.data, self.sizes[image.id])
+                        small = self.small.get(key) or self.small.setdefault(key, normalise(image.data, key[1]))
                     except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
                         message = f"the photo cannot be read: {err}"
                         self.problems.append(Problem(PurePosixPath(image.source), None, None, message))

@@ -3,8 +3,9 @@
 A link into the issue has no address to list: it names the subhead or article it leads to instead.
 
 Made for screen readers, e-mail and `less`: no markup characters that a speech synthesiser would read out,
-only words, blank lines and simple rules. The page structure comes from `text/issue.txt` in the layouts;
-this module knows how blocks become lines.
+only words, blank lines and simple rules. The page (masthead, contents, article header, links and notes)
+is laid out by `text/issue.txt` and `text/article.txt` from the shared issue frame; this module only
+wraps: it knows how words become lines of the width, and how a table becomes columns.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from ..model import (
     Table,
     Text,
 )
-from ..walk import subheads
+from ..walk import subheads, walk
 from . import BuildInfo
-from .context import credit_line, issue_context, plain
+from .context import credit_line, issue_context
 
 
 class TextEdition:
@@ -51,9 +52,11 @@ class TextEdition:
         context = issue_context(issue, info) | {
             "width": width,
             "wrap": lines.wrap,
-            "blocks": lambda blocks: "\n".join(lines.blocks(blocks, "")),
-            "photo": lambda image: "\n".join(lines.photo(image, "")),
-            "hang": lambda blocks, mark: "\n".join(lines.item(blocks, mark)),
+            "body": lines.body,
+            "photo": lines.figure,
+            "hang": lines.hang,
+            "link_mark": link_mark,
+            "note_mark": note_mark,
         }
         text = layouts.render("text", "text/issue.txt", context)
         return _tidy(text).encode("utf-8")
@@ -72,17 +75,38 @@ def inline_text(children: Iterable[Inline], refer: Refer) -> str:
         elif isinstance(node, LineBreak):
             out.append("\n")
         elif isinstance(node, FootnoteRef):
-            out.append(f" [note\u00a0{node.number}]")  # no break inside the mark
+            out.append(" " + note_mark(node.number))
         elif isinstance(node, Link):
             words = inline_text(node.children, refer)
             if node.target is not None:
                 out.append(refer(node, words))
             else:
-                out.append(words if words.strip() == node.href else f"{words} [{node.number}]")
+                out.append(words if words.strip() == node.href else f"{words} {link_mark(node.number)}")
         elif isinstance(node, InlineImage):
             out.append(photo_words(node.image))
         else:
             out.append(inline_text(node.children, refer))  # emphasis, strong, strike: the words alone
+    return "".join(out)
+
+
+def link_mark(number: int | None) -> str:
+    """"[3]": a web link's number, after its words and before its address in the article's Links."""
+    return f"[{number}]"
+
+
+def note_mark(number: int) -> str:
+    """"[note 2]": a footnote's mark in the text and before its note; no break inside the mark."""
+    return f"[note\u00a0{number}]"
+
+
+def _plain(children: Iterable[Inline]) -> str:
+    """The words of inline content with no reference marks: how a subhead is named where a link leads to it."""
+    out: list[str] = []
+    for node in walk(tuple(children)):
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
     return "".join(out)
 
 
@@ -101,7 +125,7 @@ class _Lines:
     def __init__(self, width: int, issue: Issue) -> None:
         self.width = width
         self.articles = {a.id: (a, s) for s in issue.sections for a in s.articles}
-        self.subheads = {h.id: plain(h.children).strip() for a in issue.articles for h in subheads(a)}
+        self.subheads = {h.id: _plain(h.children).strip() for a in issue.articles for h in subheads(a)}
 
     def refer(self, link: Link, words: str) -> str:
         """"the details (see “What changes”)", "the repairs (see “Inside the harbour wall”, Features)".
@@ -141,6 +165,18 @@ class _Lines:
             out.extend(wrapped)
             lead = indent
         return "\n".join(out)
+
+    def body(self, blocks: Iterable[Block]) -> str:
+        """An article's body (or a note's), as the templates place it."""
+        return "\n".join(self.blocks(blocks, ""))
+
+    def figure(self, image: Image) -> str:
+        """A front-matter photo as the templates place it: its words, hung under the first line."""
+        return "\n".join(self.photo(image, ""))
+
+    def hang(self, blocks: Iterable[Block], mark: str) -> str:
+        """Blocks hung from a mark, as the templates place a note under its "[note 1] "."""
+        return "\n".join(self.item(blocks, mark))
 
     def blocks(self, blocks: Iterable[Block], indent: str) -> list[str]:
         out: list[str] = []

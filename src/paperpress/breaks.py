@@ -1,0 +1,68 @@
+"""Break points for runs of characters the print edition could otherwise break only one letter at a time.
+
+Standard library and pyphen only: the PDF marks the breaks, and the loader caps how much there is to break.
+
+WeasyPrint breaks a line inside a word at a hyphenation point; where a run has none (`[[[[…`, a pasted code,
+`aaaa…`), it tries one position after another, each time setting the rest of the paragraph again, so a
+paragraph of such runs took minutes. Here every stretch of more than LONGEST_RUN characters with no space,
+dash, slash or hyphenation point in it gets a zero-width space every RUN characters: an invisible break that
+WeasyPrint finds at once. Words it can hyphenate are left to it, so ordinary copy is set as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pyphen
+
+ZERO_WIDTH_SPACE = "\u200b"
+#: As print.css hyphenates: words of at least 6 letters, at least 3 letters from either end.
+MIN_WORD, MIN_EDGE = 6, 3
+#: A stretch longer than this with nowhere to break gets a break every RUN characters (a column holds ~30).
+LONGEST_RUN = 24
+RUN = 12
+#: Characters in such stretches one article may hold: a few long addresses and codes, never pages of them.
+MAX_UNBREAKABLE = 10_000
+
+_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
+_WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")
+_AFTER = re.compile(r"[-–—/]")
+
+
+class Breaks:
+    """Marks where long runs may break, in one language; one per PDF, its runs remembered across articles."""
+
+    def __init__(self, language: str) -> None:
+        found = pyphen.language_fallback(language.replace("-", "_"))
+        self._dictionary = pyphen.Pyphen(lang=found, left=MIN_EDGE, right=MIN_EDGE) if found else None
+        self._run = functools.lru_cache(maxsize=16_384)(self._broken)
+
+    def __call__(self, text: str) -> str:
+        return _RUN.sub(lambda m: self._run(m.group()), text)
+
+    def unbreakable(self, text: str) -> int:
+        """How many characters of `text` stand in stretches with nowhere to break (what __call__ breaks up).
+
+        Even broken up, such stretches cost the PDF's layout about ten times what prose does, so the loader
+        caps them (MAX_UNBREAKABLE in an article).
+        """
+        return sum(len(piece) for m in _RUN.finditer(text) for piece in self._stretches(m.group()) if len(piece) > LONGEST_RUN)
+
+    def _broken(self, run: str) -> str:
+        out = []
+        for piece in self._stretches(run):
+            if len(piece) > LONGEST_RUN:
+                piece = ZERO_WIDTH_SPACE.join(piece[i : i + RUN] for i in range(0, len(piece), RUN))
+            out.append(piece)
+        return "".join(out)
+
+    def _stretches(self, run: str) -> list[str]:
+        """The run cut at every place the layout may break it: after dashes and slashes, at hyphenation points."""
+        points = sorted({0, len(run), *(m.end() for m in _AFTER.finditer(run)), *self._hyphenation_points(run)})
+        return [run[start:end] for start, end in zip(points, points[1:], strict=False)]
+
+    def _hyphenation_points(self, run: str) -> list[int]:
+        if self._dictionary is None:
+            return []
+        return [word.start() + at for word in _WORD.finditer(run) for at in self._dictionary.positions(word.group())]

@@ -1,0 +1,35 @@
+"""The edition registry and BuildInfo's timestamp: what every edition is found by and may depend on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from paperpress.errors import UsageError
+from paperpress.layouts import DEFAULTS
+from paperpress.options import source_date
+from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition
+
+
+@pytest.mark.parametrize("name", list(EDITIONS))
+def test_every_registered_edition_answers_to_its_name_and_has_its_own_layouts_folder(name: str) -> None:
+    found = edition(name)
+    assert found.name == name and found.suffix.startswith(".")
+    assert name in WITHOUT_LAYOUTS or (DEFAULTS / EDITION_LAYOUTS[name]).is_dir()
+
+
+def test_no_two_editions_share_a_layouts_folder() -> None:
+    assert set(EDITION_LAYOUTS) | WITHOUT_LAYOUTS == set(EDITIONS) and not set(EDITION_LAYOUTS) & WITHOUT_LAYOUTS
+    assert len(set(EDITION_LAYOUTS.values())) == len(EDITION_LAYOUTS)
+
+
+def test_the_timestamp_is_noon_on_the_issue_date_unless_source_date_epoch_says() -> None:
+    assert build_timestamp(dt.date(2026, 3, 6), None) == dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)
+    assert build_timestamp(dt.date(2026, 3, 6), source_date("0")) == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("value", ["1.5", "-1", "soon", "999999999999"])
+def test_a_source_date_epoch_that_is_not_a_time_is_a_usage_error(value: str) -> None:
+    with pytest.raises(UsageError):
+        source_date(value)

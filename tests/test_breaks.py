@@ -1,0 +1,37 @@
+"""Break points in runs that have none: `[[[[…` and `aaaa…` break every few characters, words stay whole."""
+
+from __future__ import annotations
+
+import re
+
+from paperpress.breaks import LONGEST_RUN, ZERO_WIDTH_SPACE, Breaks
+
+
+def _longest_stretch(text: str) -> int:
+    return max(len(piece) for piece in re.split(rf"[\s{ZERO_WIDTH_SPACE}/-]", text))
+
+
+def test_ordinary_copy_and_hyphenatable_compounds_are_left_to_the_layout() -> None:
+    breaks = Breaks("de")
+    copy = ("Die Verkehrsinfrastrukturinstandhaltungsabteilungsleiterinnenstellvertreterin sprach "
+            "über https://example.org/ausschreibungen/2026/haltestellen und Nordstadthaltestellenwartehäuschen.")
+    assert breaks(copy) == copy
+
+
+def test_a_run_with_nowhere_to_break_gets_an_invisible_break_every_few_characters() -> None:
+    breaks = Breaks("en-GB")
+    for run in ("[" * 5_000, "a" * 300, "![" * 400, "x7" * 100):
+        marked = breaks(f"Before {run} after.")
+        assert marked.replace(ZERO_WIDTH_SPACE, "") == f"Before {run} after."
+        assert _longest_stretch(marked) <= LONGEST_RUN
+
+
+def test_a_language_without_a_dictionary_still_breaks_long_runs() -> None:
+    marked = Breaks("tlh")("q" * 100)
+    assert _longest_stretch(marked) <= LONGEST_RUN
+
+
+def test_a_long_unhyphenatable_stretch_inside_a_word_is_broken_but_its_syllables_are_kept() -> None:
+    marked = Breaks("en")("Extraordinary" + "z" * 60)
+    assert "Extraordinary" in marked  # the word's own hyphenation points are the layout's to use
+    assert _longest_stretch(marked) <= LONGEST_RUN
