@@ -83,9 +83,9 @@ def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, 
 
     def load() -> tuple[object, object, object]:
         pub = open_publication(root)
-        issue, _ = check_issue(pub, name)
+        issue = check_issue(pub, name).value
         assert issue is not None
-        return pub, issue, build_info(pub, issue, {}, {})
+        return pub, issue, build_info(pub, issue)
 
     def render(pub: object, issue: object, info: object) -> bytes:
         return EpubEdition().render(issue, pub.layouts, info)  # type: ignore[arg-type, attr-defined]
@@ -101,7 +101,7 @@ def _pandoc_inputs(root: Path, name: str) -> list[Path]:
     from paperpress.build import check_issue, open_publication
 
     pub = open_publication(root)
-    issue, _ = check_issue(pub, name)
+    issue = check_issue(pub, name).value
     assert issue is not None
     out = root / "pandoc-input"
     out.mkdir(exist_ok=True)

@@ -140,7 +140,8 @@ def _sample_floor(work: Path) -> Path:
     from paperpress.build import check_issue, open_publication
 
     pub = open_publication(REPO)
-    issue, problems = check_issue(pub, "issue-1142")
+    checked = check_issue(pub, "issue-1142")
+    issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     work.mkdir(parents=True)
     shutil.copytree(REPO / "issues" / "issue-1142" / "photos", work / "photos")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import ClassVar
 
 from paperpress.layouts import Layouts
 from paperpress.model import Issue
-from paperpress.render import BuildInfo
+from paperpress.render import EDITIONS, BuildInfo
 from paperpress.walk import images
 
 from .conftest import FIXTURES, copy_publication
 
 FAKE = "tests.fakes:FakeEdition"
 SLOW = "tests.fakes:SlowEdition"
+STUCK = "tests.fakes:StuckEdition"
+#: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
+WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW}
 
 
 class FakeEdition:
@@ -44,6 +48,17 @@ class SlowEdition(FakeEdition):
         time.sleep(0.05)
         seed = hashlib.sha256(super().render(issue, layouts, info)).digest()
         return seed * (24 * 1024 * 1024 // len(seed))
+
+
+class StuckEdition(FakeEdition):
+    """Never finishes (a render caught in a loop): only a time limit ends it."""
+
+    name: ClassVar[str] = "stuck"
+    suffix: ClassVar[str] = ".stuck"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        threading.Event().wait()
+        raise AssertionError("unreachable")
 
 
 def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:

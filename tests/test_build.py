@@ -12,21 +12,22 @@ from pathlib import Path
 
 import pytest
 
+from paperpress import __version__, catalog, fingerprint, render
 from paperpress import build as build_module
-from paperpress import catalog, fingerprint, render
-from paperpress.build import ArchiveResult, build_archive, build_issue, open_publication
+from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
 from paperpress.errors import UsageError
+from paperpress.executor import IssueResult, local_executor
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
 from paperpress.layouts import DEFAULTS
+from paperpress.options import BuildOptions, source_date
 from paperpress.plan import select_issues
 from paperpress.write import write_atomic
 
-from .fakes import FAKE, fake_art, make_archive
+from .fakes import WITH_FAKES, fake_art, make_archive
 
 
 @pytest.fixture(autouse=True)
-def _fake_edition(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
+def _fake_art(monkeypatch: pytest.MonkeyPatch) -> None:
     # Drawing real covers costs a quarter of a second an issue; test_catalog covers them.
     monkeypatch.setattr(build_module, "render_art", fake_art)
 
@@ -36,9 +37,21 @@ def pub(tmp_path: Path) -> Path:
     return make_archive(tmp_path / "pub")
 
 
-def run(root: Path, formats: tuple[str, ...] = ("fake",), out: Path | None = None, **options) -> ArchiveResult:
+def run(
+    root: Path, formats: tuple[str, ...] = ("fake",), out: Path | None = None, *, jobs: int = 1, force: bool = False,
+    sde: str | None = None, **options,
+) -> ArchiveResult:
+    """Builds every issue with the fake editions registered; `options` are BuildOptions fields."""
     names = select_issues(root, [], every=True)
-    return build_archive(open_publication(root), names, formats, out or root / "dist", **options)
+    chosen = BuildOptions(formats, source_date=source_date(sde), **options)
+    return build_archive(
+        open_publication(root), names, out or root / "dist", chosen, editions=WITH_FAKES, executor=local_executor(jobs),
+        force=force,
+    )
+
+
+def build_one(root: Path, name: str) -> IssueResult:
+    return build_issue(open_publication(root), name, root / "dist", BuildOptions(("fake",)), editions=WITH_FAKES)
 
 
 def settle() -> None:
@@ -195,12 +208,12 @@ def test_a_touched_but_unchanged_file_is_not_rebuilt_and_its_stat_is_remembered(
 
 def test_options_source_date_epoch_and_library_versions_rebuild_everything(pub: Path, monkeypatch) -> None:
     run(pub)
-    assert len(run(pub, options={"pdf_profile": "print"}).results) == 4
-    assert len(run(pub, options={"pdf_profile": "print"}, environ={"SOURCE_DATE_EPOCH": "1700000000"}).results) == 4
+    assert len(run(pub, pdf_profile="print").results) == 4
+    assert len(run(pub, pdf_profile="print", sde="1700000000").results) == 4
     assert (pub / "dist/issue-1/issue-1.fake").read_text().split("\n")[1] == "2023-11-14T22:13:20+00:00"
     versions = fingerprint.library_versions()
     monkeypatch.setattr(fingerprint, "library_versions", lambda: {**versions, "weasyprint": "999"})
-    assert len(run(pub, options={"pdf_profile": "print"}, environ={"SOURCE_DATE_EPOCH": "1700000000"}).results) == 4
+    assert len(run(pub, pdf_profile="print", sde="1700000000").results) == 4
 
 
 def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None:
@@ -285,15 +298,15 @@ def test_the_state_is_written_last_and_a_torn_state_means_rebuild(pub: Path) -> 
 
 def test_a_build_where_every_issue_fails_writes_nothing_at_all(pub: Path) -> None:
     (pub / "issues/issue-2/first.md").write_text("no front matter\n")
-    result = build_archive(open_publication(pub), ["issue-2"], ["fake"], pub / "dist")
+    result = build_archive(open_publication(pub), ["issue-2"], pub / "dist", BuildOptions(("fake",)), editions=WITH_FAKES)
     assert len(result.failed) == 1 and result.catalog == ()
     assert not (pub / "dist").exists()
 
 
 def test_build_issue_still_builds_one_issue_whatever_its_state(pub: Path) -> None:
-    result = build_issue(open_publication(pub), "2", ["fake"], pub / "dist")
+    result = build_one(pub, "2")
     assert [p.name for p in result.written] == ["issue-2.fake", "issue-2-cover.jpg", "issue-2-thumbnail.jpg"]
-    again = build_issue(open_publication(pub), "issue-2", ["fake"], pub / "dist")
+    again = build_one(pub, "issue-2")
     assert not again.failed and len(again.written) == 3
 
 
@@ -325,7 +338,7 @@ def test_a_file_edited_while_its_issue_builds_is_built_again_next_time(pub: Path
         return loaded
 
     monkeypatch.setattr(build_module, "load_issue", load_then_edit)
-    build_issue(open_publication(pub), "3", ["fake"], pub / "dist")
+    build_one(pub, "3")
     monkeypatch.setattr(build_module, "load_issue", real)
     state = read_state(pub / "dist/issue-3")
     assert state is not None and state.inputs["issues/issue-3/second.md"].sha256 is None
@@ -358,3 +371,22 @@ def test_an_issue_folder_that_is_a_link_or_a_file_fails_that_issue_alone(pub: Pa
     assert list(outside.iterdir()) == []
     assert sorted(p.name for p in (dist / "issue-1").iterdir() if not p.name.startswith(".")) == ["issue-1-cover.jpg", "issue-1-thumbnail.jpg", "issue-1.fake"]
     assert {r.name for r in result.results if not r.failed} == {"issue-1", "issue-3", "issue-4"}
+
+
+def test_a_build_is_given_its_editions_and_changes_no_registry(pub: Path) -> None:
+    registry = dict(render.EDITIONS)
+    result = run(pub, jobs=2)  # the fake editions reach the worker processes with the work
+    assert not result.failed and len(result.results) == 4
+    assert registry == render.EDITIONS and "fake" not in registry
+    assert built(run(pub, formats=("fake", "txt"))) == {f"issue-{n}": ("txt",) for n in (4, 3, 2, 1)}
+
+
+def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries(pub: Path) -> None:
+    opened = open_publication(pub)
+    issue = check_issue(opened, "2").value
+    assert issue is not None
+    info = build_info(opened, issue, BuildOptions(pdf_profile="print", source_date=source_date("1767225600")))
+    assert info.versions == {"paperpress": __version__, **fingerprint.library_versions()}
+    assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
+    assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)

@@ -14,13 +14,14 @@ import pytest
 from lxml import etree, html
 
 from paperpress import build as build_module
-from paperpress import render
 from paperpress.build import build_archive, open_publication
+from paperpress.executor import ProcessPool
+from paperpress.options import BuildOptions
 from paperpress.plan import select_issues
 from paperpress.serve import catalog_server
 
 from .conftest import require_tool
-from .fakes import FAKE, fake_art, make_archive
+from .fakes import WITH_FAKES, fake_art, make_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ACQUISITION = "http://opds-spec.org/acquisition"
@@ -32,7 +33,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three issues in every real edition, built once for the whole module."""
     pub = make_archive(tmp_path_factory.mktemp("catalog") / "pub", range(1, 4))
     names = select_issues(pub, [], every=True)
-    result = build_archive(open_publication(pub), names, ["txt", "epub", "pdf"], pub / "dist", jobs=2)
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("txt", "epub", "pdf")), executor=ProcessPool(2))
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub / "dist"
 
@@ -159,12 +160,12 @@ def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
 
 def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """issue-2.yaml renamed issue-02.yaml leaves dist/issue-2/ behind; the catalog lists issue 2 once, as built last."""
-    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
     monkeypatch.setattr(build_module, "render_art", fake_art)
     pub = make_archive(tmp_path / "pub", range(1, 3))
-    build_archive(open_publication(pub), select_issues(pub, [], every=True), ["fake"], pub / "dist")
+    fake = BuildOptions(("fake",))
+    build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", fake, editions=WITH_FAKES)
     (pub / "issues/issue-2.yaml").rename(pub / "issues/issue-02.yaml")
-    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), ["fake"], pub / "dist")
+    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", fake, editions=WITH_FAKES)
     assert [r.name for r in result.results] == ["issue-02"] and not result.failed
     assert (pub / "dist/issue-2/issue-2.fake").is_file()  # the old edition is left alone, but no longer listed
     sums = (pub / "dist/SHA256SUMS").read_text()

@@ -6,12 +6,16 @@ import hashlib
 import json
 import os
 import pty
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -23,7 +27,7 @@ from paperpress.fingerprint import STATE_NAME
 from paperpress.write import TEMP_SUFFIX, locked
 
 from .conftest import REPO, require_tool
-from .fakes import FAKE, SLOW, fake_art, make_archive
+from .fakes import FAKE, STUCK, WITH_FAKES, fake_art, make_archive
 
 runner = CliRunner()
 CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS"
@@ -188,7 +192,8 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
     """The real command in its own process group, with the test editions registered."""
     code = (
         "import os, sys; from paperpress import render; "
-        f"render.EDITIONS.update(fake={FAKE!r}, slow={SLOW!r}); "
+        f"render.EDITIONS.update({WITH_FAKES!r}); "
+        f"render.EDITIONS.update(stuck={STUCK!r}) if os.environ.get('WITH_STUCK') else None; "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
         "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
     )
@@ -207,30 +212,83 @@ def _published(out: Path) -> dict[str, str]:
     }
 
 
+class _Lines:
+    """A child's output read line by line on a thread, so a test can wait for a line with a bound."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def next(self, timeout: float = 120) -> str | None:
+        """The next line, or None once the child closed its output."""
+        return self._lines.get(timeout=timeout)
+
+    def rest(self) -> str:
+        """Every line still to come, once the child has closed its output."""
+        found = []
+        while (line := self.next()) is not None:
+            found.append(line)
+        return "".join(found)
+
+
+def _until(condition: Callable[[], bool], run: subprocess.Popen, limit: float = 120) -> None:
+    """Returns as soon as `condition` holds or `run` has ended; checked as often as the machine allows, within `limit`."""
+    deadline = time.monotonic() + limit
+    while not condition() and run.poll() is None:
+        assert time.monotonic() < deadline, "the build never got there"
+        time.sleep(0.001)  # a poll of the condition, not a guess at how long the build takes
+
+
+def _after_issues(count: int) -> Callable[[subprocess.Popen, _Lines, Path], None]:
+    def wait(run: subprocess.Popen, lines: _Lines, out: Path) -> None:
+        done = 0
+        while done < count and (line := lines.next()) is not None:
+            done += ": built " in line
+    return wait
+
+
+def _while_writing(then: Callable[[subprocess.Popen, _Lines, Path], None] | None = None
+                   ) -> Callable[[subprocess.Popen, _Lines, Path], None]:
+    def wait(run: subprocess.Popen, lines: _Lines, out: Path) -> None:
+        if then is not None:
+            then(run, lines, out)
+        _until(lambda: any(out.rglob("*" + TEMP_SUFFIX)), run)
+    return wait
+
+
 def test_kill_9_at_any_moment_leaves_only_complete_files(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub")
+    out = pub / "dist"
     args = ("build", "--all", "-f", "slow", "-f", "txt", "-j", "2", "--root", str(pub))
     first = _paperpress(*args)
     assert first.wait(120) == 0, first.communicate()
-    old = _published(pub / "dist")
+    old = _published(out)
     seen: list[dict[str, str]] = []
-    for delay in (0.6, 1.0, 1.4, 1.8, 2.2):
-        run = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000"})  # every output changes
-        time.sleep(delay)
+    # The moments a kill lands: while the first edition is written, after one issue, while writing after
+    # one issue, after three; each forced run rebuilds every issue, so each moment comes.
+    for moment in (_while_writing(), _after_issues(1), _while_writing(_after_issues(1)), _after_issues(3)):
+        run = _paperpress(*args, "--force", env={"SOURCE_DATE_EPOCH": "1700000000"})  # every output changes
+        moment(run, _Lines(run.stdout), out)  # type: ignore[arg-type]
         os.killpg(run.pid, signal.SIGKILL)
         run.wait(30)
-        seen.append(_published(pub / "dist"))
-        for state in (pub / "dist").rglob(STATE_NAME):
+        seen.append(_published(out))
+        for state in out.rglob(STATE_NAME):
             json.loads(state.read_bytes())  # never torn
     last = _paperpress(*args, env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert last.wait(120) == 0, last.communicate()
-    new = _published(pub / "dist")
-    assert not list((pub / "dist").rglob("*" + TEMP_SUFFIX))
+    new = _published(out)
+    assert not list(out.rglob("*" + TEMP_SUFFIX))
     assert set(new) == set(old) and all(new[name] != old[name] for name in old if name.endswith(".slow"))
     for snapshot in seen:
         for name, data in snapshot.items():
             assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
-    assert any(s != old and s != new for s in seen) or seen[-1] == new  # some kill landed mid-run
+    assert seen[1] != old and seen[1] != new  # killed after one issue: some issues new, the others old
 
 
 @pytest.mark.parametrize("nth_write", [1, 2, 7])
@@ -257,13 +315,13 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     out = pub / "dist"
     with locked(out, lambda: None):
         waiting = _paperpress("build", "--all", "-f", "txt", "-j", "1", "--root", str(pub))
-        time.sleep(1.5)
-        assert waiting.poll() is None, waiting.communicate()
+        said = _Lines(waiting.stderr)  # type: ignore[arg-type]
+        assert said.next() == "another build is writing to this output folder; waiting for it to finish\n"
+        assert waiting.poll() is None
         assert not (out / "issue-1").exists()
-    stdout, stderr = waiting.communicate(timeout=60)
-    assert waiting.returncode == 0, stderr
-    assert stderr == "another build is writing to this output folder; waiting for it to finish\n"
-    assert "4 issues built" in stdout
+    assert waiting.wait(60) == 0
+    assert said.rest() == ""
+    assert "4 issues built" in waiting.stdout.read()  # type: ignore[union-attr]
 
     together = [_paperpress("build", "--all", "-f", "txt", "--force", "-j", "2", "--root", str(pub)) for _ in range(2)]
     assert [p.wait(120) for p in together] == [0, 0]
@@ -336,3 +394,14 @@ def test_the_largest_source_date_epoch_builds(pub: Path) -> None:
     assert result.exit_code == 0, result.output
     state = json.loads((pub / "dist" / "issue-1" / STATE_NAME).read_text())
     assert state["catalog"]["updated"] == "9999-12-31T23:59:59Z"
+
+
+def test_the_dask_executor_without_dask_says_what_to_install(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if it were not installed
+    result = cli("build", "--all", "-f", "fake", "--executor", "dask", "--root", str(pub))
+    assert result.exit_code == 2 and not (pub / "dist").exists()
+    assert result.stderr == (
+        "--executor dask needs Dask (the dask and distributed packages) (install it with: pip install 'paperpress[dask]')\n"
+    )
+    unknown = cli("build", "--all", "-f", "fake", "--executor", "ray", "--root", str(pub))
+    assert unknown.exit_code == 2 and unknown.stderr == "unknown executor 'ray' (choose from process, dask)\n"

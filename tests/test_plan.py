@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from paperpress import fingerprint
+from paperpress.build import build_archive, issue_work, open_publication
 from paperpress.errors import UsageError
+from paperpress.options import BuildOptions
 from paperpress.plan import plan_builds, select_issues
 
-from .fakes import make_archive
+from .fakes import WITH_FAKES, make_archive
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +65,22 @@ def test_a_number_claimed_by_two_manifests_is_planned_so_that_its_build_reports_
     plan = plan_builds(pub, pub / "dist", names, ["txt"], {"txt": "x", "cover": "x", "thumbnail": "x"}, force=False,
                        strict=False)
     assert {job.name: job.reason for job in plan.jobs} == {"issue-2": "new", "issue-01": "two manifests"}
+
+
+def test_planning_writes_nothing_and_returns_the_states_worth_refreshing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(fingerprint, "SETTLE_NS", 0)  # trust stat data at once (normally after a second)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    options = BuildOptions(("fake",))
+    names = select_issues(pub, [], every=True)
+    done = build_archive(open_publication(pub), names, pub / "dist", options, editions=WITH_FAKES)
+    assert not done.failed
+    article = pub / "issues/issue-2/first.md"
+    article.write_bytes(article.read_bytes())  # touched, not changed
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (pub / "dist").rglob("*") if p.is_file()}
+    fingerprints = issue_work(open_publication(pub), pub / "dist", options, WITH_FAKES).fingerprints
+    plan = plan_builds(pub, pub / "dist", names, ["fake"], fingerprints, force=False, strict=False)
+    assert plan.jobs == () and plan.skipped == ("issue-2", "issue-1")
+    assert [name for name, _ in plan.refreshed] == ["issue-2"]
+    (_, state), = plan.refreshed
+    assert state.inputs["issues/issue-2/first.md"].mtime_ns == article.stat().st_mtime_ns
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (pub / "dist").rglob("*") if p.is_file()} == before

@@ -15,6 +15,7 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive, open_publication
+from paperpress.options import BuildOptions
 from paperpress.plan import select_issues
 from paperpress.serve import catalog_server
 
@@ -29,7 +30,7 @@ def _archive(dest: Path, extra: str = "") -> Path:
     pub = make_archive(dest, range(1, 3))
     with open(pub / "paperpress.yaml", "a") as config:
         config.write("audio:\n  speed: 400\n" + extra)  # fast speech keeps the test quick
-    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), ["txt", "audio"], pub / "dist")
+    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", BuildOptions(("txt", "audio")))
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub / "dist"
 
@@ -78,7 +79,7 @@ def test_the_feed_holds_the_elements_podcast_apps_require(dist: Path) -> None:
 def test_guids_stay_the_same_when_the_audio_is_rebuilt(dist: Path) -> None:
     before = [e.id for e in feedparser.parse(str(dist / "podcast.xml")).entries]
     pub = dist.parent
-    build_archive(open_publication(pub), ["issue-1"], ["audio"], dist, force=True)
+    build_archive(open_publication(pub), ["issue-1"], dist, BuildOptions(("audio",)), force=True)
     assert [e.id for e in feedparser.parse(str(dist / "podcast.xml")).entries] == before
 
 
@@ -138,5 +139,5 @@ def test_with_a_base_url_every_link_is_absolute(tmp_path: Path) -> None:
 
 def test_an_archive_without_audio_has_no_feed(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 2))
-    build_archive(open_publication(pub), ["issue-1"], ["txt"], pub / "dist")
+    build_archive(open_publication(pub), ["issue-1"], pub / "dist", BuildOptions(("txt",)))
     assert (pub / "dist/index.html").is_file() and not (pub / "dist/podcast.xml").exists()

@@ -89,13 +89,14 @@ def check_article(fmt: str, source: str, words: list[str]) -> None:
         pub_dir = copy_publication(FIXTURES / "minimal", Path(tmp) / "pub")
         (pub_dir / "issues/issue-7/second.md").write_text(source, encoding="utf-8")
         pub = open_publication(pub_dir)
-        issue, problems = check_issue(pub, "7")
+        checked = check_issue(pub, "7")
+        issue, problems = checked.value, checked.problems
         if issue is None:
             assert problems  # refused, with a reason
         assume(issue is not None)  # a refused article checks no words: hypothesis draws another
         assert issue is not None
         try:
-            data = edition(fmt).render(issue, pub.layouts, build_info(pub, issue, {}, {}))
+            data = edition(fmt).render(issue, pub.layouts, build_info(pub, issue))
         except PaperpressError as err:
             assert err.problems
             data = None

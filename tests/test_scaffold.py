@@ -22,7 +22,8 @@ def test_after_a_padded_issue_comes_the_next_padded_name(tmp_path: Path) -> None
     assert [str(p) for p in created] == [
         "issues/issue-0902.yaml", "issues/issue-0902/news-draft.md", "issues/issue-0902/letters-draft.md"
     ]
-    issue, problems = check_issue(open_publication(pub), "902")
+    checked = check_issue(open_publication(pub), "902")
+    issue, problems = checked.value, checked.problems
     assert issue is not None and issue.name == "issue-0902" and issue.number == 902, problems
 
 
@@ -55,7 +56,8 @@ def test_section_titles_with_backslashes_quotes_colons_and_hashes_read_back_exac
     for title, draft in zip(TITLES, drafts, strict=True):
         front = draft.read_text().split("---\n")[1]
         assert yaml.safe_load(front)["title"] == f"Headline for {title}"
-    issue, problems = check_issue(open_publication(pub), "2")
+    checked = check_issue(open_publication(pub), "2")
+    issue, problems = checked.value, checked.problems
     assert issue is not None, [str(p) for p in problems]
     assert [s.title for s in issue.sections][1] == "Nature \\ Wildlife"
 
@@ -69,7 +71,8 @@ def test_two_sections_with_the_same_slug_get_two_drafts(tmp_path: Path) -> None:
         (pub / f"issues/issue-1/{i}.md").write_text(f"---\ntitle: Article {i}\n---\nText.\n")
     manifest.write_text(text + more)
     scaffold_issue(pub, None)
-    issue, problems = check_issue(open_publication(pub), "2")
+    checked = check_issue(open_publication(pub), "2")
+    issue, problems = checked.value, checked.problems
     assert issue is not None, [str(p) for p in problems]
     assert [a.source.removeprefix("issues/issue-2/") for a in issue.articles] == [
         "news-draft.md", "news-2-draft.md", "news-2-2-draft.md", "news-3-draft.md"

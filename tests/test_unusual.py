@@ -18,7 +18,9 @@ from lxml import etree
 
 from paperpress.build import build_archive, open_publication
 from paperpress.errors import errors_in
+from paperpress.executor import ProcessPool
 from paperpress.load.text import FORBIDDEN
+from paperpress.options import BuildOptions
 
 from .checkers import ace, epubcheck, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool
@@ -35,8 +37,8 @@ PHOTOS = UNUSUAL / "issues" / "issue-20" / "photos"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every unusual issue, every edition, built once into dist/."""
     root = copy_publication(UNUSUAL, tmp_path_factory.mktemp("unusual") / "pub")
-    archive = build_archive(open_publication(root), NAMES, ["txt", "epub", "pdf"], root / "dist", jobs=2,
-                            environ={})
+    archive = build_archive(open_publication(root), NAMES, root / "dist", BuildOptions(("txt", "epub", "pdf")),
+                            executor=ProcessPool(2))
     failures = {r.name: [str(p) for p in r.problems if errors_in((p,))] for r in archive.failed}
     assert failures == {}
     return root / "dist"

@@ -17,7 +17,8 @@ from .config import TIME_LIMIT
 from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
 
 if TYPE_CHECKING:
-    from .build import Publication
+    from .build import OpenPublication
+    from .executor import Executor
 
 app = typer.Typer(
     add_completion=False,
@@ -62,7 +63,7 @@ def _report(problems: tuple[Problem, ...] | list[Problem]) -> None:
         typer.echo(str(problem), err=True)
 
 
-def _opened(pub: Publication, strict: bool) -> Publication:
+def _opened(pub: OpenPublication, strict: bool) -> OpenPublication:
     """The publication, once the warnings about paperpress.yaml are told (or, with --strict, refused)."""
     if strict and pub.warnings:
         raise PaperpressError(pub.warnings, nothing_written("paperpress.yaml has warnings and --strict is set"))
@@ -102,25 +103,35 @@ def build(
     time_limit: float = typer.Option(
         TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop an issue that takes longer than this (0: no limit)."
     ),
+    executor: str = typer.Option(
+        "process", "--executor", help="Who renders: process (worker processes here) or dask (a Dask cluster).",
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", envvar="PAPERPRESS_SCHEDULER", metavar="tcp://HOST:PORT",
+        help="The Dask scheduler for --executor dask (default: a local cluster of --jobs workers).", show_default=False,
+    ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf} (and audio/ with -f audio), skipping what is up to date, then write the catalog."""
+    import os
     import sys
 
     from .build import build_archive, known_formats, open_publication
+    from .options import build_options
     from .plan import select_issues
     from .progress import reporter
 
     try:
         base = _root(root)
-        requested = _formats(format, known_formats())
-        options = _build_options(pdf_profile)
         pub = _opened(open_publication(base), strict)
-        formats = requested or list(pub.config.editions)
+        options = build_options(
+            format, known_formats(), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
+            time_limit=time_limit, environ=os.environ,
+        )
         names = select_issues(base, issues or [], every, _date(since))
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
         archive = build_archive(
-            pub, names, formats, target, jobs=jobs or _cores(), force=force, strict=strict, options=options, time_limit=time_limit,
+            pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores()), force=force,
             on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
         )
         voice.finished(archive)
@@ -182,7 +193,7 @@ def check(
         failed = False
         for name in issues:
             try:
-                issue, problems = check_issue(pub, name, time_limit)
+                checked = check_issue(pub, name, time_limit)
             except UsageError:
                 raise
             except PaperpressError as err:  # two manifests claim this issue: report it, check the others
@@ -190,6 +201,7 @@ def check(
                 typer.echo(err.summary, err=True)
                 failed = True
                 continue
+            issue, problems = checked.value, checked.problems
             _report(problems)
             label = issue.name if issue else issue_name(find_manifest(pub.root, name))
             if issue is None or errors_in(problems) or (strict and problems):
@@ -221,30 +233,17 @@ def new(
         typer.echo(f"created {path}")
 
 
-def _formats(requested: list[str] | None, known: list[str]) -> list[str]:
-    """The editions asked for with -f, checked; empty when none were (paperpress.yaml's `editions` then)."""
-    if not requested:
-        return []
-    chosen: list[str] = []
-    for name in requested:
-        for part in name.split(","):
-            part = part.strip().lower()
-            if part not in known:
-                raise UsageError(f"unknown format '{part}'", "choose from " + ", ".join(known))
-            if part not in chosen:
-                chosen.append(part)
-    return chosen
+def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
+    from .executor import local_executor
 
+    if name == "process":
+        return local_executor(jobs)  # a PAPERPRESS_SCHEDULER set for other runs does not matter here
+    if name == "dask":
+        from .dask_executor import DaskExecutor, require_dask
 
-def _build_options(pdf_profile: str | None) -> dict[str, str]:
-    from .config import PdfOptions
-
-    if pdf_profile is None:
-        return {}
-    choices = PdfOptions.__dataclass_fields__["profile"].metadata["choices"]
-    if pdf_profile not in choices:
-        raise UsageError(f"unknown PDF profile '{pdf_profile}'", "choose from " + ", ".join(choices))
-    return {"pdf_profile": pdf_profile}
+        require_dask()
+        return DaskExecutor(scheduler, jobs)
+    raise UsageError(f"unknown executor '{name}'", "choose from process, dask")
 
 
 def _date(text: str | None) -> dt.date | None:

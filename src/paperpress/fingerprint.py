@@ -1,12 +1,14 @@
 """What each edition was made from, kept beside it in dist/, so an unchanged edition is never built twice.
 
-Knows files, hashes and JSON, not the model or the editions: build.py says which files an issue read.
+Knows files, hashes and JSON, not the model or the editions: build.py says which files an issue read and
+what it wrote, and this module records it, the state file last.
 Deciding that an issue is unchanged costs one small JSON read and a `stat` per input file; a file is
 hashed again only when its size or times moved, so a no-op run over hundreds of issues stays instant.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,6 +21,7 @@ from typing import Any
 
 from . import __version__
 from .render import EDITION_LAYOUTS, WITHOUT_LAYOUTS
+from .write import write_atomic
 
 STATE_NAME = ".paperpress-state.json"
 STATE_FORMAT = 1
@@ -105,6 +108,11 @@ def record_file(path: Path, loading_began_ns: int, data: bytes | None = None) ->
     return FileRecord(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha)
 
 
+def input_records(root: Path, files: Iterable[tuple[str, bytes | None]], loading_began_ns: int) -> dict[str, FileRecord]:
+    """Every file an issue was made from (path relative to `root`, and the bytes read when they were kept)."""
+    return {rel: record_file(root / rel, loading_began_ns, data) for rel, data in files}
+
+
 def inputs_digest(records: Mapping[str, FileRecord]) -> str | None:
     """One hash over every input's path and content; None when any content is unknown."""
     h = hashlib.sha256()
@@ -141,7 +149,7 @@ def current_inputs(root: Path, recorded: Mapping[str, FileRecord]) -> tuple[dict
     return now, refreshed
 
 
-def settings_digest(root: Path, options: Mapping[str, str], source_date_epoch: str | None) -> str:
+def settings_digest(root: Path, options: Mapping[str, str], source_date_epoch: str) -> str:
     """Everything outside the issue's own files and the layouts that can change its editions, as one hash."""
     parts = {
         "state": STATE_FORMAT,
@@ -151,7 +159,7 @@ def settings_digest(root: Path, options: Mapping[str, str], source_date_epoch: s
         "config": _file_digest(root / "paperpress.yaml"),
         "fonts": _tree_digest(root / "fonts", "*"),
         "options": dict(sorted(options.items())),
-        "source_date_epoch": (source_date_epoch or "").strip(),
+        "source_date_epoch": source_date_epoch,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -205,6 +213,37 @@ def read_state(folder: Path) -> IssueState | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def record_build(
+    folder: Path,
+    state: IssueState,
+    written: Mapping[str, tuple[str, str, bytes]],
+    fingerprints: Mapping[str, str],
+    rebuilt: Iterable[str] = (),
+) -> list[OutputRecord]:
+    """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes).
+
+    Kinds not built this time keep their earlier records, except the companions an edition in `rebuilt` no
+    longer makes (an article taken out of the issue): those records are dropped and returned, for the caller
+    to remove their files. The state is written after the files it describes.
+    """
+    digest = inputs_digest(state.inputs) or "unknown"
+    old = read_state(folder)
+    records = dict(old.outputs) if old else {}
+    editions = set(rebuilt)
+    gone = [records.pop(k) for k in list(records) if k not in written and k not in editions and edition_of(k) in editions]
+    for kind, (file, media_type, data) in written.items():
+        records[kind] = OutputRecord(
+            file, media_type, len(data), hashlib.sha256(data).hexdigest(), (folder / file).stat().st_mtime_ns,
+            fingerprints[edition_of(kind)], digest,
+        )
+    save_state(folder, dataclasses.replace(state, outputs=records))
+    return gone
+
+
+def save_state(folder: Path, state: IssueState) -> None:
+    write_atomic(folder / STATE_NAME, state_bytes(state))
 
 
 def state_bytes(state: IssueState) -> bytes:

@@ -1,7 +1,8 @@
 """Which issues a build names (`--all`, ranges, lists, `--since`) and which of their outputs are out of date.
 
 Decides from the manifests' names and the states in dist/ alone, never by loading an issue, so planning
-a no-op run over hundreds of issues costs a few milliseconds per issue.
+a no-op run over hundreds of issues costs a few milliseconds per issue. Planning writes nothing: states
+worth refreshing come back in the plan, for the build to save.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 from .errors import Problem, UsageError
 from .fingerprint import (
     ART,
-    STATE_NAME,
     FileRecord,
     IssueState,
     current_inputs,
@@ -22,11 +22,9 @@ from .fingerprint import (
     inputs_digest,
     output_is_current,
     read_state,
-    state_bytes,
 )
 from .load.manifest import read_manifest
 from .names import Manifests, list_manifests, manifest_path, stem_number, typed_number
-from .write import write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +41,9 @@ class Job:
 class Plan:
     jobs: tuple[Job, ...]
     skipped: tuple[str, ...]  # issues whose every output is current
+    #: Skipped issues whose input files were touched but not changed (a checkout, a copy): their states
+    #: with the new stat data, so that the next run need not hash those files again.
+    refreshed: tuple[tuple[str, IssueState], ...] = ()
 
     @property
     def total(self) -> int:
@@ -82,20 +83,24 @@ def plan_builds(
     """A job for every issue with an output that is missing, altered, or made from other inputs or settings."""
     jobs: list[Job] = []
     skipped: list[str] = []
+    refreshed: list[tuple[str, IssueState]] = []
     manifests = list_manifests(root)
     for name in names:
         job = _job(root, out / name, name, formats, fingerprints, force, strict, manifests)
-        if job is None:
-            skipped.append(name)
-        else:
+        if isinstance(job, Job):
             jobs.append(job)
-    return Plan(tuple(jobs), tuple(skipped))
+            continue
+        skipped.append(name)
+        if job is not None:
+            refreshed.append((name, job))
+    return Plan(tuple(jobs), tuple(skipped), tuple(refreshed))
 
 
 def _job(
     root: Path, folder: Path, name: str, formats: Sequence[str], fingerprints: Mapping[str, str], force: bool, strict: bool,
     manifests: Manifests,
-) -> Job | None:
+) -> Job | IssueState | None:
+    """The job, or None when every output is current (its state, when that is worth saving again)."""
     everything = Job(name, tuple(formats), True, "")
     state = read_state(folder)
     if force:
@@ -120,10 +125,7 @@ def _job(
     todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in state.outputs if edition_of(k) == f != k))
     art = any(stale(kind) for kind in ART)
     if not todo and not art:
-        if refreshed:
-            # Same content, new stat (a checkout, a copy): remember it so the next run need not hash again.
-            write_atomic(folder / STATE_NAME, state_bytes(_with_inputs(state, now)))
-        return None
+        return _with_inputs(state, now) if refreshed else None
     return Job(name, todo, art, _reason(state, now, digest, fingerprints, (*todo, *ART)))
 
 

@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from .build import ArchiveResult, IssueResult
+from .build import ArchiveResult
 from .errors import count_problems, nothing_written, printable
+from .executor import IssueResult
 from .plan import Plan
 
 

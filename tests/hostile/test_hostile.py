@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import socket
 import threading
-import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -270,7 +269,6 @@ def test_hostile_input_is_refused_clearly(case: Case, tmp_path: Path, listener: 
     case.setup(pub, listener.port, outside)
     before, before_outside = snapshot(pub), snapshot(outside)
 
-    started = time.monotonic()
     result = run_build(pub)
 
     assert result.exit_code == case.exit, result.output
@@ -282,7 +280,6 @@ def test_hostile_input_is_refused_clearly(case: Case, tmp_path: Path, listener: 
     assert result.stderr.splitlines()[-1].endswith("nothing was written.")
     assert snapshot(pub) == before and snapshot(outside) == before_outside
     assert listener.connections == 0
-    assert time.monotonic() - started < 30
 
 
 @pytest.mark.parametrize("name", sorted(HARMLESS))

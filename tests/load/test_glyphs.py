@@ -12,7 +12,8 @@ from ..test_fonts import house_font
 
 
 def _problems(pub: Path) -> list[str]:
-    issue, problems = check_issue(open_publication(pub), "7")
+    checked = check_issue(open_publication(pub), "7")
+    issue, problems = checked.value, checked.problems
     assert issue is not None or problems
     return [str(p) for p in problems]
 
@@ -56,6 +57,7 @@ def test_an_unreadable_font_file_is_a_warning_and_the_check_passes(tmp_path: Pat
     pub = _publication(tmp_path, "A letter.")
     (pub / "fonts").mkdir()
     (pub / "fonts" / "house.ttf").write_bytes(b"not a font")
-    issue, problems = check_issue(open_publication(pub), "7")
+    checked = check_issue(open_publication(pub), "7")
+    issue, problems = checked.value, checked.problems
     assert issue is not None
     assert [(str(p.file), p.severity) for p in problems] == [("fonts/house.ttf", Severity.WARNING)]

@@ -60,7 +60,7 @@ def test_a_photo_placed_many_times_is_read_and_decoded_once(tmp_path: Path, monk
     read_header, decode_error = images._read_header, images._decode_error
     monkeypatch.setattr(images, "_read_header", lambda data: reads.append(1) or read_header(data))
     monkeypatch.setattr(images, "_decode_error", lambda data: decodes.append(1) or decode_error(data))
-    issue, problems = check_issue(open_publication(pub), "7")
+    issue = check_issue(open_publication(pub), "7").value
     assert issue is not None
     photos = [photo for article in issue.articles for photo in walk.images(article)]
     assert len(photos) == 32  # the first article shows it too

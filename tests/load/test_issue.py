@@ -16,6 +16,7 @@ def test_an_issue_over_the_article_cap_is_refused_before_any_article_is_read(tmp
     (pub / "issues/issue-7.yaml").write_text(f"number: 7\ndate: 2026-03-06\nsections:\n  - title: All\n    articles:\n{listed}")
     loads = []
     monkeypatch.setattr(load, "load_article", lambda *args: loads.append(args))
-    issue, problems = check_issue(open_publication(pub), "7")
+    checked = check_issue(open_publication(pub), "7")
+    issue, problems = checked.value, checked.problems
     assert issue is None and loads == []
     assert [(p.line, p.message) for p in problems] == [(3, f"{load.MAX_ARTICLES + 1} articles in one issue")]

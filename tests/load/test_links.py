@@ -35,7 +35,8 @@ def inner_links(article: Article) -> list[tuple[str, Target | None]]:
 
 
 def test_the_unusual_issue_resolves_every_kind_of_link() -> None:
-    issue, problems = check_issue(open_publication(FIXTURES / "unusual"), "30")
+    checked = check_issue(open_publication(FIXTURES / "unusual"), "30")
+    issue, problems = checked.value, checked.problems
     assert issue is not None, [str(p) for p in problems]
     ferry, wall, diary = issue.articles
     assert inner_links(ferry) == [
@@ -54,7 +55,7 @@ def test_the_unusual_issue_resolves_every_kind_of_link() -> None:
 
 
 def test_placeholder_links_are_warnings_at_their_line() -> None:
-    _, problems = check_issue(open_publication(FIXTURES / "unusual"), "30")
+    problems = check_issue(open_publication(FIXTURES / "unusual"), "30").problems
     assert [str(p) for p in problems] == [
         "issues/issue-30/allotment-diary.md:25: warning: body: the link 'seed list' goes nowhere ('#'), so it is"
         " printed as plain words (give a web address, an article or a '#subhead')",
@@ -75,7 +76,8 @@ def pub(tmp_path: Path) -> Path:
 
 def problems_for(pub: Path, body: str) -> list[str]:
     (pub / LETTER).write_text(f"---\ntitle: The second article\n---\n{body}\n")
-    issue, problems = check_issue(open_publication(pub), "7")
+    checked = check_issue(open_publication(pub), "7")
+    issue, problems = checked.value, checked.problems
     assert issue is None
     return [str(p) for p in problems]
 
@@ -131,6 +133,7 @@ def test_an_anchor_in_an_article_without_subheads_says_so(pub: Path) -> None:
 def test_a_link_to_a_later_article_and_its_subhead_resolves(pub: Path) -> None:
     first = pub / "issues/issue-7/first.md"
     first.write_text(first.read_text().replace("The second paragraph.", "Read [the letter](second.md)."))
-    issue, problems = check_issue(open_publication(pub), "7")
+    checked = check_issue(open_publication(pub), "7")
+    issue, problems = checked.value, checked.problems
     assert issue is not None, [str(p) for p in problems]
     assert inner_links(issue.articles[0])[-1] == ("second.md", Target("a2", None, False))

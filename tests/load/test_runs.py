@@ -14,7 +14,7 @@ from ..conftest import FIXTURES, copy_publication
 def _check(tmp_path: Path, body: str) -> list[str]:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: A long run\n---\nFirst line.\n\n{body}\n")
-    issue, problems = check_issue(open_publication(pub), "7")
+    problems = check_issue(open_publication(pub), "7").problems
     return [str(p) for p in problems if errors_in((p,))]
 
 

@@ -17,6 +17,7 @@ from PIL import Image
 from paperpress.build import build_archive, check_issue, open_publication
 from paperpress.config import AudioOptions
 from paperpress.errors import PaperpressError
+from paperpress.options import BuildOptions
 from paperpress.render import voices
 from paperpress.render.script import article_script
 
@@ -33,7 +34,7 @@ next month, after a public consultation that opens on Monday and runs for six we
 
 
 def _build(pub: Path, *, force: bool = False) -> None:
-    result = build_archive(open_publication(pub), ["issue-7"], ["audio"], pub / "dist", force=force)
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio",)), force=force)
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
 
 
@@ -118,7 +119,7 @@ def test_an_article_is_read_at_a_natural_pace(built: Path) -> None:
 
     (A headline-and-two-lines article is mostly its pauses; the sample issue's measure is in the README.)"""
     pub = open_publication(built)
-    issue, _ = check_issue(pub, "issue-7")
+    issue = check_issue(pub, "issue-7").value
     assert issue is not None
     for number, article in enumerate(issue.articles, 1):
         if number == 1:
@@ -166,7 +167,7 @@ def test_two_builds_are_byte_for_byte_identical_and_a_change_resynthesises_one_a
     _build(again)
     assert said and all("orrected" in text or "Letters" not in text for text in said)
     pub = open_publication(again)
-    issue, _ = check_issue(pub, "issue-7")
+    issue = check_issue(pub, "issue-7").value
     assert issue is not None
     first = {u.text for u in article_script(issue.articles[0], "en")}
     assert not first & set(said), "the unchanged article was synthesised again"
@@ -176,10 +177,10 @@ def test_a_deleted_article_file_is_rebuilt_by_the_next_run(built: Path, tmp_path
     pub = copy_publication(built, tmp_path / "pub")
     _build(pub)
     _build(pub)  # files copied a moment ago are recorded as unsettled; this build records their hashes
-    result = build_archive(open_publication(pub), ["issue-7"], ["audio"], pub / "dist")
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio",)))
     assert result.plan.jobs == ()  # up to date
     (pub / AUDIO / "issue-7-01-first.mp3").unlink()
-    result = build_archive(open_publication(pub), ["issue-7"], ["audio"], pub / "dist")
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio",)))
     assert [(job.formats, job.reason) for job in result.plan.jobs] == [(("audio",), "output missing or altered")]
     assert (pub / AUDIO / "issue-7-01-first.mp3").is_file()
 
@@ -267,7 +268,7 @@ def test_words_that_look_like_options_or_markup_are_only_said(tmp_path: Path) ->
 def test_the_time_limit_stops_synthesis_and_writes_nothing(tmp_path: Path) -> None:
     require_tool("espeak-ng")
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
-    result = build_archive(open_publication(pub), ["issue-7"], ["audio"], pub / "dist", time_limit=0.05)
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio",), time_limit=0.05))
     (failed,) = result.failed
     assert "took longer than 0.05 seconds" in failed.problems[0].message
     assert not (pub / "dist/issue-7").exists()

@@ -19,6 +19,7 @@ from PIL import Image
 from paperpress.build import build_info, check_issue, open_publication
 from paperpress.errors import PaperpressError
 from paperpress.model import Issue
+from paperpress.options import BuildOptions, source_date
 from paperpress.render.epub import EpubEdition, issue_identifier
 from paperpress.render.epub_package import Item, check_size
 
@@ -60,9 +61,10 @@ def write_edge_publication(dest: Path) -> Path:
 
 def load(root: Path, name: str) -> tuple[Issue, object, object]:
     pub = open_publication(root)
-    issue, problems = check_issue(pub, name)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
     assert issue is not None, [str(p) for p in problems]
-    return issue, pub, build_info(pub, issue, {}, {})
+    return issue, pub, build_info(pub, issue)
 
 
 def render(root: Path, name: str) -> bytes:
@@ -362,7 +364,7 @@ def test_two_builds_in_different_time_zones_and_locales_are_identical() -> None:
 
 def test_source_date_epoch_sets_the_modified_date_and_zip_times() -> None:
     issue, pub, _ = load(REPO, "issue-1142")
-    info = build_info(pub, issue, {}, {"SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01 00:00:00 UTC
+    info = build_info(pub, issue, BuildOptions(source_date=source_date("1767225600")))  # 2026-01-01 00:00:00 UTC
     book = Book(EpubEdition().render(issue, pub.layouts, info))
     assert book.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
     assert {i.date_time for i in book.zip.infolist()} == {(2026, 1, 1, 0, 0, 0)}

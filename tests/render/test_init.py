@@ -8,7 +8,8 @@ import pytest
 
 from paperpress.errors import UsageError
 from paperpress.layouts import DEFAULTS
-from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition, source_date
+from paperpress.options import source_date
+from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition
 
 
 @pytest.mark.parametrize("name", list(EDITIONS))
@@ -25,7 +26,7 @@ def test_no_two_editions_share_a_layouts_folder() -> None:
 
 def test_the_timestamp_is_noon_on_the_issue_date_unless_source_date_epoch_says() -> None:
     assert build_timestamp(dt.date(2026, 3, 6), None) == dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)
-    assert build_timestamp(dt.date(2026, 3, 6), "0") == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert build_timestamp(dt.date(2026, 3, 6), source_date("0")) == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("value", ["1.5", "-1", "soon", "999999999999"])

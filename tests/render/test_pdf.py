@@ -19,6 +19,7 @@ from paperpress.build import build_info, check_issue, open_publication
 from paperpress.config import page_size_mm
 from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
+from paperpress.options import BuildOptions, source_date
 from paperpress.render.context import credit_line
 from paperpress.render.pdf import PdfEdition, column_runs, section_flows
 from paperpress.walk import images
@@ -32,9 +33,10 @@ _MM = 72 / 25.4
 
 def _build(root: Path, name: str, profile: str) -> bytes:
     pub = open_publication(root)
-    issue, problems = check_issue(pub, name)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
     assert issue is not None, problems
-    info = build_info(pub, issue, {"pdf_profile": profile}, os.environ)
+    info = build_info(pub, issue, BuildOptions(pdf_profile=profile, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH"))))
     return PdfEdition().render(issue, pub.layouts, info)
 
 
@@ -52,7 +54,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def issue():
     pub = open_publication(REPO)
-    found, _ = check_issue(pub, "issue-1142")
+    found = check_issue(pub, "issue-1142").value
     assert found is not None
     return found
 
@@ -535,13 +537,13 @@ def test_page_setup_comes_from_the_configuration(tmp_path: Path, article_break: 
 )
 def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str) -> None:
     pub = open_publication(FIXTURES / "minimal")
-    issue, _ = check_issue(pub, "7")
+    issue = check_issue(pub, "7").value
     assert issue is not None
     article = issue.sections[0].articles[0]
     broken = dataclasses.replace(article, images=(dataclasses.replace(article.images[0], data=b"not a picture"),))
     section = dataclasses.replace(issue.sections[0], articles=(broken, *issue.sections[0].articles[1:]))
     issue = dataclasses.replace(issue, sections=(section, *issue.sections[1:]))
-    info = build_info(pub, issue, {"pdf_profile": profile}, {})
+    info = build_info(pub, issue, BuildOptions(pdf_profile=profile))
     with pytest.raises(PaperpressError, match=message):
         PdfEdition().render(issue, pub.layouts, info)
 

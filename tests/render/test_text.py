@@ -13,7 +13,8 @@ from ..conftest import FIXTURES, REPO, check_golden
 
 def render(root, name: str) -> str:
     pub = open_publication(root)
-    issue, problems = check_issue(pub, name)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     info = BuildInfo(build_timestamp(issue.date, None), pub.config)
     return TextEdition().render(issue, pub.layouts, info).decode("utf-8")
@@ -42,7 +43,7 @@ def test_masthead_contents_and_every_headline(sample: str) -> None:
     assert "The Riverside Courier" in head and "Issue 1142, Friday 20 November 2026" in head
     contents = sample[sample.index("Contents") :]
     pub = open_publication(REPO)
-    issue, _ = check_issue(pub, "1142")
+    issue = check_issue(pub, "1142").value
     assert issue is not None
     for article in issue.articles:
         assert sample.count(article.title) >= 2, article.title  # in the contents and above the article

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from ..config import Config
-from ..errors import UsageError
 from ..layouts import Layouts
 from ..model import Issue
 
@@ -67,32 +66,12 @@ def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInf
     return [(issue.name + made.suffix, made.media_type, made.render(issue, layouts, info))]
 
 
-def edition(name: str) -> Edition:
-    """Imports and instantiates the edition registered as `name`."""
-    module, _, cls = EDITIONS[name].partition(":")
+def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:
+    """Imports and instantiates the edition registered as `name` (in EDITIONS, or the registry a build was given)."""
+    module, _, cls = registry[name].partition(":")
     return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
 
 
-#: The latest SOURCE_DATE_EPOCH a date can hold: the last second of the year 9999.
-_LATEST_EPOCH = 253_402_300_799
-
-
-def source_date(source_date_epoch: str | None) -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH as a UTC time, None when unset or empty; a UsageError when it is not one.
-
-    The reproducible-builds rule: whole seconds since 1970, and a malformed value stops the build.
-    """
-    text = (source_date_epoch or "").strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or int(text) > _LATEST_EPOCH:
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH is '{text[:40]}', not a time",
-            f"give whole seconds since 1970 up to {_LATEST_EPOCH} (the year 9999), e.g. 1767225600, or unset it",
-        )
-    return dt.datetime.fromtimestamp(int(text), tz=dt.UTC)
-
-
-def build_timestamp(issue_date: dt.date, source_date_epoch: str | None) -> dt.datetime:
+def build_timestamp(issue_date: dt.date, source_date: dt.datetime | None) -> dt.datetime:
     """The one timestamp an edition may print: reproducible, never the wall clock."""
-    return source_date(source_date_epoch) or dt.datetime.combine(issue_date, dt.time(12, 0), tzinfo=dt.UTC)
+    return source_date or dt.datetime.combine(issue_date, dt.time(12, 0), tzinfo=dt.UTC)

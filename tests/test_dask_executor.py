@@ -1,0 +1,182 @@
+"""The archive on a real Dask cluster (a scheduler and two workers on the loopback address): same bytes as a
+local build, a worker killed mid-run loses nothing, a lost scheduler is a clear error and a rerun resumes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import paperpress
+from paperpress.dask_executor import publication_kit
+from paperpress.fingerprint import STATE_NAME
+
+from .conftest import REPO
+from .fakes import FAKE, WITH_FAKES, make_archive
+from .test_cli_build import _Lines, _paperpress, _published, _until
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+DASK = Path(sys.executable).parent / "dask"
+#: Workers import paperpress and the test editions (tests.fakes) as the test process does.
+WORKER_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(paperpress.__file__).parent.parent), str(REPO)])}
+STARTUP_SECONDS = 90
+
+
+class Cluster:
+    """`dask scheduler` and two `dask worker --no-nanny` processes, each ended by its PID."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / "scheduler.json"
+        self.processes: list[subprocess.Popen] = []
+        self.scheduler = self._start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                     "--scheduler-file", str(self.file))
+        _until(self._written, self.scheduler, STARTUP_SECONDS)
+        assert self.scheduler.poll() is None, "the scheduler did not start"
+        self.address = json.loads(self.file.read_text())["address"]
+        self.workers = [
+            self._start("worker", "--no-nanny", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
+                        "--death-timeout", "30", "--scheduler-file", str(self.file))
+            for _ in range(2)
+        ]
+        from distributed import Client
+
+        with Client(self.address, timeout=STARTUP_SECONDS) as client:
+            client.wait_for_workers(2, timeout=STARTUP_SECONDS)
+
+    def _written(self) -> bool:
+        """The scheduler file is there and whole (it is written, not renamed, into place)."""
+        try:
+            return "address" in json.loads(self.file.read_text())
+        except (OSError, ValueError):
+            return False
+
+    def _start(self, *args: str) -> subprocess.Popen:
+        process = subprocess.Popen([str(DASK), *args], cwd=REPO, env=WORKER_ENV, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+        for process in self.processes:
+            process.wait(30)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    started = Cluster(tmp_path)
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+ARGS = ("-f", "fake", "-f", "txt", "-f", "epub")
+
+
+def _local(pub: Path, out: Path) -> dict[str, str]:
+    done = _paperpress("build", "--all", *ARGS, "-j", "1", "--root", str(pub), "--out", str(out))
+    assert done.wait(300) == 0, done.communicate()
+    return _published(out)
+
+
+def test_a_cluster_build_is_byte_identical_to_a_local_one(tmp_path: Path, cluster: Cluster) -> None:
+    pub = make_archive(tmp_path / "pub", range(21, 41))
+    local = _local(pub, tmp_path / "local")
+    run = _paperpress("build", "--all", *ARGS, "--executor", "dask", "--root", str(pub), "--out", str(tmp_path / "dask"),
+                      env={"PAPERPRESS_SCHEDULER": cluster.address})
+    stdout, stderr = run.communicate(timeout=600)
+    assert run.returncode == 0, stderr
+    assert "20 issues built (60 editions), 0 unchanged, 0 failed" in stdout
+    assert _published(tmp_path / "dask") == local
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster: Cluster) -> None:
+    pub = make_archive(tmp_path / "pub", range(21, 41))
+    local = _local(pub, tmp_path / "local")
+    run = _paperpress("build", "--all", *ARGS, "--executor", "dask", "--scheduler", cluster.address,
+                      "--root", str(pub), "--out", str(tmp_path / "dask"))
+    lines = _Lines(run.stdout)  # type: ignore[arg-type]
+    built = 0
+    while built < 3 and (line := lines.next()) is not None:
+        built += ": built " in line
+    os.kill(cluster.workers[0].pid, signal.SIGKILL)
+    rest = lines.rest()
+    assert run.wait(600) == 0, run.stderr.read()  # type: ignore[union-attr]
+    assert "20 issues built (60 editions), 0 unchanged, 0 failed" in rest
+    assert _published(tmp_path / "dask") == local
+
+
+def test_a_lost_scheduler_is_a_clear_error_and_a_rerun_resumes(tmp_path: Path, cluster: Cluster) -> None:
+    pub = make_archive(tmp_path / "pub", range(21, 41))
+    local = _local(pub, tmp_path / "local")
+    out = tmp_path / "dask"
+    run = _paperpress("build", "--all", *ARGS, "--executor", "dask", "--scheduler", cluster.address,
+                      "--root", str(pub), "--out", str(out))
+    lines = _Lines(run.stdout)  # type: ignore[arg-type]
+    built = 0
+    while built < 2 and (line := lines.next()) is not None:
+        built += ": built " in line
+    cluster.scheduler.kill()
+    cluster.scheduler.wait(30)
+    assert run.wait(300) == 1
+    stderr = run.stderr.read()  # type: ignore[union-attr]
+    assert f"the Dask scheduler at {cluster.address} was lost" in stderr
+    assert "(every issue already written is complete; run again to resume)" in stderr
+    assert "Traceback" not in stderr
+    partial = _published(out)
+    assert all(local[name] == digest for name, digest in partial.items())  # what is there is complete
+    for state in out.rglob(STATE_NAME):
+        json.loads(state.read_bytes())
+    again = _paperpress("build", "--all", *ARGS, "-j", "1", "--root", str(pub), "--out", str(out))
+    stdout, _ = again.communicate(timeout=300)
+    assert again.returncode == 0 and stdout.count(": unchanged") >= 2  # resumed from the fingerprints
+    assert _published(out) == local
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_that_writes_nothing(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    run = _paperpress("build", "--all", *ARGS, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9",
+                      "--root", str(pub))
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 1 and "Traceback" not in stderr
+    assert stderr.startswith("the Dask scheduler at tcp://127.0.0.1:9 cannot be reached"), stderr
+    assert not (pub / "dist").exists()
+
+
+def test_a_task_past_the_time_limit_is_cancelled_and_reported(tmp_path: Path, cluster: Cluster) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    run = _paperpress("build", "--all", "-f", "stuck", "--time-limit", "2", "--executor", "dask",
+                      "--scheduler", cluster.address, "--root", str(pub), env={"WITH_STUCK": "1"})
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 1, stderr
+    for n in (1, 2):
+        assert f"issues/issue-{n}.yaml: building this issue took longer than 2 seconds and was stopped" in stderr
+    assert not list((pub / "dist").rglob("*.stuck"))
+
+
+def test_the_kit_holds_the_publication_files_a_worker_needs(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 2))
+    (pub / "layouts" / "pdf").mkdir(parents=True)
+    (pub / "layouts" / "pdf" / "print.css").write_text("/* house */\n")
+    (pub / "fonts").mkdir()
+    (pub / "fonts" / "House.otf").write_bytes(b"font")
+    kit = publication_kit(pub, (), WITH_FAKES)
+    assert set(kit.files) == {"paperpress.yaml", "layouts/pdf/print.css", "fonts/House.otf"}
+    assert kit.editions["fake"] == FAKE
+    (pub / "fonts" / "House.otf").write_bytes(b"another font")
+    assert publication_kit(pub, (), WITH_FAKES).name != kit.name  # a changed file is a new plugin
+    (pub / "voices").mkdir()
+    (pub / "voices" / "house.onnx").write_bytes(b"voice")
+    named = publication_kit(pub, ("voices/house.onnx", "voices/house.onnx.json", None), WITH_FAKES)
+    assert set(named.files) - set(kit.files) == {"voices/house.onnx"}  # what paperpress.yaml names, if it is there
