@@ -21,7 +21,12 @@ from .conftest import REPO
 from .fakes import FAKE, WITH_FAKES, make_archive
 from .test_cli_build import _Lines, _paperpress, _published, _until
 
-pytest.importorskip("distributed")
+try:
+    import distributed  # noqa: F401
+except ImportError:  # CI installs the test extra, which has Dask: there a missing Dask is a failure
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("Dask is not installed (scripts/setup.sh installs it)", allow_module_level=True)
 pytestmark = pytest.mark.slow
 
 DASK = Path(sys.executable).parent / "dask"
