@@ -1,0 +1,130 @@
+"""One article file: its front matter fences, encoding and size caps, and problems at the editor's lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paperpress.errors import Problem, errors_in
+from paperpress.load.article import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_BYTES, MAX_QUOTE_MARKS, load_article
+from paperpress.load.images import PhotoFiles
+from paperpress.load.links import IssueLinks
+from paperpress.model import Article
+
+from ..conftest import FIXTURES, copy_publication
+
+
+@pytest.fixture
+def pub(tmp_path: Path) -> Path:
+    return copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+
+
+def _load(pub: Path, text: str | bytes, name: str = "note.md") -> tuple[Article | None, list[Problem]]:
+    path = pub / "issues/issue-7" / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    problems: list[Problem] = []
+    article = load_article(pub, path, "a9", problems, PhotoFiles(), links=IssueLinks(pub, {path.resolve(): "a9"}))
+    return article, problems
+
+
+def _where(problems: list[Problem]) -> list[tuple[str, int | None, str]]:
+    return [(str(p.file), p.line, p.message) for p in problems]
+
+
+def test_the_fixture_article_loads_with_its_front_matter_and_photo(pub: Path) -> None:
+    article, problems = _load(pub, (pub / "issues/issue-7/first.md").read_text(), "first.md")
+    assert errors_in(problems) == ()
+    assert article is not None
+    assert (article.id, article.slug, article.source) == ("a9", "first", "issues/issue-7/first.md")
+    assert (article.title, article.byline) == ("The first article", "Staff reporter")
+    assert [image.alt for image in article.images] == ["A grey square"]
+    assert article.blocks
+
+
+def test_a_file_without_front_matter_is_refused_at_line_1(pub: Path) -> None:
+    article, problems = _load(pub, "Just a paragraph.\n")
+    assert article is None
+    assert _where(problems) == [("issues/issue-7/note.md", 1, "no front matter")]
+    assert problems[0].hint == "start the file with a line '---', then 'title: …', then '---'"
+
+
+def test_front_matter_that_is_never_closed_is_refused(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Open\nThe body, with no closing fence.\n")
+    assert article is None
+    assert _where(problems) == [("issues/issue-7/note.md", 1, "the front matter is never closed")]
+
+
+@pytest.mark.parametrize("closing", ["---", "...", "---  ", "...\t"])
+def test_the_front_matter_closes_with_either_yaml_fence(pub: Path, closing: str) -> None:
+    article, problems = _load(pub, f"---\ntitle: Fenced\n{closing}\nThe body.\n")
+    assert errors_in(problems) == ()
+    assert article is not None and article.title == "Fenced"
+
+
+def test_a_byte_order_mark_before_the_fence_is_accepted(pub: Path) -> None:
+    article, problems = _load(pub, "\ufeff---\ntitle: Marked\n---\nThe body.\n".encode())
+    assert errors_in(problems) == ()
+    assert article is not None and article.title == "Marked"
+
+
+def test_text_that_is_not_utf8_is_refused_at_the_line_of_the_first_bad_byte(pub: Path) -> None:
+    article, problems = _load(pub, b"---\ntitle: Caf\xc3\xa9\n---\nfirst line\nna\xefve in Latin-1\n")
+    assert article is None
+    assert _where(problems) == [("issues/issue-7/note.md", 5, "not UTF-8 text")]
+    assert "UTF-8" in (problems[0].hint or "")
+
+
+def test_an_article_over_the_size_cap_is_refused_before_it_is_read(pub: Path, monkeypatch) -> None:
+    big = "---\ntitle: Long\n---\n" + "x" * MAX_ARTICLE_BYTES
+    reads = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or b"")
+    article, problems = _load(pub, big)
+    assert article is None and reads == []
+    assert _where(problems) == [("issues/issue-7/note.md", None, f"the article is {(len(big)) // 1024} KB")]
+
+
+def test_front_matter_over_its_cap_is_refused(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Big\n" + "# padding\n" * (MAX_FRONT_MATTER_BYTES // 10 + 1) + "---\nBody.\n")
+    assert article is None
+    assert _where(problems) == [("issues/issue-7/note.md", 1, "the front matter is over 64 KB")]
+
+
+def test_too_many_quotation_marks_are_refused_at_the_first_body_line(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Quotes\n---\n" + '"' * (MAX_QUOTE_MARKS + 1) + "\n")
+    assert article is None
+    assert _where(problems) == [("issues/issue-7/note.md", 4, f"{MAX_QUOTE_MARKS + 1} quotation marks in one article")]
+
+
+def test_a_front_matter_problem_is_at_its_line_in_the_file(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Fine\nbyline: Desk\nsubtitle: unknown key\n---\nBody.\n")
+    assert article is None
+    assert [str(p) for p in problems] == [
+        "issues/issue-7/note.md:4: subtitle: unknown key 'subtitle' (did you mean 'title'?)"
+    ]
+
+
+def test_a_missing_title_is_an_error(pub: Path) -> None:
+    article, problems = _load(pub, "---\nbyline: Someone\n---\nBody.\n")
+    assert article is None
+    assert [str(p) for p in problems] == ["issues/issue-7/note.md:2: title: required: add 'title:' (the headline)"]
+
+
+def test_a_body_problem_is_at_its_line_in_the_file_not_the_body(pub: Path) -> None:
+    text = "---\ntitle: Photos\nbyline: Desk\n---\nFirst paragraph.\n\n![](photos/square.png)\n"
+    article, problems = _load(pub, text)
+    assert article is None
+    assert [(p.line, p.field, p.message) for p in problems] == [(7, "body", "photo 'photos/square.png' has no alt text")]
+
+
+def test_a_missing_body_photo_is_at_its_line_in_the_file(pub: Path) -> None:
+    text = "---\ntitle: Photos\n---\n\nIntro.\n\n![A photo](photos/missing.png)\n"
+    article, problems = _load(pub, text)
+    assert article is None
+    assert [p.line for p in errors_in(problems)] == [7], _where(problems)
+
+
+def test_an_inline_photo_with_alt_text_loads(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Photos\n---\n![A grey square](photos/square.png)\n")
+    assert errors_in(problems) == ()
+    assert article is not None
