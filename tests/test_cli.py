@@ -88,11 +88,6 @@ def test_help_is_fast_and_does_not_import_renderers() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_module_entry_point_runs() -> None:
-    done = subprocess.run([sys.executable, "-m", "paperpress", "--version"], capture_output=True, text=True, check=False)
-    assert done.returncode == 0 and done.stdout == f"paperpress {__version__}\n"
-
-
 def test_no_escape_sequence_from_an_article_reaches_the_terminal(tmp_path: Path) -> None:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     (pub / "issues/issue-7/second.md").write_text(
