@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,6 @@ from mutagen.mp3 import MP3
 from PIL import Image
 
 from paperpress.build import build_archive, check_issue, open_publication
-from paperpress.config import AudioOptions
-from paperpress.errors import PaperpressError
 from paperpress.options import BuildOptions
 from paperpress.render import voices
 from paperpress.render.script import article_script
@@ -183,86 +179,6 @@ def test_a_deleted_article_file_is_rebuilt_by_the_next_run(built: Path, tmp_path
     result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio",)))
     assert [(job.formats, job.reason) for job in result.plan.jobs] == [(("audio",), "output missing or altered")]
     assert (pub / AUDIO / "issue-7-01-first.mp3").is_file()
-
-
-# --- the engines ----------------------------------------------------------------------------------------
-
-
-def test_a_missing_espeak_is_an_error_that_names_the_package() -> None:
-    with pytest.raises(PaperpressError) as caught:
-        voices.EspeakVoice("en", 165, 50, program="no-such-espeak-ng")
-    (problem,) = caught.value.problems
-    assert "eSpeak NG" in problem.message and "install the espeak-ng package" in (problem.hint or "")
-
-
-def test_an_unknown_espeak_voice_is_an_error_at_its_key() -> None:
-    require_tool("espeak-ng")
-    with pytest.raises(PaperpressError) as caught:
-        voices.make_voice(AudioOptions(voice="xx-nowhere"), "en", None)
-    assert str(caught.value.problems[0]).startswith("paperpress.yaml: audio.voice: eSpeak NG has no voice 'xx-nowhere'")
-
-
-def test_espeak_speaks_the_same_bytes_twice() -> None:
-    require_tool("espeak-ng")
-    voice = voices.make_voice(AudioOptions(), "en-GB", None)
-    assert voice.synthesise("The council met on Thursday.") == voice.synthesise("The council met on Thursday.")
-
-
-def test_a_piper_voice_without_piper_installed_names_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "voices").mkdir()
-    (tmp_path / "voices/en_GB-test.onnx").write_bytes(b"model")
-    monkeypatch.setitem(sys.modules, "piper", None)  # as if not installed, whatever this machine has
-    with pytest.raises(PaperpressError) as caught:
-        voices.make_voice(AudioOptions(model="voices/en_GB-test.onnx"), "en", tmp_path)
-    (problem,) = caught.value.problems
-    assert problem.field == "audio.model" and "Piper is not installed" in problem.message
-    assert "pip install 'piper-tts'" in (problem.hint or "")
-
-
-def test_a_missing_voice_model_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(PaperpressError) as caught:
-        voices.make_voice(AudioOptions(model="voices/none.onnx"), "en", tmp_path)
-    assert str(caught.value.problems[0]).startswith("paperpress.yaml: audio.model: no such file 'voices/none.onnx'")
-
-
-def test_the_piper_adapter_speaks_through_the_piper_interface(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Against a stand-in with piper-tts 1.3's shape: load a model, synthesise chunks of 16-bit samples."""
-    (tmp_path / "v.onnx").write_bytes(b"model")
-    seen: dict[str, object] = {}
-
-    class Chunk:
-        audio_int16_bytes = b"\x01\x00" * 100
-
-    class FakeVoice:
-        config = types.SimpleNamespace(sample_rate=16000)
-
-        @classmethod
-        def load(cls, path: str) -> FakeVoice:
-            seen["path"] = path
-            return cls()
-
-        def synthesize(self, text: str, syn_config: object) -> list[Chunk]:
-            seen["text"], seen["config"] = text, syn_config
-            return [Chunk(), Chunk()]
-
-    fake = types.ModuleType("piper")
-    fake.PiperVoice = FakeVoice  # type: ignore[attr-defined]
-    fake.SynthesisConfig = lambda length_scale: ("config", length_scale)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "piper", fake)
-    voice = voices.make_voice(AudioOptions(model="v.onnx", speed=330), "en", tmp_path)
-    assert voice.sample_rate == 16000 and len(voice.synthesise("Hello.")) == 400
-    assert seen == {"path": str(tmp_path / "v.onnx"), "text": "Hello.", "config": ("config", 0.5)}
-    assert "length_scale=0.5" in voice.identity()
-
-
-def test_words_that_look_like_options_or_markup_are_only_said(tmp_path: Path) -> None:
-    """Text reaches eSpeak NG on standard input, never as arguments and never as SSML."""
-    require_tool("espeak-ng")
-    voice = voices.make_voice(AudioOptions(speed=450), "en", None)
-    target = tmp_path / "x.wav"
-    for text in (f"-w {target}", "--version", '<speak><audio src="http://127.0.0.1:9/x"/></speak>'):
-        assert len(voice.synthesise(text)) > 1000  # spoken: something to hear
-    assert not target.exists()
 
 
 def test_the_time_limit_stops_synthesis_and_writes_nothing(tmp_path: Path) -> None:

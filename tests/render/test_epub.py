@@ -17,11 +17,9 @@ from lxml import etree
 from PIL import Image
 
 from paperpress.build import build_info, check_issue, open_publication
-from paperpress.errors import PaperpressError
 from paperpress.model import Issue
 from paperpress.options import BuildOptions, source_date
 from paperpress.render.epub import EpubEdition, issue_identifier
-from paperpress.render.epub_package import Item, check_size
 
 from ..checkers import ace, epubcheck
 from ..conftest import FIXTURES, REPO, copy_publication, require_tool
@@ -368,20 +366,6 @@ def test_source_date_epoch_sets_the_modified_date_and_zip_times() -> None:
     book = Book(EpubEdition().render(issue, pub.layouts, info))
     assert book.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
     assert {i.date_time for i in book.zip.infolist()} == {(2026, 1, 1, 0, 0, 0)}
-
-
-def test_an_epub_over_the_limit_names_its_largest_images() -> None:
-    items = [
-        Item("a", "images/a.jpg", "image/jpeg", b"x" * 300, source="issues/photos/small.jpg"),
-        Item("b", "images/b.jpg", "image/jpeg", b"x" * 3000, source="issues/photos/huge.jpg"),
-        Item("c", "a1.xhtml", "application/xhtml+xml", b"x" * 5000),
-    ]
-    check_size(9000, items, "issue-9.epub", limit=9000)
-    with pytest.raises(PaperpressError) as err:
-        check_size(9001, items, "issue-9.epub", limit=9000)
-    text = str(err.value)
-    assert "issue-9.epub would be 0.0 MB; Send to Kindle accepts at most 0.0 MB" in text
-    assert "issues/photos/huge.jpg: 0.0 MB in the EPUB" in text and "small.jpg" in text and "a1.xhtml" not in text
 
 
 def test_an_epub_build_never_imports_weasyprint() -> None:
