@@ -136,3 +136,10 @@ def test_nesting_far_deeper_than_markdown_allows_does_not_exhaust_the_stack() ->
     for _ in range(5_000):
         block = Quote((block,))
     assert texts(block) == ("deep",)
+
+
+def test_words_join_text_and_code_with_a_space_for_a_line_break() -> None:
+    from paperpress.walk import words
+
+    inline = (Text("Mill "), Emphasis((Text("Lane"),)), LineBreak(), Code("A1"), FootnoteRef(1, "a1-fn1"))
+    assert words(inline) == "Mill Lane A1"

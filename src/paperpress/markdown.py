@@ -45,7 +45,7 @@ from .model import (
     Target,
     Text,
 )
-from .walk import walk
+from .walk import words
 
 #: Schemes a reader's device may follow. Anything else (javascript:, data:, file:) is refused.
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -314,7 +314,7 @@ class _State:
             self.open_levels.pop()
         level = min(2 + len(self.open_levels), MAX_HEADING_LEVEL)
         self.open_levels.append(written)
-        base = anchor_slug(_words(children)) or "section"
+        base = anchor_slug(words(children)) or "section"
         slug, n = base, 1
         while slug in self.slugs:
             n += 1
@@ -415,7 +415,7 @@ class _State:
             return (Strike(children),)
         if href.strip() in ("", "#"):
             self.problems.append(
-                BodyProblem(line, f"the link '{_shorten(' '.join(_words(children).split()))}' goes nowhere ('{href}'), "
+                BodyProblem(line, f"the link '{_shorten(' '.join(words(children).split()))}' goes nowhere ('{href}'), "
                           "so it is printed as plain words", "give a web address, an article or a '#subhead'",
                           Severity.WARNING)
             )
@@ -441,13 +441,6 @@ class _State:
             self.links.append(link)
             return (link,)
         return (Link(children, href, number),)
-
-
-def _words(children: tuple[Inline, ...]) -> str:
-    """The words of inline content, for a subhead's anchor and messages."""
-    return "".join(
-        node.text if isinstance(node, (Text, Code)) else " " for node in walk(children) if isinstance(node, (Text, Code, LineBreak))
-    )
 
 
 def _shorten(text: str) -> str:

@@ -114,3 +114,12 @@ def texts(nodes: Node | Iterable[Node]) -> tuple[str, ...]:
 def subheads(nodes: Node | Iterable[Node]) -> tuple[Heading, ...]:
     """Every subhead under `nodes` in reading order, those in quotes, lists and notes included: what links name."""
     return tuple(node for node in walk(nodes) if isinstance(node, Heading))
+
+
+def words(nodes: Node | Iterable[Node]) -> str:
+    """The words of inline content as one string, a line break as a space: how a subhead is named or slugged."""
+    return "".join(
+        " " if isinstance(node, LineBreak) else node.text
+        for node in walk(nodes)
+        if isinstance(node, (Text, Code, LineBreak))
+    )

@@ -36,7 +36,7 @@ from ..model import (
     Table,
     Text,
 )
-from ..walk import subheads, walk
+from ..walk import subheads, words
 from . import BuildInfo
 from .context import credit_line, issue_context
 
@@ -99,17 +99,6 @@ def note_mark(number: int) -> str:
     return f"[note\u00a0{number}]"
 
 
-def _plain(children: Iterable[Inline]) -> str:
-    """The words of inline content with no reference marks: how a subhead is named where a link leads to it."""
-    out: list[str] = []
-    for node in walk(tuple(children)):
-        if isinstance(node, (Text, Code)):
-            out.append(node.text)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-    return "".join(out)
-
-
 def _said(words: str) -> str:
     """Words compared for meaning: case, spacing and punctuation aside."""
     return " ".join(re.sub(r"[^\w\s]", "", words.casefold()).split())
@@ -125,7 +114,7 @@ class _Lines:
     def __init__(self, width: int, issue: Issue) -> None:
         self.width = width
         self.articles = {a.id: (a, s) for s in issue.sections for a in s.articles}
-        self.subheads = {h.id: _plain(h.children).strip() for a in issue.articles for h in subheads(a)}
+        self.subheads = {h.id: words(h.children).strip() for a in issue.articles for h in subheads(a)}
 
     def refer(self, link: Link, words: str) -> str:
         """"the details (see “What changes”)", "the repairs (see “Inside the harbour wall”, Features)".
