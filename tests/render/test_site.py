@@ -6,7 +6,7 @@ import dataclasses
 
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
-from paperpress.render.site import FRONT, photo_file, relative, site_map
+from paperpress.render.site import FRONT, SHARE_WIDTH, photo_file, relative, share_photo, site_map
 
 from ..conftest import FIXTURES
 
@@ -52,3 +52,6 @@ def test_links_between_pages_are_relative() -> None:
     assert relative("web/city/tram.html", "issue-1142.epub") == "../../issue-1142.epub"
     image = sample_issue().articles[0].images[0]
     assert photo_file(image, 640, ".webp") == f"web/photos/{image.id}-640.webp"
+    wide = dataclasses.replace(image, width=4000)
+    assert share_photo(wide) == f"web/photos/{image.id}-{SHARE_WIDTH}.jpg"
+    assert share_photo(dataclasses.replace(image, width=300)) == f"web/photos/{image.id}-300.jpg"

@@ -22,6 +22,8 @@ PHOTOS = f"{FOLDER}/photos"
 _RESERVED_SECTIONS = frozenset({"assets", "photos"})
 #: Names an article's page may not take: the section's own page.
 _RESERVED_ARTICLES = frozenset({"index"})
+#: The width of the photo that pages show when shared and that feeds carry (Open Graph asks for 1200).
+SHARE_WIDTH = 1200
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,11 @@ def site_map(issue: Issue) -> SiteMap:
 def photo_file(image: Image, width: int, suffix: str) -> str:
     """One variant of a photo: `web/photos/a3-img1-640.webp`."""
     return f"{PHOTOS}/{image.id}-{width}{suffix}"
+
+
+def share_photo(image: Image) -> str:
+    """The JPEG variant that social cards and feeds point to: SHARE_WIDTH wide, or the photo's own width if less."""
+    return photo_file(image, min(image.width, SHARE_WIDTH), ".jpg")
 
 
 def relative(page: str, target: str) -> str:
