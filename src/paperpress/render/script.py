@@ -38,6 +38,7 @@ from ..model import (
     TableCell,
     Text,
 )
+from ..walk import words
 from .context import long_date
 from .speakable import speakable
 
@@ -130,11 +131,7 @@ def photo_words(image: Image, words: dict[str, str]) -> str:
 
 def _short(note: Footnote) -> bool:
     only = note.children[0] if len(note.children) == 1 else None
-    return isinstance(only, Paragraph) and len(_plain(only.children).split()) <= SHORT_NOTE_WORDS
-
-
-def _plain(children: Iterable[Inline]) -> str:
-    return "".join(n.text if isinstance(n, (Text, Code)) else _plain(getattr(n, "children", ())) for n in children)
+    return isinstance(only, Paragraph) and len(words(only.children).split()) <= SHORT_NOTE_WORDS
 
 
 # --- inlines: each returns its words ----------------------------------------------------------------
