@@ -15,7 +15,7 @@ from paperpress import __version__, catalog, fingerprint, render
 from paperpress import build as build_module
 from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
 from paperpress.errors import UsageError
-from paperpress.executor import IssueResult, local_executor
+from paperpress.executor import IssueResult, TimeUp, local_executor
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
 from paperpress.layouts import DEFAULTS
 from paperpress.options import BuildOptions, source_date
@@ -376,3 +376,15 @@ def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries
     assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
     assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+
+
+def test_a_check_without_a_limit_leaves_a_build_s_limit_to_stop_it_and_say_so(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object) -> None:
+        raise TimeUp  # what the build's deadline raises in the middle of loading
+
+    monkeypatch.setattr(build_module, "load_issue", interrupted)
+    with pytest.raises(TimeUp):
+        check_issue(open_publication(pub), "2")
+    stopped = check_issue(open_publication(pub), "2", time_limit=30)
+    assert stopped.value is None
+    assert "checking this issue took longer than 30 seconds" in stopped.problems[0].message
