@@ -9,6 +9,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -25,7 +26,7 @@ from paperpress.render import BuildInfo
 from paperpress.render.site import share_photo, site_map
 from paperpress.serve import catalog_server
 
-from .checkers import html_errors
+from .checkers import axe_violations, broken_links, html_errors, overflow
 from .conftest import FIXTURES, require_tool
 from .fakes import WITH_FAKES, fake_art, make_archive, make_web_archive
 
@@ -228,6 +229,17 @@ def test_the_index_links_each_web_edition_and_the_feed(online: Path) -> None:
 
 def test_the_catalog_pages_validate(dist: Path, online: Path) -> None:
     assert html_errors([dist / "index.html", online / "dist/index.html"]) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_catalog_is_accessible_and_never_scrolls_sideways(online: Path, browser: Any, width: int) -> None:
+    index = online / "dist/index.html"
+    assert axe_violations(index, width, browser) == []
+    assert overflow(index, width, browser) == []
+
+
+def test_no_link_in_the_archive_is_broken(online: Path) -> None:
+    assert broken_links(online / "dist") == []
 
 
 def test_opds_and_checksums_cover_the_web_edition(online: Path) -> None:
