@@ -24,12 +24,11 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from .cache import CACHE_FOLDER
 from .errors import PaperpressError, Problem
 from .load.paths import relative, resolve_inside
 
 DEFAULTS = Path(__file__).parent / "layouts"
-#: The publication's own cache folder (compiled layouts), beside its `paperpress.yaml`.
-CACHE_FOLDER = ".paperpress-cache"
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
