@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from ..cache import cache_folder
 from ..config import Config
 from ..errors import Loaded, Problem, errors_in, sorted_problems
 from ..markdown import smarten
@@ -85,7 +86,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                     f"an issue may hold at most {MAX_ARTICLES}; split it")
         )
         return Loaded(None, sorted_problems(problems))
-    pending = PhotoFiles()  # each photo file read once; their full decodes run together at the end
+    pending = PhotoFiles(cache_folder(root, "photos"))  # each file read once; their decodes run together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
