@@ -21,6 +21,8 @@ from .context import masthead
 from .images import Normalised, encode_jpeg, fitted, normalise
 
 WIDTH, HEIGHT = 1600, 2560
+#: What a drawn cover is encoded as.
+DRAWN_TYPE = "image/jpeg"
 _MARGIN = 100
 _PAPER = (250, 248, 243)
 _INK = (17, 17, 17)
@@ -43,7 +45,7 @@ def cover_image(issue: Issue) -> Normalised:
     """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or one drawn."""
     if issue.cover is not None:
         return normalise(issue.cover.data, HEIGHT)
-    return Normalised(render_cover(issue), "image/jpeg", WIDTH, HEIGHT)
+    return Normalised(render_cover(issue), DRAWN_TYPE, WIDTH, HEIGHT)
 
 
 def render_cover(issue: Issue) -> bytes:
