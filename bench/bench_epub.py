@@ -104,6 +104,7 @@ def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, 
     """(load + render, render alone, EPUB bytes, photos)."""
     from paperpress.build import build_info, check_issue, open_publication
     from paperpress.render.epub import EpubEdition
+    from paperpress.walk import images
 
     def load() -> tuple[object, object, object]:
         pub = open_publication(root)
@@ -117,7 +118,7 @@ def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, 
     both = _best(repeat, lambda: render(*load()))
     loaded = load()
     alone = _best(repeat, lambda: render(*loaded))
-    return both, alone, len(render(*loaded)), len(loaded[1].images)  # type: ignore[attr-defined]
+    return both, alone, len(render(*loaded)), len(list(images(loaded[1])))  # type: ignore[arg-type]
 
 
 def _pandoc_inputs(root: Path, name: str) -> list[Path]:
