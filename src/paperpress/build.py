@@ -13,6 +13,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -281,12 +282,15 @@ class Renderer:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
         issue, job = prepared.issue, prepared.job
         outputs: dict[str, tuple[str, str, bytes]] = {}
-        for fmt in job.formats:
-            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
-            for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
-                outputs[fmt if n == 0 else companion(fmt, output[0])] = output
-        if job.art:
-            outputs.update(render_art(issue))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The art is Pillow's work, mostly outside the interpreter lock: made while the editions render.
+            art = pool.submit(render_art, issue) if job.art else None
+            for fmt in job.formats:
+                made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
+                for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
+                    outputs[fmt if n == 0 else companion(fmt, output[0])] = output
+            if art is not None:
+                outputs.update(art.result())
         return outputs
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
 import weakref
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -39,6 +40,7 @@ def cover_photo(issue: Issue) -> Photo | None:
 #: Covers drawn, held only while their issue is alive: the EPUB and the catalog of one build both ask for
 #: the cover, and neither keeps a finished issue's photos in memory.
 _DRAWN: weakref.WeakKeyDictionary[Issue, bytes] = weakref.WeakKeyDictionary()
+_DRAWING = threading.Lock()
 
 
 def cover_image(issue: Issue) -> Normalised:
@@ -49,10 +51,12 @@ def cover_image(issue: Issue) -> Normalised:
 
 
 def render_cover(issue: Issue) -> bytes:
-    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it."""
-    drawn = _DRAWN.get(issue)
-    if drawn is None:
-        drawn = _DRAWN[issue] = _draw(issue)
+    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it (from
+    two threads at once: the second waits for the first's drawing)."""
+    with _DRAWING:
+        drawn = _DRAWN.get(issue)
+        if drawn is None:
+            drawn = _DRAWN[issue] = _draw(issue)
     return drawn
 
 
