@@ -376,3 +376,18 @@ def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries
     assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
     assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+
+
+def test_what_loading_learns_is_kept_only_by_a_build_that_wrote_its_issue(tmp_path: Path) -> None:
+    from paperpress.cache import CACHE_FOLDER
+
+    from .conftest import FIXTURES, copy_publication
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    opened = open_publication(pub)
+    assert check_issue(opened, "7").value is not None
+    assert not (pub / CACHE_FOLDER).exists()  # a check writes nothing
+    result = build_issue(opened, "7", pub / "dist", BuildOptions(("txt",)), editions=WITH_FAKES)
+    assert not result.failed
+    kept = {p.parent.name for p in (pub / CACHE_FOLDER).rglob("*") if p.is_file()}
+    assert {"photos", "fonts"} <= kept

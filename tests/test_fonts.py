@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from paperpress import fonts
+from paperpress.cache import Learnt
 from paperpress.errors import Severity
 from paperpress.fonts import describe, packaged_faces, publication_fonts, undrawable
 
@@ -105,8 +106,10 @@ def test_each_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
 
 
 def test_a_new_process_takes_the_cmaps_from_the_cache_without_parsing_a_font(tmp_path: Path, monkeypatch) -> None:
-    cache = tmp_path / "cache"
-    first = packaged_faces(cache)
+    cache, learnt = tmp_path / "cache", Learnt()
+    first = packaged_faces(cache, learnt)
+    assert not cache.exists()  # kept only when the build succeeds
+    learnt.keep()
     assert sorted(p.name for p in cache.iterdir())  # one entry per font file
     fonts._read.cache_clear()  # as in a new process
 
@@ -122,8 +125,9 @@ def test_a_new_process_takes_the_cmaps_from_the_cache_without_parsing_a_font(tmp
 
 
 def test_a_cache_entry_that_makes_no_sense_is_passed_over_and_the_font_read(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    first = packaged_faces(cache)
+    cache, learnt = tmp_path / "cache", Learnt()
+    first = packaged_faces(cache, learnt)
+    learnt.keep()
     for n, entry in enumerate(sorted(cache.iterdir())):
         entry.write_bytes([b"", b"{not json", b'{"family": 1}', b'{"family": "X", "weight": 400, "italic": false, '
                            b'"runs": [[0, 99999999]]}'][n % 4])
@@ -137,7 +141,9 @@ def test_a_font_file_that_cannot_be_read_is_never_kept_so_it_is_reported_every_t
     cache = tmp_path / "cache"
     for _ in range(2):
         fonts._read.cache_clear()
-        faces, problems = publication_fonts(tmp_path, cache)
+        learnt = Learnt()
+        faces, problems = publication_fonts(tmp_path, cache, learnt)
+        learnt.keep()
         assert [face.path.name for face in faces] == ["house.ttf"]
         assert [str(p.file) for p in problems] == ["fonts/cut.ttf"]
     assert len(list(cache.iterdir())) == 1  # the readable one

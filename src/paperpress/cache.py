@@ -2,7 +2,9 @@
 
 Each entry is one file named by the hash of everything its content depends on, so a stale entry is never
 read, only left behind; deleting the folder is always safe. Entries are written whole or not at all, and a
-folder that cannot be written (a read-only checkout) only means doing the work again next time.
+folder that cannot be written (a read-only checkout) only means doing the work again next time. What loading
+an issue learns is kept only once a build has written that issue's editions (`Learnt`): a check, or a build
+that fails, writes nothing.
 Standard library only, so that the loader, the layouts and the editions can all use it.
 """
 
@@ -12,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Beside the publication's `paperpress.yaml`.
@@ -54,3 +57,18 @@ def keep_entry(folder: Path, key: str, data: bytes = b"") -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
+
+
+@dataclass
+class Learnt:
+    """Entries found while an issue was loaded, waiting for its build to succeed before they are kept."""
+
+    entries: dict[tuple[Path, str], bytes] = field(default_factory=dict)
+
+    def add(self, folder: Path, key: str, data: bytes = b"") -> None:
+        self.entries[(folder, key)] = data
+
+    def keep(self) -> None:
+        for (folder, key), data in self.entries.items():
+            keep_entry(folder, key, data)
+        self.entries.clear()

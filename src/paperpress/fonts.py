@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .cache import keep_entry, key_of, read_entry
+from .cache import Learnt, key_of, read_entry
 from .errors import Problem, Severity
 from .load.paths import resolve_inside
 
@@ -82,15 +82,16 @@ def packaged_font(family: str, weight: int = 400, italic: bool = False) -> Path:
     raise KeyError(f"no packaged face {family} {weight}{' italic' if italic else ''}")
 
 
-def packaged_faces(cache: Path | None = None) -> tuple[FontFace, ...]:
+def packaged_faces(cache: Path | None = None, learnt: Learnt | None = None) -> tuple[FontFace, ...]:
     """The default faces, from the installed font packages (an open font licence; no font file in our repo).
 
-    `cache` is a folder that keeps what each font file says between runs (`cache.cache_folder`).
+    `cache` is a folder that keeps what each font file says between runs (`cache.cache_folder`); what it
+    did not know joins `learnt`.
     """
     faces = []
     for _, _, family, weight, italic in _PACKAGED:
         path = packaged_font(family, weight, italic)
-        read = _read_cached(path, cache)
+        read = _read_cached(path, cache, learnt)
         faces.append(FontFace(family, weight, "italic" if italic else "normal", path, read.characters))
     return tuple(faces)
 
@@ -101,7 +102,7 @@ def publication_faces(root: Path | None) -> tuple[FontFace, ...]:
 
 
 def publication_fonts(
-    root: Path | None, cache: Path | None = None
+    root: Path | None, cache: Path | None = None, learnt: Learnt | None = None
 ) -> tuple[tuple[FontFace, ...], tuple[Problem, ...]]:
     """The faces in `fonts/`, and a warning for each font file that cannot be read (it is left out).
 
@@ -119,7 +120,7 @@ def publication_fonts(
             problems.append(Problem(file, None, None, message or "cannot use this path", hint))
             continue
         try:
-            read = _read_cached(path, cache)
+            read = _read_cached(path, cache, learnt)
         except _Unreadable as err:
             problems.append(
                 Problem(file, None, None, f"not a font that can be used: {err}",
@@ -176,16 +177,19 @@ class _Unreadable(Exception):
     """A font file fontTools cannot read, or one cut short."""
 
 
-def _read_cached(path: Path, cache: Path | None = None) -> _Read:
+def _read_cached(path: Path, cache: Path | None = None, learnt: Learnt | None = None) -> _Read:
     stat = path.stat()
-    return _read(path, stat.st_size, stat.st_mtime_ns, cache)
+    read, new_key = _read(path, stat.st_size, stat.st_mtime_ns, cache)
+    if new_key is not None and cache is not None and learnt is not None:
+        learnt.add(cache, new_key, _entry(read))
+    return read
 
 
 @functools.lru_cache(maxsize=512)
-def _read(path: Path, size: int, mtime_ns: int, cache: Path | None = None) -> _Read:
+def _read(path: Path, size: int, mtime_ns: int, cache: Path | None = None) -> tuple[_Read, str | None]:
     """Family, weight, slant and cmap of one font file (size and mtime are in the key so a change is seen),
-    from `cache` when a process read these bytes before with this fontTools; a file that cannot be read is
-    not kept, so it is reported every time."""
+    from `cache` when a build read these bytes before with this fontTools, else parsed, with the key to keep
+    it under. A file that cannot be read is never kept, so it is reported every time."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -193,11 +197,8 @@ def _read(path: Path, size: int, mtime_ns: int, cache: Path | None = None) -> _R
     key = key_of("font", _fonttools_version(), data)
     kept = _from_entry(read_entry(cache, key)) if cache is not None else None
     if kept is not None:
-        return kept
-    read = _parse(data, len(data))
-    if cache is not None:
-        keep_entry(cache, key, _entry(read))
-    return read
+        return kept, None
+    return _parse(data, len(data)), key
 
 
 @functools.cache

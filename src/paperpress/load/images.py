@@ -17,7 +17,7 @@ import PIL
 from PIL import Image as PILImage
 from PIL import ImageFile
 
-from ..cache import has_entry, keep_entry, key_of
+from ..cache import Learnt, has_entry, key_of
 from ..errors import Problem
 from ..model import Image
 from ..pixels import BUDGET, decoded_bytes
@@ -60,11 +60,13 @@ class PhotoFiles:
 
     Places that show the same file share one bytes object, so a photo placed a thousand times costs one
     copy; the full decodes wait in `pending` (one per file) for the caller to run together. With a
-    `cache` folder, a file whose very bytes decoded cleanly before (with this Pillow) is not decoded again.
+    `cache` folder, a file whose very bytes decoded cleanly before (with this Pillow) is not decoded again;
+    those that decode cleanly now join `learnt`, to be kept if the build succeeds.
     """
 
-    def __init__(self, cache: Path | None = None) -> None:
+    def __init__(self, cache: Path | None = None, learnt: Learnt | None = None) -> None:
         self.cache = cache
+        self.learnt = learnt
         self._headers: dict[Path, _Header] = {}
         self.pending: dict[Path, list[PendingDecode]] = {}
         self.reads = 0  # files read from disk
@@ -188,8 +190,8 @@ def decode_problems(photos: PhotoFiles) -> list[Problem]:
     for (checks, key), err in zip(places, errors, strict=True):
         if err is not None:
             found += [_damaged(check, err) for check in checks]
-        elif cache is not None:
-            keep_entry(cache, key)
+        elif cache is not None and photos.learnt is not None:
+            photos.learnt.add(cache, key)
     return found
 
 
