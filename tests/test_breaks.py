@@ -35,3 +35,12 @@ def test_a_long_unhyphenatable_stretch_inside_a_word_is_broken_but_its_syllables
     marked = Breaks("en")("Extraordinary" + "z" * 60)
     assert "Extraordinary" in marked  # the word's own hyphenation points are the layout's to use
     assert _longest_stretch(marked) <= LONGEST_RUN
+
+
+def test_the_dictionary_is_loaded_only_once_a_run_holds_a_word_to_hyphenate() -> None:
+    breaks = Breaks("en")
+    copy = "Ordinary copy, a code 4242-4242-4242-4242-4242-4242 and " + "1234567890" * 5
+    assert breaks.unbreakable(copy) == 50 and breaks(copy).count(ZERO_WIDTH_SPACE) == 4
+    assert "_dictionary" not in vars(breaks)
+    assert breaks.unbreakable("Extraordinarily" + "z" * 60) > 0
+    assert "_dictionary" in vars(breaks)

@@ -388,3 +388,18 @@ def test_a_check_without_a_limit_leaves_a_build_s_limit_to_stop_it_and_say_so(pu
     stopped = check_issue(open_publication(pub), "2", time_limit=30)
     assert stopped.value is None
     assert "checking this issue took longer than 30 seconds" in stopped.problems[0].message
+
+
+def test_what_loading_learns_is_kept_only_by_a_build_that_wrote_its_issue(tmp_path: Path) -> None:
+    from paperpress.cache import CACHE_FOLDER
+
+    from .conftest import FIXTURES, copy_publication
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    opened = open_publication(pub)
+    assert check_issue(opened, "7").value is not None
+    assert not (pub / CACHE_FOLDER).exists()  # a check writes nothing
+    result = build_issue(opened, "7", pub / "dist", BuildOptions(("txt",)), editions=WITH_FAKES)
+    assert not result.failed
+    kept = {p.parent.name for p in (pub / CACHE_FOLDER).rglob("*") if p.is_file()}
+    assert {"photos", "fonts"} <= kept

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from paperpress import fonts
+from paperpress.cache import Learnt
 from paperpress.errors import Severity
 from paperpress.fonts import describe, packaged_faces, publication_fonts, undrawable
 
@@ -102,3 +103,47 @@ def test_each_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
     faces, _ = publication_fonts(tmp_path)
     assert fonts._read.cache_info().misses == misses + 1
     assert undrawable("Ꭰ", faces) == []
+
+
+def test_a_new_process_takes_the_cmaps_from_the_cache_without_parsing_a_font(tmp_path: Path, monkeypatch) -> None:
+    cache, learnt = tmp_path / "cache", Learnt()
+    first = packaged_faces(cache, learnt)
+    assert not cache.exists()  # kept only when the build succeeds
+    learnt.keep()
+    assert sorted(p.name for p in cache.iterdir())  # one entry per font file
+    fonts._read.cache_clear()  # as in a new process
+
+    def parse(data: bytes, size: int) -> None:
+        raise AssertionError("parsed a font the cache knows")
+
+    monkeypatch.setattr(fonts, "_parse", parse)
+    again = packaged_faces(cache)
+    assert [(f.family, f.weight, f.style, f.characters) for f in again] == [
+        (f.family, f.weight, f.style, f.characters) for f in first
+    ]
+    assert undrawable("🎉 Ђорђевић", again) == ["🎉"]
+
+
+def test_a_cache_entry_that_makes_no_sense_is_passed_over_and_the_font_read(tmp_path: Path) -> None:
+    cache, learnt = tmp_path / "cache", Learnt()
+    first = packaged_faces(cache, learnt)
+    learnt.keep()
+    for n, entry in enumerate(sorted(cache.iterdir())):
+        entry.write_bytes([b"", b"{not json", b'{"family": 1}', b'{"family": "X", "weight": 400, "italic": false, '
+                           b'"runs": [[0, 99999999]]}'][n % 4])
+    fonts._read.cache_clear()
+    assert [f.characters for f in packaged_faces(cache)] == [f.characters for f in first]
+
+
+def test_a_font_file_that_cannot_be_read_is_never_kept_so_it_is_reported_every_time(tmp_path: Path) -> None:
+    good = house_font(tmp_path / "fonts" / "house.ttf")
+    (tmp_path / "fonts" / "cut.ttf").write_bytes(good.read_bytes()[:5000])
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        fonts._read.cache_clear()
+        learnt = Learnt()
+        faces, problems = publication_fonts(tmp_path, cache, learnt)
+        learnt.keep()
+        assert [face.path.name for face in faces] == ["house.ttf"]
+        assert [str(p.file) for p in problems] == ["fonts/cut.ttf"]
+    assert len(list(cache.iterdir())) == 1  # the readable one

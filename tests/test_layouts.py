@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from jinja2.sandbox import SecurityError
 
 from paperpress.errors import PaperpressError
 from paperpress.layouts import CACHE_FOLDER, DEFAULTS, Layouts
@@ -78,6 +79,24 @@ def test_a_layout_cannot_reach_python_internals(name: str, tmp_path: Path) -> No
     assert (str(problem.file), problem.line) == ("layouts/text/article.txt", 2)
     assert "unsafe" in problem.message or "not safely callable" in problem.message, problem.message
     assert "owned" not in str(problem)
+
+
+def test_the_sandbox_decides_per_kind_of_object_not_per_name(tmp_path: Path) -> None:
+    """A name allowed on one class (`pop` on an object of ours) stays refused where it changes a dict or list."""
+
+    class Stack:
+        def pop(self) -> str:
+            return "popped"
+
+    layouts = Layouts.for_publication(tmp_path)
+    env = layouts.env("html")
+    page = env.from_string("{{ thing.pop() }}")
+    for _ in range(2):  # asked again, the answer comes from what was decided the first time
+        assert page.render(thing=Stack()) == "popped"
+        for mutable in ({"a": 1}, [1], {1}):
+            with pytest.raises(SecurityError):
+                page.render(thing=mutable)
+    assert env.from_string("{{ thing.keys()|join }}").render(thing={"a": 1}) == "a"
 
 
 def test_a_layout_linked_from_outside_the_publication_is_refused(tmp_path: Path) -> None:

@@ -34,8 +34,7 @@ class Breaks:
     """Marks where long runs may break, in one language; one per PDF, its runs remembered across articles."""
 
     def __init__(self, language: str) -> None:
-        found = pyphen.language_fallback(language.replace("-", "_"))
-        self._dictionary = pyphen.Pyphen(lang=found, left=MIN_EDGE, right=MIN_EDGE) if found else None
+        self._language = language
         self._run = functools.lru_cache(maxsize=16_384)(self._broken)
 
     def __call__(self, text: str) -> str:
@@ -63,6 +62,14 @@ class Breaks:
         return [run[start:end] for start, end in zip(points, points[1:], strict=False)]
 
     def _hyphenation_points(self, run: str) -> list[int]:
-        if self._dictionary is None:
+        words = list(_WORD.finditer(run))
+        dictionary = self._dictionary if words else None
+        if dictionary is None:
             return []
-        return [word.start() + at for word in _WORD.finditer(run) for at in self._dictionary.positions(word.group())]
+        return [word.start() + at for word in words for at in dictionary.positions(word.group())]
+
+    @functools.cached_property
+    def _dictionary(self) -> pyphen.Pyphen | None:
+        """Loaded when a run first holds a word to hyphenate: most copy has none, and loading takes a while."""
+        found = pyphen.language_fallback(self._language.replace("-", "_"))
+        return pyphen.Pyphen(lang=found, left=MIN_EDGE, right=MIN_EDGE) if found else None

@@ -13,11 +13,13 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import __version__
+from .cache import Learnt
 from .catalog import catalog_entry, render_art, write_catalog
 from .config import Config
 from .errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
@@ -75,18 +77,19 @@ def open_publication(root: Path) -> OpenPublication:
     return OpenPublication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
-def check_issue(pub: OpenPublication, name: str, time_limit: float = 0) -> Loaded[Issue]:
+def check_issue(pub: OpenPublication, name: str, time_limit: float = 0, learnt: Learnt | None = None) -> Loaded[Issue]:
     """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …).
 
     Stopped with a problem after `time_limit` seconds (0: no limit), as a build would be. Without a limit of
-    its own, a limit around it (a build's) is left to stop it and say so.
+    its own, a limit around it (a build's) is left to stop it and say so. Cache entries found on the way
+    join `learnt` (a build keeps them once it has written the issue).
     """
     path = find_manifest(pub.root, name)
     if time_limit <= 0:
-        return load_issue(pub.root, pub.config, path)
+        return load_issue(pub.root, pub.config, path, learnt)
     try:
         with deadline(time_limit):
-            return load_issue(pub.root, pub.config, path)
+            return load_issue(pub.root, pub.config, path, learnt)
     except TimeUp:
         return Loaded(None, (time_up(issue_name(path), "checking", time_limit),))
 
@@ -207,6 +210,7 @@ class Rendering:
     info: BuildInfo
     problems: tuple[Problem, ...]  # the warnings found while loading it
     loading_began: int  # time.time_ns() when its files were first read, for fingerprint.input_records
+    learnt: Learnt = field(default_factory=Learnt)  # cache entries to keep once the issue is written
 
 
 class IssueBuilder:
@@ -237,8 +241,9 @@ class IssueBuilder:
         """The issue loaded and checked, or the result of an issue that cannot be built."""
         work, pub = self.work, self.pub
         loading_began = time.time_ns()
+        learnt = Learnt()
         try:
-            loaded = check_issue(pub, job.name)
+            loaded = check_issue(pub, job.name, learnt=learnt)
         except PaperpressError as err:  # its manifest is gone since planning, or another one claims its number
             return IssueResult(job.name, problems=err.problems)
         issue, problems = loaded.value, loaded.problems
@@ -246,7 +251,7 @@ class IssueBuilder:
             problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
         if issue is None or errors_in(problems):
             return IssueResult(job.name, problems=problems)
-        return Rendering(job, issue, build_info(pub, issue, work.options, self.versions), problems, loading_began)
+        return Rendering(job, issue, build_info(pub, issue, work.options, self.versions), problems, loading_began, learnt)
 
     def write(self, prepared: Rendering, outputs: Mapping[str, tuple[str, str, bytes]]) -> IssueResult:
         """Writes every output at once (or none), then records the issue's state."""
@@ -269,6 +274,7 @@ class IssueBuilder:
         for record in record_build(folder, state, outputs, work.fingerprints, prepared.job.formats):
             with contextlib.suppress(OSError, OutsideOutput):
                 contained(work.out, issue.name, *record.file.split("/")).unlink()
+        prepared.learnt.keep()
         return IssueResult(issue.name, tuple(targets.values()), problems, tuple(prepared.job.formats))
 
 
@@ -284,12 +290,15 @@ class Renderer:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
         issue, job = prepared.issue, prepared.job
         outputs: dict[str, tuple[str, str, bytes]] = {}
-        for fmt in job.formats:
-            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
-            for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
-                outputs[fmt if n == 0 else companion(fmt, output[0])] = output
-        if job.art:
-            outputs.update(render_art(issue))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The art is Pillow's work, mostly outside the interpreter lock: made while the editions render.
+            art = pool.submit(render_art, issue) if job.art else None
+            for fmt in job.formats:
+                made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
+                for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
+                    outputs[fmt if n == 0 else companion(fmt, output[0])] = output
+            if art is not None:
+                outputs.update(art.result())
         return outputs
 
 

@@ -9,6 +9,7 @@ hashed again only when its size or times moved, so a no-op run over hundreds of 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -176,6 +177,12 @@ def output_fingerprints(settings: str, layout_files: Iterable[tuple[str, Path]],
 
 
 def library_versions() -> dict[str, str]:
+    return dict(_library_versions())
+
+
+@functools.cache
+def _library_versions() -> dict[str, str]:
+    """Read once a process: each asks for its package's metadata file, some of which are long (a changelog)."""
     found = {}
     for name in LIBRARIES:
         try:

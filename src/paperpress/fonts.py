@@ -10,11 +10,14 @@ before any edition is made, from the same list of faces the PDF edition serves.
 from __future__ import annotations
 
 import functools
+import io
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .cache import Learnt, key_of, read_entry
 from .errors import Problem, Severity
 from .load.paths import resolve_inside
 
@@ -34,6 +37,7 @@ _PACKAGED = (
 )
 
 _SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+_LAST = 0x10FFFF  # the last code point
 #: Characters that take no glyph of their own: spaces, controls, and the invisible format characters (joiners,
 #: direction marks, soft hyphens, variation selectors) that the layout engine applies rather than draws.
 _NOT_DRAWN = {"Zs", "Zl", "Zp", "Cc", "Cf"}
@@ -59,7 +63,8 @@ class FontFace:
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """What one font file says of itself; cached on (path, size, mtime), so a worker reads each file once."""
+    """What one font file says of itself; cached on (path, size, mtime), so a worker reads each file once,
+    and in a cache folder under the file's content hash, so a new process need not parse it (nor import fontTools)."""
 
     family: str | None
     weight: int | None
@@ -77,12 +82,16 @@ def packaged_font(family: str, weight: int = 400, italic: bool = False) -> Path:
     raise KeyError(f"no packaged face {family} {weight}{' italic' if italic else ''}")
 
 
-def packaged_faces() -> tuple[FontFace, ...]:
-    """The default faces, from the installed font packages (an open font licence; no font file in our repo)."""
+def packaged_faces(cache: Path | None = None, learnt: Learnt | None = None) -> tuple[FontFace, ...]:
+    """The default faces, from the installed font packages (an open font licence; no font file in our repo).
+
+    `cache` is a folder that keeps what each font file says between runs (`cache.cache_folder`); what it
+    did not know joins `learnt`.
+    """
     faces = []
     for _, _, family, weight, italic in _PACKAGED:
         path = packaged_font(family, weight, italic)
-        read = _read_cached(path)
+        read = _read_cached(path, cache, learnt)
         faces.append(FontFace(family, weight, "italic" if italic else "normal", path, read.characters))
     return tuple(faces)
 
@@ -92,10 +101,13 @@ def publication_faces(root: Path | None) -> tuple[FontFace, ...]:
     return publication_fonts(root)[0]
 
 
-def publication_fonts(root: Path | None) -> tuple[tuple[FontFace, ...], tuple[Problem, ...]]:
+def publication_fonts(
+    root: Path | None, cache: Path | None = None, learnt: Learnt | None = None
+) -> tuple[tuple[FontFace, ...], tuple[Problem, ...]]:
     """The faces in `fonts/`, and a warning for each font file that cannot be read (it is left out).
 
-    Other files (a licence, a README) are not fonts and are passed over in silence.
+    Other files (a licence, a README) are not fonts and are passed over in silence. `cache` as for
+    `packaged_faces`.
     """
     folder = root / "fonts" if root is not None else None
     if root is None or folder is None or not folder.is_dir():
@@ -108,7 +120,7 @@ def publication_fonts(root: Path | None) -> tuple[tuple[FontFace, ...], tuple[Pr
             problems.append(Problem(file, None, None, message or "cannot use this path", hint))
             continue
         try:
-            read = _read_cached(path)
+            read = _read_cached(path, cache, learnt)
         except _Unreadable as err:
             problems.append(
                 Problem(file, None, None, f"not a font that can be used: {err}",
@@ -134,15 +146,16 @@ def undrawable(text: str, faces: Iterable[FontFace]) -> list[str]:
     layout engine then sets the letter and its accents from separate glyphs).
     """
     covered: frozenset[int] = frozenset().union(*(face.characters for face in faces))
-    missing: dict[str, None] = {}
-    for char in unicodedata.normalize("NFC", text):
-        if ord(char) in covered or char in missing or _invisible(char):
+    text = unicodedata.normalize("NFC", text)
+    missing = []
+    for char in set(text):  # each character once (a set is made three times faster than an ordered dict)
+        if ord(char) in covered or _invisible(char):
             continue
         parts = unicodedata.normalize("NFD", char)
         if len(parts) > 1 and all(ord(part) in covered for part in parts):
             continue
-        missing[char] = None
-    return list(missing)
+        missing.append(char)
+    return sorted(missing, key=text.index)
 
 
 def describe(chars: Iterable[str], most: int = 8) -> str:
@@ -164,18 +177,73 @@ class _Unreadable(Exception):
     """A font file fontTools cannot read, or one cut short."""
 
 
-def _read_cached(path: Path) -> _Read:
+def _read_cached(path: Path, cache: Path | None = None, learnt: Learnt | None = None) -> _Read:
     stat = path.stat()
-    return _read(path, stat.st_size, stat.st_mtime_ns)
+    read, new_key = _read(path, stat.st_size, stat.st_mtime_ns, cache)
+    if new_key is not None and cache is not None and learnt is not None:
+        learnt.add(cache, new_key, _entry(read))
+    return read
 
 
 @functools.lru_cache(maxsize=512)
-def _read(path: Path, size: int, mtime_ns: int) -> _Read:
-    """Family, weight, slant and cmap of one font file (size and mtime are in the key so a change is seen)."""
+def _read(path: Path, size: int, mtime_ns: int, cache: Path | None = None) -> tuple[_Read, str | None]:
+    """Family, weight, slant and cmap of one font file (size and mtime are in the key so a change is seen),
+    from `cache` when a build read these bytes before with this fontTools, else parsed, with the key to keep
+    it under. A file that cannot be read is never kept, so it is reported every time."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise _Unreadable(err.strerror or str(err)) from None
+    key = key_of("font", _fonttools_version(), data)
+    kept = _from_entry(read_entry(cache, key)) if cache is not None else None
+    if kept is not None:
+        return kept, None
+    return _parse(data, len(data)), key
+
+
+@functools.cache
+def _fonttools_version() -> str:
+    import fontTools  # the package alone, without the table readers
+
+    return str(fontTools.version)
+
+
+def _entry(read: _Read) -> bytes:
+    """A cache entry: the names, and the characters as runs of consecutive code points."""
+    runs: list[list[int]] = []
+    for code in sorted(read.characters):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return json.dumps({"family": read.family, "weight": read.weight, "italic": read.italic, "runs": runs}).encode()
+
+
+def _from_entry(data: bytes | None) -> _Read | None:
+    """The `_Read` an entry holds, or None when it holds none that makes sense (then the font is read again)."""
+    if data is None:
+        return None
+    try:
+        raw = json.loads(data)
+        family, weight, italic, runs = raw["family"], raw["weight"], raw["italic"], raw["runs"]
+        if not all(isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= _LAST for start, end in runs):
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None
+    characters = frozenset(code for start, end in runs for code in range(start, end + 1))
+    if not characters or not isinstance(family, str | None) or not isinstance(weight, int | None):
+        return None
+    if not isinstance(italic, bool | None):
+        return None
+    return _Read(family, weight, italic, characters)
+
+
+def _parse(data: bytes, size: int) -> _Read:
+    """What fontTools reads in the file's tables."""
     from fontTools.ttLib import TTFont
 
     try:
-        with TTFont(str(path), lazy=True) as font:
+        with TTFont(io.BytesIO(data), lazy=True) as font:
             reader = font.reader
             short = [tag for tag in reader.tables if _ends_past(reader, tag, size)]
             if short:

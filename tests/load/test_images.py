@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image
 
 from paperpress import walk
+from paperpress.cache import Learnt
 from paperpress.errors import Problem
 from paperpress.load.images import load_image
 
@@ -99,3 +100,58 @@ def test_full_decodes_take_their_size_from_the_pixel_budget(tmp_path: Path, monk
                    file=PurePosixPath("a.md"), line=i, field="body", problems=problems, pending=photos)
     assert images.decode_problems(photos) == [] and problems == []
     assert budget.peak == frame and budget.held == 0
+
+
+def _placed(folder: Path, name: str, photos: object, problems: list[Problem]) -> None:
+    load_image(folder, folder, name, id="i", alt="a", caption=None, credit=None, file=PurePosixPath("a.md"), line=3,
+               field="body", problems=problems, pending=photos)  # type: ignore[arg-type]
+
+
+def test_a_photo_whose_bytes_decoded_cleanly_before_is_not_decoded_again(tmp_path: Path, monkeypatch) -> None:
+    from paperpress.load import images
+
+    decodes: list[bytes] = []
+    decode_error = images._decode_error
+    monkeypatch.setattr(images, "_decode_error", lambda data: decodes.append(data) or decode_error(data))
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(buf, "JPEG")
+    (tmp_path / "a.jpg").write_bytes(buf.getvalue())
+    (tmp_path / "copy.jpg").write_bytes(buf.getvalue())  # the same bytes under another name
+    cache = tmp_path / "cache"
+    for name in ("a.jpg", "a.jpg", "copy.jpg"):
+        learnt = Learnt()
+        photos, problems = images.PhotoFiles(cache, learnt), []
+        _placed(tmp_path, name, photos, problems)
+        assert images.decode_problems(photos) == [] and problems == []
+        learnt.keep()  # as a build that wrote its editions does
+    assert len(decodes) == 1
+    Image.new("RGB", (64, 48), (10, 200, 10)).save(tmp_path / "a.jpg", "JPEG")  # new bytes: decoded again
+    photos = images.PhotoFiles(cache, Learnt())
+    _placed(tmp_path, "a.jpg", photos, [])
+    assert images.decode_problems(photos) == [] and len(decodes) == 2
+
+
+def test_what_a_check_learns_is_not_kept(tmp_path: Path) -> None:
+    from paperpress.load.images import PhotoFiles, decode_problems
+
+    Image.new("RGB", (64, 48)).save(tmp_path / "a.jpg", "JPEG")
+    photos = PhotoFiles(tmp_path / "cache")  # nothing to keep it in
+    _placed(tmp_path, "a.jpg", photos, [])
+    assert decode_problems(photos) == [] and not (tmp_path / "cache").exists()
+
+
+def test_a_damaged_photo_is_never_kept_as_good_so_it_is_reported_every_time(tmp_path: Path) -> None:
+    from paperpress.load.images import PhotoFiles, decode_problems
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64)).save(buf, "PNG")
+    (tmp_path / "cut.png").write_bytes(buf.getvalue()[:-40])
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        learnt = Learnt()
+        photos, problems = PhotoFiles(cache, learnt), []
+        _placed(tmp_path, "cut.png", photos, problems)
+        found = decode_problems(photos)
+        learnt.keep()
+        assert [p.line for p in found] == [3] and "damaged" in found[0].message
+    assert not cache.exists() or not list(cache.iterdir())

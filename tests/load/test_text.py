@@ -12,7 +12,8 @@ from PIL import Image
 from paperpress.build import open_publication
 from paperpress.errors import Severity
 from paperpress.load import load_config, load_issue
-from paperpress.load.text import without_controls
+from paperpress.load import text as text_module
+from paperpress.load.text import has_forbidden, without_controls
 from paperpress.model import Paragraph, Text
 
 from ..conftest import FIXTURES, copy_publication
@@ -24,6 +25,13 @@ FORBIDDEN = ["\x00", "\x07", "\x08", "\x1b", "\x7f", "\x80", "\x9f", "\ufdd0", "
 @pytest.mark.parametrize("char", FORBIDDEN, ids=[f"U+{ord(c):04X}" for c in FORBIDDEN])
 def test_each_forbidden_character_is_removed(char: str) -> None:
     assert without_controls(f"ab{char}cd") == ("abcd", [char])
+
+
+@pytest.mark.parametrize("text", ["plain words", "café ’quoted’ 中文", "an emoji 🎉 and \U0001fffd", "\U00010000\ufffd"])
+@pytest.mark.parametrize("char", ["", *FORBIDDEN], ids=["none", *(f"U+{ord(c):04X}" for c in FORBIDDEN)])
+def test_the_quick_check_finds_what_the_pattern_finds(text: str, char: str) -> None:
+    for placed in (char + text, text + char):
+        assert has_forbidden(placed) == (char != "") == bool(text_module.FORBIDDEN.search(placed))
 
 
 def test_separators_become_spaces_and_tabs_and_new_lines_stay() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from ..cache import Learnt, cache_folder
 from ..config import Config
 from ..errors import Loaded, Problem, errors_in, sorted_problems
 from ..markdown import smarten
@@ -69,8 +70,11 @@ def publication(config: Config) -> Publication:
     )
 
 
-def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]:
-    """Reads everything the issue names; returns the Issue only when no error was found anywhere."""
+def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt | None = None) -> Loaded[Issue]:
+    """Reads everything the issue names; returns the Issue only when no error was found anywhere.
+
+    What the cache folder did not know yet (photos that decode, fonts' tables) joins `learnt`, if given.
+    """
     problems: list[Problem] = []
     read = read_manifest(root, manifest_path, problems)
     if read is None:
@@ -85,7 +89,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
                     f"an issue may hold at most {MAX_ARTICLES}; split it")
         )
         return Loaded(None, sorted_problems(problems))
-    pending = PhotoFiles()  # each photo file read once; their full decodes run together at the end
+    pending = PhotoFiles(cache_folder(root, "photos"), learnt)  # each file read once; decoded together at the end
 
     cover = None
     if manifest is not None and manifest.cover:
@@ -159,6 +163,6 @@ def load_issue(root: Path, config: Config, manifest_path: Path) -> Loaded[Issue]
         name=issue_name(manifest_path),
     )
     problems.extend(preflight(root, config, issue, set(seen)))
-    problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue))
+    problems.extend(undrawn_characters(root, relative(root, root / CONFIG_NAME), issue, learnt))
     problems.extend(unbreakable_text(root, issue))
     return Loaded(issue, sorted_problems(problems))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from ..cache import Learnt, cache_folder
 from ..errors import Problem
 from ..fonts import describe, packaged_faces, publication_fonts, undrawable
 from ..model import Article, Code, CodeBlock, Image, Issue, Text
@@ -21,11 +22,14 @@ from .yamlfile import YamlDoc, parse_yaml
 MAX_LINES = 5
 
 
-def undrawn_characters(root: Path, config_file: PurePosixPath, issue: Issue) -> list[Problem]:
+def undrawn_characters(
+    root: Path, config_file: PurePosixPath, issue: Issue, learnt: Learnt | None = None
+) -> list[Problem]:
     """An error for each field whose printed text holds characters no face of the PDF has (unreadable font
     files in fonts/ are warnings, and are left out of the faces)."""
-    own, problems = publication_fonts(root)
-    faces = packaged_faces() + own
+    cache = cache_folder(root, "fonts")  # the fonts' cmaps as read by an earlier build
+    own, problems = publication_fonts(root, cache, learnt)
+    faces = packaged_faces(cache, learnt) + own
     places = list(_places(config_file, issue))
     if not undrawable("".join(text for _, _, text in places), faces):
         return list(problems)  # the common case: one pass over the issue's text, no file read again

@@ -13,9 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import PIL
 from PIL import Image as PILImage
 from PIL import ImageFile
 
+from ..cache import Learnt, has_entry, key_of
 from ..errors import Problem
 from ..model import Image
 from ..pixels import BUDGET, decoded_bytes
@@ -57,10 +59,14 @@ class PhotoFiles:
     """One issue's photo files, each read, identified and decoded once however many places show it.
 
     Places that show the same file share one bytes object, so a photo placed a thousand times costs one
-    copy; the full decodes wait in `pending` (one per file) for the caller to run together.
+    copy; the full decodes wait in `pending` (one per file) for the caller to run together. With a
+    `cache` folder, a file whose very bytes decoded cleanly before (with this Pillow) is not decoded again;
+    those that decode cleanly now join `learnt`, to be kept if the build succeeds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None, learnt: Learnt | None = None) -> None:
+        self.cache = cache
+        self.learnt = learnt
         self._headers: dict[Path, _Header] = {}
         self.pending: dict[Path, list[PendingDecode]] = {}
         self.reads = 0  # files read from disk
@@ -160,9 +166,12 @@ def _read_header(data: bytes) -> _Header:
 
 def decode_problems(photos: PhotoFiles) -> list[Problem]:
     """Decodes each photo file once (in threads: Pillow decodes outside the GIL) and reports every place that
-    shows a damaged one."""
-    places = list(photos.pending.values())
+    shows a damaged one; a file the cache knows decodes cleanly is passed."""
+    cache = photos.cache
+    places = [(checks, _decoded_key(checks[0].data) if cache is not None else "") for checks in photos.pending.values()]
     photos.pending.clear()
+    if cache is not None:
+        places = [(checks, key) for checks, key in places if not has_entry(cache, key)]
     if not places:
         return []
     # WeasyPrint switches Pillow to accept truncated files when it is imported (by a PDF build in the same
@@ -171,13 +180,24 @@ def decode_problems(photos: PhotoFiles) -> list[Problem]:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         if len(places) == 1:
-            errors = [_decode_error(places[0][0].data)]
+            errors = [_decode_error(places[0][0][0].data)]
         else:
             with ThreadPoolExecutor(max_workers=min(len(places), os.cpu_count() or 1)) as pool:
-                errors = list(pool.map(_decode_error, (checks[0].data for checks in places)))
+                errors = list(pool.map(_decode_error, (checks[0].data for checks, _ in places)))
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-    return [_damaged(check, err) for checks, err in zip(places, errors, strict=True) if err is not None for check in checks]
+    found = []
+    for (checks, key), err in zip(places, errors, strict=True):
+        if err is not None:
+            found += [_damaged(check, err) for check in checks]
+        elif cache is not None and photos.learnt is not None:
+            photos.learnt.add(cache, key)
+    return found
+
+
+def _decoded_key(data: bytes) -> str:
+    """The cache entry that says these bytes decode cleanly (kept only for those that do)."""
+    return key_of("decodes", PIL.__version__, data)
 
 
 def _decode_error(data: bytes) -> Exception | None:

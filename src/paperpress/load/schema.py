@@ -43,14 +43,25 @@ def validate_field(
     if not isinstance(doc.data, dict) or name not in doc.data:
         return None
     meta = next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
-    value = _value(typing.get_type_hints(cls)[name], meta, doc.data[name], name, doc, file, problems)
+    value = _value(_hints(cls)[name], meta, doc.data[name], name, doc, file, problems)
     return None if value is _INVALID else value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A declaration's field types, evaluated once: they are strings until then, and every article asks."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
 
 
 def _mapping(
     cls: type[T], data: dict[str, Any], path: str, doc: YamlDoc, file: PurePosixPath, problems: list[Problem]
 ) -> T | None:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     ok = True

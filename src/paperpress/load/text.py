@@ -19,12 +19,23 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 )
 #: Every character no text of ours may hold; tab and newline are fine.
 FORBIDDEN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+#: The same test in two steps that are each many times faster over a long text: the characters of the Basic
+#: Multilingual Plane, then (only in a text that has any) those beyond it.
+_FORBIDDEN_BMP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SPACES = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _SHOWN_LINES = 5
 
 
 def _replacement(match: re.Match[str]) -> str:
     return " " if match.group() in _SPACES else ""
+
+
+def has_forbidden(text: str) -> bool:
+    """Whether `text` holds a character FORBIDDEN matches (quicker than asking it directly)."""
+    if _FORBIDDEN_BMP.search(text):
+        return True
+    return _ASTRAL.search(text) is not None and FORBIDDEN.search(text) is not None
 
 
 def without_controls(text: str) -> tuple[str, list[str]]:
@@ -39,7 +50,7 @@ def clean_file_text(text: str, file: PurePosixPath, problems: list[Problem]) -> 
     One warning per file, at the first line that held one, names the characters and their lines.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not FORBIDDEN.search(text):
+    if not has_forbidden(text):
         return text
     lines = [n for n, line in enumerate(text.split("\n"), start=1) if FORBIDDEN.search(line)]
     cleaned, found = without_controls(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
 import weakref
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -21,6 +22,8 @@ from .context import masthead
 from .images import Normalised, encode_jpeg, fitted, normalise
 
 WIDTH, HEIGHT = 1600, 2560
+#: What a drawn cover is encoded as.
+DRAWN_TYPE = "image/jpeg"
 _MARGIN = 100
 _PAPER = (250, 248, 243)
 _INK = (17, 17, 17)
@@ -37,20 +40,23 @@ def cover_photo(issue: Issue) -> Photo | None:
 #: Covers drawn, held only while their issue is alive: the EPUB and the catalog of one build both ask for
 #: the cover, and neither keeps a finished issue's photos in memory.
 _DRAWN: weakref.WeakKeyDictionary[Issue, bytes] = weakref.WeakKeyDictionary()
+_DRAWING = threading.Lock()
 
 
 def cover_image(issue: Issue) -> Normalised:
     """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or one drawn."""
     if issue.cover is not None:
         return normalise(issue.cover.data, HEIGHT)
-    return Normalised(render_cover(issue), "image/jpeg", WIDTH, HEIGHT)
+    return Normalised(render_cover(issue), DRAWN_TYPE, WIDTH, HEIGHT)
 
 
 def render_cover(issue: Issue) -> bytes:
-    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it."""
-    drawn = _DRAWN.get(issue)
-    if drawn is None:
-        drawn = _DRAWN[issue] = _draw(issue)
+    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it (from
+    two threads at once: the second waits for the first's drawing)."""
+    with _DRAWING:
+        drawn = _DRAWN.get(issue)
+        if drawn is None:
+            drawn = _DRAWN[issue] = _draw(issue)
     return drawn
 
 

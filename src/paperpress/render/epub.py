@@ -17,9 +17,9 @@ from ..model import Article, Image, Issue, Link, Section
 from ..walk import images
 from . import BuildInfo
 from .context import contents, iso_timestamp, issue_context, masthead
-from .cover import cover_image, cover_photo
+from .cover import DRAWN_TYPE, cover_image, cover_photo
 from .epub_package import MEDIA_TYPE, Item, assemble, check_size
-from .images import normalise
+from .images import Normalised, extension, normalise
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -51,19 +51,16 @@ class EpubEdition:
     media_type: ClassVar[str] = MEDIA_TYPE
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
-        pictures = _pictures(issue, info.config.epub.image_max_edge)
-        cover_item = _cover_item(issue)
-        context = _context(issue, info, pictures, cover_item)
-
-        def page(href: str, template: str, properties: str = "", **extra: Any) -> Item:
-            text = layouts.render("html", template, context | extra)
-            return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
-
-        reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
-        for section, entry in zip(issue.sections, context["contents"], strict=True):
-            reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
-            for article in section.articles:
-                reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
+        """Photos and the cover are made in threads (Pillow lets go of the interpreter) while the pages render."""
+        with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
+            cover = pool.submit(cover_image, issue)
+            pictures = _pictures(issue, info.config.epub.image_max_edge, pool)
+            # A drawn cover is a JPEG, known before it is drawn; a manifest's type comes from normalising it.
+            cover_type = DRAWN_TYPE if issue.cover is None else cover.result().media_type
+            cover_href = f"images/cover{extension(cover_type)}"
+            context = _context(issue, info, pictures, cover_href)
+            reading = _documents(issue, layouts, context)
+            cover_item = _cover_item(issue, cover_href, cover.result())
         extras = [
             Item("ncx", "toc.ncx", "application/x-dtbncx+xml", layouts.render("html", "epub/toc.ncx", context).encode()),
             Item("css", "style.css", "text/css", layouts.read("epub/style.css")),
@@ -75,6 +72,21 @@ class EpubEdition:
         data = assemble(opf.encode("utf-8"), items, info.timestamp)
         check_size(len(data), items, issue.name + self.suffix)
         return data
+
+
+def _documents(issue: Issue, layouts: Layouts, context: dict[str, Any]) -> list[Item]:
+    """The spine's documents in reading order: cover, contents, then each section's front and its articles."""
+
+    def page(href: str, template: str, properties: str = "", **extra: Any) -> Item:
+        text = layouts.render("html", template, context | extra)
+        return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
+
+    reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
+    for section, entry in zip(issue.sections, context["contents"], strict=True):
+        reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
+        for article in section.articles:
+            reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
+    return reading
 
 
 def issue_identifier(issue: Issue) -> str:
@@ -118,7 +130,7 @@ def navigation(issue: Issue) -> tuple[TocEntry, ...]:
     return tuple(entries)
 
 
-def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: Item) -> dict[str, Any]:
+def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover_href: str) -> dict[str, Any]:
     first = issue.lead_article
 
     def src_of(image: Image) -> str:
@@ -141,7 +153,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
         "links_hold_text_only": False,
         "breakable": str,  # reading systems break long words themselves (style.css)
         "toc": navigation(issue),
-        "cover": {"href": cover.href, "alt": _cover_alt(issue)},
+        "cover": {"href": cover_href, "alt": _cover_alt(issue)},
         "landmarks": {
             "cover": "cover.xhtml",
             "toc": "nav.xhtml#toc",
@@ -163,7 +175,7 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover: It
     }
 
 
-def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
+def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor) -> dict[str, Item]:
     """Each photo file once (an image used twice is stored once), normalised, keyed by its source.
 
     Pillow lets go of the interpreter while it decodes, resizes and encodes, so photos are normalised
@@ -172,8 +184,7 @@ def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
     unique: dict[str, Image] = {}
     for image in images(issue.sections):  # the cover is packaged on its own, see _cover_item
         unique.setdefault(image.source, image)
-    with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
-        fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))
+    fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))
     found: dict[str, Item] = {}
     for image, fit in zip(unique.values(), fits, strict=False):
         href = f"images/{image.id}{fit.extension}"
@@ -181,11 +192,10 @@ def _pictures(issue: Issue, max_edge: int) -> dict[str, Item]:
     return found
 
 
-def _cover_item(issue: Issue) -> Item:
-    """The manifest's cover, normalised like every photo, or one drawn from the issue."""
-    fit = cover_image(issue)
+def _cover_item(issue: Issue, href: str, fit: Normalised) -> Item:
+    """The manifest's cover, normalised like every photo, or one drawn from the issue (`cover.cover_image`)."""
     source = issue.cover.source if issue.cover is not None else None
-    return Item("cover-image", f"images/cover{fit.extension}", fit.media_type, fit.data, "cover-image", source)
+    return Item("cover-image", href, fit.media_type, fit.data, "cover-image", source)
 
 
 def _cover_alt(issue: Issue) -> str:

@@ -33,7 +33,12 @@ class Normalised:
 
     @property
     def extension(self) -> str:
-        return ".png" if self.media_type == "image/png" else ".jpg"
+        return extension(self.media_type)
+
+
+def extension(media_type: str) -> str:
+    """The file name ending of a normalised image of this type."""
+    return ".png" if media_type == "image/png" else ".jpg"
 
 
 def normalise(data: bytes, max_edge: int) -> Normalised:
