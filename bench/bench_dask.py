@@ -6,7 +6,8 @@ alike. Two archive sizes separate what a run pays once (starting and stopping th
 pays per issue: the slope of wall time against issues, times the workers, is an issue's worker time, and
 the difference of the two slopes is the per-task overhead of Dask (shipping the model, scheduling,
 returning the bytes). Prints each wall time, the ratio at the larger size (median of the rounds), whether
-the outputs are byte-identical, the per-task overhead in ms and the fixed cost in seconds.
+the outputs are byte-identical, the per-task overhead in ms and the fixed cost in seconds, and the same
+for the CPU seconds of every process of the run, which depend less on other work on the machine.
 
 `--baseline-src DIR` also times `--executor dask` from another source tree (an earlier commit exported
 with `git archive`), in the same alternation, to measure a change.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,16 +35,20 @@ WORKERS = 2
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 
-def run(root: Path, out: Path, formats: str, src: Path, *extra: str) -> float:
+def run(root: Path, out: Path, formats: str, src: Path, *extra: str) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (the command and every process it started) of one build."""
     env = {k: v for k, v in os.environ.items() if k != "PAPERPRESS_SCHEDULER"}
     env["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [os.environ.get("PYTHONPATH")])])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "paperpress", "build", "--all", "--force", "-f", formats, "-j", str(WORKERS), *extra,
          "--root", str(root), "--out", str(out)],
         check=True, capture_output=True, text=True, env=env,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def digest(out: Path) -> dict[str, str]:
@@ -77,17 +83,22 @@ def main() -> None:
         base = Path(tmp)
         roots = {n: make_archive(base / f"archive-{n}", n, args.articles) for n in sizes}
         times: dict[str, dict[int, list[float]]] = {kind: {n: [] for n in sizes} for kind in kinds}
+        cpus: dict[str, dict[int, list[float]]] = {kind: {n: [] for n in sizes} for kind in kinds}
         print(f"{args.formats}, {args.articles} articles an issue, {WORKERS} workers, {os.cpu_count()} cores")
         for r in range(1, args.rounds + 1):
             for n in sizes:
                 shown = []
                 for kind, (src, extra) in kinds.items():
-                    times[kind][n].append(run(roots[n], base / f"{kind}-{n}", args.formats, src, *extra))
-                    shown.append(f"{kind} {times[kind][n][-1]:6.2f} s")
+                    wall, cpu = run(roots[n], base / f"{kind}-{n}", args.formats, src, *extra)
+                    times[kind][n].append(wall)
+                    cpus[kind][n].append(cpu)
+                    shown.append(f"{kind} {wall:6.2f} s ({cpu:5.1f} s CPU)")
                 print(f"round {r}, {n:3d} issues: " + ", ".join(shown) + f"  (load {os.getloadavg()[0]:.1f})", flush=True)
         same = all(digest(base / f"pool-{n}") == digest(base / f"{kind}-{n}") for kind in kinds for n in sizes)
         median = {kind: {n: statistics.median(t) for n, t in by_size.items()} for kind, by_size in times.items()}
+        cpu = {kind: {n: statistics.median(t) for n, t in by_size.items()} for kind, by_size in cpus.items()}
         fits = {kind: fit(sizes, median[kind]) for kind in kinds}
+        cpu_fits = {kind: fit(sizes, cpu[kind]) for kind in kinds}
         large = sizes[1]
         print(f"outputs {'byte-identical' if same else 'DIFFERENT'}; medians of {args.rounds} rounds")
         for kind in kinds:
@@ -97,6 +108,12 @@ def main() -> None:
                     f"per issue {slope * WORKERS * 1000:5.0f} ms of worker time; fixed {fixed:5.2f} s")
             if kind != "pool":
                 line += f"; per-task overhead {(slope - fits['pool'][0]) * WORKERS * 1000:+.0f} ms"
+            print(line)
+            cpu_slope, cpu_fixed = cpu_fits[kind]
+            line = (f"{'':<12} CPU {cpu[kind][large]:6.2f} s ({cpu[kind][large] / cpu['pool'][large]:.2f}× the pool); "
+                    f"per issue {cpu_slope * 1000:5.0f} ms; fixed {cpu_fixed:5.2f} s")
+            if kind != "pool":
+                line += f"; per-task overhead {(cpu_slope - cpu_fits['pool'][0]) * 1000:+.0f} ms of CPU"
             print(line)
 
 

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -132,6 +133,23 @@ def test_the_schedulers_dashboard_is_given_once(tmp_path: Path) -> None:
         with urllib.request.urlopen(link, timeout=30) as page:  # the link leads to the page, while the cluster runs
             assert page.read() == fake_dashboard.PAGE
     assert "3 issues built (3 editions)" in stdout
+
+
+def test_a_local_cluster_builds_the_same_bytes_and_says_nothing_of_its_own(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 5))
+    local = _local(pub, tmp_path / "local")
+    with contextlib.ExitStack() as stack:
+        taken = stack.enter_context(socket.socket())
+        with contextlib.suppress(OSError):  # the web server's usual port, taken (if nothing else holds it already)
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        run = _paperpress("build", "--all", *ARGS, "--executor", "dask", "-j", "2", "--root", str(pub),
+                          "--out", str(tmp_path / "dask"))
+        stdout, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr
+    assert stderr == ""  # no Dask warnings or logs: its web server took another port without saying so
+    assert "4 issues built (12 editions), 0 unchanged, 0 failed" in stdout
+    assert _published(tmp_path / "dask") == local
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, cluster: Cluster) -> None:
