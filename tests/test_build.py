@@ -15,7 +15,7 @@ from paperpress import __version__, catalog, fingerprint, render
 from paperpress import build as build_module
 from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
 from paperpress.errors import UsageError
-from paperpress.executor import IssueResult, local_executor
+from paperpress.executor import IssueResult, TimeUp, local_executor
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
 from paperpress.layouts import DEFAULTS
 from paperpress.options import BuildOptions, source_date
@@ -376,3 +376,13 @@ def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries
     assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
     assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+
+
+def test_a_build_stopped_while_it_loads_says_the_builds_limit(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow_load(*args: object) -> None:
+        raise TimeUp  # what the build's alarm raises when it rings during loading
+
+    monkeypatch.setattr(build_module, "load_issue", slow_load)
+    options = BuildOptions(("fake",), time_limit=0.5)
+    result = build_issue(open_publication(pub), "issue-1", pub / "dist", options, editions=WITH_FAKES)
+    assert [p.message for p in result.problems] == ["building this issue took longer than 0.5 seconds and was stopped"]
