@@ -136,14 +136,17 @@ def main() -> None:
               f"(outputs {'byte-identical' if identical else 'DIFFERENT'}); CPU seconds {serial['cpu']:.1f} vs "
               f"{parallel['cpu']:.1f}; 'load' is the 1-minute load average before the run (other work on the machine)")
         print(f"serial, per issue: {serial['per_issue']:.2f} s, of which WeasyPrint {serial['weasyprint'] / serial['built']:.2f} s "
-              f"(paperpress + EPUB + text + covers: {(serial['seconds'] - serial['weasyprint']) / serial['built']:.2f} s)")
+              f"(paperpress + EPUB + text + covers: {(serial['seconds'] - serial['weasyprint']) / serial['built']:.2f} s); "
+              f"CPU per issue {serial['cpu'] / serial['built']:.2f} s serial, {parallel['cpu'] / parallel['built']:.2f} s "
+              f"with 2 jobs (wall times follow the load, CPU times much less)")
         print(f"cold single-issue build: {cold_each:.2f} s "
               f"({cold_each / serial['per_issue']:.2f}× an issue in a serial archive run, "
               f"{cold_each / parallel['per_issue']:.2f}× with 2 jobs)")
         print(f"no-op: {noop['seconds']:.2f} s for {args.issues} issues, {wide['seconds']:.2f} s for {args.noop_issues}")
         print(f"one article changed: {one['seconds']:.2f} s ({one['built']} issue rebuilt)")
         for name, row in restyled.items():
-            print(f"{name} changed: {row['seconds']:.2f} s ({row['built']} issues rebuilt, that edition only)")
+            print(f"{name} changed: {row['seconds']:.2f} s, {row['cpu']:.1f} s of CPU ({row['built']} issues rebuilt, "
+                  f"that edition only; a full regeneration took {parallel['seconds']:.2f} s, {parallel['cpu']:.1f} s of CPU)")
 
 
 def speedup(issues: int, articles: int, rounds: int) -> None:

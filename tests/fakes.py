@@ -26,6 +26,8 @@ FAKE = "tests.fakes:FakeEdition"
 FAKE_WEB = "tests.fakes:FakeWebEdition"
 SLOW = "tests.fakes:SlowEdition"
 STUCK = "tests.fakes:StuckEdition"
+PACED = "tests.fakes:PacedEdition"
+SNAG = "tests.fakes:SnagEdition"
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
 WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW}
 #: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
@@ -92,6 +94,30 @@ class StuckEdition(FakeEdition):
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         threading.Event().wait()
         raise AssertionError("unreachable")
+
+
+class SnagEdition(FakeEdition):
+    """Stuck on an issue titled 'stuck' (one pathological issue in an archive), the fake's bytes for the others."""
+
+    name: ClassVar[str] = "snag"
+    suffix: ClassVar[str] = ".snag"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        if issue.cover_line == "stuck":
+            threading.Event().wait()
+        return super().render(issue, layouts, info)
+
+
+class PacedEdition(FakeEdition):
+    """Takes `PACE` seconds an issue however idle the machine: a long render, for what a time limit measures."""
+
+    name: ClassVar[str] = "paced"
+    suffix: ClassVar[str] = ".paced"
+    PACE: ClassVar[float] = 3.0
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        time.sleep(self.PACE)  # the work itself, not a wait for another process
+        return super().render(issue, layouts, info)
 
 
 def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:

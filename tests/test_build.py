@@ -403,3 +403,13 @@ def test_what_loading_learns_is_kept_only_by_a_build_that_wrote_its_issue(tmp_pa
     assert not result.failed
     kept = {p.parent.name for p in (pub / CACHE_FOLDER).rglob("*") if p.is_file()}
     assert {"photos", "fonts"} <= kept
+
+
+def test_a_build_stopped_while_it_loads_says_the_builds_limit(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow_load(*args: object) -> None:
+        raise TimeUp  # what the build's alarm raises when it rings during loading
+
+    monkeypatch.setattr(build_module, "load_issue", slow_load)
+    options = BuildOptions(("fake",), time_limit=0.5)
+    result = build_issue(open_publication(pub), "issue-1", pub / "dist", options, editions=WITH_FAKES)
+    assert [p.message for p in result.problems] == ["building this issue took longer than 0.5 seconds and was stopped"]

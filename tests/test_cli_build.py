@@ -27,7 +27,7 @@ from paperpress.fingerprint import STATE_NAME
 from paperpress.write import TEMP_SUFFIX, locked
 
 from .conftest import REPO, require_tool
-from .fakes import FAKE, STUCK, WITH_FAKES, fake_art, make_archive
+from .fakes import FAKE, PACED, SNAG, STUCK, WITH_FAKES, fake_art, make_archive
 
 runner = CliRunner()
 CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, dist/feed.xml"
@@ -193,7 +193,8 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
     code = (
         "import os, sys; from paperpress import render; "
         f"render.EDITIONS.update({WITH_FAKES!r}); "
-        f"render.EDITIONS.update(stuck={STUCK!r}) if os.environ.get('WITH_STUCK') else None; "
+        f"render.EDITIONS.update(stuck={STUCK!r}, snag={SNAG!r}) if os.environ.get('WITH_STUCK') else None; "
+        f"render.EDITIONS.update(paced={PACED!r}) if os.environ.get('WITH_PACED') else None; "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
         "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
     )

@@ -4,7 +4,6 @@ into the same bytes as a local render, its content problems and bugs coming back
 from __future__ import annotations
 
 import dataclasses
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +30,22 @@ def pub(tmp_path: Path) -> Path:
     return root
 
 
+class _Worker:
+    """What `render` asks of the Dask worker it runs in: its plugins, its address, the task's key, the event log."""
+
+    address = "tcp://127.0.0.1:4000"
+
+    def __init__(self, plugins: dict[str, object]) -> None:
+        self.plugins = plugins
+        self.events: list[tuple[str, object]] = []
+
+    def get_current_task(self) -> str:
+        return "paperpress-issue-1-1"
+
+    def log_event(self, topic: str, msg: object) -> None:
+        self.events.append((topic, msg))
+
+
 def _prepared(pub: Path, name: str = "issue-1") -> tuple[Rendering, dict[str, tuple[str, str, bytes]]]:
     """The issue as the executor ships it, and what a local render makes of it."""
     work = issue_work(open_publication(pub), pub / "dist", BuildOptions(FORMATS), WITH_FAKES)
@@ -46,7 +61,8 @@ def plugin(pub: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dask_worker.K
     kit = publication_kit(pub, (), WITH_FAKES)
     made = dask_worker.KitPlugin(kit)
     made.setup(worker=None)
-    monkeypatch.setattr(dask_worker, "get_worker", lambda: types.SimpleNamespace(plugins={kit.name: made}))
+    worker = _Worker({kit.name: made})
+    monkeypatch.setattr(dask_worker, "get_worker", lambda: worker)
     yield made
     made.teardown(worker=None)
 
@@ -72,6 +88,14 @@ def test_the_task_renders_the_same_bytes_as_a_local_render(pub: Path, plugin: da
         kind, outputs = dask_worker.render(plugin.kit.name, prepared)
         assert kind == "outputs" and outputs == local and set(outputs) == set(FORMATS)
         assert name.encode() in outputs["fake"][2]
+
+
+def test_the_task_says_when_it_starts_so_the_time_limit_counts_from_there(
+    pub: Path, plugin: dask_worker.KitPlugin
+) -> None:
+    worker = dask_worker.get_worker()
+    dask_worker.render(plugin.kit.name, _prepared(pub)[0])
+    assert worker.events == [(dask_worker.STARTED, {"key": "paperpress-issue-1-1", "worker": "tcp://127.0.0.1:4000"})]
 
 
 def test_the_task_keeps_its_renderer_warm_between_issues(pub: Path, plugin: dask_worker.KitPlugin) -> None:

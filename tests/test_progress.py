@@ -90,9 +90,23 @@ def test_plain_ends_with_the_summary_on_stdout() -> None:
     assert out.getvalue() == "1 issue built (2 editions), 1 unchanged, 0 failed in 3.0 s\n"
 
 
+def test_plain_gives_the_dask_dashboard_on_stderr() -> None:
+    voice, out, err = _voice(PlainProgress)
+    voice.dashboard("http://10.0.0.5:8787/status")
+    assert out.getvalue() == ""
+    assert err.getvalue() == "watch the tasks on Dask's dashboard: http://10.0.0.5:8787/status\n"
+
+
+def test_the_dashboard_link_reaches_the_terminal_as_text_only() -> None:
+    voice, out, err = _voice(PlainProgress)
+    voice.dashboard("http://10.0.0.5:8787/\x1b]0;owned\x07")
+    assert "\x1b" not in err.getvalue() and "\\x1b]0;owned\\x07" in err.getvalue()
+
+
 def test_quiet_says_nothing_when_all_goes_well() -> None:
     voice, out, err = _voice(QuietProgress)
     voice.waiting()
+    voice.dashboard("http://10.0.0.5:8787/status")
     voice.planned(PLAN)
     voice.issue_done(BUILT)
     voice.finished(_archive(BUILT))
@@ -125,6 +139,16 @@ def test_live_prints_finished_issues_above_the_bar_and_the_summary_on_stdout() -
     assert "issue-2: built epub, txt in 1.2 s (new issue)" in said
     assert "1 problem and 1 warning in issue-3; nothing was written." in said
     assert out.getvalue() == "1 issue built (2 editions), 1 unchanged, 1 failed in 3.0 s\n"
+
+
+def test_live_gives_the_dask_dashboard_once_above_the_bar() -> None:
+    voice, out, err = _voice(LiveProgress)
+    voice.dashboard("http://10.0.0.5:8787/status")
+    voice.planned(PLAN)
+    voice.issue_done(BUILT)
+    voice.finished(_archive(BUILT))
+    assert err.getvalue().count("watch the tasks on Dask's dashboard: http://10.0.0.5:8787/status") == 1
+    assert "dashboard" not in out.getvalue()
 
 
 def test_reporter_picks_the_voice() -> None:

@@ -19,6 +19,7 @@ from .errors import PaperpressError, Problem, UsageError, count_problems, errors
 if TYPE_CHECKING:
     from .build import OpenPublication
     from .executor import Executor
+    from .progress import PlainProgress
 
 app = typer.Typer(
     add_completion=False,
@@ -131,7 +132,7 @@ def build(
         target = (out or base / "dist").absolute()
         voice = reporter(base, quiet, live=sys.stderr.isatty())
         archive = build_archive(
-            pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores()), force=force,
+            pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores(), voice), force=force,
             on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
         )
         voice.finished(archive)
@@ -233,7 +234,7 @@ def new(
         typer.echo(f"created {path}")
 
 
-def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
+def _executor(name: str, scheduler: str | None, jobs: int, voice: PlainProgress) -> Executor:
     from .executor import local_executor
 
     if name == "process":
@@ -242,7 +243,7 @@ def _executor(name: str, scheduler: str | None, jobs: int) -> Executor:
         from .dask_executor import DaskExecutor, require_dask
 
         require_dask()
-        return DaskExecutor(scheduler, jobs)
+        return DaskExecutor(scheduler, jobs, on_dashboard=voice.dashboard)
     raise UsageError(f"unknown executor '{name}'", "choose from process, dask")
 
 

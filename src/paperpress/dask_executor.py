@@ -15,8 +15,10 @@ import dataclasses
 import hashlib
 import logging
 import time
+import urllib.request
+import warnings
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,17 @@ from .plan import Job
 IN_FLIGHT_PER_WORKER = 2
 #: How long to wait for a scheduler to answer, and for a first worker to join.
 CONNECT_SECONDS = 20.0
+#: How long the dashboard's page may take to answer before the build goes on without pointing at it.
+DASHBOARD_SECONDS = 1.0
+#: What a local cluster, which serves no dashboard, need not sample so often: its profiler, system and memory
+#: monitors and event-loop ticks cost about 9% of a core while the run lasts (1% with these), time that
+#: renders nothing and grows with the run when other work slows it. Its worker processes inherit them.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 INSTALL_HINT = "install it with: pip install 'paperpress[dask]'"
 
 
@@ -47,6 +60,7 @@ class DaskExecutor:
 
     scheduler: str | None = None  # tcp://HOST:PORT; None: start a local cluster
     workers: int = 2  # processes of a local cluster
+    on_dashboard: Callable[[str], None] = field(default=lambda link: None, compare=False, repr=False)
 
     def run(self, work: Work, jobs: Sequence[Job], time_limit: float) -> Generator[IssueResult, None, None]:
         if not jobs:
@@ -54,40 +68,86 @@ class DaskExecutor:
         require_dask()
         from distributed import Client, LocalCluster
 
-        from .dask_worker import KitPlugin, render
+        from .dask_worker import STARTED, KitPlugin, render
 
         builder = work.open()
         if not isinstance(builder, IssueBuilder):
             raise TypeError("the Dask executor renders paperpress issues only: give it build.IssueWork")
         with contextlib.ExitStack() as stack:
             stack.enter_context(_quiet_dask())
+            expected = 0
             if self.scheduler is None:
+                import dask
+
+                stack.enter_context(dask.config.set(LOCAL_CLUSTER_CONFIG))
+                stack.enter_context(warnings.catch_warnings())  # its web server takes another port if 8787 is taken:
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)  # nothing to tell
+                # Its workers are asked for, not waited for: they start while this process loads the first issues.
                 cluster = stack.enter_context(LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    host="127.0.0.1",
+                    n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1",
                 ))
-                address = cluster.scheduler_address
+                cluster.scale(self.workers)
+                address, expected = cluster.scheduler_address, self.workers
             else:
                 address = self.scheduler
             try:
                 client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
             except (OSError, TimeoutError) as err:
                 raise _lost(address, f"cannot be reached ({err})", started=False) from None
+            if link := _dashboard(client):
+                self.on_dashboard(link)
             kit = publication_kit(builder.pub.root, _named_files(builder.pub.config), builder.work.editions)
             client.register_plugin(KitPlugin(kit), name=kit.name)
-            yield from _run(client, address, builder, render, kit.name, jobs, time_limit)
+            started = _Starts()
+            client.subscribe_topic(STARTED, started.heard)
+            yield from _run(client, address, builder, render, kit.name, jobs, time_limit, started, expected)
+
+
+def _dashboard(client: Any) -> str | None:
+    """The scheduler's dashboard link, when a page answers there.
+
+    Dask gives the link of the scheduler's web server, which runs without the dashboard too (that needs bokeh),
+    and raises KeyError when there is no server at all; only a page that answers is worth pointing at.
+    """
+    try:
+        link = client.dashboard_link
+    except (KeyError, AttributeError):
+        return None
+    if not link:
+        return None
+    try:
+        with urllib.request.urlopen(link, timeout=DASHBOARD_SECONDS) as answer:
+            return str(link) if answer.status == 200 else None
+    except (OSError, ValueError):
+        return None
+
+
+class _Starts:
+    """When each task began to run on a worker, as this process heard it: the time limit counts from there.
+
+    A task waiting behind another on its worker has not started, so back-pressure never times it out; a task
+    run again after its worker died starts again. Filled on the client's event loop, read by the build's thread.
+    """
+
+    def __init__(self) -> None:
+        self.began: dict[str, tuple[float, str]] = {}  # task key → (perf_counter here, worker address)
+
+    def heard(self, event: tuple[float, Mapping[str, str]]) -> None:
+        _, msg = event
+        self.began[msg["key"]] = (time.perf_counter(), msg["worker"])
 
 
 def _run(
     client: Any, address: str, builder: IssueBuilder, task: Callable[[str, Rendering], Any], plugin: str,
-    jobs: Sequence[Job], time_limit: float,
+    jobs: Sequence[Job], time_limit: float, started: _Starts, expected: int,
 ) -> Iterator[IssueResult]:
     todo = iter(jobs)
-    flying: dict[Any, tuple[Rendering, float]] = {}
+    flying: dict[Any, tuple[Rendering, float]] = {}  # future → (the issue, when it was submitted)
+    workers = _WorkerCount(client, expected)
     try:
         while True:
             _check(client, address)
-            window = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+            window = IN_FLIGHT_PER_WORKER * workers.now()
             while len(flying) < window and (job := next(todo, None)) is not None:
                 prepared = builder.prepare(job)
                 if isinstance(prepared, IssueResult):
@@ -97,16 +157,13 @@ def _run(
                 flying[future] = (prepared, time.perf_counter())
             if not flying:
                 return
-            done = _some_done(list(flying), _until_first_deadline(flying, time_limit))
+            done = _some_done(list(flying), _until_first_deadline(flying, started, time_limit))
             _check(client, address)  # a lost scheduler cancels every future: that is not the issues' fault
             for future in done:
-                prepared, began = flying.pop(future)
-                yield _finish(builder, future, prepared, began)
-            for future, (prepared, began) in list(flying.items()):
-                if time_limit > 0 and time.perf_counter() - began > time_limit:
-                    future.cancel()
-                    del flying[future]
-                    yield _timed_out(prepared.job, time_limit, began)
+                prepared, submitted = flying.pop(future)
+                yield _finish(builder, future, prepared, _began(started, future, submitted))
+            if time_limit > 0:
+                yield from _stop_overdue(client, flying, started, time_limit)
     except Exception as err:
         if isinstance(err, OSError) or client.status != "running":
             raise _lost(address, "was lost", started=True) from None
@@ -115,6 +172,39 @@ def _run(
         with contextlib.suppress(Exception):
             client.cancel(list(flying))  # Ctrl-C: the pending tasks are dropped; every written file is complete
         raise
+
+
+def _stop_overdue(client: Any, flying: dict[Any, tuple[Rendering, float]], started: _Starts, time_limit: float
+                  ) -> Iterator[IssueResult]:
+    """Cancels each task running past the limit, and restarts its worker, whose thread a Python render cannot leave."""
+    now = time.perf_counter()
+    for future in list(flying):
+        began = started.began.get(future.key)
+        if began is None or now - began[0] <= time_limit:
+            continue
+        prepared, _ = flying.pop(future)
+        del started.began[future.key]
+        future.cancel()
+        # With a nanny the worker comes back fresh; without one the scheduler removes it. Either way its
+        # other tasks run again elsewhere.
+        with contextlib.suppress(Exception):
+            client.restart_workers([began[1]], timeout=CONNECT_SECONDS, raise_for_error=False)
+        yield _timed(IssueResult(prepared.job.name, problems=(time_up(prepared.job.name, "building", time_limit),)),
+                     began[0])
+
+
+class _WorkerCount:
+    """How many workers the cluster has, asked of the scheduler at most once a second (asking costs a round trip)."""
+
+    def __init__(self, client: Any, expected: int) -> None:
+        self.client, self.expected = client, expected
+        self.count, self.asked = 0, -_LOOK_UP_SECONDS
+
+    def now(self) -> int:
+        if time.perf_counter() - self.asked >= _LOOK_UP_SECONDS:
+            self.count = len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+            self.asked = time.perf_counter()
+        return max(1, self.expected, self.count)
 
 
 #: How often a wait looks up from the futures to see that the scheduler is still there.
@@ -151,20 +241,27 @@ def _quiet_dask() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _until_first_deadline(flying: Mapping[Any, tuple[Rendering, float]], time_limit: float) -> float | None:
+def _until_first_deadline(flying: Mapping[Any, Any], started: _Starts, time_limit: float) -> float | None:
     if time_limit <= 0:
         return None
-    return max(0.05, min(began for _, began in flying.values()) + time_limit - time.perf_counter())
+    running = [started.began[f.key][0] for f in flying if f.key in started.began]
+    if not running:
+        return None
+    return max(0.05, min(running) + time_limit - time.perf_counter())
+
+
+def _began(started: _Starts, future: Any, submitted: float) -> float:
+    began = started.began.pop(future.key, None)
+    return began[0] if began is not None else submitted
 
 
 def _finish(builder: IssueBuilder, future: Any, prepared: Rendering, began: float) -> IssueResult:
-    name = prepared.issue.name
     try:
         kind, value = future.result()
     except Exception as err:  # noqa: BLE001 - the task's workers kept dying (KilledWorker) or it was cancelled
         return crashed(prepared.job, f"{type(err).__name__}: {err}", None)
     if kind == "problems":
-        result = IssueResult(name, problems=prepared.problems + tuple(value))
+        result = IssueResult(prepared.issue.name, problems=prepared.problems + tuple(value))
     elif kind == "bug":
         result = crashed(prepared.job, value[0], value[1])
     else:
@@ -174,10 +271,6 @@ def _finish(builder: IssueBuilder, future: Any, prepared: Rendering, began: floa
 
 def _timed(result: IssueResult, began: float) -> IssueResult:
     return dataclasses.replace(result, seconds=time.perf_counter() - began)
-
-
-def _timed_out(job: Job, limit: float, began: float) -> IssueResult:
-    return _timed(IssueResult(job.name, problems=(time_up(job.name, "building", limit),)), began)
 
 
 def _lost(address: str, what: str, *, started: bool) -> PaperpressError:

@@ -17,6 +17,9 @@ from .dask_executor import Kit
 from .errors import PaperpressError
 from .layouts import Layouts
 
+#: The topic a task logs its start under, with its key and worker: the client's time limit counts from it.
+STARTED = "paperpress-started"
+
 
 class KitPlugin(WorkerPlugin):
     """A Dask worker plugin: lays the kit out in a private folder once and keeps a warm Renderer."""
@@ -41,7 +44,9 @@ class KitPlugin(WorkerPlugin):
 
 def render(plugin: str, prepared: Rendering) -> tuple[str, Any]:
     """The task: ("outputs", kind → (file, media type, bytes)), ("problems", [...]) or ("bug", (what, traceback))."""
-    kit: KitPlugin = get_worker().plugins[plugin]  # type: ignore[assignment]
+    worker = get_worker()
+    worker.log_event(STARTED, {"key": str(worker.get_current_task()), "worker": worker.address})
+    kit: KitPlugin = worker.plugins[plugin]  # type: ignore[assignment]
     assert kit.renderer is not None, "the paperpress worker plugin was not set up"
     try:
         return "outputs", kit.renderer(prepared)

@@ -29,6 +29,10 @@ class PlainProgress:
     def waiting(self) -> None:
         self._say_err("another build is writing to this output folder; waiting for it to finish")
 
+    def dashboard(self, link: str) -> None:
+        """Where the cluster running this build shows its tasks (Dask's dashboard)."""
+        self._say_err(dashboard_hint(link))
+
     def planned(self, plan: Plan) -> None:
         self.reasons = {job.name: job.reason for job in plan.jobs}
         for name in plan.skipped:
@@ -66,6 +70,9 @@ class QuietProgress(PlainProgress):
     """Only problems and failures: for cron jobs that mail whatever is printed."""
 
     def waiting(self) -> None:
+        pass
+
+    def dashboard(self, link: str) -> None:
         pass
 
     def planned(self, plan: Plan) -> None:
@@ -116,6 +123,9 @@ class LiveProgress(PlainProgress):
         self.bar.update(self.task, description="waiting for another build to finish")
         self.bar.start()
 
+    def dashboard(self, link: str) -> None:
+        self.console.print(dashboard_hint(link), markup=False, style="dim")
+
     def planned(self, plan: Plan) -> None:
         self.reasons = {job.name: job.reason for job in plan.jobs}
         if plan.skipped:
@@ -143,6 +153,10 @@ def reporter(base: Path, quiet: bool, live: bool) -> PlainProgress:
     if quiet:
         return QuietProgress(base)
     return LiveProgress(base) if live else PlainProgress(base)
+
+
+def dashboard_hint(link: str) -> str:
+    return f"watch the tasks on Dask's dashboard: {printable(link)}"
 
 
 def summary(archive: ArchiveResult, base: Path) -> str:
