@@ -35,13 +35,12 @@ def place_panels(document: Any, sections: Iterable[Section]) -> list[str]:
     for section in sections:
         panel = panels.get(section.id)
         mark = f"{section.id}-end"
-        laid = next((page for page in pages if mark in page.anchors), None)
-        found = _find(laid._page_box, mark) if laid is not None else None
-        if panel is None or found is None:
+        page_box = next((page._page_box for page in pages if mark in page.anchors), None)
+        found = _find(page_box, mark) if page_box is not None else None
+        if panel is None or page_box is None or found is None:
             continue
         end, parent = found
         above, below = (_px(panel.style[f"margin_{side}"]) for side in ("top", "bottom"))
-        page_box = laid._page_box
         panel.translate(end.position_x - panel.border_box_x(), end.position_y + above - panel.border_box_y())
         room = page_box.content_box_y() + page_box.height - below - (panel.border_box_y() + panel.border_height())
         if room < 0:
