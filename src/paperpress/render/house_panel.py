@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..model import Section
-
 #: The class of the block after the last section that holds the panels, and of each panel.
 STORE_CLASS = "panel-store"
 PANEL_CLASS = "house-panel"
 
 
-def place_panels(document: Any, sections: Iterable[Section]) -> list[str]:
+def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     """Moves each section's panel into the gap on its last page where it fits whole, drops the store's pages.
 
-    Returns the ids of the sections that got one. A panel keeps its margins free above and below it (from
+    `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
     the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
     """
     pages = document.pages
@@ -33,8 +31,8 @@ def place_panels(document: Any, sections: Iterable[Section]) -> list[str]:
     del pages[first:]
     placed = []
     for section in sections:
-        panel = panels.get(section.id)
-        mark = f"{section.id}-end"
+        panel = panels.get(section)
+        mark = f"{section}-end"
         page_box = next((page._page_box for page in pages if mark in page.anchors), None)
         found = _find(page_box, mark) if page_box is not None else None
         if panel is None or page_box is None or found is None:
@@ -48,7 +46,7 @@ def place_panels(document: Any, sections: Iterable[Section]) -> list[str]:
         panel.height += room
         at = list(parent.children).index(end) + 1
         parent.children = [*parent.children[:at], panel, *parent.children[at:]]
-        placed.append(section.id)
+        placed.append(section)
     return placed
 
 

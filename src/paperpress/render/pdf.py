@@ -234,7 +234,7 @@ def _write_pdf(
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
         if closing:
-            place_panels(document, issue.sections)
+            place_panels(document, [section.id for section in issue.sections])
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
