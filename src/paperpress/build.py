@@ -280,13 +280,15 @@ class Renderer:
     def __call__(self, prepared: Rendering) -> dict[str, tuple[str, str, bytes]]:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
         issue, job = prepared.issue, prepared.job
+        # The cover art first: its full-size frames are freed before an edition's layout is held, so the two
+        # never add up to the build's peak memory (drawn after the PDF, they raised it by half).
+        art = render_art(issue) if job.art else {}
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
             made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
             for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
                 outputs[fmt if n == 0 else companion(fmt, output[0])] = output
-        if job.art:
-            outputs.update(render_art(issue))
+        outputs.update(art)
         return outputs
 
 
