@@ -11,7 +11,6 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -241,7 +240,6 @@ def _write_pdf(
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
         raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
     finally:
-        fetcher.close()
         logger.removeHandler(complaints)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
     strays = foreign_fonts((font.family for font in document.fonts.values()), faces)
@@ -289,17 +287,7 @@ def _fetcher_class() -> Any:
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.problems: list[Problem] = []
-            # Each photo is shrunk once however often it is placed, two at a time in threads (Pillow decodes
-            # outside the GIL) from the start, while WeasyPrint parses and styles the issue.
-            self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf-photos")
-            self.small: dict[tuple[str, int], Future[Normalised]] = {}
-            for image in self.images.values():
-                key = (image.source, sizes[image.id]) if image.id in sizes else None
-                if key is not None and key not in self.small:
-                    self.small[key] = self.pool.submit(normalise, image.data, key[1])
-
-        def close(self) -> None:
-            self.pool.shutdown(cancel_futures=True)
+            self.small: dict[tuple[str, int], Normalised] = {}  # a photo placed many times is shrunk once
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
@@ -310,7 +298,9 @@ def _fetcher_class() -> Any:
                     # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
                     key = (image.source, self.sizes[image.id])
                     try:
-                        small = self.small[key].result()
+                        # Here, not in threads: a thread's freed frames stay in its own malloc arena, out of
+                        # reach of the layout that follows, and a pool raised the peak by a tenth.
+                        small = self.small.get(key) or self.small.setdefault(key, normalise(image.data, key[1]))
                     except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
                         message = f"the photo cannot be read: {err}"
                         self.problems.append(Problem(PurePosixPath(image.source), None, None, message))
