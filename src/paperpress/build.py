@@ -13,7 +13,6 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -289,16 +288,15 @@ class Renderer:
     def __call__(self, prepared: Rendering) -> dict[str, tuple[str, str, bytes]]:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
         issue, job = prepared.issue, prepared.job
+        # The cover art first: its full-size frames are freed before an edition's layout is held, so the two
+        # never add up to the build's peak memory (drawn after the PDF, they raised it by half).
+        art = render_art(issue) if job.art else {}
         outputs: dict[str, tuple[str, str, bytes]] = {}
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # The art is Pillow's work, mostly outside the interpreter lock: made while the editions render.
-            art = pool.submit(render_art, issue) if job.art else None
-            for fmt in job.formats:
-                made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
-                for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
-                    outputs[fmt if n == 0 else companion(fmt, output[0])] = output
-            if art is not None:
-                outputs.update(art.result())
+        for fmt in job.formats:
+            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
+            for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
+                outputs[fmt if n == 0 else companion(fmt, output[0])] = output
+        outputs.update(art)
         return outputs
 
 

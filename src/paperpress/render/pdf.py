@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -20,10 +20,11 @@ from ..errors import PaperpressError, Problem, nothing_written
 from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
 from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
-from ..model import Article, Block, Image, Issue, Link, Section, Table
+from ..model import Article, Block, Image, Issue, Link, Table
 from ..walk import images, walk
 from . import BuildInfo
 from .context import issue_context
+from .house_panel import place_panels
 from .images import Normalised, normalise
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
@@ -149,12 +150,9 @@ class PdfEdition:
         photos = images(issue)
         across = {image.id for image in _photos_across(issue, apart)}
         sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
-        closing = options.article_break == "section"
-
-        def html(panels: dict[str, float]) -> str:
-            return layouts.render("html", "pdf/issue.html", context | {"panels": panels})
-
-        return _write_pdf(html, closing, page, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+        closing = options.article_break == "section"  # sections start pages, so their last pages may have a gap
+        html = layouts.render("html", "pdf/issue.html", context | {"house_panels": closing})
+        return _write_pdf(html, closing, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
 
 
 def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
@@ -179,36 +177,6 @@ _EDITION_NAMES = {
 def house_editions(published: Iterable[str]) -> list[str]:
     """The issue's other editions that the publication makes (paperpress.yaml's `editions`), for the house panel."""
     return [_EDITION_NAMES.get(name, name.upper()) for name in published if name != PdfEdition.name]
-
-
-#: A gap at a section's end smaller than this (mm) is left white: a panel there would be a sliver.
-_PANEL_MIN_MM = 55.0  # less the slack, room for the panel's five lines (about 45 mm)
-#: Kept free between the last line of a section and its house panel, and under the panel (mm).
-_PANEL_SPACE_MM = 4.0
-#: Left under the panel: a column set followed by more content may be balanced a few lines taller (mm).
-_PANEL_SLACK_MM = 10.0
-_PX_PER_MM = 96 / 25.4
-
-
-def panel_heights(document: Any, sections: Iterable[Section], page: PageSetup) -> dict[str, float]:
-    """How tall a house panel may be at the end of each section, in mm, to close the gap on its last page.
-
-    Read from the laid-out document: the end mark after each section gives where its text stops, and the
-    page's foot (less its margin) where the text area ends. The panel fits what is left, so adding it moves
-    nothing above it and never makes a page.
-    """
-    heights: dict[str, float] = {}
-    for section in sections:
-        mark = f"{section.id}-end"
-        for laid in document.pages:
-            if mark in laid.anchors:
-                y = laid.anchors[mark][1]  # (x1, y1, x2, y2): the top of the mark
-                foot = laid.height - (page.margin + 2) * _PX_PER_MM
-                gap = (foot - y) / _PX_PER_MM - _PANEL_SPACE_MM
-                if gap >= _PANEL_MIN_MM:
-                    heights[section.id] = round(gap - _PANEL_SLACK_MM, 1)
-                break
-    return heights
 
 
 def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> dict[str, int]:
@@ -239,9 +207,8 @@ def _output_profile(root: Path | None, name: str | None) -> Path | None:
 
 
 def _write_pdf(
-    html: Callable[[dict[str, float]], str],
+    html: str,
     closing: bool,
-    page: PageSetup,
     layouts: Layouts,
     issue: Issue,
     photos: tuple[Image, ...],
@@ -253,12 +220,10 @@ def _write_pdf(
 ) -> bytes:
     """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem.
 
-    When sections start on a new page (`closing`) and one ends with a gap on its last page, the issue is laid
-    out once more with a house panel there, sized from the first layout; the panel follows everything else
-    in its section, so nothing before it moves.
+    When sections start on a new page (`closing`), the house panels laid out after the issue are moved into
+    the gaps the sections leave (house_panel.py), in the same one layout.
     """
     import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(photos, served, layouts.folders, sizes)
@@ -267,22 +232,9 @@ def _write_pdf(
     logger.addHandler(complaints)
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
-        # Photos and fonts are read once for both layouts: the second only adds house panels.
-        shared = {"cache": {}, "font_config": FontConfiguration()}
-
-        def lay_out(panels: dict[str, float]) -> Any:
-            page_html = weasyprint.HTML(string=html(panels), base_url=base, url_fetcher=fetcher)
-            return page_html.render(**shared, **pdf_options)
-
-        document = lay_out({})
-        panels = panel_heights(document, issue.sections, page) if closing else {}
-        if panels:
-            count = len(document.pages)
-            del document  # one layout in memory at a time
-            document = lay_out(panels)
-            if len(document.pages) != count:  # a panel did not fit after all: the issue goes without them
-                del document
-                document = lay_out({})
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        if closing:
+            place_panels(document, [section.id for section in issue.sections])
         data = document.write_pdf(finisher=lambda doc, pdf: _finish(pdf, profile, issue), **pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
@@ -346,6 +298,8 @@ def _fetcher_class() -> Any:
                     # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
                     key = (image.source, self.sizes[image.id])
                     try:
+                        # Here, not in threads: a thread's freed frames stay in its own malloc arena, out of
+                        # reach of the layout that follows, and a pool raised the peak by a tenth.
                         small = self.small.get(key) or self.small.setdefault(key, normalise(image.data, key[1]))
                     except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
                         message = f"the photo cannot be read: {err}"

@@ -1,0 +1,89 @@
+"""House panels closing the gap a section leaves on its last page, placed in the one layout of the issue.
+
+The issue is laid out once with a panel per section on pages after it (the template's `.panel-store`). Where
+a section's end mark leaves room for its panel, the panel's laid-out boxes are moved there and grown to the
+page's foot; the store's pages are then dropped. Nothing else on any page moves, and no second layout is
+needed (one cost as much as WeasyPrint's whole render). Works on WeasyPrint's laid-out boxes, so it is
+imported only by the PDF edition, after WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+#: The class of the block after the last section that holds the panels, and of each panel.
+STORE_CLASS = "panel-store"
+PANEL_CLASS = "house-panel"
+
+
+def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
+    """Moves each section's panel into the gap on its last page where it fits whole, drops the store's pages.
+
+    `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
+    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
+    """
+    pages = document.pages
+    first = next((n for n, page in enumerate(pages) if _has_store(page._page_box)), None)
+    if first is None:
+        return []
+    panels = {box.element.get("data-section"): box for page in pages[first:] for box in _panels(page._page_box)}
+    del pages[first:]
+    placed = []
+    for section in sections:
+        panel = panels.get(section)
+        mark = f"{section}-end"
+        page_box = next((page._page_box for page in pages if mark in page.anchors), None)
+        found = _find(page_box, mark) if page_box is not None else None
+        if panel is None or page_box is None or found is None:
+            continue
+        end, parent = found
+        above, below = (_px(panel.style[f"margin_{side}"]) for side in ("top", "bottom"))
+        panel.translate(end.position_x - panel.border_box_x(), end.position_y + above - panel.border_box_y())
+        room = page_box.content_box_y() + page_box.height - below - (panel.border_box_y() + panel.border_height())
+        if room < 0:
+            continue  # the panel's lines do not fit under the section
+        panel.height += room
+        at = list(parent.children).index(end) + 1
+        parent.children = [*parent.children[:at], panel, *parent.children[at:]]
+        placed.append(section)
+    return placed
+
+
+def _has_store(page_box: Any) -> bool:
+    """Whether a page holds the store: it is a child of the body, so only the body's children are read."""
+    return any(_has_class(child, STORE_CLASS) for html in page_box.children for body in _children(html)
+               for child in _children(body))
+
+
+def _panels(box: Any) -> Iterator[Any]:
+    """The panels' own boxes under `box` (not the anonymous boxes inside them, which share their element)."""
+    for child in _children(box):
+        if _has_class(child, PANEL_CLASS):
+            yield child
+        else:
+            yield from _panels(child)
+
+
+def _find(box: Any, anchor: str) -> tuple[Any, Any] | None:
+    """The first box under `box` of the element with that id, and its parent box."""
+    for child in _children(box):
+        if child.element is not None and child.element.get("id") == anchor:
+            return child, box
+        found = _find(child, anchor)
+        if found is not None:
+            return found
+    return None
+
+
+def _children(box: Any) -> tuple[Any, ...] | list[Any]:
+    return getattr(box, "children", ())
+
+
+def _has_class(box: Any, name: str) -> bool:
+    return box.element is not None and name in (box.element.get("class") or "").split()
+
+
+def _px(length: Any) -> float:
+    """A computed margin in CSS pixels (WeasyPrint computes lengths to px; `auto` counts as none)."""
+    return float(getattr(length, "value", 0) or 0) if getattr(length, "unit", "px") == "px" else 0.0
