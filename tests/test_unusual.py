@@ -21,6 +21,7 @@ from paperpress.errors import errors_in
 from paperpress.executor import ProcessPool
 from paperpress.load.text import FORBIDDEN
 from paperpress.options import BuildOptions
+from paperpress.render.site import FRONT
 
 from .checkers import ace, epubcheck, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool
@@ -37,7 +38,7 @@ PHOTOS = UNUSUAL / "issues" / "issue-20" / "photos"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every unusual issue, every edition, built once into dist/."""
     root = copy_publication(UNUSUAL, tmp_path_factory.mktemp("unusual") / "pub")
-    archive = build_archive(open_publication(root), NAMES, root / "dist", BuildOptions(("txt", "epub", "pdf")),
+    archive = build_archive(open_publication(root), NAMES, root / "dist", BuildOptions(("txt", "epub", "pdf", "web")),
                             executor=ProcessPool(2))
     failures = {r.name: [str(p) for p in r.problems if errors_in((p,))] for r in archive.failed}
     assert failures == {}
@@ -52,6 +53,7 @@ def test_every_unusual_issue_builds_every_edition(built: Path) -> None:
     for name in NAMES:
         for suffix in (".txt", ".epub", ".pdf"):
             assert (built / name / f"{name}{suffix}").stat().st_size > 0, (name, suffix)
+        assert (built / name / FRONT).stat().st_size > 0, name
 
 
 def test_epubcheck_reports_nothing(built: Path, tmp_path: Path) -> None:
