@@ -137,6 +137,8 @@ def test_a_second_build_reads_the_cache_and_new_words_miss_it(
     renamed = dataclasses.replace(issue.publication, title="Łódź Weekly")
     web_fonts(dataclasses.replace(issue, publication=renamed), tmp_path)
     assert len(made) == 2  # a character the cache has not seen: cut again
+    related = web_fonts(issue, tmp_path, also=["Kraków and Gdańsk"])  # text from another issue's pages
+    assert len(made) == 3 and {ord("ń"), ord("Ń")} <= set(decoded(related.files[0][1]).getBestCmap())
 
 
 def test_a_publication_font_adds_a_family_and_can_replace_a_packaged_face(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..fonts import FontFace, packaged_faces, publication_faces
 from ..layouts import CACHE_FOLDER
-from ..model import Article, CodeBlock, Image, Issue
+from ..model import Article, CodeBlock, Image, Issue, Link
 from ..walk import texts, walk, words
 from .cache import cached
 from .context import credit_line, masthead
@@ -90,13 +90,14 @@ class WebFonts:
         return _stack(SANS_FAMILY, self.extra_families, "sans-serif")
 
 
-def web_fonts(issue: Issue, root: Path | None) -> WebFonts:
+def web_fonts(issue: Issue, root: Path | None, also: Iterable[str] = ()) -> WebFonts:
     """Every face the PDF may use, subset to `issue_characters(issue)`, with its @font-face rule.
 
-    A face from the publication's `fonts/` with the family, weight and style of a packaged one replaces it,
-    as its later rule does in the PDF. With `root` None nothing is cached.
+    `also` is further text the pages show that the issue does not hold (the previous issue's section titles
+    in "Related" links). A face from the publication's `fonts/` with the family, weight and style of a
+    packaged one replaces it, as its later rule does in the PDF. With `root` None nothing is cached.
     """
-    chars = issue_characters(issue)
+    chars = issue_characters(issue, also)
     cache = root / CACHE_FOLDER / CACHE if root is not None else None
     chosen = _web_faces(packaged_faces() + publication_faces(root))
     files = tuple((face.file, _subset_cached(source, face, chars, cache)) for face, source in chosen)
@@ -105,11 +106,12 @@ def web_fonts(issue: Issue, root: Path | None) -> WebFonts:
     return WebFonts(files, "".join(_rule(face) for face in faces), faces, extras)
 
 
-def issue_characters(issue: Issue) -> frozenset[int]:
-    """Every code point the issue's pages may show: its words, the masthead, captions, credits and alt text
-    (shown where a photo cannot load), in upper and lower case (a stylesheet may change case), and ALWAYS."""
+def issue_characters(issue: Issue, also: Iterable[str] = ()) -> frozenset[int]:
+    """Every code point the issue's pages may show: its words, the masthead, captions, credits, alt text
+    (shown where a photo cannot load) and link addresses (printed after links), in upper and lower case (a
+    stylesheet may change case), with `also` and ALWAYS."""
     head = masthead(issue)
-    found: list[str] = [head.title, head.subtitle or "", head.issue_label, head.date_text, head.website_text or "",
+    found: list[str] = [*also, head.title, head.subtitle or "", head.issue_label, head.date_text, head.website_text or "",
                         head.cover_line or "", issue.publication.publisher or ""]
     found += texts(issue)
     for node in walk(issue):
@@ -119,6 +121,8 @@ def issue_characters(issue: Issue) -> frozenset[int]:
             found += [node.alt, node.caption or "", credit_line(node)]
         elif isinstance(node, CodeBlock):
             found.append(node.text)
+        elif isinstance(node, Link):
+            found.append(node.href)
     found += [words(article.blocks + article.footnotes) for article in issue.articles]  # code spans too
     found += [section.title for section in issue.sections]
     text = "".join(found)

@@ -215,12 +215,13 @@ def _with_alpha(src: PILImage.Image, max_edge: int) -> PILImage.Image:
         src.load()
         icc = src.info.get("icc_profile")
         rgba = ImageOps.exif_transpose(src).convert("RGBA")
-        colour = rgba.convert("RGB")
-        if icc:
-            colour.info["icc_profile"] = icc
-            colour = to_rgb(colour)
-        colour.putalpha(rgba.getchannel("A"))
-    colour.thumbnail((max_edge, max_edge), PILImage.Resampling.LANCZOS)
+        rgba.thumbnail((max_edge, max_edge), PILImage.Resampling.LANCZOS)  # shrunk before any further copy
+    if not icc:
+        return rgba
+    colour = rgba.convert("RGB")
+    colour.info["icc_profile"] = icc
+    colour = to_rgb(colour)
+    colour.putalpha(rgba.getchannel("A"))
     return colour
 
 
