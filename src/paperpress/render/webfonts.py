@@ -2,17 +2,18 @@
 
 Pages may ask no other host for anything, so the site serves its fonts itself, made with fontTools from the
 same files the PDF edition uses (`fonts.packaged_faces` and the publication's `fonts/`). Each face keeps
-only the glyphs of the issue's words, the masthead and the template's own words (basic Latin and common
-punctuation, always), which turns 80–290 kB TrueType files into small WOFF2 ones.
+only the glyphs of the issue's words and the masthead, and of `ALWAYS` (the templates' own words, European
+Latin letters, punctuation), which turns 80–290 kB TrueType files into WOFF2 files of about 20 kB.
 
 Source Serif and Source Sans carry the Reserved Font Name "Source" (SIL Open Font License): a subset is a
 Modified Version, which may not use that name. So every face is renamed (`BODY_FAMILY`, `SANS_FAMILY`, and
 `Paperpress Extra N` for the publication's own families, whose licences we cannot read), and the fields
 the licence asks to keep travel with it: the copyright, trademark, vendor, designer, licence and its URL.
 
-The bytes depend only on the font file, the characters and the fontTools version: the `head` table keeps
-the original's dates, and brotli is deterministic. Subsetting is slow (about a second a face), so results
-are kept in the publication's cache, keyed by a digest of exactly those inputs.
+The bytes depend only on the font file, the characters it has of those asked for, and the fontTools
+version: the `head` table keeps the original's dates, and brotli is deterministic. Subsetting is slow
+(about half a second a face), so results are kept in the publication's cache, keyed by a digest of exactly
+those inputs.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ _RENAMED = {"Source Serif Pro": (BODY_FAMILY, "serif"), "Source Sans Pro": (SANS
 #: What the weights are called in file names and in the renamed fonts' style names.
 _WEIGHT_NAMES = {100: "thin", 200: "extralight", 300: "light", 400: "regular", 500: "medium", 600: "semibold",
                  700: "bold", 800: "extrabold", 900: "black"}
-#: Always kept, whatever the issue says: what the templates write themselves (labels, arrows, dates, links)
-#: and what a reader's browser may set (quotes and dashes in any language the paper prints in Latin script).
+#: Always kept, whatever the issue says: what the templates write themselves (labels, arrows, dates, links),
+#: the letters of the European languages written in Latin script (Latin-1 and Latin Extended-A: the names a
+#: local paper quotes), and common punctuation. Most issues use nothing beyond it, so their character sets,
+#: and so their cache keys, are the same: the fonts are cut once for every such issue, not once per issue.
 ALWAYS = frozenset(
-    [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x2044, 0x20AC,
+    [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x2044, 0x20AC,
      0x2122, 0x2190, 0x2191, 0x2192, 0x2193, 0x2212]
 )
 #: name-table records kept from the original: copyright, trademark, vendor, designer, description, vendor
@@ -164,7 +167,8 @@ def _stack(first: str, extras: tuple[str, ...], generic: str) -> str:
 def _subset_cached(source: FontFace, face: WebFace, chars: frozenset[int], cache: Path | None) -> bytes:
     """The WOFF2 of one face: from the cache when the same file was cut to the same characters before."""
     data = source.path.read_bytes()
-    return cached(cache, f"{_key(data, face, chars)}.woff2", lambda: subset(data, face, chars))
+    drawn = chars & source.characters  # what the face cannot draw changes nothing, so it is not in the key
+    return cached(cache, f"{_key(data, face, drawn)}.woff2", lambda: subset(data, face, drawn))
 
 
 def _key(data: bytes, face: WebFace, chars: frozenset[int]) -> str:
