@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import posixpath
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +17,13 @@ import pytest
 from lxml import html
 
 from paperpress.build import build_info, check_issue, open_publication
+from paperpress.geometry import Role
 from paperpress.model import Issue
 from paperpress.render import Output, edition
 from paperpress.render.context import HEADER_ORDER
 from paperpress.render.site import FRONT, site_map
-from paperpress.render.web import CSP, WebEdition, json_ld
+from paperpress.render.web import CSP, STYLESHEET, WebEdition, json_ld
+from paperpress.render.webphotos import SIZES, THUMBNAIL_SIZES
 
 from ..conftest import FIXTURES, REPO, copy_publication
 
@@ -146,6 +149,28 @@ def test_photos_are_responsive_sized_and_lazy_below_the_first(sample: Site) -> N
                 assert (sample.folder / posixpath.normpath(posixpath.join(posixpath.dirname(path), url))).is_file(), url
             seen += 1
     assert seen > len(sample.issue.articles)
+
+
+def test_each_photo_is_sized_for_where_it_stands(sample: Site) -> None:
+    lead = sample.issue.lead_article
+    front = sample.page(FRONT)
+    assert front.find_class("lead-story")[0].find(".//img").get("sizes") == SIZES[Role.FRONT_LEAD]
+    assert {img.get("sizes") for t in front.find_class("teaser") for img in t.iter("img")} == {THUMBNAIL_SIZES}
+    page = sample.page(sample.map.article_page(lead))
+    assert page.get_element_by_id(lead.images[0].id).find(".//img").get("sizes") == SIZES[Role.LEAD]
+    figures = [a for a in sample.issue.articles if any(b.kind == "figure" for b in a.blocks)]
+    for article in figures:
+        body = sample.page(sample.map.article_page(article)).find_class("article-body")[0]
+        assert {img.get("sizes") for img in body.iter("img")} == {SIZES[Role.INLINE]}
+
+
+def test_the_style_sheet_brings_the_sites_own_fonts_and_nothing_from_elsewhere(sample: Site) -> None:
+    css = (sample.folder / STYLESHEET).read_text()
+    urls = re.findall(r"url\(\"?([^)\"]+)\"?\)", css)
+    assert urls and all(u.endswith(".woff2") and not urlsplit(u).scheme and not u.startswith("/") for u in urls)
+    for url in urls:
+        assert (sample.folder / posixpath.dirname(STYLESHEET) / url).is_file(), url
+    assert "@import" not in css and "--serif:" in css.split("\n\n", 1)[0]
 
 
 def test_a_caption_and_credit_go_with_every_photo(sample: Site) -> None:

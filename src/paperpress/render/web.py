@@ -11,20 +11,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from markupsafe import Markup
 
+from ..geometry import Role, article_placements
 from ..layouts import Layouts
 from ..model import Article, Image, Issue, Link, Section
 from ..walk import images, words
-from . import BuildInfo, Output, edition
+from . import BuildInfo, Output, edition, webfonts
 from .context import issue_context, long_date
-from .site import ASSETS, FRONT, SiteMap, relative, share_photo, site_map
+from .site import FRONT, SiteMap, relative, share_photo, site_map
+from .webfonts import WebFonts, web_fonts
+from .webphotos import Picture, photo_variants, thumbnail
 
 HTML = "text/html"
 CSS = "text/css"
-STYLESHEET = f"{ASSETS}/site.css"
+WOFF2 = "font/woff2"
+STYLESHEET = webfonts.STYLESHEET  # the fonts' url()s are relative to it
+#: The role a page asks for beside a headline, besides geometry.Role's.
+THUMBNAIL = "thumbnail"
 #: The catalog of back issues, beside the issues' folders in dist/.
 CATALOG = "../index.html"
 #: Only the issue's own files: no script, no inline style, nothing from another host, no form, no <base>.
@@ -56,7 +63,7 @@ class WebEdition:
 
     def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         site = site_map(issue)
-        photos = Photos(issue)
+        photos = Photos(issue, layouts.root)
         base = _context(issue, info, site, photos)
         files: list[Output] = []
 
@@ -73,42 +80,45 @@ class WebEdition:
                 found = images(article)
                 page(site.article_page(article), "article", found[0] if found else None,
                      section=section, article=article, **_neighbours(issue, article))
-        files.append((STYLESHEET, CSS, layouts.read("web/site.css")))
+        fonts = web_fonts(issue, layouts.root)
+        files.append((STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
+        files.extend((file, WOFF2, data) for file, data in fonts.files)
         files.extend(photos.files())
         return files
 
 
 class Photos:
-    """Every photo file the pages point to, each made once however many pages show it."""
+    """Every photo file the pages point to, each made once however many pages show it (webphotos.py).
 
-    def __init__(self, issue: Issue) -> None:
-        self.issue = issue
+    A photo's role is where it stands in its article (geometry.article_placements): the lead photo across
+    the article's header, further photos and body figures in the text column, photos among words small;
+    the front page asks for its lead photo across the page and for thumbnails beside its headlines.
+    """
+
+    def __init__(self, issue: Issue, root: Path | None) -> None:
+        self.root = root
+        self.roles = {image.id: role for article in issue.articles for _, image, role in article_placements(article, False)}
         self.made: dict[str, Output] = {}
-        self.sizes: dict[str, tuple[int, int]] = {}
 
-    def picture(self, image: Image) -> dict[str, Any]:
-        import io
-
-        from PIL import Image as PILImage
-
-        from .images import encode_jpeg, fitted
-
-        path = share_photo(image)
-        webp = path.removesuffix(".jpg") + ".webp"
-        if path not in self.made:
-            with PILImage.open(io.BytesIO(image.data)) as src:
-                img = fitted(src, 1200)
-            self.made[path] = (path, "image/jpeg", encode_jpeg(img))
-            out = io.BytesIO()
-            img.save(out, "WEBP", quality=80, method=4)
-            self.made[webp] = (webp, "image/webp", out.getvalue())
-            self.sizes[path] = (img.width, img.height)
-        width, height = self.sizes[path]
-        return {"src": path, "jpeg": f"{path} {width}w", "webp": f"{webp} {width}w", "sizes": "(min-width: 40em) 38em, 100vw",
-                "width": width, "height": height}
+    def picture(self, image: Image, role: str | None = None) -> Picture:
+        """`image` in `role` ("thumbnail", or a geometry.Role's value), or else in the role of its placement."""
+        if role == THUMBNAIL:
+            found = thumbnail(image, self.root)
+        else:
+            found = photo_variants(image, Role(role) if role else self.roles[image.id], self.root)
+        for source in found.sources:
+            for variant in source.variants:
+                self.made.setdefault(variant.file, (variant.file, variant.media_type, variant.data))
+        return found
 
     def files(self) -> list[Output]:
         return [self.made[p] for p in sorted(self.made)]
+
+
+def stylesheet(fonts: WebFonts, rules: bytes) -> bytes:
+    """The site's one style sheet: the fonts' @font-face rules and families, then the layout's rules."""
+    families = f":root {{ --serif: {fonts.body_stack}; --sans: {fonts.sans_stack}; }}\n"
+    return (fonts.css + families + "\n").encode() + rules
 
 
 def link_href(link: Link, page: str, site: SiteMap) -> str:
@@ -196,17 +206,21 @@ def _page_context(
             return relative(page, site.section_page(target))
         return relative(page, target)
 
-    def picture_of(image: Image) -> dict[str, Any]:
-        found = photos.picture(image)
-        return found | {
-            "src": relative(page, found["src"]),
-            "jpeg": ", ".join(relative(page, e) for e in found["jpeg"].split(", ")),
-            "webp": ", ".join(relative(page, e) for e in found["webp"].split(", ")),
+    def picture_of(image: Image, role: str | None = None) -> dict[str, Any]:
+        found = photos.picture(image, role)
+        *better, jpeg = found.sources
+        return {
+            "sources": [{"type": source.media_type, "srcset": source.srcset(page)} for source in better],
+            "srcset": jpeg.srcset(page),
+            "sizes": found.sizes,
+            "src": relative(page, found.fallback.file),
+            "width": found.width,
+            "height": found.height,
             "loading": "eager" if first_photo is not None and image.id == first_photo.id else "lazy",
         }
 
     def src_of(image: Image) -> str:
-        return picture_of(image)["src"]
+        return str(picture_of(image)["src"])
 
     def article_ld(article: Article, section: Section) -> Markup:
         return json_ld(_news_article(issue, site, article, section))
