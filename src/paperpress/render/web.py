@@ -10,6 +10,7 @@ script and no inline style, under a Content-Security-Policy that allows only the
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,6 +39,8 @@ CATALOG = "../index.html"
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 #: How a reader knows each other edition, in the order the footer offers them.
 DOWNLOAD_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
+#: Threads that make the photos (and, beside them, the fonts), as the EPUB's photos are made.
+_WORKERS = 4
 #: A page's description is its standfirst, or the start of its first words, cut at a word near this.
 _DESCRIPTION_CHARS = 200
 
@@ -64,6 +67,10 @@ class WebEdition:
     def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         site = site_map(issue)
         photos = Photos(issue, layouts.root)
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Pillow encodes while fontTools subsets
+            fonts_made = pool.submit(web_fonts, issue, layouts.root)
+            photos.prepare(pool)
+            fonts = fonts_made.result()
         base = _context(issue, info, site, photos)
         files: list[Output] = []
 
@@ -80,7 +87,6 @@ class WebEdition:
                 found = images(article)
                 page(site.article_page(article), "article", found[0] if found else None,
                      section=section, article=article, **_neighbours(issue, article))
-        fonts = web_fonts(issue, layouts.root)
         files.append((STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
         files.extend((file, WOFF2, data) for file, data in fonts.files)
         files.extend(photos.files())
@@ -96,9 +102,19 @@ class Photos:
     """
 
     def __init__(self, issue: Issue, root: Path | None) -> None:
+        self.issue = issue
         self.root = root
         self.roles = {image.id: role for article in issue.articles for _, image, role in article_placements(article, False)}
         self.made: dict[str, Output] = {}
+
+    def prepare(self, pool: Executor) -> None:
+        """Makes every picture the pages will ask for, in `pool`'s threads (Pillow lets go of the interpreter
+        while it encodes); the pages then find them made. Their bytes never depend on the order."""
+        wanted: list[tuple[Image, str | None]] = [(image, None) for image in images(self.issue.sections)]
+        lead = self.issue.lead_article.lead_image
+        wanted += [(lead, Role.FRONT_LEAD.value)] if lead else []
+        wanted += [(a.lead_image, THUMBNAIL) for a in self.issue.articles if a.lead_image]
+        list(pool.map(lambda job: self.picture(*job), wanted))
 
     def picture(self, image: Image, role: str | None = None) -> Picture:
         """`image` in `role` ("thumbnail", or a geometry.Role's value), or else in the role of its placement."""
