@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for paperpress: the virtual environment, and with --tools the independent
-# checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium, pandoc), and eSpeak NG and
+# checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium and its driver, pandoc, the Nu
+# validator, axe-core), and eSpeak NG and
 # ffmpeg for the audio edition and its tests. `make sample` needs none of them: audio is opt-in.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
@@ -25,6 +26,8 @@ need=()
 command -v qpdf >/dev/null || need+=(qpdf)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+command -v java >/dev/null || need+=(default-jre-headless)
 command -v ebook-convert >/dev/null || need+=(calibre)
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
@@ -45,4 +48,19 @@ if [ ! -x .tools/ace/node_modules/.bin/ace-cli ] && command -v npm >/dev/null; t
   mkdir -p .tools/ace
   PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-fund --no-audit --prefix .tools/ace @daisy/ace-cli >/dev/null \
     || echo "setup: could not install Ace (tests that need it will skip)"
+fi
+
+# The web edition's checkers: the current Nu validator (the jar, run on the system Java) and axe-core's CLI,
+# which is told to use Debian's chromedriver, so its own driver download is skipped (--ignore-scripts).
+if [ ! -f .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] && command -v npm >/dev/null; then
+  echo "setup: installing the Nu Html Checker"
+  mkdir -p .tools/vnu
+  npm install --silent --no-fund --no-audit --prefix .tools/vnu vnu-jar >/dev/null \
+    || echo "setup: could not install the Nu Html Checker (tests that need it will skip)"
+fi
+if [ ! -x .tools/axe/node_modules/.bin/axe ] && command -v npm >/dev/null; then
+  echo "setup: installing axe-core"
+  mkdir -p .tools/axe
+  npm install --silent --no-fund --no-audit --prefix .tools/axe --ignore-scripts @axe-core/cli >/dev/null \
+    || echo "setup: could not install axe-core (tests that need it will skip)"
 fi

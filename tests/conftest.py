@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,18 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("CALIBRE_CONFIG_DIRECTORY", str(home / "calibre-config"))
     os.environ.setdefault("CALIBRE_CACHE_DIRECTORY", str(home / "calibre-cache"))
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a test module (checkers.overflow, axe_violations and print_layout take it)."""
+    from .checkers import chromium_driver
+
+    driver = chromium_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def require_tool(name: str, path: str | Path | None = None) -> str:

@@ -9,18 +9,27 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
+from paperpress import build as build_module
+from paperpress.build import build_archive, open_publication
 from paperpress.layouts import Layouts
 from paperpress.model import Issue
-from paperpress.render import EDITIONS, BuildInfo
+from paperpress.options import BuildOptions
+from paperpress.render import EDITIONS, BuildInfo, Output
+from paperpress.render.site import share_photo, site_map
 from paperpress.walk import images
 
 from .conftest import FIXTURES, copy_publication
 
 FAKE = "tests.fakes:FakeEdition"
+FAKE_WEB = "tests.fakes:FakeWebEdition"
 SLOW = "tests.fakes:SlowEdition"
 STUCK = "tests.fakes:StuckEdition"
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
 WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW}
+#: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
+WITH_FAKE_WEB = {**WITH_FAKES, "web": FAKE_WEB}
 
 
 class FakeEdition:
@@ -36,6 +45,30 @@ class FakeEdition:
         lines = [issue.name, info.timestamp.isoformat(), repr(sorted(info.options.items()))]
         lines += [f"{a.title}: {len(images(a))} images" for a in issue.articles]
         return ("\n".join(lines) + "\n").encode()
+
+
+class FakeWebEdition(FakeEdition):
+    """The web edition as the catalog sees it: a small valid page wherever render/site.py puts one, the front
+    page first, and each lead photo's shared variant; recorded as kind "web" and its companions."""
+
+    name: ClassVar[str] = "web"
+    suffix: ClassVar[str] = ".html"
+    media_type: ClassVar[str] = "text/html; charset=utf-8"
+
+    def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        pages: list[Output] = [
+            (path, self.media_type, _page(f"{issue.name}: {path}").encode()) for path in site_map(issue).pages
+        ]
+        photos: list[Output] = [
+            (share_photo(a.lead_image), "image/jpeg", f"the photo of {a.title}".encode())
+            for a in issue.articles if a.lead_image
+        ]
+        return pages + photos
+
+
+def _page(title: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n</head>\n'
+            f"<body>\n<main><h1>{title}</h1></main>\n</body>\n</html>\n")
 
 
 class SlowEdition(FakeEdition):
@@ -86,4 +119,19 @@ def make_archive(dest: Path, numbers: range = range(1, 5), width: int = 1) -> Pa
     shutil.rmtree(source)
     (pub / "issues" / "issue-7.yaml").unlink()
     time.sleep(0.05)  # files younger than a clock tick are not trusted by the first build (fingerprint.RACY_NS)
+    return pub
+
+
+def make_web_archive(dest: Path, website: str | None, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Issues 1 to 3 built with the stand-in web edition, but issue 1 without it (as one built before there was
+    one), and with drawn covers left out."""
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    pub = make_archive(dest, range(1, 4))
+    if website:
+        with open(pub / "paperpress.yaml", "a") as config:
+            config.write(f"website: {website}\n")
+    opened = open_publication(pub)
+    for names, formats in ((["issue-1"], ("txt",)), (["issue-2", "issue-3"], ("txt", "web"))):
+        result = build_archive(opened, names, pub / "dist", BuildOptions(formats), editions=WITH_FAKE_WEB)
+        assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -15,13 +17,18 @@ from lxml import etree, html
 
 from paperpress import build as build_module
 from paperpress.build import build_archive, open_publication
+from paperpress.catalog import catalog_entry
 from paperpress.executor import ProcessPool
+from paperpress.load import load_config, load_issue
 from paperpress.options import BuildOptions
 from paperpress.plan import select_issues
+from paperpress.render import BuildInfo
+from paperpress.render.site import share_photo, site_map
 from paperpress.serve import catalog_server
 
-from .conftest import require_tool
-from .fakes import WITH_FAKES, fake_art, make_archive
+from .checkers import axe_violations, broken_links, html_errors, overflow
+from .conftest import FIXTURES, require_tool
+from .fakes import WITH_FAKES, fake_art, make_archive, make_web_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ACQUISITION = "http://opds-spec.org/acquisition"
@@ -175,3 +182,92 @@ def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, mo
     ]
     index = html.parse(str(pub / "dist/index.html")).getroot()
     assert [a.get("id") for a in index.iter("article")] == ["issue-02", "issue-1"]
+
+
+def test_without_web_editions_the_feed_is_valid_and_empty_and_there_is_no_sitemap(dist: Path) -> None:
+    feed = feedparser.parse(str(dist / "feed.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "The Minimal Bulletin" and feed.entries == []
+    assert not (dist / "sitemap.xml").exists()  # the minimal publication gives no website
+    page = html.parse(str(dist / "index.html")).getroot()
+    assert not page.find_class("online")
+
+
+def test_the_catalog_masthead_is_the_shared_one_without_an_issue(dist: Path) -> None:
+    page = html.parse(str(dist / "index.html")).getroot()
+    header = page.find(".//header[@class='masthead']")
+    assert [(el.tag, el.get("class")) for el in header][:1] == [("h1", "masthead-title")]
+    assert header.findtext("h1") == "The Minimal Bulletin"
+    assert not header.find_class("issue-label") and not header.find_class("dateline")  # no website, no issue
+
+
+@pytest.fixture(scope="module")
+def online(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Issues 1 to 3, issues 2 and 3 with (a stand-in for) the web edition."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return make_web_archive(tmp_path_factory.mktemp("online") / "pub", "https://example.org/bulletin", monkeypatch)
+
+
+def test_the_index_links_each_web_edition_and_the_feed(online: Path) -> None:
+    dist = online / "dist"
+    page = html.parse(str(dist / "index.html")).getroot()
+    feeds = [link.get("href") for link in page.iter("link") if link.get("type") == "application/atom+xml"]
+    assert feeds == ["feed.xml"]
+    subscribe = page.find_class("subscribe")
+    assert [(a.get("href"), a.text_content()) for a in subscribe] == [("feed.xml", "Subscribe")]
+    read = {next(a.iterancestors("article")).get("id"): (a.get("href"), a.text_content())
+            for li in page.find_class("online") for a in li.iter("a")}
+    assert read == {"issue-3": ("issue-3/web/index.html", "3 online"), "issue-2": ("issue-2/web/index.html", "2 online")}
+    assert all((dist / href).is_file() for href, _ in read.values())
+    downloads = [a.text_content().split()[0] for a in page.get_element_by_id("issue-3").iter("a")
+                 if a.get("download") is not None]
+    assert downloads == ["Plain"]  # the web pages are read online, not listed as downloads
+    assert "<script" not in (dist / "index.html").read_text()  # everything is listed with JavaScript off
+    masthead = page.find(".//header[@class='masthead']")
+    assert masthead.find_class("website")[0].text_content() == "example.org/bulletin"
+
+
+def test_the_catalog_pages_validate(dist: Path, online: Path) -> None:
+    assert html_errors([dist / "index.html", online / "dist/index.html"]) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_catalog_is_accessible_and_never_scrolls_sideways(online: Path, browser: Any, width: int) -> None:
+    index = online / "dist/index.html"
+    assert axe_violations(index, width, browser) == []
+    assert overflow(index, width, browser) == []
+
+
+def test_no_link_in_the_archive_is_broken(online: Path) -> None:
+    assert broken_links(online / "dist") == []
+
+
+def test_opds_and_checksums_cover_the_web_edition(online: Path) -> None:
+    dist = online / "dist"
+    feed = feedparser.parse(str(dist / "opds.xml"))
+    assert not feed.bozo
+    related = [link.href for link in feed.entries[0].links if link.rel == "related"]
+    assert related == ["issue-3/web/index.html"]
+    sums = [line.split("  ")[1] for line in (dist / "SHA256SUMS").read_text().splitlines()]
+    assert "issue-3/web/index.html" in sums and "issue-3/web/news/first.html" in sums
+    done = subprocess.run([require_tool("sha256sum"), "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_catalog_entry_holds_what_the_feed_needs_of_each_article() -> None:
+    root = FIXTURES / "minimal"
+    config = load_config(root).value
+    assert config is not None
+    issue = load_issue(root, config, root / "issues" / "issue-7.yaml").value
+    assert issue is not None
+    stored = catalog_entry(issue, BuildInfo(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC), config))
+    pages = site_map(issue)
+    first, second = issue.articles
+    assert stored["articles"] == [
+        {"id": stored["articles"][0]["id"], "title": "The first article", "standfirst": "What happened, in one sentence.",
+         "byline": "Staff reporter", "section": "News", "page": pages.article_page(first),
+         "photo": share_photo(first.lead_image)},
+        {"id": stored["articles"][1]["id"], "title": "The second article", "standfirst": None, "byline": None,
+         "section": "Letters", "page": pages.article_page(second), "photo": None},
+    ]

@@ -106,3 +106,24 @@ def test_the_podcast_feed_gets_absolute_links_and_a_forged_host_is_not_echoed(se
     with urllib.request.urlopen(f"{base}/podcast.xml", timeout=10) as response:
         feed = response.read().decode()
     assert f"<link>{base}/index.html</link>" in feed and 'href="https://example.org/k"' in feed
+
+
+def test_the_web_edition_and_the_atom_feed_and_sitemap_have_their_media_types(served: tuple[str, Path]) -> None:
+    base, dist = served
+    web = dist / "issue-1" / "web"
+    (web / "assets").mkdir(parents=True)
+    (web / "index.html").write_text("<p>front</p>")
+    for name in ("assets/site.css", "assets/serif.woff2", "assets/a.webp", "assets/a.avif"):
+        (web / name).write_bytes(b"x")
+    (dist / "feed.xml").write_text('<feed><link rel="alternate" href="issue-1/web/index.html"/></feed>')
+    (dist / "sitemap.xml").write_text("<urlset/>")
+    for name, media_type in (
+        ("feed.xml", "application/atom+xml"), ("sitemap.xml", "application/xml"),
+        ("issue-1/web/", "text/html; charset=utf-8"), ("issue-1/web/assets/site.css", "text/css; charset=utf-8"),
+        ("issue-1/web/assets/serif.woff2", "font/woff2"), ("issue-1/web/assets/a.webp", "image/webp"),
+        ("issue-1/web/assets/a.avif", "image/avif"),
+    ):
+        with urllib.request.urlopen(f"{base}/{name}", timeout=10) as response:
+            assert response.headers["Content-Type"] == media_type, name
+    with urllib.request.urlopen(f"{base}/feed.xml", timeout=10) as response:
+        assert f'href="{base}/issue-1/web/index.html"' in response.read().decode()  # feed readers resolve no links

@@ -1,4 +1,4 @@
-"""The distributors' catalog: dist/index.html, dist/opds.xml and dist/SHA256SUMS, plus each issue's cover art.
+"""The distributors' catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, the feeds, plus each issue's cover art.
 
 The catalog is built only from the states that builds recorded in dist/issue-N/, never by loading issues
 again, so it can be regenerated after every run in milliseconds. It lists what is really on disk.
@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import io
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,12 @@ from .model import Issue
 from .names import OUTPUT_FOLDERS
 from .podcast import FEED_NAME, audio_of, write_feed_bytes
 from .render import BuildInfo
-from .render.context import iso_timestamp, masthead
+from .render.context import iso_timestamp, masthead, publication_masthead
+from .render.site import FRONT, share_photo, site_map
+from .syndication import ATOM_NAME, SITEMAP_NAME, atom_bytes, sitemap_bytes, web_of
 from .write import write_if_changed
 
-CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS")
+CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS", ATOM_NAME)
 THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
 _LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
 _ORDER = ("epub", "pdf", "txt", "audio")  # how a reader would choose, e-book first
@@ -56,6 +59,8 @@ def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
 
     head = masthead(issue)
     lead = issue.lead_article
+    identifier = issue_identifier(issue)
+    pages = site_map(issue)
     return {
         "label": head.issue_label,
         "date_text": head.date_text,
@@ -63,10 +68,29 @@ def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
         # A cover line may announce another story than the lead's, whose standfirst would then mislead.
         "standfirst": None if issue.cover_line else lead.standfirst,
         "headlines": [a.title for a in issue.articles[:6]],
-        "identifier": issue_identifier(issue),  # the EPUB's own id, so a reader matches entry and book
+        "identifier": identifier,  # the EPUB's own id, so a reader matches entry and book
         "updated": iso_timestamp(info.timestamp),
         "publication": dataclasses.asdict(issue.publication),
+        # What the feed says of each article and where its web page and shared photo are, should the issue
+        # have a web edition on disk (the catalog checks that; the pages' paths are decided by render/site.py).
+        "articles": [
+            {
+                "id": article_identifier(identifier, article.source),
+                "title": article.title,
+                "standfirst": article.standfirst,
+                "byline": article.byline,
+                "section": section.title,
+                "page": pages.article_page(article),
+                "photo": share_photo(article.lead_image) if article.lead_image else None,
+            }
+            for section in issue.sections for article in section.articles
+        ],
     }
+
+
+def article_identifier(issue_identifier: str, source: str) -> str:
+    """An article's id in feeds: from the issue's id and its file, so it survives corrections and reordering."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue_identifier}/{source}"))
 
 
 def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
@@ -75,21 +99,32 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
-    context = {"publication": shown, "entries": entries, "updated": updated, "acquisition": _ACQUISITION}
+    context = {
+        "publication": shown, "entries": entries, "updated": updated, "acquisition": _ACQUISITION,
+        "masthead": publication_masthead(shown["title"], shown.get("subtitle"), shown.get("website")),
+        "atom_feed": ATOM_NAME,
+    }
     files = {
         "index.html": layouts.render("html", "catalog/index.html", context).encode(),
         "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
         "SHA256SUMS": "".join(
             f"{f['sha256']}  {f['href']}\n"
-            for e in entries for f in (*e["downloads"], *e["companions"].values(), *e["art"].values())
+            for e in entries
+            for f in (*e["downloads"], *e["companions"].values(), *e["art"].values(), *e["web_files"])
         ).encode(),
+        ATOM_NAME: atom_bytes(entries, shown, updated, layouts, config),
     }
-    feed = write_feed_bytes(entries, shown, layouts, config)
-    if feed is not None:
-        files[FEED_NAME] = feed
+    podcast = write_feed_bytes(entries, shown, layouts, config)
+    if podcast is not None:
+        files[FEED_NAME] = podcast
+    sitemap = sitemap_bytes(entries, layouts, config)
+    if sitemap is not None:
+        files[SITEMAP_NAME] = sitemap
+    else:
+        (out / SITEMAP_NAME).unlink(missing_ok=True)  # no website any longer: its addresses would mislead
     for name, data in files.items():
         write_if_changed(out / name, data)
-    return [out / name for name in (*CATALOG_FILES, *((FEED_NAME,) if feed is not None else ()))]
+    return [out / name for name in files]
 
 
 def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
@@ -112,6 +147,9 @@ def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
+    # The web edition is the one whose main file is the front page; its pages are read online, not downloaded.
+    web = next((kind for kind, rec in state.outputs.items() if rec.file == FRONT and kind in found), None)
+    web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if web and edition_of(kind) == web}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
     rank = {name: i for i, name in enumerate(_ORDER)}
     downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
@@ -120,8 +158,9 @@ def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")
     entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary,
-                 companions=companions)
+                 companions=companions, web_files=list(web_files.values()))
     entry["audio"] = audio_of(entry, companions, out)
+    entry["web"] = web_of(web_files, entry.get("articles", []))
     return entry
 
 

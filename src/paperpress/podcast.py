@@ -11,10 +11,10 @@ import datetime as dt
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from .config import Config
 from .layouts import Layouts
+from .render.site import published_url
 
 FEED_NAME = "podcast.xml"
 AUDIO = "audio"
@@ -60,7 +60,7 @@ def write_feed_bytes(entries: list[dict[str, Any]], publication: dict[str, Any],
     base = config.audio.base_url
 
     def link(href: str) -> str:
-        return urljoin(base if base.endswith("/") else base + "/", href) if base else href
+        return published_url(base, href) or href
 
     for entry in items:
         entry["pub_date"] = format_datetime(

@@ -2,8 +2,8 @@
 
 Loopback by default. Hidden files (the lock, the build states, temporary files) are never served, nor is
 anything a symbolic link leads to outside the folder; the standard library's handler already refuses
-paths that climb out of it. The podcast feed is served with its links made absolute under the address
-the app asked for, since podcast apps resolve no relative links. Byte ranges are answered (206, or 416 past the end), because podcast apps and
+paths that climb out of it. The podcast and Atom feeds are served with their links made absolute under the address
+the app asked for, since podcast apps resolve no relative links (nor do some feed readers). Byte ranges are answered (206, or 416 past the end), because podcast apps and
 players seek with them and large downloads resume with them.
 """
 
@@ -20,6 +20,10 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .podcast import FEED_NAME
+from .syndication import ATOM_NAME, ATOM_TYPE, SITEMAP_NAME
+
+#: The catalog's own files whose type their suffix does not tell.
+_TYPES = {FEED_NAME: "application/rss+xml", ATOM_NAME: ATOM_TYPE, SITEMAP_NAME: "application/xml"}
 
 
 class CatalogHandler(SimpleHTTPRequestHandler):
@@ -35,12 +39,19 @@ class CatalogHandler(SimpleHTTPRequestHandler):
         ".mp3": "audio/mpeg",
         ".m3u": "audio/x-mpegurl",
         ".json": "application/json",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".jpg": "image/jpeg",
+        ".webp": "image/webp",
+        ".avif": "image/avif",
+        ".woff2": "font/woff2",
         "": "text/plain; charset=utf-8",  # SHA256SUMS
     }
 
     def guess_type(self, path: Any) -> str:
-        if str(path).endswith("podcast.xml"):
-            return "application/rss+xml"
+        name = os.path.basename(str(path))
+        if name in _TYPES:
+            return _TYPES[name]
         if str(path).endswith(".chapters.json"):
             return "application/json+chapters"
         return str(super().guess_type(path))
@@ -56,14 +67,14 @@ class CatalogHandler(SimpleHTTPRequestHandler):
             return None
         wanted = self.headers.get("Range")
         path = self.translate_path(self.path)
-        if os.path.basename(path) == FEED_NAME and os.path.isfile(path):
+        if os.path.basename(path) in (FEED_NAME, ATOM_NAME) and os.path.isfile(path):
             return self._send_feed(path)
         if wanted is None or not os.path.isfile(path):
             return super().send_head()
         return self._send_range(path, wanted)
 
     def _send_feed(self, path: str) -> Any:
-        """podcast.xml with its links made absolute under the address asked for, as podcast apps need them."""
+        """podcast.xml or feed.xml with its links made absolute under the address asked for, as apps need them."""
         host = self.headers.get("Host", "")
         if not _HOST.fullmatch(host):  # only a host name and port reach the feed, never markup
             address: Any = self.server.server_address

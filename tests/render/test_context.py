@@ -16,7 +16,7 @@ from paperpress.layouts import Layouts
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
 from paperpress.render import BuildInfo, edition
-from paperpress.render.context import HEADER_ORDER, contents, header, iso_timestamp, masthead
+from paperpress.render.context import HEADER_ORDER, contents, header, iso_timestamp, masthead, publication_masthead
 
 from ..conftest import FIXTURES, require_tool
 
@@ -150,3 +150,14 @@ def test_a_new_edition_needs_only_its_module_and_a_template_over_the_frame(tmp_p
     first = issue.articles[0]
     assert frame["contents"][0]["articles"][0]["header"] == [
         ["headline", first.title], ["standfirst", first.standfirst], ["byline", first.byline]]
+
+
+def test_the_catalog_masthead_shares_the_partial_without_an_issue_line() -> None:
+    layouts = Layouts.for_publication(None)
+    issue, _ = _issue()
+    of_issue = layouts.env("html").get_template("partials/masthead.html").render(masthead=masthead(issue))
+    assert '<p class="dateline"><span class="issue-label">Issue 7</span>' in of_issue
+    head = publication_masthead("The Courier", None, "https://example.org/courier")
+    shown = layouts.env("html").get_template("partials/masthead.html").render(masthead=head, masthead_tag="h1")
+    assert shown == ('<h1 class="masthead-title">The Courier</h1>\n'
+                     '<p class="dateline"><span class="website">example.org/courier</span></p>\n')

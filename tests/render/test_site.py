@@ -6,7 +6,7 @@ import dataclasses
 
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
-from paperpress.render.site import FRONT, SHARE_WIDTH, photo_file, relative, share_photo, site_map
+from paperpress.render.site import FRONT, SHARE_WIDTH, photo_file, published_url, relative, share_photo, site_map
 
 from ..conftest import FIXTURES
 
@@ -55,3 +55,9 @@ def test_links_between_pages_are_relative() -> None:
     wide = dataclasses.replace(image, width=4000)
     assert share_photo(wide) == f"web/photos/{image.id}-{SHARE_WIDTH}.jpg"
     assert share_photo(dataclasses.replace(image, width=300)) == f"web/photos/{image.id}-300.jpg"
+
+
+def test_published_addresses_are_under_the_website_with_or_without_its_slash() -> None:
+    for website in ("https://example.org/courier", "https://example.org/courier/"):
+        assert published_url(website, "issue-7/web/news/first.html") == "https://example.org/courier/issue-7/web/news/first.html"
+    assert published_url(None, "feed.xml") is None and published_url("", "feed.xml") is None

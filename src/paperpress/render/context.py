@@ -25,12 +25,15 @@ HEADER_ORDER = ("headline", "standfirst", "byline")
 
 @dataclass(frozen=True, slots=True)
 class Masthead:
-    """What every masthead shows: the publication, the issue and its date, the website and the cover line."""
+    """What every masthead shows: the publication, the issue and its date, the website and the cover line.
+
+    The catalog's masthead is the publication's alone: its issue label and date are empty, its cover line None.
+    """
 
     title: str
     subtitle: str | None
-    issue_label: str  # "Issue 1142"
-    date_text: str  # "Friday 20 November 2026"
+    issue_label: str  # "Issue 1142"; empty on the catalog's
+    date_text: str  # "Friday 20 November 2026"; empty on the catalog's
     website: str | None  # as written: "https://example.org"
     website_text: str | None  # as printed: "example.org"
     cover_line: str | None
@@ -86,8 +89,17 @@ def issue_title(issue: Issue) -> str:
 
 def masthead(issue: Issue) -> Masthead:
     pub = issue.publication
-    shown = pub.website.removeprefix("https://").removeprefix("http://") if pub.website else None
-    return Masthead(pub.title, pub.subtitle, issue_label(issue), long_date(issue), pub.website, shown, issue.cover_line)
+    return Masthead(pub.title, pub.subtitle, issue_label(issue), long_date(issue), pub.website, _shown(pub.website),
+                    issue.cover_line)
+
+
+def publication_masthead(title: str, subtitle: str | None, website: str | None) -> Masthead:
+    """The masthead of a page about the publication rather than one issue (the catalog of back issues)."""
+    return Masthead(title, subtitle, "", "", website, _shown(website), None)
+
+
+def _shown(website: str | None) -> str | None:
+    return website.removeprefix("https://").removeprefix("http://") if website else None
 
 
 def header(article: Article) -> tuple[HeaderPart, ...]:

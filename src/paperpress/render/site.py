@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from ..model import Article, Image, Issue, Section
 from ..names import slug
@@ -72,6 +73,16 @@ def share_photo(image: Image) -> str:
 def relative(page: str, target: str) -> str:
     """The link from `page` to `target`, both paths in the issue's output folder: works from a file or a server."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def published_url(base: str | None, href: str) -> str | None:
+    """The address of `href`, a path in dist/ ("issue-7/web/index.html"), where dist/ is published at `base`.
+
+    None without a `base`: feeds then keep relative links, and no sitemap is written.
+    """
+    if not base:
+        return None
+    return urljoin(base if base.endswith("/") else base + "/", href)
 
 
 def _unique(name: str, taken: set[str]) -> str:
