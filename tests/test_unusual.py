@@ -23,7 +23,7 @@ from paperpress.load.text import FORBIDDEN
 from paperpress.options import BuildOptions
 from paperpress.render.site import FRONT
 
-from .checkers import ace, epubcheck, pdf_failures
+from .checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool
 
 pytestmark = pytest.mark.slow
@@ -64,6 +64,18 @@ def test_epubcheck_reports_nothing(built: Path, tmp_path: Path) -> None:
 def test_ace_finds_no_violations(built: Path, tmp_path: Path) -> None:
     epubs = {name: built / name / f"{name}.epub" for name in NAMES}
     assert ace(epubs, tmp_path) == {name: [] for name in NAMES}
+
+
+def test_every_web_page_validates_and_every_link_in_dist_leads_somewhere(built: Path) -> None:
+    assert html_errors([page for name in NAMES for page in sorted((built / name / "web").rglob("*.html"))]) == []
+    assert broken_links(built) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_long_words_never_make_a_web_page_scroll_sideways(built: Path, browser: object, width: int) -> None:
+    pages = sorted((built / "issue-40" / "web").rglob("*.html"))
+    assert len(pages) > 3
+    assert [f for page in pages for f in overflow(page, width, browser)] == []
 
 
 def test_every_pdf_is_pdf_ua1(built: Path) -> None:

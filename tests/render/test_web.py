@@ -25,6 +25,7 @@ from paperpress.render.site import FRONT, site_map
 from paperpress.render.web import CSP, STYLESHEET, WebEdition, json_ld
 from paperpress.render.webphotos import SIZES, THUMBNAIL_SIZES
 
+from ..checkers import axe_violations, html_errors, overflow, print_layout
 from ..conftest import FIXTURES, REPO, copy_publication
 
 UNUSUAL = FIXTURES / "unusual"
@@ -190,7 +191,7 @@ def _targets(site: Site) -> list[tuple[str, str, str]]:
     for path, page in site.pages().items():
         for a in page.iter("a", "link"):
             href = a.get("href")
-            if a.tag == "link" and a.get("rel") != "stylesheet":
+            if a.tag == "link" and a.get("rel") not in ("stylesheet", "alternate"):
                 continue
             if urlsplit(href).scheme:
                 continue
@@ -215,7 +216,7 @@ def test_every_link_between_pages_leads_to_a_page_and_an_anchor_on_it(which: str
             others.add(target)
     name = site.issue.name
     published = {name + edition(e).suffix for e in ("txt", "epub", "pdf")}
-    assert others == published | {"../index.html"}  # the other editions, as they name their files; the catalog
+    assert others == published | {"../index.html", "../feed.xml"}  # the other editions by their files; the catalog, its feed
 
 
 def test_links_into_the_issue_go_to_the_other_articles_page_and_its_subhead(linked: Site) -> None:
@@ -255,7 +256,7 @@ def test_audio_is_offered_where_the_publication_makes_it() -> None:
     issue, files = render(FIXTURES / "minimal", "issue-7", editions=("txt", "audio", "web"))
     page = html.fromstring(files[0][2])
     offered = [a.get("href") for a in page.find_class("editions-nav")[0].iter("a")]
-    assert offered == ["../issue-7.txt", f"../{FOLDER}/issue-7.mp3", "../../index.html"]
+    assert offered == ["../issue-7.txt", f"../{FOLDER}/issue-7.mp3", "../../index.html", "../../feed.xml"]
 
 
 # --- found, shared and safe -------------------------------------------------------------------------------
@@ -321,6 +322,38 @@ def test_no_headline_can_close_the_json_ld_or_reach_the_page_as_markup(tmp_path:
     assert json.loads(script.text)["headline"] == HOSTILE_HEADLINE
     assert page.find(".//h1").text_content() == HOSTILE_HEADLINE
     assert json_ld({"x": "<&>"}) == '{\n "x": "\\u003c\\u0026\\u003e"\n}'
+
+
+# --- independent checkers -----------------------------------------------------------------------------
+
+
+def test_every_page_validates(sample: Site, linked: Site) -> None:
+    assert html_errors([site.folder / page for site in (sample, linked) for page in site.map.pages]) == []
+
+
+def _checked_pages(site: Site) -> list[Path]:
+    """The front page, a section's page, and two article pages: one with a photo and a table, one with notes."""
+    issue = site.issue
+    photo_and_table = next(a for a in issue.articles if a.images and any(b.kind == "table" for b in a.blocks))
+    notes = next(a for a in issue.articles if a.footnotes and a is not photo_and_table)
+    paths = [FRONT, site.map.section_page(issue.sections[1]), site.map.article_page(photo_and_table),
+             site.map.article_page(notes)]
+    return [site.folder / p for p in paths]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violation(sample: Site, browser: object, width: int) -> None:
+    assert [v for page in _checked_pages(sample) for v in axe_violations(page, width, browser)] == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_no_page_scrolls_sideways(sample: Site, browser: object, width: int) -> None:
+    assert [f for page in sample.map.pages for f in overflow(sample.folder / page, width, browser)] == []
+
+
+def test_an_article_prints_without_navigation_and_with_its_links_written_out(sample: Site, browser: object) -> None:
+    pages = [sample.map.article_page(a) for a in sample.issue.articles]
+    assert [f for page in pages for f in print_layout(sample.folder / page, browser)] == []
 
 
 # --- reproducible -----------------------------------------------------------------------------------------

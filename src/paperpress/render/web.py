@@ -20,10 +20,11 @@ from markupsafe import Markup
 from ..geometry import Role, article_placements
 from ..layouts import Layouts
 from ..model import Article, Image, Issue, Link, Section
+from ..syndication import ATOM_NAME, ATOM_TYPE
 from ..walk import images, words
 from . import BuildInfo, Output, edition, webfonts
 from .context import issue_context, long_date
-from .site import FRONT, SiteMap, relative, share_photo, site_map
+from .site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from .webfonts import WebFonts, web_fonts
 from .webphotos import Picture, photo_variants, thumbnail
 
@@ -33,8 +34,9 @@ WOFF2 = "font/woff2"
 STYLESHEET = webfonts.STYLESHEET  # the fonts' url()s are relative to it
 #: The role a page asks for beside a headline, besides geometry.Role's.
 THUMBNAIL = "thumbnail"
-#: The catalog of back issues, beside the issues' folders in dist/.
+#: The catalog of back issues and its Atom feed of articles, beside the issues' folders in dist/.
 CATALOG = "../index.html"
+FEED = f"../{ATOM_NAME}"
 #: Only the issue's own files: no script, no inline style, nothing from another host, no form, no <base>.
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
 #: How a reader knows each other edition, in the order the footer offers them.
@@ -251,6 +253,7 @@ def _page_context(
         "stylesheet": relative(page, STYLESHEET),
         "front": relative(page, FRONT),
         "catalog": relative(page, CATALOG),
+        "feed": {"href": relative(page, FEED), "type": ATOM_TYPE},
         "downloads": downloads(issue, info.config.editions, page),
         "canonical": absolute(website, issue, page),
         "absolute": lambda path: absolute(website, issue, path),
@@ -261,10 +264,9 @@ def _page_context(
 
 
 def absolute(website: str | None, issue: Issue, path: str) -> str | None:
-    """The published address of a file of the issue: `website` is where dist/ is published."""
-    if not website:
-        return None
-    return f"{website.rstrip('/')}/{issue.name}/{path}"
+    """The published address of a file of the issue (`website` is where dist/ is published), as the feeds and
+    the sitemap give it; None without a website."""
+    return published_url(website, f"{issue.name}/{path}")
 
 
 def _news_article(issue: Issue, site: SiteMap, article: Article, section: Section) -> dict[str, Any]:
