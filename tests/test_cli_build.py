@@ -30,7 +30,7 @@ from .conftest import REPO, require_tool
 from .fakes import FAKE, STUCK, WITH_FAKES, fake_art, make_archive
 
 runner = CliRunner()
-CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS"
+CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, dist/feed.xml"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from ..model import Article, Image, Issue, Link, Section
 from ..syndication import ATOM_NAME, ATOM_TYPE
 from ..walk import images, words
 from . import BuildInfo, Output, edition, webfonts
-from .context import issue_context, long_date
+from .context import issue_context
 from .site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from .webfonts import WebFonts, web_fonts
 from .webphotos import Picture, photo_variants, thumbnail
@@ -73,7 +73,7 @@ class WebEdition:
             fonts_made = pool.submit(web_fonts, issue, layouts.root)
             photos.prepare(pool)
             fonts = fonts_made.result()
-        base = _context(issue, info, site, photos)
+        base = _context(issue, info)
         files: list[Output] = []
 
         def page(path: str, kind: str, first_photo: Image | None, **extra: Any) -> None:
@@ -196,7 +196,7 @@ def _neighbours(issue: Issue, article: Article) -> dict[str, Article | None]:
     return {"previous": every[at - 1] if at > 0 else None, "next": every[at + 1] if at + 1 < len(every) else None}
 
 
-def _context(issue: Issue, info: BuildInfo, site: SiteMap, photos: Photos) -> dict[str, Any]:
+def _context(issue: Issue, info: BuildInfo) -> dict[str, Any]:
     """What every page shares: the issue frame and the switches of the shared block macros."""
     return issue_context(issue, info) | {
         "lang": issue.publication.language,
@@ -208,7 +208,6 @@ def _context(issue: Issue, info: BuildInfo, site: SiteMap, photos: Photos) -> di
         "inline_styles": False,  # the CSP forbids style attributes
         "breakable": str,  # browsers break long words themselves (site.css)
         "published": issue.date.isoformat(),
-        "date_text": long_date(issue),
     }
 
 
