@@ -151,7 +151,7 @@ def _picture(image: Image, ladder: tuple[int, ...], sizes: str, fallback_width: 
     return Picture((webp, jpeg), image.width, image.height, sizes, fallback)
 
 
-def variant_height(image: Image, width: int) -> int:
+def _height(image: Image, width: int) -> int:
     """The height of the photo drawn `width` pixels wide, its shape kept (at least one pixel)."""
     return max(1, round(width * image.height / image.width))
 
@@ -169,21 +169,21 @@ class _Maker:
         key = _key(self.digest, width, media_type)
         data = _MEMORY.get(key, lambda: cached(self.folder, key + _SUFFIXES[media_type],
                                                lambda: self._encode(width, media_type)))
-        height = variant_height(self.image, width)
+        height = _height(self.image, width)
         return Variant(photo_file(self.image, width, _SUFFIXES[media_type]), media_type, width, height, data)
 
     def _encode(self, width: int, media_type: str) -> bytes:
         if self._base is None:
             self._base = _decoded(self.image)
         base, alpha = self._base
-        size = (width, variant_height(self.image, width))
+        size = (width, _height(self.image, width))
         img = base if base.size == size else base.resize(size, PILImage.Resampling.LANCZOS)
         if media_type == JPEG:
             return encode_jpeg(to_rgb(img) if alpha else img)
-        return encode(img, WEBP_GRAPHIC_QUALITY if self.image.media_type in _LOSSLESS else WEBP_QUALITY)
+        return encode_webp(img, WEBP_GRAPHIC_QUALITY if self.image.media_type in _LOSSLESS else WEBP_QUALITY)
 
 
-def encode(img: PILImage.Image, quality: int) -> bytes:
+def encode_webp(img: PILImage.Image, quality: int) -> bytes:
     """Lossy WebP (its transparency kept) with no metadata: what every current browser shows."""
     buf = io.BytesIO()
     img.save(buf, "WEBP", quality=quality, method=4)
@@ -197,7 +197,7 @@ def _decoded(image: Image) -> tuple[PILImage.Image, bool]:
     which role was first to ask.
     """
     top = min(image.width, MAX_WIDTH)
-    edge = max(top, variant_height(image, top))
+    edge = max(top, _height(image, top))
     with PILImage.open(io.BytesIO(image.data)) as src:
         if src.mode in _ALPHA_MODES or "transparency" in src.info:
             base, alpha = _with_alpha(src, edge), True
