@@ -26,7 +26,7 @@ from paperpress.render.webfonts import (
     web_fonts,
 )
 
-from ..conftest import REPO
+from ..conftest import REPO, require_tool
 
 #: The records the OFL asks to travel with the font: copyright, trademark, licence and its URL.
 LICENCE_RECORDS = (0, 7, 13, 14)
@@ -169,3 +169,35 @@ def _renamed_copy(source: Path, family: str, dest: Path) -> None:
         if record.nameID in (1, 16):
             record.string = family
     font.save(dest)
+
+
+@pytest.mark.tool("chromium")
+def test_chromium_accepts_every_face(issue: Issue, fonts: WebFonts, tmp_path: Path) -> None:
+    """Browsers check web fonts before they use them (Chromium's OpenType Sanitizer) and drop any they refuse."""
+    driver_path = require_tool("chromedriver", "/usr/bin/chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    for path, data in fonts.files:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    (tmp_path / STYLESHEET).write_text(fonts.css, encoding="utf-8")
+    lines = "".join(f'<p style="font: {f.style} {f.weight} 16px &quot;{f.family}&quot;">{issue.lead_article.title}</p>'
+                    for f in fonts.faces)
+    page = tmp_path / "web" / "index.html"
+    page.write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fonts</title>'
+                    f'<link rel="stylesheet" href="assets/site.css"></head><body>{lines}</body></html>', encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver.set_script_timeout(60)
+        driver.get(page.as_uri())
+        statuses = driver.execute_async_script(
+            "const done = arguments[0];"
+            "document.fonts.ready.then(() => done([...document.fonts].map(f => [f.family, f.weight, f.style, f.status])))"
+        )
+    finally:
+        driver.quit()
+    assert sorted(tuple(s) for s in statuses) == sorted((f.family, str(f.weight), f.style, "loaded") for f in fonts.faces)

@@ -172,8 +172,8 @@ def test_the_same_inputs_give_the_same_bytes() -> None:
 @contextmanager
 def counted_encodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     made: list[str] = []
-    webp, jpeg = webphotos.encode, webphotos.encode_jpeg
-    monkeypatch.setattr(webphotos, "encode", lambda img, q: made.append(WEBP) or webp(img, q))
+    webp, jpeg = webphotos.encode_webp, webphotos.encode_jpeg
+    monkeypatch.setattr(webphotos, "encode_webp", lambda img, q: made.append(WEBP) or webp(img, q))
     monkeypatch.setattr(webphotos, "encode_jpeg", lambda img: made.append(JPEG) or jpeg(img))
     yield made
 

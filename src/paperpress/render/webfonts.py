@@ -26,8 +26,8 @@ from pathlib import Path
 
 from ..fonts import FontFace, packaged_faces, publication_faces
 from ..layouts import CACHE_FOLDER
-from ..model import Article, CodeBlock, Image, Issue, Link
-from ..walk import texts, walk, words
+from ..model import Article, Code, CodeBlock, Image, Issue, Link, Section, Text
+from ..walk import walk
 from .cache import cached
 from .context import credit_line, masthead
 from .site import ASSETS, relative
@@ -116,23 +116,22 @@ def issue_characters(issue: Issue, also: Iterable[str] = ()) -> frozenset[int]:
     head = masthead(issue)
     found: list[str] = [*also, head.title, head.subtitle or "", head.issue_label, head.date_text, head.website_text or "",
                         head.cover_line or "", issue.publication.publisher or ""]
-    found += texts(issue)
     for node in walk(issue):
-        if isinstance(node, Article):
+        if isinstance(node, (Text, Code, CodeBlock)):
+            found.append(node.text)
+        elif isinstance(node, Section):
+            found.append(node.title)
+        elif isinstance(node, Article):
             found += [node.title, node.byline or "", node.standfirst or ""]
         elif isinstance(node, Image):
             found += [node.alt, node.caption or "", credit_line(node)]
-        elif isinstance(node, CodeBlock):
-            found.append(node.text)
         elif isinstance(node, Link):
             found.append(node.href)
-    found += [words(article.blocks + article.footnotes) for article in issue.articles]  # code spans too
-    found += [section.title for section in issue.sections]
     text = "".join(found)
     return ALWAYS | {ord(c) for c in text + text.upper() + text.lower()}
 
 
-def _web_faces(faces: Iterable[FontFace]) -> list[tuple[WebFace, FontFace]]:
+def _web_faces(faces: tuple[FontFace, ...]) -> list[tuple[WebFace, FontFace]]:
     """Each face under its web family and file name; a later face with the same descriptors replaces one."""
     others = sorted({f.family for f in faces if f.family not in _RENAMED})
     chosen: dict[tuple[str, int, str], tuple[WebFace, FontFace]] = {}
