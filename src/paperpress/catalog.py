@@ -94,7 +94,10 @@ def article_identifier(issue_identifier: str, source: str) -> str:
 
 
 def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
-    """Writes index.html, opds.xml and SHA256SUMS for every issue in `out` (newest first); returns their paths."""
+    """Writes index.html, opds.xml, SHA256SUMS and the feeds for every issue in `out` (newest first).
+
+    Returns the paths written: CATALOG_FILES, podcast.xml once an issue has audio, sitemap.xml when a website is set.
+    """
     entries = [_entry(folder, state, out) for folder, state in _latest_states(out)]
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))

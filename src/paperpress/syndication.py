@@ -19,7 +19,7 @@ from typing import Any
 
 from .config import Config
 from .layouts import Layouts
-from .render.site import published_url
+from .render.site import FRONT, published_url
 
 ATOM_NAME = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
@@ -31,12 +31,12 @@ FEED_ENTRIES = 50
 def web_of(files: dict[str, dict[str, Any]], articles: list[dict[str, Any]]) -> dict[str, Any] | None:
     """What the catalog and the feeds say of an issue's web edition, or None when it has none on disk.
 
-    `files` are the edition's files on disk by path in the issue's folder (the front page first); `articles`
-    what catalog_entry stored. An article is linked only if its page is there, and its photo only if that is.
+    `files` are the edition's files on disk by path in the issue's folder; `articles` what catalog_entry
+    stored. An article is linked only if its page is there, and its photo only if that is.
     """
-    if not files:
+    front = files.get(FRONT)
+    if front is None:
         return None
-    front = next(iter(files.values()))
     linked = []
     for article in articles:
         page = files.get(article["page"])
