@@ -18,3 +18,4 @@ bench:
 	.venv/bin/python bench/bench_pdf.py   # against ../shared/bench-floor/
 	.venv/bin/python bench/bench_archive.py
 	.venv/bin/python bench/bench_audio.py
+	.venv/bin/python bench/bench_web.py

@@ -167,6 +167,21 @@ def test_a_template_change_rebuilds_only_the_editions_that_use_it(pub: Path) -> 
     assert (pub / "dist/index.html").read_bytes() != index  # the catalog is rewritten, no edition is
 
 
+def test_the_web_edition_records_every_page_and_a_change_to_its_layouts_rebuilds_it_alone(pub: Path) -> None:
+    run(pub, formats=("txt", "web"))
+    state = read_state(pub / "dist/issue-2")
+    assert state is not None and state.outputs["web"].file == "web/index.html"
+    pages = {k: r.file for k, r in state.outputs.items() if k.startswith("web/")}
+    assert pages["web/web/assets/site.css"] == "web/assets/site.css" and len(pages) > 4
+    assert all((pub / "dist/issue-2" / file).is_file() for file in pages.values())
+    _override(pub, "web/site.css")
+    settle()
+    assert built(run(pub, formats=("txt", "web"))) == {f"issue-{n}": ("web",) for n in (4, 3, 2, 1)}
+    (pub / "dist/issue-3/web/news/first.html").unlink()  # a page gone from disk is rebuilt
+    assert built(run(pub, formats=("txt", "web"))) == {"issue-3": ("web",)}
+    assert (pub / "dist/issue-3/web/news/first.html").is_file()
+
+
 def test_no_layout_reaches_into_another_editions_folder() -> None:
     """What makes the scoped fingerprints sound: an edition's folder is read by that edition only."""
     owners = {folder: kind for kind, folder in LAYOUT_FOLDERS.items()}
@@ -176,7 +191,7 @@ def test_no_layout_reaches_into_another_editions_folder() -> None:
     for source in sources:
         owner = source.relative_to(DEFAULTS).parts[0] if source.is_relative_to(DEFAULTS) else None
         if source.suffix == ".py":
-            owner = {"text.py": "text", "epub.py": "epub", "epub_package.py": "epub", "pdf.py": "pdf"}.get(source.name)
+            owner = {"text.py": "text", "epub.py": "epub", "epub_package.py": "epub", "pdf.py": "pdf", "web.py": "web"}.get(source.name)
         for folder in reference.findall(source.read_text(errors="replace")):
             seen += folder in owners
             if folder in owners:

@@ -125,8 +125,9 @@ def test_the_unusual_padded_issue_builds_every_edition_under_its_own_name(tmp_pa
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "issue-0901").iterdir()) == [
         ".paperpress-state.json", "issue-0901-cover.jpg", "issue-0901-thumbnail.jpg",
-        "issue-0901.epub", "issue-0901.pdf", "issue-0901.txt",
+        "issue-0901.epub", "issue-0901.pdf", "issue-0901.txt", "web",
     ]
+    assert (tmp_path / "issue-0901" / "web" / "index.html").is_file()
     text = (tmp_path / "issue-0901" / "issue-0901.txt").read_text()
     assert "Issue 901, Friday 12 June 2009" in text and "\nNature \\ Wildlife\n" in text
     assert "issue-0901/issue-0901.epub" in (tmp_path / "opds.xml").read_text()

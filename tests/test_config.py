@@ -28,6 +28,6 @@ def test_editions_and_audio_options_are_read(tmp_path: Path) -> None:
 def test_an_unknown_edition_a_bad_speed_and_an_unknown_audio_key_are_errors(tmp_path: Path) -> None:
     loaded = _load(tmp_path, "editions: [txt, mp3]\naudio:\n  speed: 2000\n  voise: en\n")
     messages = sorted(str(p) for p in loaded.problems)
-    assert any("editions" in m and "unknown edition 'mp3'" in m and "choose from txt, epub, pdf, audio" in m for m in messages)
+    assert any("editions" in m and "unknown edition 'mp3'" in m and "choose from txt, epub, web, pdf, audio" in m for m in messages)
     assert any("audio.speed" in m and "too large" in m for m in messages)
     assert any("audio.voise" in m and "did you mean 'voice'" in m for m in messages)

@@ -21,8 +21,9 @@ from paperpress.errors import errors_in
 from paperpress.executor import ProcessPool
 from paperpress.load.text import FORBIDDEN
 from paperpress.options import BuildOptions
+from paperpress.render.site import FRONT
 
-from .checkers import ace, epubcheck, pdf_failures
+from .checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,7 @@ PHOTOS = UNUSUAL / "issues" / "issue-20" / "photos"
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every unusual issue, every edition, built once into dist/."""
     root = copy_publication(UNUSUAL, tmp_path_factory.mktemp("unusual") / "pub")
-    archive = build_archive(open_publication(root), NAMES, root / "dist", BuildOptions(("txt", "epub", "pdf")),
+    archive = build_archive(open_publication(root), NAMES, root / "dist", BuildOptions(("txt", "epub", "pdf", "web")),
                             executor=ProcessPool(2))
     failures = {r.name: [str(p) for p in r.problems if errors_in((p,))] for r in archive.failed}
     assert failures == {}
@@ -52,6 +53,7 @@ def test_every_unusual_issue_builds_every_edition(built: Path) -> None:
     for name in NAMES:
         for suffix in (".txt", ".epub", ".pdf"):
             assert (built / name / f"{name}{suffix}").stat().st_size > 0, (name, suffix)
+        assert (built / name / FRONT).stat().st_size > 0, name
 
 
 def test_epubcheck_reports_nothing(built: Path, tmp_path: Path) -> None:
@@ -62,6 +64,18 @@ def test_epubcheck_reports_nothing(built: Path, tmp_path: Path) -> None:
 def test_ace_finds_no_violations(built: Path, tmp_path: Path) -> None:
     epubs = {name: built / name / f"{name}.epub" for name in NAMES}
     assert ace(epubs, tmp_path) == {name: [] for name in NAMES}
+
+
+def test_every_web_page_validates_and_every_link_in_dist_leads_somewhere(built: Path) -> None:
+    assert html_errors([page for name in NAMES for page in sorted((built / name / "web").rglob("*.html"))]) == []
+    assert broken_links(built) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_long_words_never_make_a_web_page_scroll_sideways(built: Path, browser: object, width: int) -> None:
+    pages = sorted((built / "issue-40" / "web").rglob("*.html"))
+    assert len(pages) > 3
+    assert [f for page in pages for f in overflow(page, width, browser)] == []
 
 
 def test_every_pdf_is_pdf_ua1(built: Path) -> None:

@@ -88,7 +88,7 @@ def build(
     since: str | None = typer.Option(None, "--since", help="Only issues dated on or after DATE (YYYY-MM-DD).",
                                         metavar="DATE", show_default=False),
     format: list[str] | None = typer.Option(
-        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf, audio. Default: paperpress.yaml's editions (txt, epub, pdf).", show_default=False
+        None, "--format", "-f", help="Edition to build (repeatable): txt, epub, pdf, web, audio. Default: paperpress.yaml's editions (txt, epub, pdf, web).", show_default=False
     ),
     root: Path | None = RootOption,
     out: Path | None = typer.Option(None, "--out", help="Output folder (default: <root>/dist)."),

@@ -108,7 +108,7 @@ class PdfOptions:
 
 
 #: The editions a plain `paperpress build` makes: audio is left out because synthesis is slow.
-DEFAULT_EDITIONS = ("txt", "epub", "pdf")
+DEFAULT_EDITIONS = ("txt", "epub", "pdf", "web")
 
 
 def _editions(value: tuple[str, ...]) -> str | None:
@@ -162,7 +162,7 @@ class Config:
     audio: AudioOptions = AudioOptions()
     editions: tuple[str, ...] = field(
         default=DEFAULT_EDITIONS,
-        metadata={"doc": "the editions a build makes when no -f is given: txt, epub, pdf, audio", "min": 1,
+        metadata={"doc": "the editions a build makes when no -f is given: txt, epub, pdf, web, audio", "min": 1,
                   "check": _editions},
     )
 

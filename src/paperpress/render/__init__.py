@@ -23,12 +23,13 @@ from ..model import Issue
 EDITIONS: dict[str, str] = {
     "txt": "paperpress.render.text:TextEdition",
     "epub": "paperpress.render.epub:EpubEdition",
+    "web": "paperpress.render.web:WebEdition",
     "pdf": "paperpress.render.pdf:PdfEdition",
     "audio": "paperpress.render.audio:AudioEdition",
 }
 #: Edition name → the layouts folder its templates live in, which no other edition reads: a change there
 #: rebuilds that edition alone (fingerprint.py).
-EDITION_LAYOUTS: dict[str, str] = {"txt": "text", "epub": "epub", "pdf": "pdf"}
+EDITION_LAYOUTS: dict[str, str] = {"txt": "text", "epub": "epub", "pdf": "pdf", "web": "web"}
 #: Editions that read no layouts at all (audio is spoken from the model): no template change rebuilds them.
 WITHOUT_LAYOUTS = frozenset({"audio"})
 

@@ -171,6 +171,7 @@ _EDITION_NAMES = {
     "epub": "EPUB, for e-readers and phones",
     "txt": "plain text, for screen readers and e-mail",
     "audio": "audio, every article read aloud",
+    "web": "online, every article on its own page",
 }
 
 
