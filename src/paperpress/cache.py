@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def read_entry(folder: Path, key: str) -> bytes | None:
         return (folder / key).read_bytes()
     except OSError:
         return None
+
+
+def cached(folder: Path | None, key: str, make: Callable[[], bytes]) -> bytes:
+    """The entry `key`, or `make()`'s bytes, kept as that entry; with `folder` None, always `make()`'s."""
+    if folder is not None:
+        found = read_entry(folder, key)
+        if found is not None:
+            return found
+    data = make()
+    if folder is not None:
+        keep_entry(folder, key, data)
+    return data
 
 
 def has_entry(folder: Path, key: str) -> bool:

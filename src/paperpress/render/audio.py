@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import os
-import secrets
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +24,8 @@ from typing import ClassVar
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TLEN, TPE1, TPE2, TPUB, TRCK, CTOCFlags
 from PIL import Image as PILImage
 
-from ..layouts import CACHE_FOLDER, Layouts
+from ..cache import cache_folder, cached
+from ..layouts import Layouts
 from ..model import Issue
 from . import BuildInfo, Output, mp3
 from .context import issue_label, issue_title
@@ -93,7 +93,7 @@ class AudioEdition:
         """The whole-issue MP3 first, then one per article, the playlist and the chapters file."""
         voice = make_voice(info.config.audio, issue.publication.language, layouts.root)
         listed = parts(issue)
-        cache = layouts.root / CACHE_FOLDER / FOLDER if layouts.root is not None else None
+        cache = cache_folder(layouts.root, FOLDER) if layouts.root is not None else None
         workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=workers)
@@ -121,38 +121,24 @@ class AudioEdition:
 
 def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: threading.Event) -> bytes:
     """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised."""
-    key = _key(script, voice)
-    cached = cache / f"{key}.mp3" if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
-    pcm = bytearray()
-    for utterance in script:
-        if stop.is_set():
-            raise RuntimeError("synthesis was stopped")  # never seen: the build that stopped it is unwinding
-        if utterance.text:
-            pcm += voice.synthesise(utterance.text)
-        pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
-    frames = mp3.encode(bytes(pcm), voice.sample_rate)
-    if cached is not None:
-        _keep(cached, frames)
-    return frames
+
+    def synthesised() -> bytes:
+        pcm = bytearray()
+        for utterance in script:
+            if stop.is_set():
+                raise RuntimeError("synthesis was stopped")  # never seen: the build that stopped it is unwinding
+            if utterance.text:
+                pcm += voice.synthesise(utterance.text)
+            pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
+        return mp3.encode(bytes(pcm), voice.sample_rate)
+
+    return cached(cache, f"{_key(script, voice)}.mp3", synthesised)
 
 
 def _key(script: Sequence[Utterance], voice: Voice) -> str:
     spoken = json.dumps([[u.text, u.pause_ms] for u in script], ensure_ascii=False)
     encoder = f"lameenc {metadata.version('lameenc')} {mp3.BIT_RATE}/{mp3.LOW_RATE_BIT_RATE} q{mp3.QUALITY}"
     return hashlib.sha256(f"{voice.identity()}\n{encoder}\n{spoken}".encode()).hexdigest()
-
-
-def _keep(path: Path, data: bytes) -> None:
-    """Saves a cache entry whole or not at all; a cache that cannot be written only costs time later."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError:
-        pass
 
 
 def _art(issue: Issue) -> bytes:

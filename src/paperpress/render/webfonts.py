@@ -24,11 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import cache_folder, cached
 from ..fonts import FontFace, packaged_faces, publication_faces
-from ..layouts import CACHE_FOLDER
 from ..model import Article, Code, CodeBlock, Image, Issue, Link, Section, Text
 from ..walk import walk
-from .cache import cached
 from .context import credit_line, masthead
 from .site import ASSETS, relative
 
@@ -101,7 +100,7 @@ def web_fonts(issue: Issue, root: Path | None, also: Iterable[str] = ()) -> WebF
     packaged one replaces it, as its later rule does in the PDF. With `root` None nothing is cached.
     """
     chars = issue_characters(issue, also)
-    cache = root / CACHE_FOLDER / CACHE if root is not None else None
+    cache = cache_folder(root, CACHE) if root is not None else None
     chosen = _web_faces(packaged_faces() + publication_faces(root))
     files = tuple((face.file, _subset_cached(source, face, chars, cache)) for face, source in chosen)
     faces = tuple(face for face, _ in chosen)

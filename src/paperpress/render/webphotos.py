@@ -28,11 +28,10 @@ import PIL
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from ..cache import cache_folder, cached
 from ..geometry import Role
-from ..layouts import CACHE_FOLDER
 from ..model import Image
 from ..pixels import BUDGET, decoded_bytes
-from .cache import cached
 from .images import JPEG_QUALITY, encode_jpeg, fitted, to_rgb
 from .site import SHARE_WIDTH, photo_file, relative
 
@@ -169,7 +168,7 @@ class _Maker:
     def __init__(self, image: Image, root: Path | None) -> None:
         self.image = image
         self.digest = hashlib.sha256(image.data).hexdigest()
-        self.folder = root / CACHE_FOLDER / CACHE if root is not None else None
+        self.folder = cache_folder(root, CACHE) if root is not None else None
         self._base: tuple[PILImage.Image, bool] | None = None
         self._last: tuple[int, PILImage.Image] | None = None  # the last width resized: both formats use it
 
