@@ -24,15 +24,13 @@ from .model import Issue
 from .names import OUTPUT_FOLDERS
 from .podcast import FEED_NAME, audio_of, write_feed_bytes
 from .render import BuildInfo
-from .render.context import iso_timestamp, masthead, publication_masthead
+from .render.context import download_label, download_rank, iso_timestamp, masthead, publication_masthead
 from .render.site import FRONT, share_photo, site_map
 from .syndication import ATOM_NAME, SITEMAP_NAME, atom_bytes, sitemap_bytes, web_of
 from .write import write_if_changed
 
 CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS", ATOM_NAME)
 THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
-_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
-_ORDER = ("epub", "pdf", "txt", "audio")  # how a reader would choose, e-book first
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -154,9 +152,8 @@ def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     web = next((kind for kind, rec in state.outputs.items() if rec.file == FRONT and kind in found), None)
     web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if web and edition_of(kind) == web}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
-    rank = {name: i for i, name in enumerate(_ORDER)}
-    downloads = [dict(f, label=_LABELS.get(k, k.upper()), format=k) for k, f in found.items()]
-    downloads.sort(key=lambda f: (rank.get(f["format"], len(rank)), f["format"]))
+    downloads = [dict(f, label=download_label(k), format=k) for k, f in found.items()]
+    downloads.sort(key=lambda f: download_rank(f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")

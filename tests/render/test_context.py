@@ -16,7 +16,16 @@ from paperpress.layouts import Layouts
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
 from paperpress.render import BuildInfo, edition
-from paperpress.render.context import HEADER_ORDER, contents, header, iso_timestamp, masthead, publication_masthead
+from paperpress.render.context import (
+    HEADER_ORDER,
+    contents,
+    download_label,
+    download_rank,
+    header,
+    iso_timestamp,
+    masthead,
+    publication_masthead,
+)
 
 from ..conftest import FIXTURES, require_tool
 
@@ -161,3 +170,8 @@ def test_the_catalog_masthead_shares_the_partial_without_an_issue_line() -> None
     shown = layouts.env("html").get_template("partials/masthead.html").render(masthead=head, masthead_tag="h1")
     assert shown == ('<h1 class="masthead-title">The Courier</h1>\n'
                      '<p class="dateline"><span class="website">example.org/courier</span></p>\n')
+
+
+def test_editions_are_offered_by_one_label_and_order_everywhere() -> None:
+    assert sorted(["audio", "zine", "txt", "pdf", "epub"], key=download_rank) == ["epub", "pdf", "txt", "audio", "zine"]
+    assert download_label("txt") == "Plain text" and download_label("zine") == "ZINE"

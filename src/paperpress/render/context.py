@@ -19,6 +19,10 @@ _MONTHS = (
 )
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
+#: The downloadable editions as a reader knows them, in the order a reader would choose (e-book first): the
+#: catalog and the web edition's footers list them so. An edition not listed goes by its name, after them.
+DOWNLOAD_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
+
 #: The order of an article's header in every edition; the headline always comes first.
 HEADER_ORDER = ("headline", "standfirst", "byline")
 
@@ -60,6 +64,16 @@ class ContentsSection:
     section: Section
     title: str
     articles: tuple[ContentsArticle, ...]
+
+
+def download_label(edition: str) -> str:
+    return DOWNLOAD_LABELS.get(edition, edition.upper())
+
+
+def download_rank(edition: str) -> tuple[int, str]:
+    """Sorts editions as DOWNLOAD_LABELS lists them, the others after them by name."""
+    order = list(DOWNLOAD_LABELS)
+    return (order.index(edition) if edition in order else len(order), edition)
 
 
 def long_date(issue: Issue) -> str:

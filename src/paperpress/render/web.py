@@ -23,7 +23,7 @@ from ..model import Article, Image, Issue, Link, Section
 from ..syndication import ATOM_NAME, ATOM_TYPE
 from ..walk import images, words
 from . import BuildInfo, Output, edition, webfonts
-from .context import issue_context
+from .context import download_label, download_rank, issue_context
 from .site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from .webfonts import WebFonts, web_fonts
 from .webphotos import Picture, photo_variants, thumbnail
@@ -39,8 +39,6 @@ CATALOG = "../index.html"
 FEED = f"../{ATOM_NAME}"
 #: Only the issue's own files: no script, no inline style, nothing from another host, no form, no <base>.
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
-#: How a reader knows each other edition, in the order the footer offers them.
-DOWNLOAD_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
 #: Threads that make the photos (and, beside them, the fonts), as the EPUB's photos are made.
 _WORKERS = 4
 #: A page's description is its standfirst, or the start of its first words, cut at a word near this.
@@ -156,14 +154,14 @@ def downloads(issue: Issue, published: tuple[str, ...], page: str) -> list[Downl
     audio edition's whole-issue MP3 in its folder.
     """
     found = []
-    for name in sorted((n for n in published if n != WebEdition.name), key=_download_rank):
+    for name in sorted((n for n in published if n != WebEdition.name), key=download_rank):
         made = edition(name)
         file = issue.name + made.suffix
         if name == "audio":
             from .audio import FOLDER
 
             file = f"{FOLDER}/{file}"
-        found.append(Download(DOWNLOAD_LABELS.get(name, name.upper()), relative(page, file), made.media_type))
+        found.append(Download(download_label(name), relative(page, file), made.media_type))
     return found
 
 
@@ -182,11 +180,6 @@ def description(article: Article) -> str:
     if len(text) <= _DESCRIPTION_CHARS:
         return text
     return text[:_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def _download_rank(name: str) -> int:
-    order = list(DOWNLOAD_LABELS)
-    return order.index(name) if name in order else len(order)
 
 
 def _neighbours(issue: Issue, article: Article) -> dict[str, Article | None]:
