@@ -259,6 +259,16 @@ def test_audio_is_offered_where_the_publication_makes_it() -> None:
     assert offered == ["../issue-7.txt", f"../{FOLDER}/issue-7.mp3", "../../index.html", "../../feed.xml"]
 
 
+def test_each_article_offers_its_printable_version_in_the_print_edition(sample: Site) -> None:
+    for article in sample.issue.articles:
+        page = sample.page(sample.map.article_page(article))
+        (link,) = page.find_class("printable")[0].iter("a")
+        assert link.get("href") == f"../../{sample.issue.name}.pdf#{article.id}"  # a named destination of the PDF
+    _, files = render(FIXTURES / "minimal", "issue-7", editions=("txt", "web"))
+    article_pages = [data for name, _, data in files if name.endswith(".html") and "/index.html" not in name]
+    assert article_pages and not any(html.fromstring(data).find_class("printable") for data in article_pages)
+
+
 # --- found, shared and safe -------------------------------------------------------------------------------
 
 
