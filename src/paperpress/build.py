@@ -26,6 +26,7 @@ from .executor import Builder, Executor, IssueResult, Serial, TimeUp, deadline, 
 from .fingerprint import (
     ART,
     STATE_NAME,
+    Checked,
     IssueState,
     companion,
     input_records,
@@ -158,16 +159,16 @@ def build_archive(
             for result in finished:
                 results.append(result)
                 on_result(result)
-        catalog = _catalog(pub, out, results)
+        catalog = _catalog(pub, out, results, dict(plan.checked))
     return ArchiveResult(plan, tuple(results), tuple(catalog), time.perf_counter() - started)
 
 
-def _catalog(pub: OpenPublication, out: Path, results: Sequence[IssueResult]) -> list[Path]:
+def _catalog(pub: OpenPublication, out: Path, results: Sequence[IssueResult], checked: Mapping[str, Checked]) -> list[Path]:
     # A run that built nothing into an output folder with no built issue writes nothing, not even a catalog.
     if not any(not r.failed for r in results) and not any(out.glob(f"{OUTPUT_FOLDERS}/{STATE_NAME}")):
         return []
     try:
-        return write_catalog(out, pub.layouts, pub.config)
+        return write_catalog(out, pub.layouts, pub.config, checked)
     except OSError as err:
         raise PaperpressError(
             [Problem(None, None, None, f"the catalog could not be written: {err.strerror or err}",
