@@ -44,7 +44,7 @@ from .options import BuildOptions
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, render_outputs
 from .walk import images
-from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic
+from .write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +259,8 @@ class IssueBuilder:
         inputs = input_records(pub.root, _inputs(issue), prepared.loading_began)
         try:
             folder = contained(work.out, issue.name)
-            targets = {kind: contained(work.out, issue.name, *file.split("/")) for kind, (file, _, _) in outputs.items()}
+            paths = contained_all(work.out, (f"{issue.name}/{file}" for file, _, _ in outputs.values()))
+            targets = dict(zip(outputs, paths, strict=True))
         except OutsideOutput as err:
             shown = PurePosixPath(os.path.relpath(err.path, work.root))
             return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))
