@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fonts import FontFace, packaged_faces, publication_faces
+from ..cache import cache_folder
+from ..fonts import FONT_TABLES, FontFace, packaged_faces, publication_fonts
 from ..layouts import CACHE_FOLDER
 from ..model import Article, Code, CodeBlock, Image, Issue, Link, Section, Text
 from ..walk import walk
@@ -102,7 +103,9 @@ def web_fonts(issue: Issue, root: Path | None, also: Iterable[str] = ()) -> WebF
     """
     chars = issue_characters(issue, also)
     cache = root / CACHE_FOLDER / CACHE if root is not None else None
-    chosen = _web_faces(packaged_faces() + publication_faces(root))
+    # The fonts' tables as loading read them (load/glyphs.py asks with the same cache, so none is parsed again).
+    tables = cache_folder(root, FONT_TABLES) if root is not None else None
+    chosen = _web_faces(packaged_faces(tables) + publication_fonts(root, tables)[0])
     files = tuple((face.file, _subset_cached(source, face, chars, cache)) for face, source in chosen)
     faces = tuple(face for face, _ in chosen)
     extras = tuple(dict.fromkeys(f.family for f in faces if f.family not in (BODY_FAMILY, SANS_FAMILY)))
