@@ -34,35 +34,42 @@ def contained(out: Path, *parts: str) -> Path:
     A link in the output folder (dist/issue-7 pointing elsewhere) would carry the writes with it, so
     paperpress writes only through real folders it could have made itself.
     """
-    return _contained(out, out.resolve(), parts, set())
+    return _contained(out, os.fspath(out.resolve()), parts, set())
 
 
 def contained_all(out: Path, files: Iterable[str]) -> list[Path]:
     """`contained(out, *file.split("/"))` for each of `files`, each folder on their way checked once."""
-    top, folders = out.resolve(), set[Path]()
+    top, folders = os.fspath(out.resolve()), set[str]()
     return [_contained(out, top, tuple(file.split("/")), folders) for file in files]
 
 
-def _contained(out: Path, top: Path, parts: tuple[str, ...], folders: set[Path]) -> Path:
+def _contained(out: Path, top: str, parts: tuple[str, ...], folders: set[str]) -> Path:
     """`contained`, with `top` as `out` resolved, skipping the folders in `folders` (found real) and adding to it.
 
-    Once no step below `out` is a link, resolving the path is only collapsing its `..`: done by the string.
+    Once no step below `out` is a link, resolving the path is only collapsing its `..`: done on the string.
     """
+    base = os.fspath(out)
     for depth in range(1, len(parts) + 1):
-        step = out.joinpath(*parts[:depth])
+        step = os.path.join(base, *parts[:depth])
         last = depth == len(parts)
         if not last and step in folders:
             continue
-        if step.is_symlink():
-            raise OutsideOutput(step, "is a symbolic link", f"remove the link ({step.name}); paperpress makes the folder itself")
+        try:
+            mode: int | None = os.lstat(step).st_mode
+        except OSError:
+            mode = None  # not there (yet): it will be made as a folder or written as the file
+        if mode is not None and stat.S_ISLNK(mode):
+            name = os.path.basename(step)
+            raise OutsideOutput(Path(step), "is a symbolic link", f"remove the link ({name}); paperpress makes the folder itself")
         if not last:
-            if step.exists() and not step.is_dir():
-                raise OutsideOutput(step, "is a file, not a folder", f"move or delete the file {step.name}; paperpress makes the folder itself")
+            if mode is not None and not stat.S_ISDIR(mode):
+                name = os.path.basename(step)
+                raise OutsideOutput(Path(step), "is a file, not a folder", f"move or delete the file {name}; paperpress makes the folder itself")
             folders.add(step)
-    target = Path(os.path.normpath(top.joinpath(*parts)))
-    if target != top and top not in target.parents:
-        raise OutsideOutput(target, f"is outside {out}", "choose output names inside the output folder")
-    return target
+    target = os.path.normpath(os.path.join(top, *parts))
+    if target != top and not target.startswith(top.rstrip(os.sep) + os.sep):
+        raise OutsideOutput(Path(target), f"is outside {out}", "choose output names inside the output folder")
+    return Path(target)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
