@@ -133,7 +133,11 @@ def _job(
         verified.add(kind)
         return False
 
-    todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in state.outputs if edition_of(k) == f != k))
+    companions: dict[str, list[str]] = {}  # an edition's other files (the web edition's pages and photos)
+    for kind in state.outputs:
+        if edition_of(kind) != kind:
+            companions.setdefault(edition_of(kind), []).append(kind)
+    todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in companions.get(f, ())))
     art = any(stale(kind) for kind in ART)
     if not todo and not art:
         return Checked(_with_inputs(state, now) if refreshed else state, frozenset(verified)), refreshed
