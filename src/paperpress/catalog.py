@@ -141,11 +141,10 @@ def _latest_states(out: Path, checked: Mapping[str, Checked]) -> list[tuple[Path
     """Each issue's state once: when a renamed manifest (issue-901 → issue-0901) left its old folder, the newest."""
     found: dict[int, tuple[int, Path, IssueState]] = {}
     for folder in sorted(out.glob(OUTPUT_FOLDERS)):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
         known = checked.get(folder.name)
-        if known is not None:
-            state: IssueState | None = known.state
-        else:
-            state = read_state(folder) if folder.is_dir() and not folder.is_symlink() else None
+        state = known.state if known is not None else read_state(folder)
         if state is None:
             continue
         try:
