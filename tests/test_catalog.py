@@ -17,7 +17,7 @@ from lxml import etree, html
 
 from paperpress import build as build_module
 from paperpress.build import build_archive, open_publication
-from paperpress.catalog import catalog_entry
+from paperpress.catalog import catalog_entry, write_catalog
 from paperpress.executor import ProcessPool
 from paperpress.load import load_config, load_issue
 from paperpress.options import BuildOptions
@@ -271,3 +271,20 @@ def test_catalog_entry_holds_what_the_feed_needs_of_each_article() -> None:
         {"id": stored["articles"][1]["id"], "title": "The second article", "standfirst": None, "byline": None,
          "section": "Letters", "page": pages.article_page(second), "photo": None},
     ]
+
+
+def test_a_no_op_run_writes_the_catalog_a_full_check_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog takes the plan's checks of the issues it skipped, and still states what the plan did not check:
+    an edition not asked for this run whose file was deleted is no longer listed."""
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    names = select_issues(pub, [], every=True)
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    (pub / "dist/issue-2/issue-2.txt").unlink()
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake",)), editions=WITH_FAKES)
+    assert result.results == () and result.plan.skipped == ("issue-2", "issue-1")
+    after_plan = {name: (pub / "dist" / name).read_bytes() for name in ("index.html", "SHA256SUMS", "opds.xml")}
+    write_catalog(pub / "dist", open_publication(pub).layouts, open_publication(pub).config)  # every file stated
+    assert {name: (pub / "dist" / name).read_bytes() for name in after_plan} == after_plan
+    assert "issue-2/issue-2.txt" not in after_plan["SHA256SUMS"].decode()
+    assert "issue-1/issue-1.txt" in after_plan["SHA256SUMS"].decode()

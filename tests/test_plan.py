@@ -84,3 +84,20 @@ def test_planning_writes_nothing_and_returns_the_states_worth_refreshing(tmp_pat
     (_, state), = plan.refreshed
     assert state.inputs["issues/issue-2/first.md"].mtime_ns == article.stat().st_mtime_ns
     assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (pub / "dist").rglob("*") if p.is_file()} == before
+
+
+def test_the_plan_hands_on_what_it_found_current_and_nothing_it_did_not_check(tmp_path: Path, monkeypatch) -> None:
+    """Each skipped issue comes back with its state and the outputs found as recorded; only the editions asked for
+    are checked (another edition's file is not vouched for), and an altered output makes a job, not a check."""
+    monkeypatch.setattr(fingerprint, "SETTLE_NS", 0)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    names = select_issues(pub, [], every=True)
+    done = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    assert not done.failed
+    (pub / "dist/issue-1/issue-1.fake").write_text("altered")
+    fingerprints = issue_work(open_publication(pub), pub / "dist", BuildOptions(("fake",)), WITH_FAKES).fingerprints
+    plan = plan_builds(pub, pub / "dist", names, ["fake"], fingerprints, force=False, strict=False)
+    assert [job.name for job in plan.jobs] == ["issue-1"]
+    (name, checked), = plan.checked
+    assert name == "issue-2" and checked.state == fingerprint.read_state(pub / "dist/issue-2")
+    assert checked.current == {"fake", "cover", "thumbnail"}  # not txt: this run did not ask for it

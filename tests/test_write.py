@@ -14,6 +14,7 @@ from paperpress.write import (
     TEMP_SUFFIX,
     OutsideOutput,
     contained,
+    contained_all,
     locked,
     remove_stale_temps,
     write_all_atomic,
@@ -93,6 +94,18 @@ def test_write_all_atomic_writes_every_file(tmp_path: Path) -> None:
     assert {path: path.read_bytes() for path in files} == files
 
 
+def test_write_all_atomic_leaves_alone_a_file_that_holds_its_bytes(tmp_path: Path) -> None:
+    same, other, mode = tmp_path / "photos/a.webp", tmp_path / "b.html", tmp_path / "c.css"
+    write_all_atomic({same: b"photo", other: b"page", mode: b"rules"})
+    mode.chmod(0o600)
+    before = {path: os.stat(path) for path in (same, other, mode)}
+    write_all_atomic({same: b"photo", other: b"PAGE", mode: b"rules"})
+    assert (os.stat(same).st_ino, os.stat(same).st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
+    assert os.stat(other).st_ino != before[other].st_ino and other.read_bytes() == b"PAGE"
+    assert os.stat(mode).st_mode & 0o777 == 0o644  # the same bytes, but not readable as written: replaced
+    assert _temps(tmp_path) == []
+
+
 def test_write_if_changed_writes_only_a_difference(tmp_path: Path, monkeypatch) -> None:
     target = tmp_path / "feed.xml"
     assert write_if_changed(target, b"<feed/>") is True
@@ -133,6 +146,19 @@ def test_contained_refuses_a_symbolic_link_on_the_way(tmp_path: Path) -> None:
     assert refused.value.path == out / "issue-7"
     assert refused.value.reason == "is a symbolic link"
     assert "remove the link (issue-7)" in refused.value.hint
+
+
+def test_contained_all_checks_each_file_as_contained_does(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    (out / "issue-7/web/photos").mkdir(parents=True)
+    files = ["issue-7/web/index.html", "issue-7/web/photos/a.webp", "issue-7/web/photos/../../issue-7.txt"]
+    assert contained_all(out, files) == [contained(out, *f.split("/")) for f in files]
+    assert contained_all(out, files)[2] == (out / "issue-7/issue-7.txt").resolve()
+    (out / "issue-7/web/photos/b.webp").symlink_to(tmp_path / "victim")
+    with pytest.raises(OutsideOutput, match="is a symbolic link"):  # the folders were checked, the file still is
+        contained_all(out, ["issue-7/web/photos/a.webp", "issue-7/web/photos/b.webp"])
+    with pytest.raises(OutsideOutput, match="is outside"):
+        contained_all(out, ["issue-7/web/index.html", "issue-7/../../elsewhere.txt"])
 
 
 def test_contained_refuses_a_link_as_the_file_itself(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from .executor import Builder, Executor, IssueResult, Serial, TimeUp, deadline, 
 from .fingerprint import (
     ART,
     STATE_NAME,
+    Checked,
     IssueState,
     companion,
     input_records,
@@ -43,7 +44,7 @@ from .options import BuildOptions
 from .plan import Job, Plan, plan_builds
 from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, render_outputs
 from .walk import images
-from .write import OutsideOutput, contained, locked, remove_stale_temps, write_all_atomic
+from .write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,16 +159,16 @@ def build_archive(
             for result in finished:
                 results.append(result)
                 on_result(result)
-        catalog = _catalog(pub, out, results)
+        catalog = _catalog(pub, out, results, dict(plan.checked))
     return ArchiveResult(plan, tuple(results), tuple(catalog), time.perf_counter() - started)
 
 
-def _catalog(pub: OpenPublication, out: Path, results: Sequence[IssueResult]) -> list[Path]:
+def _catalog(pub: OpenPublication, out: Path, results: Sequence[IssueResult], checked: Mapping[str, Checked]) -> list[Path]:
     # A run that built nothing into an output folder with no built issue writes nothing, not even a catalog.
     if not any(not r.failed for r in results) and not any(out.glob(f"{OUTPUT_FOLDERS}/{STATE_NAME}")):
         return []
     try:
-        return write_catalog(out, pub.layouts, pub.config)
+        return write_catalog(out, pub.layouts, pub.config, checked)
     except OSError as err:
         raise PaperpressError(
             [Problem(None, None, None, f"the catalog could not be written: {err.strerror or err}",
@@ -258,7 +259,8 @@ class IssueBuilder:
         inputs = input_records(pub.root, _inputs(issue), prepared.loading_began)
         try:
             folder = contained(work.out, issue.name)
-            targets = {kind: contained(work.out, issue.name, *file.split("/")) for kind, (file, _, _) in outputs.items()}
+            paths = contained_all(work.out, (f"{issue.name}/{file}" for file, _, _ in outputs.values()))
+            targets = dict(zip(outputs, paths, strict=True))
         except OutsideOutput as err:
             shown = PurePosixPath(os.path.relpath(err.path, work.root))
             return IssueResult(issue.name, problems=problems + (Problem(shown, None, None, err.reason, err.hint),))

@@ -11,13 +11,14 @@ import datetime as dt
 import io
 import os
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from PIL import Image as PILImage
 
 from .config import Config
-from .fingerprint import ART, STATE_NAME, IssueState, OutputRecord, edition_of, read_state, sha256_file
+from .fingerprint import ART, STATE_NAME, Checked, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from .layouts import Layouts
 from .load import publication
 from .model import Issue
@@ -91,12 +92,18 @@ def article_identifier(issue_identifier: str, source: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue_identifier}/{source}"))
 
 
-def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
+def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[str, Checked] | None = None) -> list[Path]:
     """Writes index.html, opds.xml, SHA256SUMS and the feeds for every issue in `out` (newest first).
 
+    `checked` holds, by folder name, what this run already read and found on disk of issues it did not touch
+    (plan.Plan.checked): their states are not read again, nor those files stated again.
     Returns the paths written: CATALOG_FILES, podcast.xml once an issue has audio, sitemap.xml when a website is set.
     """
-    entries = [_entry(folder, state, out) for folder, state in _latest_states(out)]
+    checked = checked or {}
+    entries = []
+    for folder, state in _latest_states(out, checked):
+        known = checked.get(folder.name)
+        entries.append(_entry(folder, state, out, known.current if known is not None else frozenset()))
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
@@ -128,11 +135,14 @@ def write_catalog(out: Path, layouts: Layouts, config: Config) -> list[Path]:
     return [out / name for name in files]
 
 
-def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
+def _latest_states(out: Path, checked: Mapping[str, Checked]) -> list[tuple[Path, IssueState]]:
     """Each issue's state once: when a renamed manifest (issue-901 → issue-0901) left its old folder, the newest."""
     found: dict[int, tuple[int, Path, IssueState]] = {}
     for folder in sorted(out.glob(OUTPUT_FOLDERS)):
-        state = read_state(folder) if folder.is_dir() and not folder.is_symlink() else None
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        known = checked.get(folder.name)
+        state = known.state if known is not None else read_state(folder)
         if state is None:
             continue
         try:
@@ -144,8 +154,8 @@ def _latest_states(out: Path) -> list[tuple[Path, IssueState]]:
     return [(folder, state) for _, folder, state in found.values()]
 
 
-def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
-    present = {kind: _file(folder, state.name, rec) for kind, rec in state.outputs.items()}
+def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) -> dict[str, Any]:
+    present = {kind: _file(folder, state.name, rec, kind in current) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
     # The web edition is the one whose main file is the front page; its pages are read online, not downloaded.
@@ -164,20 +174,27 @@ def _entry(folder: Path, state: IssueState, out: Path) -> dict[str, Any]:
     return entry
 
 
-def _file(folder: Path, name: str, record: OutputRecord) -> dict[str, Any] | None:
-    """A recorded output as the catalog links it, or None if it is gone; rehashed if it was replaced."""
-    path = folder / record.file
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    same = (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)
+def _file(folder: Path, name: str, record: OutputRecord, current: bool = False) -> dict[str, Any] | None:
+    """A recorded output as the catalog links it, or None if it is gone; rehashed if it was replaced.
+
+    `current`: this run found the file as recorded already, so it is not stated again.
+    """
+    if current:
+        size, sha256 = record.size, record.sha256
+    else:
+        path = os.path.join(folder, record.file)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        same = (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)
+        size, sha256 = st.st_size, record.sha256 if same else sha256_file(Path(path))
     return {
         "href": f"{name}/{record.file}",
         "media_type": record.media_type,
-        "size": st.st_size,
-        "size_text": _size(st.st_size),
-        "sha256": record.sha256 if same else sha256_file(path),
+        "size": size,
+        "size_text": _size(size),
+        "sha256": sha256,
     }
 
 

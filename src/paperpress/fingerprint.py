@@ -71,6 +71,18 @@ class OutputRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Checked:
+    """An issue's state as one run read it, and the kinds whose files it found as recorded (size and mtime).
+
+    Planning checks the files of every issue it skips; the catalog, written later in the same run under the
+    same lock, takes those answers instead of reading the state and stating every page and photo again.
+    """
+
+    state: IssueState
+    current: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class IssueState:
     """dist/issue-N/.paperpress-state.json: written after the files it describes, never before."""
 

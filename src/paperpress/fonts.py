@@ -36,6 +36,8 @@ _PACKAGED = (
 )
 
 _SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+#: The cache folder (`cache.cache_folder`) that keeps what each font file says of itself between runs.
+FONT_TABLES = "fonts"
 _LAST = 0x10FFFF  # the last code point
 #: Characters that take no glyph of their own: spaces, controls, and the invisible format characters (joiners,
 #: direction marks, soft hyphens, variation selectors) that the layout engine applies rather than draws.

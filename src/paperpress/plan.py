@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import Problem, UsageError
 from .fingerprint import (
     ART,
+    Checked,
     FileRecord,
     IssueState,
     current_inputs,
@@ -44,6 +45,8 @@ class Plan:
     #: Skipped issues whose input files were touched but not changed (a checkout, a copy): their states
     #: with the new stat data, so that the next run need not hash those files again.
     refreshed: tuple[tuple[str, IssueState], ...] = ()
+    #: Each skipped issue's state as read, with the outputs found as recorded, for the catalog (fingerprint.Checked).
+    checked: tuple[tuple[str, Checked], ...] = ()
 
     @property
     def total(self) -> int:
@@ -84,23 +87,26 @@ def plan_builds(
     jobs: list[Job] = []
     skipped: list[str] = []
     refreshed: list[tuple[str, IssueState]] = []
+    checked: list[tuple[str, Checked]] = []
     manifests = list_manifests(root)
     for name in names:
         job = _job(root, out / name, name, formats, fingerprints, force, strict, manifests)
         if isinstance(job, Job):
             jobs.append(job)
             continue
+        found, refresh = job
         skipped.append(name)
-        if job is not None:
-            refreshed.append((name, job))
-    return Plan(tuple(jobs), tuple(skipped), tuple(refreshed))
+        checked.append((name, found))
+        if refresh:
+            refreshed.append((name, found.state))
+    return Plan(tuple(jobs), tuple(skipped), tuple(refreshed), tuple(checked))
 
 
 def _job(
     root: Path, folder: Path, name: str, formats: Sequence[str], fingerprints: Mapping[str, str], force: bool, strict: bool,
     manifests: Manifests,
-) -> Job | IssueState | None:
-    """The job, or None when every output is current (its state, when that is worth saving again)."""
+) -> Job | tuple[Checked, bool]:
+    """The job, or when every output is current what was checked, and whether its state is worth saving again."""
     everything = Job(name, tuple(formats), True, "")
     state = read_state(folder)
     if force:
@@ -118,14 +124,23 @@ def _job(
     now, refreshed = current
     digest = inputs_digest(now)
 
+    verified: set[str] = set()
+
     def stale(kind: str) -> bool:
         record = state.outputs.get(kind)
-        return record is None or not output_is_current(folder, record, fingerprints[edition_of(kind)], digest)
+        if record is None or not output_is_current(folder, record, fingerprints[edition_of(kind)], digest):
+            return True
+        verified.add(kind)
+        return False
 
-    todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in state.outputs if edition_of(k) == f != k))
+    companions: dict[str, list[str]] = {}  # an edition's other files (the web edition's pages and photos)
+    for kind in state.outputs:
+        if edition_of(kind) != kind:
+            companions.setdefault(edition_of(kind), []).append(kind)
+    todo = tuple(f for f in formats if stale(f) or any(stale(k) for k in companions.get(f, ())))
     art = any(stale(kind) for kind in ART)
     if not todo and not art:
-        return _with_inputs(state, now) if refreshed else None
+        return Checked(_with_inputs(state, now) if refreshed else state, frozenset(verified)), refreshed
     return Job(name, todo, art, _reason(state, now, digest, fingerprints, (*todo, *ART)))
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,16 +34,42 @@ def contained(out: Path, *parts: str) -> Path:
     A link in the output folder (dist/issue-7 pointing elsewhere) would carry the writes with it, so
     paperpress writes only through real folders it could have made itself.
     """
+    return _contained(out, os.fspath(out.resolve()), parts, set())
+
+
+def contained_all(out: Path, files: Iterable[str]) -> list[Path]:
+    """`contained(out, *file.split("/"))` for each of `files`, each folder on their way checked once."""
+    top, folders = os.fspath(out.resolve()), set[str]()
+    return [_contained(out, top, tuple(file.split("/")), folders) for file in files]
+
+
+def _contained(out: Path, top: str, parts: tuple[str, ...], folders: set[str]) -> Path:
+    """`contained`, with `top` as `out` resolved, skipping the folders in `folders` (found real) and adding to it.
+
+    Once no step below `out` is a link, resolving the path is only collapsing its `..`: done on the string.
+    """
+    base = os.fspath(out)
     for depth in range(1, len(parts) + 1):
-        step = out.joinpath(*parts[:depth])
-        if step.is_symlink():
-            raise OutsideOutput(step, "is a symbolic link", f"remove the link ({step.name}); paperpress makes the folder itself")
-        if depth < len(parts) and step.exists() and not step.is_dir():
-            raise OutsideOutput(step, "is a file, not a folder", f"move or delete the file {step.name}; paperpress makes the folder itself")
-    target = out.joinpath(*parts).resolve()
-    if target != out.resolve() and out.resolve() not in target.parents:
-        raise OutsideOutput(target, f"is outside {out}", "choose output names inside the output folder")
-    return target
+        step = os.path.join(base, *parts[:depth])
+        last = depth == len(parts)
+        if not last and step in folders:
+            continue
+        try:
+            mode: int | None = os.lstat(step).st_mode
+        except OSError:
+            mode = None  # not there (yet): it will be made as a folder or written as the file
+        if mode is not None and stat.S_ISLNK(mode):
+            name = os.path.basename(step)
+            raise OutsideOutput(Path(step), "is a symbolic link", f"remove the link ({name}); paperpress makes the folder itself")
+        if not last:
+            if mode is not None and not stat.S_ISDIR(mode):
+                name = os.path.basename(step)
+                raise OutsideOutput(Path(step), "is a file, not a folder", f"move or delete the file {name}; paperpress makes the folder itself")
+            folders.add(step)
+    target = os.path.normpath(os.path.join(top, *parts))
+    if target != top and not target.startswith(top.rstrip(os.sep) + os.sep):
+        raise OutsideOutput(Path(target), f"is outside {out}", "choose output names inside the output folder")
+    return Path(target)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -54,12 +81,17 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
     """Writes several files, all or none: every temporary file is complete before the first rename.
 
     A full disk or a file-size limit strikes while the temporary files are written, so it leaves every
-    old file in place; only the renames, which need no space, remain after that.
+    old file in place; only the renames, which need no space, remain after that. A file that already holds
+    its bytes is left alone (a rebuild with warm caches rewrites no photo), so mirrors see no false change.
     """
+    files = {path: data for path, data in files.items() if not _holds(path, data)}
     temps: dict[Path, Path] = {}
+    made: set[Path] = set()
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             temp = path.parent / f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
             temps[path] = temp
             with open(temp, "wb") as handle:
@@ -93,13 +125,23 @@ def _sync_folder(folder: Path) -> None:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Writes atomically only when the content differs, so mirrors and caches see no false change."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _holds(path, data):
+        return False
     write_atomic(path, data)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file at `path` holds exactly `data`, readable by all as written (read only when the
+    size is the same)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != 0o644 or st.st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
 
 @contextmanager

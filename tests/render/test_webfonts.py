@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
+from paperpress import fonts as font_files
 from paperpress.build import check_issue, open_publication
-from paperpress.fonts import packaged_faces
+from paperpress.cache import Learnt, cache_folder
+from paperpress.fonts import FONT_TABLES, packaged_faces
 from paperpress.model import Issue
 from paperpress.render import webfonts
 from paperpress.render.site import ASSETS
@@ -125,7 +127,7 @@ def test_the_issues_own_letters_are_kept_and_the_templates_words_always(issue: I
 def test_a_second_build_reads_the_cache_and_new_words_miss_it(
     issue: Issue, fonts: WebFonts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webfonts, "packaged_faces", lambda: packaged_faces()[:1])
+    monkeypatch.setattr(webfonts, "packaged_faces", lambda *cache: packaged_faces()[:1])
     made: list[bytes] = []
     real = webfonts.subset
 
@@ -148,7 +150,7 @@ def test_a_second_build_reads_the_cache_and_new_words_miss_it(
 def test_a_publication_font_adds_a_family_and_can_replace_a_packaged_face(
     issue: Issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webfonts, "packaged_faces", lambda: packaged_faces()[:1])
+    monkeypatch.setattr(webfonts, "packaged_faces", lambda *cache: packaged_faces()[:1])
     (tmp_path / "fonts").mkdir()
     _renamed_copy(packaged_faces()[6].path, "House Grotesk", tmp_path / "fonts" / "house.ttf")
     _renamed_copy(packaged_faces()[6].path, "Source Serif Pro", tmp_path / "fonts" / "serif.ttf")
@@ -201,3 +203,19 @@ def test_chromium_accepts_every_face(issue: Issue, fonts: WebFonts, tmp_path: Pa
     finally:
         driver.quit()
     assert sorted(tuple(s) for s in statuses) == sorted((f.family, str(f.weight), f.style, "loaded") for f in fonts.faces)
+
+
+def test_the_fonts_tables_are_read_from_the_cache_loading_keeps(issue: Issue, tmp_path: Path) -> None:
+    """What each font file says of itself is asked for as loading asks (load/glyphs.py), so a build parses no font
+    twice, and the cache it fills is the one the next process reads instead of parsing them."""
+    web_fonts(issue, tmp_path)
+    assert not (tmp_path / ".paperpress-cache" / FONT_TABLES).exists()  # nothing learnt is kept by the edition
+    learnt = Learnt()
+    packaged_faces(cache_folder(tmp_path, FONT_TABLES), learnt)
+    learnt.keep()
+    font_files._read.cache_clear()
+    parsed: list[int] = []
+    real = font_files._parse
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(font_files, "_parse", lambda data, size: parsed.append(size) or real(data, size))
+        assert web_fonts(issue, tmp_path).files and parsed == []

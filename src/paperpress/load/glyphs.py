@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from ..cache import Learnt, cache_folder
 from ..errors import Problem
-from ..fonts import describe, packaged_faces, publication_fonts, undrawable
+from ..fonts import FONT_TABLES, describe, packaged_faces, publication_fonts, undrawable
 from ..model import Article, Code, CodeBlock, Image, Issue, Text
 from ..walk import walk
 from .article import _FENCE  # the fence the loader splits front matter on
@@ -27,7 +27,7 @@ def undrawn_characters(
 ) -> list[Problem]:
     """An error for each field whose printed text holds characters no face of the PDF has (unreadable font
     files in fonts/ are warnings, and are left out of the faces)."""
-    cache = cache_folder(root, "fonts")  # the fonts' cmaps as read by an earlier build
+    cache = cache_folder(root, FONT_TABLES)  # the fonts' cmaps as read by an earlier build
     own, problems = publication_fonts(root, cache, learnt)
     faces = packaged_faces(cache, learnt) + own
     places = list(_places(config_file, issue))

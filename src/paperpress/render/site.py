@@ -8,6 +8,7 @@ own. Everything here is a POSIX path relative to the issue's output folder, the 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -70,6 +71,7 @@ def share_photo(image: Image) -> str:
     return photo_file(image, min(image.width, SHARE_WIDTH), ".jpg")
 
 
+@functools.lru_cache(maxsize=8192)  # every page links the same few hundred files; relpath asks for the cwd
 def relative(page: str, target: str) -> str:
     """The link from `page` to `target`, both paths in the issue's output folder: works from a file or a server."""
     return posixpath.relpath(target, posixpath.dirname(page) or ".")

@@ -106,6 +106,7 @@ class Photos:
         self.root = root
         self.roles = {image.id: role for article in issue.articles for _, image, role in article_placements(article, False)}
         self.made: dict[str, Output] = {}
+        self.pictures: dict[tuple[str, str | None], Picture] = {}  # by photo and role: each page asks again
 
     def prepare(self, pool: Executor) -> None:
         """Makes every picture the pages will ask for, in `pool`'s threads (Pillow lets go of the interpreter
@@ -118,6 +119,9 @@ class Photos:
 
     def picture(self, image: Image, role: str | None = None) -> Picture:
         """`image` in `role` ("thumbnail", or a geometry.Role's value), or else in the role of its placement."""
+        known = self.pictures.get((image.id, role))
+        if known is not None:
+            return known
         if role == THUMBNAIL:
             found = thumbnail(image, self.root)
         else:
@@ -125,7 +129,7 @@ class Photos:
         for source in found.sources:
             for variant in source.variants:
                 self.made.setdefault(variant.file, (variant.file, variant.media_type, variant.data))
-        return found
+        return self.pictures.setdefault((image.id, role), found)
 
     def files(self) -> list[Output]:
         return [self.made[p] for p in sorted(self.made)]
