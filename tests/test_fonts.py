@@ -8,9 +8,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from paperpress import fonts
-from paperpress.cache import Learnt
+from paperpress.cache import Learnt, cache_folder
 from paperpress.errors import Severity
-from paperpress.fonts import describe, packaged_faces, publication_fonts, undrawable
+from paperpress.fonts import FONT_TABLES, describe, edition_faces, packaged_faces, publication_fonts, undrawable
 
 
 def house_font(path: Path, family: str = "House Ethiopic", extra: tuple[int, ...] = (0x1230, 0x120B, 0x121D)) -> Path:
@@ -56,6 +56,24 @@ def test_a_face_in_fonts_adds_what_its_cmap_has(tmp_path: Path) -> None:
     faces, problems = publication_fonts(tmp_path)
     assert problems == () and [face.family for face in faces] == ["House Ethiopic"]
     assert undrawable("ሰላም 🎉", packaged_faces() + faces) == ["🎉"]
+
+
+def test_an_edition_sets_type_with_the_packaged_faces_then_the_publications_from_the_loaders_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    house_font(tmp_path / "fonts" / "house.ttf")
+    learnt = Learnt()
+    cache = cache_folder(tmp_path, FONT_TABLES)
+    packaged_faces(cache, learnt), publication_fonts(tmp_path, cache, learnt)  # as loading the issue reads them
+    learnt.keep()
+    fonts._read.cache_clear()  # as in a new process
+
+    def parse(data: bytes, size: int) -> None:
+        raise AssertionError("parsed a font the cache knows")
+
+    monkeypatch.setattr(fonts, "_parse", parse)
+    faces = edition_faces(tmp_path)
+    assert [f.family for f in faces] == [f.family for f in packaged_faces(cache)] + ["House Ethiopic"]
 
 
 def test_code_points_are_named_with_the_character_beside_each() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .cache import Learnt, key_of, read_entry
+from .cache import Learnt, cache_folder, key_of, read_entry
 from .errors import Problem, Severity
 
 #: (package, file key in its `font_files_ttf`, family, weight, italic): the faces the default layout uses.
@@ -97,9 +97,11 @@ def packaged_faces(cache: Path | None = None, learnt: Learnt | None = None) -> t
     return tuple(faces)
 
 
-def publication_faces(root: Path | None) -> tuple[FontFace, ...]:
-    """Every font file in the publication's `fonts/` folder that can be read, described by its own tables."""
-    return publication_fonts(root)[0]
+def edition_faces(root: Path | None) -> tuple[FontFace, ...]:
+    """The faces an edition sets type with: the packaged ones, then those in the publication's `fonts/` that
+    can be read, their tables from the cache that loading the issue has just filled (none parsed again)."""
+    cache = cache_folder(root, FONT_TABLES) if root is not None else None
+    return packaged_faces(cache) + publication_fonts(root, cache)[0]
 
 
 def publication_fonts(

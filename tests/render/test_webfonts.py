@@ -127,7 +127,7 @@ def test_the_issues_own_letters_are_kept_and_the_templates_words_always(issue: I
 def test_a_second_build_reads_the_cache_and_new_words_miss_it(
     issue: Issue, fonts: WebFonts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webfonts, "packaged_faces", lambda *cache: packaged_faces()[:1])
+    monkeypatch.setattr(font_files, "packaged_faces", lambda *cache: packaged_faces()[:1])
     made: list[bytes] = []
     real = webfonts.subset
 
@@ -150,7 +150,7 @@ def test_a_second_build_reads_the_cache_and_new_words_miss_it(
 def test_a_publication_font_adds_a_family_and_can_replace_a_packaged_face(
     issue: Issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(webfonts, "packaged_faces", lambda *cache: packaged_faces()[:1])
+    monkeypatch.setattr(font_files, "packaged_faces", lambda *cache: packaged_faces()[:1])
     (tmp_path / "fonts").mkdir()
     _renamed_copy(packaged_faces()[6].path, "House Grotesk", tmp_path / "fonts" / "house.ttf")
     _renamed_copy(packaged_faces()[6].path, "Source Serif Pro", tmp_path / "fonts" / "serif.ttf")

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from ..breaks import Breaks
 from ..errors import PaperpressError, Problem, nothing_written
-from ..fonts import FontFace, foreign_fonts, packaged_faces, publication_faces
+from ..fonts import FontFace, edition_faces, foreign_fonts
 from ..geometry import PageSetup, placements
 from ..layouts import Layouts, publication_file
 from ..model import Article, Block, Image, Issue, Link, Table
@@ -117,7 +117,7 @@ class PdfEdition:
         options = info.config.pdf
         apart = options.article_break == "page"  # every article starts a page: none share a column set
         profile = _profile(info.options.get("pdf_profile") or options.profile)
-        faces = packaged_faces() + publication_faces(layouts.root)
+        faces = edition_faces(layouts.root)
         output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,

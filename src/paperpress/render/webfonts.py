@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cache import cache_folder, cached
-from ..fonts import FONT_TABLES, FontFace, packaged_faces, publication_fonts
+from ..fonts import FontFace, edition_faces
 from ..model import Article, Code, CodeBlock, Image, Issue, Link, Section, Text
 from ..walk import walk
 from .context import credit_line, masthead
@@ -101,9 +101,7 @@ def web_fonts(issue: Issue, root: Path | None, also: Iterable[str] = ()) -> WebF
     """
     chars = issue_characters(issue, also)
     cache = cache_folder(root, CACHE) if root is not None else None
-    # The fonts' tables as loading read them (load/glyphs.py asks with the same cache, so none is parsed again).
-    tables = cache_folder(root, FONT_TABLES) if root is not None else None
-    chosen = _web_faces(packaged_faces(tables) + publication_fonts(root, tables)[0])
+    chosen = _web_faces(edition_faces(root))
     files = tuple((face.file, _subset_cached(source, face, chars, cache)) for face, source in chosen)
     faces = tuple(face for face, _ in chosen)
     extras = tuple(dict.fromkeys(f.family for f in faces if f.family not in (BODY_FAMILY, SANS_FAMILY)))
