@@ -9,6 +9,8 @@ the floor's style sheet (A4, as the sample is set).
 
 Every run is a child process (each pays its own start-up, and its peak memory is its own); the tools
 alternate inside each round, and each figure is the best of --repeat rounds (the machines are shared).
+"all editions" is the default set, the web edition included: its fonts and photo variants are cut in the
+first round and found in the publication's cache after it, as every build after a publication's first.
 
     .venv/bin/python bench/bench_pdf.py [--repeat 3] [--sizes 10,40,160] [--no-sample]
 """
@@ -102,7 +104,7 @@ def _child(tool: str, floor_dir: Path, root: Path, name: str, out: Path) -> dict
         pdf = out / "floor.pdf"
         cmd = [sys.executable, str(FLOOR / "wp_phases.py"), str(floor_dir), str(pdf)]
     else:
-        formats = ["pdf"] if tool == "paperpress pdf" else ["txt", "epub", "pdf"]
+        formats = ["pdf"] if tool == "paperpress pdf" else ["txt", "epub", "pdf", "web"]
         pdf = out / name / f"{name}.pdf"
         cmd = [sys.executable, "-m", "paperpress", "build", name, "--root", str(root), "--out", str(out),
                "--force", "--quiet", *(arg for fmt in formats for arg in ("-f", fmt))]
