@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from paperpress.executor import Builder, IssueResult, ProcessPool, Serial, guarded, local_executor
+from paperpress.executor import Builder, IssueResult, ProcessPool, Serial, TimeUp, deadline, guarded, local_executor
 from paperpress.plan import Job
 
 
@@ -92,3 +93,19 @@ def test_guarded_times_the_job_and_local_executor_follows_jobs() -> None:
     result = guarded(Echo().open(), job("issue-1"), 0)
     assert result.seconds > 0 and not result.failed
     assert local_executor(1) == Serial() and local_executor(3) == ProcessPool(3)
+
+
+def test_a_time_up_that_something_swallows_is_raised_again_until_the_work_stops() -> None:
+    """Python drops an exception raised in a finaliser or a weakref callback; the deadline must ring again."""
+    swallowed = 0
+    give_up = time.monotonic() + 60  # only so that a broken deadline fails instead of hanging
+    with pytest.raises(TimeUp), deadline(0.05):
+        while time.monotonic() < give_up:
+            try:
+                while time.monotonic() < give_up:
+                    pass
+            except TimeUp:
+                if swallowed:
+                    raise
+                swallowed += 1  # as a finaliser interrupted mid-collection would
+    assert swallowed == 1

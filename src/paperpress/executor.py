@@ -164,6 +164,10 @@ class TimeUp(BaseException):
     """
 
 
+#: Seconds between the alarms that follow a deadline's first, should one be swallowed.
+RERING = 0.1
+
+
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Interrupts the work inside after `seconds` (in the main thread of a process, where signals land).
@@ -179,7 +183,9 @@ def deadline(seconds: float) -> Iterator[None]:
         raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Rung again every RERING seconds until the work is left: a TimeUp raised inside a finaliser or a weakref
+    # callback (a garbage collection mid-import) is printed and dropped by Python, and the work would run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, RERING)
     try:
         yield
     finally:
