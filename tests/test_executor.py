@@ -109,3 +109,18 @@ def test_a_time_up_that_something_swallows_is_raised_again_until_the_work_stops(
                     raise
                 swallowed += 1  # as a finaliser interrupted mid-collection would
     assert swallowed == 1
+
+
+def test_an_import_under_way_is_not_cut_short_by_the_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module half-imported stays broken in the process for every later build (seen with WeasyPrint's cffi)."""
+    (tmp_path / "slow_module_for_deadline.py").write_text(
+        "import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 0.5:\n    pass\nDONE = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(TimeUp), deadline(0.05):
+        import slow_module_for_deadline  # noqa: F401
+        while True:
+            pass
+    import sys
+
+    assert sys.modules["slow_module_for_deadline"].DONE

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from types import FrameType
 from typing import Protocol
 
 from .errors import Problem, errors_in
@@ -164,6 +165,15 @@ class TimeUp(BaseException):
     """
 
 
+def _importing(frame: FrameType | None) -> bool:
+    """Whether the interrupted code is inside an import: the next alarm, RERING seconds on, stops it instead."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib._bootstrap"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 #: Seconds between the alarms that follow a deadline's first, should one be swallowed.
 RERING = 0.1
 
@@ -179,8 +189,9 @@ def deadline(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def stop(signum: int, frame: object) -> None:
-        raise TimeUp
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not _importing(frame):  # an import cut short leaves a half-made module behind for every later build
+            raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, stop)
     # Rung again every RERING seconds until the work is left: a TimeUp raised inside a finaliser or a weakref
