@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 
 from paperpress import build as build_module
 from paperpress.build import build_archive, open_publication
+from paperpress.errors import PaperpressError, Problem
 from paperpress.layouts import Layouts
 from paperpress.model import Issue
 from paperpress.options import BuildOptions
@@ -28,8 +31,9 @@ SLOW = "tests.fakes:SlowEdition"
 STUCK = "tests.fakes:StuckEdition"
 PACED = "tests.fakes:PacedEdition"
 SNAG = "tests.fakes:SnagEdition"
+HEAVY = "tests.fakes:HeavyEdition"
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
-WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW}
+WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW, "heavy": HEAVY}
 #: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
 WITH_FAKE_WEB = {**WITH_FAKES, "web": FAKE_WEB}
 
@@ -106,6 +110,26 @@ class SnagEdition(FakeEdition):
         if issue.cover_line == "stuck":
             threading.Event().wait()
         return super().render(issue, layouts, info)
+
+
+class HeavyEdition(FakeEdition):
+    """An edition that asks for a core of its own (`heavy`, as the PDF does), saying which process made it.
+
+    A cover line 'crash' is a bug, 'problem' a located problem, 'stuck' never ends, 'die' kills its process.
+    """
+
+    name: ClassVar[str] = "heavy"
+    suffix: ClassVar[str] = ".heavy"
+    heavy: ClassVar[bool] = True
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        if issue.cover_line == "problem":
+            raise PaperpressError([Problem(issue.source, 3, "cover_line", "a heavy problem", "say something else")])
+        if issue.cover_line == "stuck":
+            threading.Event().wait()
+        if issue.cover_line == "die":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().render(issue, layouts, info) + f"made by {os.getpid()}\n".encode()
 
 
 class PacedEdition(FakeEdition):

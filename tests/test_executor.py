@@ -24,7 +24,7 @@ class Echo:
 
     marks: Path | None = None  # a folder where each started job leaves a file
 
-    def open(self) -> Builder:
+    def open(self, cores: int = 1) -> Builder:
         def build(job: Job) -> IssueResult:
             if self.marks is not None:
                 (self.marks / job.name).write_text(str(os.getpid()))
@@ -39,7 +39,7 @@ class Echo:
 
 @dataclass(frozen=True)
 class Stuck:
-    def open(self) -> Builder:
+    def open(self, cores: int = 1) -> Builder:
         def build(job: Job) -> IssueResult:
             signal.pause()  # waits for a signal that only the time limit sends
             return IssueResult(job.name)

@@ -42,7 +42,8 @@ from .model import Issue
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name
 from .options import BuildOptions
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, render_outputs
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, is_heavy, render_outputs
+from .sidecar import Sidecar
 from .walk import images
 from .write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
 
@@ -191,8 +192,8 @@ class IssueWork:
         """Travels without the open publication: a worker process opens its own once."""
         return IssueWork, (self.root, self.out, self.options, dict(self.fingerprints), dict(self.editions))
 
-    def open(self) -> Builder:
-        return IssueBuilder(self, self.pub or open_publication(self.root))
+    def open(self, cores: int = 1) -> Builder:
+        return IssueBuilder(self, self.pub or open_publication(self.root), cores)
 
 
 def issue_work(pub: OpenPublication, out: Path, options: BuildOptions, editions: Mapping[str, str]) -> IssueWork:
@@ -218,12 +219,16 @@ class IssueBuilder:
 
     Building one issue is `prepare` (load and check), `render` (bytes only, from the model alone) and
     `write` (atomic, then the state), so an executor may render somewhere else than it loads and writes.
+    With two `cores` or more, the heavy editions among those asked for (the PDF) render in a sidecar beside
+    the rest; it starts now, so that it warms up while the first issue loads.
     """
 
-    def __init__(self, work: IssueWork, pub: OpenPublication) -> None:
+    def __init__(self, work: IssueWork, pub: OpenPublication, cores: int = 1) -> None:
         self.work = work
         self.pub = pub
-        self.renderer = Renderer(pub.layouts, work.editions)
+        heavy = [fmt for fmt in work.options.formats if fmt in work.editions and is_heavy(fmt, work.editions)]
+        sidecar = Sidecar(pub.root, work.editions, heavy) if cores > 1 and heavy else None
+        self.renderer = Renderer(pub.layouts, work.editions, sidecar)
         self.versions = rendering_versions()
 
     def __call__(self, job: Job) -> IssueResult:
@@ -280,26 +285,43 @@ class IssueBuilder:
 
 
 class Renderer:
-    """Renders a prepared issue into bytes, keeping each edition object for the next issue; writes nothing."""
+    """Renders a prepared issue into bytes, keeping each edition object for the next issue; writes nothing.
 
-    def __init__(self, layouts: Layouts, registry: Mapping[str, str]) -> None:
+    With a sidecar, its editions are rendered there at the same time as the others are here.
+    """
+
+    def __init__(self, layouts: Layouts, registry: Mapping[str, str], sidecar: Sidecar | None = None) -> None:
         self.layouts = layouts
         self.registry = dict(registry)
         self.editions: dict[str, Edition] = {}
+        self.sidecar = sidecar
 
     def __call__(self, prepared: Rendering) -> dict[str, tuple[str, str, bytes]]:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
-        issue, job = prepared.issue, prepared.job
-        # The cover art first: its full-size frames are freed before an edition's layout is held, so the two
-        # never add up to the build's peak memory (drawn after the PDF, they raised it by half).
-        art = render_art(issue) if job.art else {}
+        issue, job, info = prepared.issue, prepared.job, prepared.info
+        aside = [fmt for fmt in job.formats if self.sidecar is not None and fmt in self.sidecar.formats]
+        if self.sidecar is not None and aside:
+            self.sidecar.submit(aside, issue, info)
+        try:
+            # The cover art first: its full-size frames are freed before an edition's layout is held, so the
+            # two never add up to the build's peak memory (drawn after the PDF, they raised it by half).
+            art = render_art(issue) if job.art else {}
+            made = {fmt: render_outputs(self._edition(fmt), issue, self.layouts, info) for fmt in job.formats if fmt not in aside}
+        except BaseException:
+            if self.sidecar is not None and aside:
+                self.sidecar.stop()  # the issue failed or was stopped: its PDF is not wanted
+            raise
+        if self.sidecar is not None and aside:
+            made |= self.sidecar.result()
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
-            made = self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
-            for n, output in enumerate(render_outputs(made, issue, self.layouts, prepared.info)):
+            for n, output in enumerate(made[fmt]):
                 outputs[fmt if n == 0 else companion(fmt, output[0])] = output
         outputs.update(art)
         return outputs
+
+    def _edition(self, fmt: str) -> Edition:
+        return self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
 
 
 def _inputs(issue: Issue) -> list[tuple[str, bytes | None]]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -122,6 +122,10 @@ class PaperpressError(Exception):
         self.problems = sorted_problems(problems)
         self.summary = summary
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its problems, so it comes back whole from another process (sidecar.py, a pool worker)."""
+        return PaperpressError, (self.problems, self.summary)
 
 
 class UsageError(PaperpressError):

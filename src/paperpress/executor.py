@@ -49,9 +49,13 @@ Builder = Callable[[Job], IssueResult]
 
 
 class Work(Protocol):
-    """The per-issue work of a build, small enough to send to a worker, opened there once."""
+    """The per-issue work of a build, small enough to send to a worker, opened there once.
 
-    def open(self) -> Builder: ...
+    `cores`: how many the builder may keep busy for one issue (a sidecar for the PDF on two); an executor
+    that runs several issues at once gives each builder one.
+    """
+
+    def open(self, cores: int = 1) -> Builder: ...
 
 
 class Executor(Protocol):
@@ -67,12 +71,17 @@ class Executor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Serial:
-    """Every job in this process, one after another: no processes to start, and what a test can step through."""
+    """Every job in this process, one after another: no processes to start, and what a test can step through.
+
+    With `cores` above one, each issue's builder may use them (`Work.open`).
+    """
+
+    cores: int = 1
 
     def run(self, work: Work, jobs: Sequence[Job], time_limit: float) -> Generator[IssueResult, None, None]:
         if not jobs:
             return
-        builder = work.open()
+        builder = work.open(self.cores)
         for job in jobs:
             yield guarded(builder, job, time_limit)
 
@@ -85,7 +94,7 @@ class ProcessPool:
 
     def run(self, work: Work, jobs: Sequence[Job], time_limit: float) -> Generator[IssueResult, None, None]:
         if self.workers <= 1 or len(jobs) <= 1:
-            yield from Serial().run(work, jobs, time_limit)
+            yield from Serial(self.workers).run(work, jobs, time_limit)  # one issue: its builder gets the cores
             return
         # spawn, not fork: the parent may run a progress thread, and a fresh interpreter inherits no locks.
         with ProcessPoolExecutor(

@@ -11,7 +11,7 @@ import datetime as dt
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..config import Config
 from ..layouts import Layouts
@@ -69,8 +69,18 @@ def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInf
 
 def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:
     """Imports and instantiates the edition registered as `name` (in EDITIONS, or the registry a build was given)."""
+    return _edition_class(name, registry)()  # type: ignore[no-any-return]
+
+
+def is_heavy(name: str, registry: Mapping[str, str] = EDITIONS) -> bool:
+    """Whether the edition's class says `heavy = True`: it takes far longer than the others (the PDF's
+    layout), so on two cores it is worth a process of its own (sidecar.py)."""
+    return bool(getattr(_edition_class(name, registry), "heavy", False))
+
+
+def _edition_class(name: str, registry: Mapping[str, str]) -> Any:
     module, _, cls = registry[name].partition(":")
-    return getattr(importlib.import_module(module), cls)()  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), cls)
 
 
 def build_timestamp(issue_date: dt.date, source_date: dt.datetime | None) -> dt.datetime:

@@ -112,6 +112,15 @@ class PdfEdition:
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
     media_type: ClassVar[str] = "application/pdf"
+    heavy: ClassVar[bool] = True  # its layout takes longer than every other edition together
+
+    def warm_up(self, layouts: Layouts) -> None:
+        """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
+        faces and the compiled template."""
+        import weasyprint  # noqa: F401
+
+        edition_faces(layouts.root)
+        layouts.env("html").get_template("pdf/issue.html")
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         options = info.config.pdf

@@ -1,0 +1,137 @@
+"""A second process for an issue's heavy edition (the PDF's layout), so the rest of the build runs beside it.
+
+On two cores, one issue's build is the PDF's layout (most of the time) and everything else: starting up,
+loading the issue, the other editions, writing. The sidecar starts as soon as a builder opens, imports and
+warms the heavy edition while the issue loads, renders it while this process renders the others, and hands
+back its bytes, its problems or its bug. It is the build's own helper, not a second executor: one issue at a
+time, killed with the work it serves when that work is stopped (a time limit, Ctrl-C), started again for the
+next issue. It renders from the model alone, as every edition does, so the bytes are the same as here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import traceback
+import weakref
+from collections.abc import Collection, Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .errors import PaperpressError
+from .layouts import Layouts
+from .model import Issue
+from .render import BuildInfo, Output, edition, render_outputs
+
+
+class SidecarFailed(Exception):
+    """The sidecar died or hit a bug while rendering; its traceback, when it sent one, is the cause."""
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Sidecar:
+    """One helper process rendering the editions in `formats`, one request at a time; see the module's text."""
+
+    def __init__(self, root: Path | None, registry: Mapping[str, str], formats: Collection[str]) -> None:
+        self.root = root
+        self.registry = dict(registry)
+        self.formats = frozenset(formats)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._finalizer: weakref.finalize | None = None
+        self._start()
+
+    def submit(self, formats: list[str], issue: Issue, info: BuildInfo) -> None:
+        """Starts rendering `formats` (among its own) of `issue` over there; `result` waits for them. One
+        request at a time."""
+        if self._conn is None:
+            self._start()
+        assert self._conn is not None
+        self._conn.send((formats, issue, info))
+
+    def result(self) -> dict[str, list[Output]]:
+        """Format → the outputs of each submitted edition; raises the first one's PaperpressError, or
+        SidecarFailed for a bug or a death. Anything that stops the wait (a time limit, Ctrl-C) stops the
+        sidecar too."""
+        assert self._conn is not None
+        try:
+            answer = self._conn.recv()
+        except EOFError:
+            self.stop()
+            raise SidecarFailed("the process rendering the PDF stopped (killed, or out of memory)") from None
+        except BaseException:
+            self.stop()  # its work is abandoned; the next issue starts a fresh one
+            raise
+        kind, *rest = answer
+        if kind == "done":
+            return rest[0]  # type: ignore[no-any-return]
+        if kind == "problems":
+            raise PaperpressError(rest[0], rest[1])
+        raise SidecarFailed(rest[0]) from _RemoteTraceback(rest[1])
+
+    def stop(self) -> None:
+        """Ends the process now, whatever it is doing."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._process = self._conn = self._finalizer = None
+
+    def _start(self) -> None:
+        # A fresh interpreter running this module alone: it inherits no locks or threads (the parent may run a
+        # progress thread), and unlike multiprocessing's spawn it does not import the parent's __main__ again.
+        ours, theirs = socket.socketpair()
+        package = Path(__file__).resolve().parent.parent  # where this paperpress is imported from
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(package), os.environ.get("PYTHONPATH")])))
+        with theirs:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "paperpress.sidecar", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
+            )
+        conn = Connection(ours.detach())
+        conn.send((self.root, self.registry, sorted(self.formats)))
+        self._process, self._conn = process, conn
+        self._finalizer = weakref.finalize(self, _end, process, conn)
+
+
+def _end(process: subprocess.Popen[bytes], conn: Connection) -> None:
+    conn.close()
+    process.kill()
+    process.wait()
+
+
+def _serve(conn: Connection) -> None:
+    """The sidecar's life: warm its editions up, then render each request until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the build stops us itself
+    root, registry, formats = conn.recv()
+    layouts = Layouts.for_publication(root)
+    made = {fmt: edition(fmt, registry) for fmt in formats}
+    for one in made.values():
+        warm_up = getattr(one, "warm_up", None)
+        if warm_up is not None:
+            with contextlib.suppress(Exception):  # a broken template fails again, located, when it renders
+                warm_up(layouts)
+    while True:
+        try:
+            asked, issue, info = conn.recv()
+        except EOFError:
+            return
+        try:
+            answer: tuple[Any, ...] = ("done", {fmt: render_outputs(made[fmt], issue, layouts, info) for fmt in asked})
+        except PaperpressError as err:
+            answer = ("problems", err.problems, err.summary)
+        except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue
+            answer = ("bug", f"{type(err).__name__}: {err}", traceback.format_exc())
+        del issue
+        conn.send(answer)
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])))
