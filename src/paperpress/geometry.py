@@ -37,7 +37,7 @@ class Role(enum.StrEnum):
     """
 
     LEAD = "lead"  # an article's first front-matter photo, across the page
-    FRONT_LEAD = "front_lead"  # the front page's lead story's first photo: smaller, so its text starts on page one
+    FRONT_LEAD = "front_lead"  # the front page's lead story's first photo: in its first column (pdf.photos_in_columns)
     FURTHER = "further"  # an article's further front-matter photos, one under another
     INLINE = "inline"  # a photo placed in the body between paragraphs (a figure), across the page
     TABLE = "table"  # a photo among words: in a table cell (most often), a heading or a link

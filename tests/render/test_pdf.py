@@ -21,7 +21,7 @@ from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
 from paperpress.options import BuildOptions, source_date
 from paperpress.render.context import credit_line
-from paperpress.render.pdf import PdfEdition, column_runs, section_flows
+from paperpress.render.pdf import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
 from paperpress.walk import images
 
 from ..conftest import FIXTURES, REPO, copy_publication, require_tool
@@ -396,6 +396,27 @@ def test_articles_share_their_sections_column_set_but_the_lead_and_those_with_ta
     assert all(flow.shared for flow in flows[4])  # letters: one column set
     apart = section_flows(issue.sections[4].articles, issue.lead_article, apart=True)
     assert [len(flow.articles) for flow in apart] == [1, 1, 1] and not any(flow.shared for flow in apart)
+
+
+def test_the_front_page_lead_sets_its_photos_in_its_first_column_unless_a_table_comes_first(issue) -> None:
+    lead, other = issue.lead_article, issue.sections[1].articles[1]  # the depot vote, set on its own
+    assert lead.images and photos_in_columns(lead, issue)
+    assert not photos_in_columns(other, issue)
+    table_first = dataclasses.replace(lead, blocks=(Table((), (), ()), *lead.blocks))
+    assert not photos_in_columns(table_first, issue)  # its photos go across with the table
+    assert not photos_in_columns(dataclasses.replace(lead, blocks=()), issue)  # no column to set them in
+    across = {image.id for image in _photos_across(issue, apart=False)}
+    assert lead.images[0].id not in across and other.images[0].id in across
+
+
+def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path], issue) -> None:
+    from paperpress.geometry import PageSetup
+
+    pymupdf = pytest.importorskip("pymupdf")
+    page = PageSetup.from_options(open_publication(REPO).config.pdf)
+    with pymupdf.open(sample["screen"]) as pdf:
+        widths = sorted(round((found["bbox"][2] - found["bbox"][0]) / (72 / 25.4)) for found in pdf[0].get_image_info())
+    assert widths and max(widths) <= round(page.column_width), (widths, page.column_width)
 
 
 def _page_fill(pdf: Path, cell: float = 2.0) -> list[float]:

@@ -101,6 +101,18 @@ def section_flows(articles: Iterable[Article], lead: Article, apart: bool = Fals
     return flows
 
 
+def photos_in_columns(article: Article, issue: Issue) -> bool:
+    """Whether an article set on its own draws its front-matter photos at the head of its first column rather
+    than across the page: the front page's lead story does, when its body starts with words.
+
+    Across the page, a photo of a usual shape leaves white beside it in a band as tall as itself, and on the
+    front page, with the masthead and the contents above it, that band pushed the section's last lines onto
+    a page of their own (10 articles on A3: seven pages where six hold them).
+    """
+    runs = column_runs(article.blocks)
+    return article.id == issue.lead_article.id and bool(runs) and not runs[0].wide
+
+
 def link_href(link: Link) -> str:
     """A link's URL in the PDF: its web address, or the anchor of the article or subhead it leads to."""
     if link.target is None:
@@ -139,6 +151,7 @@ class PdfEdition:
             "house_editions": house_editions(info.config.editions),
             "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
             "has_photos": lambda nodes: bool(images(nodes)),
+            "photos_in_columns": lambda article: photos_in_columns(article, issue),
             "page": PageSetup.from_options(options, bleed=profile.bleed),
             "profile": profile,
             "article_break": options.article_break,
@@ -165,13 +178,15 @@ class PdfEdition:
 
 
 def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
-    """The photos drawn across the page: those over an article set on its own, and in its notes when they
-    go across. Every other photo is drawn in a column, and needs a third of the pixels."""
+    """The photos drawn across the page: those over an article set on its own (but the front page's lead,
+    `photos_in_columns`), and in its notes when they go across. Every other photo is drawn in a column, and
+    needs a third of the pixels."""
     found: list[Image] = []
     for section in issue.sections:
         for flow in section_flows(section.articles, issue.lead_article, apart):
+            article = flow.articles[0]
             if not flow.shared:
-                found += [*flow.articles[0].images, *images(flow.articles[0].footnotes)]
+                found += [*(() if photos_in_columns(article, issue) else article.images), *images(article.footnotes)]
     return tuple(found)
 
 
