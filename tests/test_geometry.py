@@ -102,6 +102,12 @@ def test_pixels_needed_follow_the_role() -> None:
     assert A4.photo_pixels(tall, Role.LEAD, 150) == round(100 / 25.4 * 150 + 0.5)
 
 
+def test_the_contents_box_has_a_column_a_section_as_many_as_fit() -> None:
+    a3 = dataclasses.replace(A4, width=297.0, height=420.0)
+    assert [a3.contents_columns(n) for n in (1, 6, 9)] == [1, 6, 6]  # 269 mm of text: six of 44 mm
+    assert A4.contents_columns(9) == A4.columns + 2  # 182 mm: four would fit, the text columns and two do
+
+
 def test_placements_give_each_photo_its_role(every_role: Path) -> None:
     _, issue = _load(every_role)
     roles = {image.source.rsplit("/", 1)[-1]: role for _, _, image, role in placements(issue)}

@@ -26,6 +26,8 @@ _FOLIO_MM = 2.0
 #: Narrower than this (in ems of body text), justified columns open rivers: set them ragged-right instead.
 _JUSTIFY_MIN_EMS = 15.0
 _PT_PER_MM = 72 / 25.4
+#: The narrowest column of the front page's contents box: a short headline and its page number.
+_CONTENTS_COLUMN_MM = 44.0
 
 
 class Role(enum.StrEnum):
@@ -85,6 +87,11 @@ class PageSetup:
     @property
     def column_width(self) -> float:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
+
+    def contents_columns(self, sections: int) -> int:
+        """The columns of the front page's contents box: one a section, as many as fit at 44 mm (at least the
+        text columns and two). On A3 six sections keep to one row, which fewer columns wrapped onto a second."""
+        return min(sections, max(self.columns + 2, int(self.text_width // _CONTENTS_COLUMN_MM)))
 
     def drawn_width(self, image: Image, role: Role, across: bool = True) -> float:
         """How wide `image` is drawn in mm: across the text (or its column, `across` false), unless that would
