@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from PIL import Image, ImageDraw
 
-from paperpress.render.images import normalise, strip_jpeg_metadata
+from paperpress.render import images as images_module
+from paperpress.render.images import normalise, normalise_kept, strip_jpeg_metadata
 
 MAX_EDGE = 1600
 _GPS_IFD = 0x8825
@@ -207,3 +208,17 @@ def test_a_large_frame_is_shrunk_before_any_conversion_copies_it(mode: str, monk
     assert converted == [(800, 600)]  # reduced by 5 straight from the decoder: twice the target, as thumbnail does
     assert (fit.width, fit.height) == (400, 300)
     assert budget.peak == pixels.decoded_bytes(mode, (4000, 3000)) + pixels.decoded_bytes("RGBA", (4000, 3000))
+
+
+@pytest.mark.parametrize("make", [_chart, lambda: _save(_noisy((900, 600)), "JPEG", quality=95)], ids=["png", "jpeg"])
+def test_a_kept_photo_is_what_normalise_makes_and_is_made_once_per_size(make, tmp_path, monkeypatch) -> None:
+    data = make()
+    made: list[int] = []
+    real = images_module.normalise
+    monkeypatch.setattr(images_module, "normalise", lambda d, edge: made.append(edge) or real(d, edge))
+    first = normalise_kept(data, 300, tmp_path)
+    assert first == real(data, 300)
+    assert normalise_kept(data, 300, tmp_path) == first and made == [300]  # the second from the cache
+    assert normalise_kept(data, 200, tmp_path).width == 200 and made == [300, 200]  # another size, made
+    assert len(list((tmp_path / ".paperpress-cache" / images_module.CACHE).iterdir())) == 2
+    assert normalise_kept(data, 300, None) == first and made == [300, 200, 300]  # no publication: no cache

@@ -624,8 +624,19 @@ def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -
     places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(6))
     (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
     shrunk = []
-    normalise = pdf.normalise
-    monkeypatch.setattr(pdf, "normalise", lambda data, edge: shrunk.append(edge) or normalise(data, edge))
+    normalise_kept = pdf.normalise_kept
+    monkeypatch.setattr(pdf, "normalise_kept", lambda data, edge, root: shrunk.append(edge) or normalise_kept(data, edge, root))
     assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
     assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
     assert 1 <= len(shrunk) <= 2
+
+
+def test_the_shrunk_photos_are_kept_for_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    from paperpress.render import images as images_module
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    first = _build(pub, "issue-7", "screen")
+    assert any((pub / ".paperpress-cache" / images_module.CACHE).iterdir())
+    made = []
+    monkeypatch.setattr(images_module, "normalise", lambda data, edge: made.append(edge))
+    assert _build(pub, "issue-7", "screen") == first and made == []  # every photo from the cache

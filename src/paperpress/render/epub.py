@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ..layouts import Layouts
@@ -19,7 +20,7 @@ from . import BuildInfo
 from .context import contents, iso_timestamp, issue_context, masthead
 from .cover import DRAWN_TYPE, cover_image, cover_photo
 from .epub_package import MEDIA_TYPE, Item, assemble, check_size
-from .images import Normalised, extension, normalise
+from .images import Normalised, extension, normalise_kept
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -54,7 +55,7 @@ class EpubEdition:
         """Photos and the cover are made in threads (Pillow lets go of the interpreter) while the pages render."""
         with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
             cover = pool.submit(cover_image, issue)
-            pictures = _pictures(issue, info.config.epub.image_max_edge, pool)
+            pictures = _pictures(issue, info.config.epub.image_max_edge, pool, layouts.root)
             # A drawn cover is a JPEG, known before it is drawn; a manifest's type comes from normalising it.
             cover_type = DRAWN_TYPE if issue.cover is None else cover.result().media_type
             cover_href = f"images/cover{extension(cover_type)}"
@@ -175,8 +176,9 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover_hre
     }
 
 
-def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor) -> dict[str, Item]:
-    """Each photo file once (an image used twice is stored once), normalised, keyed by its source.
+def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor, root: Path | None) -> dict[str, Item]:
+    """Each photo file once (an image used twice is stored once), normalised (or found so in `root`'s cache),
+    keyed by its source.
 
     Pillow lets go of the interpreter while it decodes, resizes and encodes, so photos are normalised
     in threads; the results are collected in issue order, so the EPUB does not depend on timing.
@@ -184,7 +186,7 @@ def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor) -> dict[str
     unique: dict[str, Image] = {}
     for image in images(issue.sections):  # the cover is packaged on its own, see _cover_item
         unique.setdefault(image.source, image)
-    fits = list(pool.map(lambda image: normalise(image.data, max_edge), unique.values()))
+    fits = list(pool.map(lambda image: normalise_kept(image.data, max_edge, root), unique.values()))
     found: dict[str, Item] = {}
     for image, fit in zip(unique.values(), fits, strict=False):
         href = f"images/{image.id}{fit.extension}"

@@ -1,7 +1,8 @@
 """Photos made fit for a reading system or a press: upright, RGB, no hidden metadata, no bigger than needed.
 
-Pure bytes in, bytes out, and deterministic, so that two builds give the same file. Shared by the editions
-that embed images; knows nothing of the model, templates or packaging.
+Pure bytes in, bytes out, and deterministic, so that two builds give the same file (and a result kept in the
+publication's cache is the one a build would make). Shared by the editions that embed images; knows nothing
+of the model, templates or packaging.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import io
 import math
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 
+import PIL
 from PIL import Image, ImageCms, ImageOps
 
+from ..cache import cache_folder, cached, key_of
 from ..pixels import BUDGET, decoded_bytes
 
 #: JPEG quality for re-encoded photos: indistinguishable from the original on an e-reader or a screen.
@@ -39,6 +43,26 @@ class Normalised:
 def extension(media_type: str) -> str:
     """The file name ending of a normalised image of this type."""
     return ".png" if media_type == "image/png" else ".jpg"
+
+
+#: The cache folder (`cache.cache_folder`) of normalised photos, shared by the editions that embed them.
+CACHE = "normalised"
+#: What `normalise` does, in the cache key: change it when its output would change.
+_RECIPE = f"1; bicubic; jpeg q{JPEG_QUALITY}"
+
+
+def normalise_kept(data: bytes, max_edge: int, root: Path | None) -> Normalised:
+    """`normalise`, kept in the publication's cache: a photo is shrunk to one size once, not at every build
+    (a template change rebuilds an archive's editions from the same photos)."""
+    folder = cache_folder(root, CACHE) if root is not None else None
+    key = key_of("normalised", PIL.__version__, _RECIPE, str(max_edge), data)
+    packed = cached(folder, key, lambda: _packed(normalise(data, max_edge)))
+    media_type, width, height, picture = packed.split(b"\n", 3)
+    return Normalised(picture, media_type.decode(), int(width), int(height))
+
+
+def _packed(fit: Normalised) -> bytes:
+    return f"{fit.media_type}\n{fit.width}\n{fit.height}\n".encode() + fit.data
 
 
 def normalise(data: bytes, max_edge: int) -> Normalised:

@@ -25,7 +25,7 @@ from ..walk import images, walk
 from . import BuildInfo
 from .context import issue_context
 from .house_panel import place_panels
-from .images import Normalised, normalise
+from .images import Normalised, normalise_kept
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
 IMAGE_SCHEME = "paperpress-image:"
@@ -251,7 +251,7 @@ def _write_pdf(
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_class()(photos, served, layouts.folders, sizes)
+    fetcher = _fetcher_class()(photos, served, layouts.folders, sizes, layouts.root)
     complaints = _Complaints()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(complaints)
@@ -304,7 +304,8 @@ def _fetcher_class() -> Any:
         """Serves photos from the model by id, and only the listed font files and files under the layouts."""
 
         def __init__(
-            self, images: Iterable[Image], files: set[Path], folders: Iterable[Path], sizes: dict[str, int]
+            self, images: Iterable[Image], files: set[Path], folders: Iterable[Path], sizes: dict[str, int],
+            root: Path | None,
         ) -> None:
             super().__init__(fail_on_errors=True)
             self.images = {image.id: image for image in images}
@@ -312,6 +313,7 @@ def _fetcher_class() -> Any:
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.problems: list[Problem] = []
+            self.root = root  # whose cache keeps the shrunk photos between builds
             self.small: dict[tuple[str, int], Normalised] = {}  # a photo placed many times is shrunk once
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -325,7 +327,7 @@ def _fetcher_class() -> Any:
                     try:
                         # Here, not in threads: a thread's freed frames stay in its own malloc arena, out of
                         # reach of the layout that follows, and a pool raised the peak by a tenth.
-                        small = self.small.get(key) or self.small.setdefault(key, normalise(image.data, key[1]))
+                        small = self.small.get(key) or self.small.setdefault(key, normalise_kept(image.data, key[1], self.root))
                     except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
                         message = f"the photo cannot be read: {err}"
                         self.problems.append(Problem(PurePosixPath(image.source), None, None, message))
