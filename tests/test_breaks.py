@@ -44,3 +44,11 @@ def test_the_dictionary_is_loaded_only_once_a_run_holds_a_word_to_hyphenate() ->
     assert "_dictionary" not in vars(breaks)
     assert breaks.unbreakable("Extraordinarily" + "z" * 60) > 0
     assert "_dictionary" in vars(breaks)
+
+
+def test_a_narrower_column_keeps_shorter_stretches_whole() -> None:
+    code = "QX7" * 6  # 18 characters with nowhere to break
+    assert Breaks("en")(f"Code {code} here.") == f"Code {code} here."  # a column holds it
+    marked = Breaks("en", longest=14)(f"Code {code} here.")
+    assert marked.replace(ZERO_WIDTH_SPACE, "") == f"Code {code} here." and _longest_stretch(marked) <= 14
+    assert Breaks("en", longest=99)("q" * 30) != "q" * 30  # never longer than LONGEST_RUN

@@ -102,6 +102,16 @@ def test_pixels_needed_follow_the_role() -> None:
     assert A4.photo_pixels(tall, Role.LEAD, 150) == round(100 / 25.4 * 150 + 0.5)
 
 
+def test_body_text_keeps_whole_only_stretches_its_column_holds_in_the_widest_letters() -> None:
+    from paperpress.breaks import LONGEST_RUN
+
+    for page in (A4, dataclasses.replace(A4, width=297.0, height=420.0), dataclasses.replace(A4, columns=6)):
+        column_pt = page.column_width * 72 / 25.4
+        assert page.longest_run * page.font_size <= column_pt * 0.85  # an em a letter, a nested list's indent left
+        assert page.longest_run <= LONGEST_RUN
+    assert A4.longest_run == 14
+
+
 def test_the_contents_box_has_a_column_a_section_as_many_as_fit() -> None:
     a3 = dataclasses.replace(A4, width=297.0, height=420.0)
     assert [a3.contents_columns(n) for n in (1, 6, 9)] == [1, 6, 6]  # 269 mm of text: six of 44 mm

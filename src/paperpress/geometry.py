@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .breaks import LONGEST_RUN
 from .config import PdfOptions, page_size_mm
 from .errors import PaperpressError, Problem
 from .model import Article, Figure, Image, InlineImage, Issue
@@ -87,6 +88,13 @@ class PageSetup:
     @property
     def column_width(self) -> float:
         return (self.text_width - (self.columns - 1) * self.column_gap) / self.columns
+
+    @property
+    def longest_run(self) -> int:
+        """The longest stretch with nowhere to break that body text may keep whole (breaks.Breaks marks the
+        rest): even in letters an em wide it fits a column, less the indent of a list two deep (15 %)."""
+        column_ems = self.column_width * _PT_PER_MM / self.font_size
+        return min(LONGEST_RUN, int(column_ems * 0.85))
 
     def contents_columns(self, sections: int) -> int:
         """The columns of the front page's contents box: one a section, as many as fit at 44 mm (at least the

@@ -140,11 +140,12 @@ class PdfEdition:
         profile = _profile(info.options.get("pdf_profile") or options.profile)
         faces = edition_faces(layouts.root)
         output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
+        page = PageSetup.from_options(options, bleed=profile.bleed)
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
             "link_href": link_href,
             "links_hold_text_only": True,
-            "breakable": Breaks(issue.publication.language),
+            "breakable": Breaks(issue.publication.language, page.longest_run),
             "headline_level": 2,
             "blank_header_tag": "th",
             "runs": column_runs,
@@ -152,7 +153,7 @@ class PdfEdition:
             "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
             "has_photos": lambda nodes: bool(images(nodes)),
             "photos_in_columns": lambda article: photos_in_columns(article, issue),
-            "page": PageSetup.from_options(options, bleed=profile.bleed),
+            "page": page,
             "profile": profile,
             "article_break": options.article_break,
             "font_faces": faces,
@@ -168,7 +169,6 @@ class PdfEdition:
         }
         if profile.bleed and output_profile is None:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
-        page = context["page"]
         photos = images(issue)
         across = {image.id for image in _photos_across(issue, apart)}
         sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
