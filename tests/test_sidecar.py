@@ -156,3 +156,10 @@ def test_a_request_it_cannot_serve_comes_back_as_a_bug_not_a_hang(pub: Path) -> 
     with pytest.raises(SidecarFailed):
         sidecar.submit(["nope"], None, None)  # type: ignore[arg-type]
         sidecar.result()
+
+
+def test_a_request_that_cannot_be_sent_fails_instead_of_waiting_for_ever(pub: Path) -> None:
+    sidecar = Sidecar(pub, WITH_FAKES, ["heavy"])
+    sidecar.submit(["heavy"], lambda: None, None)  # type: ignore[arg-type]  # a lambda does not pickle
+    with pytest.raises(SidecarFailed, match="could not be sent"):
+        sidecar.result()

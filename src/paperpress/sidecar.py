@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 import weakref
 from collections.abc import Collection, Mapping
@@ -47,16 +48,26 @@ class Sidecar:
         self.formats = frozenset(formats)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+        self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still warms up
+        self._unsent: list[Exception] = []  # why it could not be sent
         self._finalizer: weakref.finalize | None = None
         self._start()
 
     def submit(self, formats: list[str], issue: Issue, info: BuildInfo) -> None:
         """Starts rendering `formats` (among its own) of `issue` over there; `result` waits for them. One
-        request at a time."""
+        request at a time.
+
+        Sent from a thread: a request holds the issue's photos, more than the socket takes at once, and the
+        sidecar reads it only once it has warmed up; this process renders the other editions meanwhile.
+        """
         if self._conn is None:
             self._start()
         assert self._conn is not None
-        self._conn.send((formats, issue, info))
+        self._unsent.clear()
+        sending = threading.Thread(target=_send, args=(self._conn, (formats, issue, info), self._unsent),
+                                   daemon=True, name="paperpress-sidecar-request")
+        self._sending[:] = [sending]
+        sending.start()
 
     def result(self) -> dict[str, list[Output]]:
         """Format → the outputs of each submitted edition; raises the first one's PaperpressError, or
@@ -64,6 +75,10 @@ class Sidecar:
         sidecar too."""
         assert self._conn is not None
         try:
+            for thread in self._sending:
+                thread.join()
+            if self._unsent:
+                raise SidecarFailed(f"the issue could not be sent to the sidecar: {self._unsent[0]}") from self._unsent[0]
             answer = self._conn.recv()
         except EOFError:
             self.stop()
@@ -98,13 +113,26 @@ class Sidecar:
         conn = Connection(ours.detach())
         conn.send((self.root, self.registry, sorted(self.formats)))
         self._process, self._conn = process, conn
-        self._finalizer = weakref.finalize(self, _end, process, conn)
+        self._finalizer = weakref.finalize(self, _end, process, conn, self._sending)
 
 
-def _end(process: subprocess.Popen[bytes], conn: Connection) -> None:
-    conn.close()
+def _send(conn: Connection, request: tuple[Any, ...], unsent: list[Exception]) -> None:
+    try:
+        conn.send(request)
+    except OSError:
+        pass  # the sidecar died or was stopped: `result` says so
+    except Exception as err:  # noqa: BLE001 - a request that cannot be pickled is a bug `result` reports
+        unsent.append(err)
+
+
+def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread]) -> None:
+    """Kills the process, lets a request being sent fail on the closed pipe, then closes our end (closed
+    first, its number could be reused by another file while the thread still writes to it)."""
     process.kill()
     process.wait()
+    for thread in sending:
+        thread.join()
+    conn.close()
 
 
 def _serve(conn: Connection) -> None:
