@@ -163,3 +163,19 @@ def test_a_request_that_cannot_be_sent_fails_instead_of_waiting_for_ever(pub: Pa
     sidecar.submit(["heavy"], lambda: None, None)  # type: ignore[arg-type]  # a lambda does not pickle
     with pytest.raises(SidecarFailed, match="could not be sent"):
         sidecar.result()
+
+
+def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, monkeypatch) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # where the sidecar's WeasyPrint keeps its fonts
+    opened = open_publication(pub)
+    issue = check_issue(opened, "issue-1").value
+    assert issue is not None
+    sidecar = Sidecar(pub, EDITIONS, ["pdf"])
+    sidecar.submit(["pdf"], issue, build_module.build_info(opened, issue))
+    assert sidecar.result()["pdf"]
+    process = sidecar._process
+    sidecar.stop()
+    assert process.returncode == 0  # it exited, it was not killed
+    assert not list(temp.iterdir())
