@@ -4,6 +4,9 @@ bytes, the same located problems, and nothing left running when the work it serv
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,7 +123,7 @@ def test_a_sidecar_that_dies_fails_its_issue_and_the_next_gets_a_new_one(pub: Pa
     first = made.renderer.sidecar._process
     result = guarded(made, job("issue-1"), 0)
     assert result.failed and "stopped" in str(result.problems[0])
-    assert first.poll() is not None
+    assert first.wait(timeout=10) == -signal.SIGKILL
     assert not made(job("issue-2")).failed
     assert made.renderer.sidecar._process is not first
 
@@ -131,7 +134,7 @@ def test_a_time_limit_stops_the_sidecar_with_its_issue(pub: Path) -> None:
     stuck = made.renderer.sidecar._process
     result = guarded(made, job("issue-1"), 1.0)
     assert result.failed and "took longer than 1 seconds" in str(result.problems[0])
-    assert stuck.poll() is not None  # killed, not left rendering an issue nobody waits for
+    assert stuck.wait(timeout=10) == 0  # stopped, not left rendering an issue nobody waits for
     assert not made(job("issue-2")).failed
 
 
@@ -140,14 +143,15 @@ def test_a_failure_here_stops_the_heavy_edition_over_there(pub: Path) -> None:
     made = builder(pub)
     running = made.renderer.sidecar._process
     result = guarded(made, job("issue-1"), 0)
-    assert result.failed and running.poll() is not None
+    assert result.failed
+    running.wait(timeout=10)  # it ends (still starting up, it may not have seen its pipe close yet)
 
 
 def test_a_dropped_builder_leaves_no_process(pub: Path) -> None:
     made = builder(pub)
     process = made.renderer.sidecar._process
     del made
-    assert process.poll() is not None
+    assert process.poll() is not None  # ended when the builder was dropped, not at some later collection
 
 
 def test_a_request_it_cannot_serve_comes_back_as_a_bug_not_a_hang(pub: Path) -> None:
@@ -177,5 +181,26 @@ def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, 
     assert sidecar.result()["pdf"]
     process = sidecar._process
     sidecar.stop()
-    assert process.returncode == 0  # it exited, it was not killed
+    assert process.wait(timeout=10) == 0  # it exited, it was not killed
     assert not list(temp.iterdir())
+
+
+def test_a_sidecar_ends_with_the_build_that_started_it(pub: Path, tmp_path: Path) -> None:
+    """Even a sidecar stuck in a render, once the build's process is gone (here it ends as soon as the
+    time limit has stopped the issue, before any thread of its own could stop the sidecar). The sidecar
+    shares the build's output pipe, so the run below returns only once both have ended."""
+    say(pub, "issue-1", "stuck")
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os, sys\n"
+        "sys.path.insert(0, os.getcwd())\n"
+        "from pathlib import Path\n"
+        "from paperpress.executor import guarded\n"
+        "from tests.test_sidecar import builder, job\n"
+        "made = builder(Path(sys.argv[1]))\n"
+        "print(guarded(made, job('issue-1'), 1.0).problems[0].message, flush=True)\n"
+        "os._exit(0)\n"  # no finaliser, no reaper thread: only the kernel can tell the sidecar
+    )
+    done = subprocess.run([sys.executable, str(script), str(pub)], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert "took longer than 1 seconds" in done.stdout, done.stderr

@@ -11,6 +11,7 @@ next issue. It renders from the model alone, as every edition does, so the bytes
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -94,10 +95,16 @@ class Sidecar:
         raise SidecarFailed(rest[0]) from _RemoteTraceback(rest[1])
 
     def stop(self) -> None:
-        """Ends the process now, whatever it is doing."""
-        if self._finalizer is not None:
-            self._finalizer()
-        self._process = self._conn = self._finalizer = None
+        """Ends the process, whatever it is doing; it exits on its own, watched from a thread.
+
+        Called while a time limit may still be ringing (its TimeUp comes again every 0.1 s until the work
+        is left), so it forgets the process first and waits for nothing in this thread.
+        """
+        finalizer, self._process, self._conn, self._finalizer = self._finalizer, None, None, None
+        detached = finalizer.detach() if finalizer is not None else None
+        if detached is not None:
+            _, _, (process, conn, sending), _ = detached
+            _end(process, conn, sending, wait=False)
 
     def _start(self) -> None:
         # A fresh interpreter running this module alone: it inherits no locks or threads (the parent may run a
@@ -107,7 +114,7 @@ class Sidecar:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(package), os.environ.get("PYTHONPATH")])))
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "paperpress.sidecar", str(theirs.fileno())],
+                [sys.executable, "-m", "paperpress.sidecar", str(theirs.fileno()), str(os.getpid())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
             )
         conn = Connection(ours.detach())
@@ -125,28 +132,41 @@ def _send(conn: Connection, request: tuple[Any, ...], unsent: list[Exception]) -
         unsent.append(err)
 
 
-#: Seconds a sidecar told to stop has to exit by itself before it is killed.
+#: Seconds a sidecar has to leave once its pipe is shut (idle, it exits at once), then after SIGTERM.
+_IDLE = 0.5
 _GRACE = 5.0
 
 
-def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread]) -> None:
+def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread], wait: bool = True) -> None:
     """Stops the process so that it exits as Python does, removing its temporary files (WeasyPrint keeps
     each render's fonts in a folder of its own, 2 MB, which a killed process leaves behind for good).
 
-    The pipe is shut down first, so that a request being sent fails at once, and closed last: closed while
-    the sending thread still writes, its number could be given to another file.
+    The pipe is shut down first: an idle sidecar sees its end and exits, and a request being sent fails at
+    once. It is closed last: closed while the sending thread still writes, its number could be given to
+    another file. A sidecar still busy after `_IDLE` seconds gets SIGTERM, and one still there `_GRACE`
+    seconds later is killed; all that waiting happens here, or with `wait` false in a thread of its own.
     """
     with contextlib.suppress(OSError):
         _shut(conn)
     for thread in sending:
         thread.join()
-    process.terminate()  # an idle sidecar has seen the end of its pipe; a busy one leaves its render
-    try:
-        process.wait(_GRACE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
     conn.close()
+    if wait:
+        _reap(process)
+    else:
+        threading.Thread(target=_reap, args=(process,), daemon=True, name="paperpress-sidecar-reaper").start()
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    for step, seconds in ((lambda: None, _IDLE), (process.terminate, _GRACE)):
+        step()
+        try:
+            process.wait(seconds)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    process.kill()
+    process.wait()
 
 
 def _shut(conn: Connection) -> None:
@@ -157,10 +177,39 @@ def _shut(conn: Connection) -> None:
         sock.detach()  # the descriptor stays the connection's, closed by it
 
 
-def _serve(conn: Connection) -> None:
-    """The sidecar's life: warm its editions up, then render each request until the pipe closes."""
+def _serve(conn: Connection, parent: int) -> None:
+    """The sidecar's life, `_answer`, ended by the end of its pipe or by SIGTERM, either way as Python exits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the build stops us itself
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # how the build stops us: exit cleanly
+    signal.signal(signal.SIGTERM, _stopped)  # how the build stops us: leave whatever we do, and exit cleanly
+    try:
+        if _die_with(parent):
+            _answer(conn)
+    except _Stop:
+        return
+
+
+def _die_with(parent: int) -> bool:
+    """Asks Linux for SIGTERM when the build's process ends, however it ends (killed, or gone before the
+    thread that was to stop us had its turn); False when it has already ended."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == parent
+
+
+#: prctl's option for the signal a process gets when its parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+class _Stop(BaseException):
+    """SIGTERM arrived: a BaseException, so that no `except Exception` in a render can swallow it."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def _answer(conn: Connection) -> None:
+    """Warms the editions up, then renders each request until the pipe closes."""
     root, registry, formats = conn.recv()
     layouts = Layouts.for_publication(root)
     made = {fmt: edition(fmt, registry) for fmt in formats}
@@ -185,4 +234,4 @@ def _serve(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
-    _serve(Connection(int(sys.argv[1])))
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))
