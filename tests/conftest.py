@@ -66,6 +66,20 @@ def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None
     assert actual == expected, f"output differs from {path}; if the change is intended, run pytest --update-golden"
 
 
+def run_elsewhere(code: str, env: dict[str, str], timeout: float = 300) -> bytes:
+    """What `code` writes to stdout, run by a fresh interpreter at the repository root in the environment
+    here less TZ, SOURCE_DATE_EPOCH and LC_ALL, plus `env`: a build somewhere else, for reproducibility."""
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if k not in ("TZ", "SOURCE_DATE_EPOCH", "LC_ALL")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(REPO)], env=base | env, cwd=REPO, check=False, capture_output=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    return done.stdout
+
+
 def copy_publication(src: Path, dest: Path) -> Path:
     """A writable copy of a publication (without its dist/), for tests that break or build it."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".paperpress-cache", ".venv", ".tools", ".git", "src", "tests", "bench"))

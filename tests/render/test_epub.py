@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from paperpress.options import BuildOptions, source_date
 from paperpress.render.epub import EpubEdition, issue_identifier
 
 from ..checkers import ace, epubcheck
-from ..conftest import FIXTURES, REPO, copy_publication, require_tool
+from ..conftest import FIXTURES, REPO, copy_publication, require_tool, run_elsewhere
 from .test_images import PHOTOS
 
 EDGE = FIXTURES / "epub-edge"
@@ -346,12 +345,7 @@ _BUILD = (
 
 
 def _build_in(env: dict[str, str]) -> bytes:
-    base = {k: v for k, v in os.environ.items() if k not in ("TZ", "SOURCE_DATE_EPOCH", "LC_ALL")}
-    done = subprocess.run(
-        [sys.executable, "-c", _BUILD, str(REPO)], env=base | env, cwd=REPO, check=False, capture_output=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    return done.stdout
+    return run_elsewhere(_BUILD, env, timeout=120)
 
 
 def test_two_builds_in_different_time_zones_and_locales_are_identical() -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import posixpath
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +23,7 @@ from paperpress.render.web import CSP, STYLESHEET, WebEdition, json_ld
 from paperpress.render.webphotos import SIZES, THUMBNAIL_SIZES
 
 from ..checkers import axe_violations, html_errors, overflow, print_layout
-from ..conftest import FIXTURES, REPO, copy_publication
+from ..conftest import FIXTURES, REPO, copy_publication, run_elsewhere
 
 UNUSUAL = FIXTURES / "unusual"
 HOSTILE_HEADLINE = "</script><script>alert(1)</script> & <!-- more"
@@ -375,12 +372,7 @@ _BUILD = (
 
 
 def _build_in(env: dict[str, str]) -> str:
-    base = {k: v for k, v in os.environ.items() if k not in ("TZ", "SOURCE_DATE_EPOCH", "LC_ALL")}
-    done = subprocess.run(
-        [sys.executable, "-c", _BUILD, str(REPO)], env=base | env, cwd=REPO, check=False, capture_output=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    return done.stdout.decode()
+    return run_elsewhere(_BUILD, env, timeout=300).decode()
 
 
 def test_two_builds_in_different_time_zones_and_locales_are_identical(sample: Site) -> None:
