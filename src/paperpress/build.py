@@ -300,19 +300,20 @@ class Renderer:
         """kind → (file name, media type, bytes): every output of the job, before any is written."""
         issue, job, info = prepared.issue, prepared.job, prepared.info
         aside = [fmt for fmt in job.formats if self.sidecar is not None and fmt in self.sidecar.formats]
-        if self.sidecar is not None and aside:
-            self.sidecar.submit(aside, issue, info)
+        sidecar = self.sidecar if aside else None  # None when this job asks it for nothing
+        if sidecar is not None:
+            sidecar.submit(aside, issue, info)
         try:
             # The cover art first: its full-size frames are freed before an edition's layout is held, so the
             # two never add up to the build's peak memory (drawn after the PDF, they raised it by half).
             art = render_art(issue) if job.art else {}
             made = {fmt: render_outputs(self._edition(fmt), issue, self.layouts, info) for fmt in job.formats if fmt not in aside}
         except BaseException:
-            if self.sidecar is not None and aside:
-                self.sidecar.stop()  # the issue failed or was stopped: its PDF is not wanted
+            if sidecar is not None:
+                sidecar.stop()  # the issue failed or was stopped: its PDF is not wanted
             raise
-        if self.sidecar is not None and aside:
-            made |= self.sidecar.result()
+        if sidecar is not None:
+            made |= sidecar.result()
         outputs: dict[str, tuple[str, str, bytes]] = {}
         for fmt in job.formats:
             for n, output in enumerate(made[fmt]):

@@ -158,15 +158,16 @@ def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threa
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
-    for step, seconds in ((lambda: None, _IDLE), (process.terminate, _GRACE)):
-        step()
-        try:
-            process.wait(seconds)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-    process.kill()
-    process.wait()
+    try:
+        process.wait(_IDLE)
+        return
+    except subprocess.TimeoutExpired:
+        process.terminate()  # busy: it leaves its render
+    try:
+        process.wait(_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _shut(conn: Connection) -> None:
