@@ -4,10 +4,11 @@ Standard library and pyphen only: the PDF marks the breaks, and the loader caps 
 
 WeasyPrint breaks a line inside a word at a hyphenation point; where a run has none (`[[[[…`, a pasted code,
 `aaaa…`), it tries one position after another, each time setting the rest of the paragraph again, so a
-paragraph of such runs took minutes. Here every stretch of more than LONGEST_RUN characters with no space,
-dash, slash or hyphenation point in it gets a zero-width space every half of that: an invisible break
-that WeasyPrint finds at once. With those breaks, the PDF sets body text without `overflow-wrap: anywhere`,
-which cost a tenth of its layout (the stretches left whole fit a column, `geometry.PageSetup.longest_run`). Words it can hyphenate are left to it, so ordinary copy is set as before.
+paragraph of such runs took minutes. Here every stretch longer than a column holds (`longest`, at most
+LONGEST_RUN characters) with no space, dash, slash or hyphenation point in it gets a zero-width space every
+half of that: an invisible break that WeasyPrint finds at once. Words it can hyphenate are left to it, so
+ordinary copy is set as before. With those breaks the PDF sets body text without `overflow-wrap: anywhere`,
+which cost a tenth of its layout (`geometry.PageSetup.longest_run` says what a column holds).
 """
 
 from __future__ import annotations
