@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -237,6 +238,39 @@ def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None
     again = run(pub)
     assert built(again) == {"issue-4": (), "issue-2": ("fake",)}
     assert (pub / "dist/issue-4/issue-4-thumbnail.jpg").is_file()
+
+
+def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_made_here(
+    pub: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside the light editions the drawing costs no time; a layout in this process starts after it, so
+    the art's frames are freed before the layout is held."""
+    rendered: dict[str, threading.Event] = {}
+    seen: list[tuple[str, bool]] = []
+
+    def art(issue):
+        edition_done = rendered.setdefault(issue.name, threading.Event())
+        if heavy_here:
+            seen.append(("art", edition_done.is_set()))
+        else:  # it waits for an edition made meanwhile; drawn before them, it would wait in vain
+            seen.append(("art", edition_done.wait(timeout=30)))
+        return fake_art(issue)
+
+    def outputs(made, issue, *args):
+        seen.append((made.name, True))
+        rendered.setdefault(issue.name, threading.Event()).set()
+        return render.render_outputs(made, issue, *args)
+
+    monkeypatch.setattr(build_module, "render_art", art)
+    monkeypatch.setattr(build_module, "render_outputs", outputs)
+    heavy_here = False
+    run(pub, ("fake",))
+    assert seen.count(("art", True)) == 4
+    seen.clear()
+    rendered.clear()
+    heavy_here = True  # one core: the heavy edition is laid out in this process
+    run(pub, ("heavy", "fake"), force=True)
+    assert seen == [("art", False), ("heavy", True), ("fake", True)] * 4
 
 
 def test_each_edition_has_its_own_fingerprint(pub: Path) -> None:

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -303,11 +304,18 @@ class Renderer:
         sidecar = self.sidecar if aside else None  # None when this job asks it for nothing
         if sidecar is not None:
             sidecar.submit(aside, issue, info)
+        here = [fmt for fmt in job.formats if fmt not in aside]
         try:
-            # The cover art first: its full-size frames are freed before an edition's layout is held, so the
-            # two never add up to the build's peak memory (drawn after the PDF, they raised it by half).
-            art = render_art(issue) if job.art else {}
-            made = {fmt: render_outputs(self._edition(fmt), issue, self.layouts, info) for fmt in job.formats if fmt not in aside}
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                # The cover art is drawn in a thread while the editions render, Pillow letting go of the
+                # interpreter; the EPUB asks for the same cover and waits for this drawing (cover.render_cover).
+                drawing = pool.submit(render_art, issue) if job.art else None
+                if drawing is not None and any(is_heavy(fmt, self.registry) for fmt in here):
+                    # Before a layout made in this process, though: the art's full-size frames are then freed
+                    # before the layout is held (drawn alongside the PDF, they raised the peak by half).
+                    drawing.result()
+                made = {fmt: render_outputs(self._edition(fmt), issue, self.layouts, info) for fmt in here}
+                art = drawing.result() if drawing is not None else {}
         except BaseException:
             if sidecar is not None:
                 sidecar.stop()  # the issue failed or was stopped: its PDF is not wanted
