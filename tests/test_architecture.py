@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import paperpress
@@ -68,3 +70,12 @@ def test_public_names_are_explicit() -> None:
     assert sorted(paperpress.__all__) == ["Loaded", "PaperpressError", "Problem", "Severity", "UsageError", "__version__"]
     for name in paperpress.__all__:
         assert hasattr(paperpress, name)
+
+
+def test_the_pdf_process_imports_no_loader() -> None:
+    """The sidecar renders from the model it is sent; the loader, YAML and the Markdown parser would only
+    add their memory to the PDF's peak."""
+    shown = "import sys, paperpress.sidecar, paperpress.render.pdf; print(' '.join(sorted(sys.modules)))"
+    modules = subprocess.run([sys.executable, "-c", shown], check=True, capture_output=True, text=True).stdout.split()
+    assert "paperpress.layouts" in modules
+    assert [m for m in modules if m.split(".")[0] in ("yaml", "markdown_it") or m.startswith("paperpress.load")] == []

@@ -19,9 +19,9 @@ from lxml import etree
 from paperpress.build import build_archive, open_publication
 from paperpress.errors import errors_in
 from paperpress.executor import ProcessPool
-from paperpress.load.text import FORBIDDEN
 from paperpress.options import BuildOptions
 from paperpress.render.site import FRONT
+from paperpress.text import FORBIDDEN
 
 from .checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
 from .conftest import FIXTURES, copy_publication, require_tool

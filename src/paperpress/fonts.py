@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from .cache import Learnt, cache_folder, key_of, read_entry
 from .errors import Problem, Severity
+from .paths import resolve_inside
 
 #: (package, file key in its `font_files_ttf`, family, weight, italic): the faces the default layout uses.
 _PACKAGED = (
@@ -112,8 +113,6 @@ def publication_fonts(
     Other files (a licence, a README) are not fonts and are passed over in silence. `cache` as for
     `packaged_faces`.
     """
-    from .load.paths import resolve_inside  # here, not at the top: load/ imports this module as it starts
-
     folder = root / "fonts" if root is not None else None
     if root is None or folder is None or not folder.is_dir():
         return (), ()

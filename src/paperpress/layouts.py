@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .cache import CACHE_FOLDER
 from .errors import PaperpressError, Problem
-from .load.paths import relative, resolve_inside
+from .paths import relative, resolve_inside
 
 DEFAULTS = Path(__file__).parent / "layouts"
 

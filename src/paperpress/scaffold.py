@@ -10,8 +10,8 @@ import yaml
 
 from .errors import PaperpressError, Problem, UsageError
 from .load.manifest import read_manifest
-from .load.paths import relative
 from .names import articles_folder, list_manifests, manifest_file, manifest_path, padded, slug, typed_number
+from .paths import relative
 
 
 def scaffold_issue(root: Path, name: str | None) -> list[Path]:

@@ -14,11 +14,11 @@ from urllib.parse import unquote
 from ..errors import Problem, errors_in
 from ..markdown import parse_body, smarten
 from ..model import Article, Image
+from ..paths import relative
+from ..text import clean_file_text
 from .images import PhotoFiles, load_image
 from .links import IssueLinks
-from .paths import relative
 from .schema import validate
-from .text import clean_file_text
 from .yamlfile import parse_yaml
 
 #: The PDF lays out about 30 KB of text a second: an article this long (some 80,000 words) takes 20 seconds.

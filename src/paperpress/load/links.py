@@ -18,8 +18,8 @@ from urllib.parse import unquote
 from ..errors import Problem
 from ..markdown import LinkResolver, anchor_slug, heading_id
 from ..model import Article, Target
+from ..paths import relative, resolve_inside
 from ..walk import subheads
-from .paths import relative, resolve_inside
 
 
 @dataclass(frozen=True, slots=True)

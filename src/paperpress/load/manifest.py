@@ -9,9 +9,9 @@ from pathlib import Path
 from ..config import positive
 from ..errors import Problem
 from ..names import padded, padding, stem_number
-from .paths import relative, resolve_inside
+from ..paths import relative, resolve_inside
+from ..text import clean_file_text
 from .schema import validate, validate_field
-from .text import clean_file_text
 from .yamlfile import YamlDoc, parse_yaml
 
 MAX_MANIFEST_BYTES = 256 * 1024

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from .text import removed, without_controls
+from ..text import removed, without_controls
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from paperpress import text as text_module
 from paperpress.build import open_publication
 from paperpress.errors import Severity
 from paperpress.load import load_config, load_issue
-from paperpress.load import text as text_module
-from paperpress.load.text import has_forbidden, without_controls
 from paperpress.model import Paragraph, Text
+from paperpress.text import has_forbidden, without_controls
 
-from ..conftest import FIXTURES, copy_publication
+from .conftest import FIXTURES, copy_publication
 
 FORBIDDEN = ["\x00", "\x07", "\x08", "\x1b", "\x7f", "\x80", "\x9f", "\ufdd0", "\ufdef", "\ufffe", "\uffff",
              "\U0001fffe", "\U0010ffff"]

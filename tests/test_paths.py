@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from paperpress.load.paths import relative, resolve_inside
+from paperpress.paths import relative, resolve_inside
 
 
 @pytest.fixture
