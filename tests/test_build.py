@@ -16,7 +16,7 @@ from paperpress import __version__, catalog, fingerprint, render
 from paperpress import build as build_module
 from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
 from paperpress.errors import UsageError
-from paperpress.executor import IssueResult, TimeUp, local_executor
+from paperpress.executor import IssueResult, Serial, TimeUp, local_executor
 from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
 from paperpress.layouts import DEFAULTS
 from paperpress.options import BuildOptions, source_date
@@ -243,17 +243,15 @@ def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None
 def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_made_here(
     pub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Beside the light editions the drawing costs no time; a layout in this process starts after it, so
-    the art's frames are freed before the layout is held."""
+    """Beside the light editions alone the drawing costs no time. A layout made here starts after it, so the
+    art's frames are freed before the layout is held; one made in the sidecar keeps the other core to itself."""
     rendered: dict[str, threading.Event] = {}
     seen: list[tuple[str, bool]] = []
 
     def art(issue):
+        # It waits for an edition made meanwhile: drawn before them, it waits in vain (briefly, where it must).
         edition_done = rendered.setdefault(issue.name, threading.Event())
-        if heavy_here:
-            seen.append(("art", edition_done.is_set()))
-        else:  # it waits for an edition made meanwhile; drawn before them, it would wait in vain
-            seen.append(("art", edition_done.wait(timeout=30)))
+        seen.append(("art", edition_done.wait(timeout=0.5 if art_first else 30)))
         return fake_art(issue)
 
     def outputs(made, issue, *args):
@@ -263,14 +261,21 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
 
     monkeypatch.setattr(build_module, "render_art", art)
     monkeypatch.setattr(build_module, "render_outputs", outputs)
-    heavy_here = False
+    art_first = False
     run(pub, ("fake",))
     assert seen.count(("art", True)) == 4
     seen.clear()
     rendered.clear()
-    heavy_here = True  # one core: the heavy edition is laid out in this process
+    art_first = True  # one core: the heavy edition is laid out in this process
     run(pub, ("heavy", "fake"), force=True)
     assert seen == [("art", False), ("heavy", True), ("fake", True)] * 4
+    seen.clear()
+    rendered.clear()
+    # Two cores: the heavy edition is laid out in the sidecar, and the art is still drawn before the rest here.
+    names = select_issues(pub, [], every=True)
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("heavy", "fake")), editions=WITH_FAKES,
+                  executor=Serial(cores=2), force=True)
+    assert seen == [("art", False), ("fake", True)] * 4
 
 
 def test_each_edition_has_its_own_fingerprint(pub: Path) -> None:

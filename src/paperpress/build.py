@@ -310,9 +310,9 @@ class Renderer:
                 # The cover art is drawn in a thread while the editions render, Pillow letting go of the
                 # interpreter; the EPUB asks for the same cover and waits for this drawing (cover.render_cover).
                 drawing = pool.submit(render_art, issue) if job.art else None
-                if drawing is not None and any(is_heavy(fmt, self.registry) for fmt in here):
-                    # Before a layout made in this process, though: the art's full-size frames are then freed
-                    # before the layout is held (drawn alongside the PDF, they raised the peak by half).
+                if drawing is not None and (sidecar is not None or any(is_heavy(fmt, self.registry) for fmt in here)):
+                    # But first when there is a layout: made here, its peak would hold the art's full-size frames
+                    # too (by half again); made in the sidecar, it has the other core, which a thread would take.
                     drawing.result()
                 made = {fmt: render_outputs(self._edition(fmt), issue, self.layouts, info) for fmt in here}
                 art = drawing.result() if drawing is not None else {}
