@@ -493,6 +493,24 @@ def test_the_minimal_issue_builds_in_every_profile() -> None:
         assert _build(FIXTURES / "minimal", "7", profile).startswith(b"%PDF-")
 
 
+def test_the_layout_s_garbage_is_freed_and_the_layout_frozen_while_the_pdf_is_written(monkeypatch) -> None:
+    import gc
+
+    import weasyprint
+
+    write_pdf = weasyprint.Document.write_pdf
+    seen = []
+
+    def spy(document, *args, **kwargs):
+        seen.append((gc.get_freeze_count() > 0, gc.get_count()[2]))
+        return write_pdf(document, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy)
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert seen == [(True, 0)]  # frozen, the oldest generation just collected
+    assert gc.get_freeze_count() == 0  # and thawed again, so that the document can be freed
+
+
 def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
     pub = _with_style(tmp_path, 'p { font-family: "DejaVu Sans"; }')
     with pytest.raises(PaperpressError, match=r"a system font 'DejaVu Sans' was used"):
