@@ -121,6 +121,7 @@ class HeavyEdition(FakeEdition):
     name: ClassVar[str] = "heavy"
     suffix: ClassVar[str] = ".heavy"
     heavy: ClassVar[bool] = True
+    preload: ClassVar[tuple[str, ...]] = ("json",)  # what a sidecar started ahead imports first
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
         if issue.cover_line == "problem":

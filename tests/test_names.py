@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from paperpress.errors import PaperpressError, UsageError
-from paperpress.names import find_manifest, issue_name, list_manifests, padded, slug, typed_number
+from paperpress.names import find_manifest, issue_name, list_manifests, names_one_issue, padded, slug, typed_number
 
 
 def publication(tmp_path: Path, *files: str) -> Path:
@@ -106,3 +106,11 @@ def test_an_issues_name_is_its_manifests_stem() -> None:
 )
 def test_slugs_are_lower_case_ascii_words(text: str, expected: str) -> None:
     assert slug(text, "section") == expected
+
+
+@pytest.mark.parametrize(("typed", "one"), [
+    (["1142"], True), (["issue-1142.yaml"], True), ([], False), (["1140", "1142"], False), (["1140,1142"], False),
+    (["1100..1142"], False),
+])
+def test_what_can_only_name_one_issue_is_known_before_any_manifest_is_read(typed: list[str], one: bool) -> None:
+    assert names_one_issue(typed) is one

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from paperpress import build as build_module
+from paperpress import sidecar as sidecar_module
 from paperpress.build import build_archive, check_issue, issue_work, open_publication
 from paperpress.errors import PaperpressError
 from paperpress.executor import Serial, guarded
@@ -19,7 +20,7 @@ from paperpress.options import BuildOptions
 from paperpress.plan import Job, select_issues
 from paperpress.render import EDITIONS
 from paperpress.render.pdf import PdfEdition
-from paperpress.sidecar import Sidecar, SidecarFailed
+from paperpress.sidecar import Sidecar, SidecarFailed, ahead
 
 from .fakes import WITH_FAKES, fake_art, make_archive
 
@@ -204,3 +205,32 @@ def test_a_sidecar_ends_with_the_build_that_started_it(pub: Path, tmp_path: Path
     done = subprocess.run([sys.executable, str(script), str(pub)], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parent.parent, check=False)
     assert "took longer than 1 seconds" in done.stdout, done.stderr
+
+
+def test_a_sidecar_started_ahead_is_the_one_the_builder_uses(pub: Path) -> None:
+    with ahead(["fake", "heavy"], WITH_FAKES):
+        [(spare, _)] = sidecar_module._spares
+        made = builder(pub)
+        result = made(job("issue-1"))
+        assert not result.failed, result.problems
+        assert made.renderer.sidecar._process is spare
+        assert (pub / "dist" / "issue-1" / "issue-1.heavy").read_text().endswith(f"made by {spare.pid}\n")
+        assert sidecar_module._spares == []
+    made.renderer.sidecar.stop()
+
+
+def test_a_sidecar_started_ahead_and_not_used_is_stopped_as_the_build_ends() -> None:
+    with ahead(["heavy"], WITH_FAKES):
+        [(spare, _)] = sidecar_module._spares
+    assert spare.poll() is not None  # ended and reaped, not left to its parent's end
+    assert sidecar_module._spares == []
+
+
+def test_none_is_started_ahead_for_light_editions_alone() -> None:
+    with ahead(["fake", "txt"], WITH_FAKES):
+        assert sidecar_module._spares == []
+
+
+def test_the_pdf_s_sidecar_imports_weasyprint_ahead() -> None:
+    assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["weasyprint"]
+    assert sidecar_module._preloads(EDITIONS, ["txt", "epub"]) == []

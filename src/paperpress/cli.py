@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from . import __version__
-from .config import TIME_LIMIT
+from .config import DEFAULT_EDITIONS, TIME_LIMIT
 from .errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
 
 if TYPE_CHECKING:
@@ -113,36 +113,43 @@ def build(
     ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf} (and audio/ with -f audio), skipping what is up to date, then write the catalog."""
+    import contextlib
     import os
     import sys
 
-    from .build import build_archive, known_formats, open_publication
-    from .options import build_options
-    from .plan import select_issues
-    from .progress import reporter
+    from .names import names_one_issue
+    from .sidecar import ahead
 
-    try:
-        base = _root(root)
-        pub = _opened(open_publication(base), strict)
-        options = build_options(
-            format, known_formats(), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
-            time_limit=time_limit, environ=os.environ,
-        )
-        names = select_issues(base, issues or [], every, _date(since))
-        target = (out or base / "dist").absolute()
-        voice = reporter(base, quiet, live=sys.stderr.isatty())
-        archive = build_archive(
-            pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores(), voice), force=force,
-            on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
-        )
-        voice.finished(archive)
-        if archive.failed:
-            raise typer.Exit(1)
-    except PaperpressError as err:
-        _fail(err)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: every file in the output folder is complete; run again to finish", err=True)
-        raise typer.Exit(130) from None
+    # One issue on two cores: its PDF's process starts now and imports WeasyPrint while this one imports the rest.
+    one = executor == "process" and (jobs or _cores()) > 1 and not every and since is None and names_one_issue(issues or [])
+    with ahead(format or DEFAULT_EDITIONS) if one else contextlib.nullcontext():
+        from .build import build_archive, known_formats, open_publication
+        from .options import build_options
+        from .plan import select_issues
+        from .progress import reporter
+
+        try:
+            base = _root(root)
+            pub = _opened(open_publication(base), strict)
+            options = build_options(
+                format, known_formats(), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
+                time_limit=time_limit, environ=os.environ,
+            )
+            names = select_issues(base, issues or [], every, _date(since))
+            target = (out or base / "dist").absolute()
+            voice = reporter(base, quiet, live=sys.stderr.isatty())
+            archive = build_archive(
+                pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores(), voice), force=force,
+                on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
+            )
+            voice.finished(archive)
+            if archive.failed:
+                raise typer.Exit(1)
+        except PaperpressError as err:
+            _fail(err)
+        except KeyboardInterrupt:
+            typer.echo("interrupted: every file in the output folder is complete; run again to finish", err=True)
+            raise typer.Exit(130) from None
 
 
 @app.command()

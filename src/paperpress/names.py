@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,6 +23,13 @@ _STEM = re.compile(r"issue-([0-9]{1,18})")
 # What a person types: 0901, issue-0901, issue-0901.yaml, or (completed by a shell) issues/issue-0901.yaml or issue-0901/.
 _TYPED = re.compile(r"(?:\./)?(?:issues/)?(?:issue-)?([0-9]{1,18})(?:\.yaml|/)?", re.IGNORECASE)
 _SLUG_BREAKS = re.compile(r"[^a-z0-9]+")
+#: How a command line lists issues and ranges of them: `1140,1142`, `1100..1142` (plan.select_issues).
+LIST_MARK, RANGE_MARK = ",", ".."
+
+
+def names_one_issue(typed: Sequence[str]) -> bool:
+    """Whether the issues typed on a command line can only be one: a number or a name, no list, no range."""
+    return len(typed) == 1 and LIST_MARK not in typed[0] and RANGE_MARK not in typed[0]
 
 
 def typed_number(text: str) -> int:

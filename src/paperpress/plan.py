@@ -25,7 +25,7 @@ from .fingerprint import (
     read_state,
 )
 from .load.manifest import read_manifest
-from .names import Manifests, list_manifests, manifest_path, stem_number, typed_number
+from .names import LIST_MARK, RANGE_MARK, Manifests, list_manifests, manifest_path, stem_number, typed_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +63,10 @@ def select_issues(root: Path, names: Sequence[str], every: bool = False, since: 
     known = manifests.numbers
     chosen: set[int] = set(known) if every or (since and not names) else set()
     for written in names:
-        for part in (p.strip() for p in written.split(",")):
+        for part in (p.strip() for p in written.split(LIST_MARK)):
             if not part:
                 continue
-            if ".." in part:
+            if RANGE_MARK in part:
                 chosen.update(_range(part, known))
             else:
                 chosen.add(manifests.number(part))
@@ -169,7 +169,7 @@ def _with_inputs(state: IssueState, inputs: dict[str, FileRecord]) -> IssueState
 
 
 def _range(part: str, known: list[int]) -> list[int]:
-    first, _, last = part.partition("..")
+    first, _, last = part.partition(RANGE_MARK)
     try:
         low, high = sorted((typed_number(first), typed_number(last)))
     except UsageError:

@@ -69,16 +69,17 @@ def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInf
 
 def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:
     """Imports and instantiates the edition registered as `name` (in EDITIONS, or the registry a build was given)."""
-    return _edition_class(name, registry)()  # type: ignore[no-any-return]
+    return edition_class(name, registry)()  # type: ignore[no-any-return]
 
 
 def is_heavy(name: str, registry: Mapping[str, str] = EDITIONS) -> bool:
     """Whether the edition's class says `heavy = True`: it takes far longer than the others (the PDF's
     layout), so on two cores it is worth a process of its own (sidecar.py)."""
-    return bool(getattr(_edition_class(name, registry), "heavy", False))
+    return bool(getattr(edition_class(name, registry), "heavy", False))
 
 
-def _edition_class(name: str, registry: Mapping[str, str]) -> Any:
+def edition_class(name: str, registry: Mapping[str, str] = EDITIONS) -> Any:
+    """The class registered as `name`, imported (its module stays cheap to import: see the module's text)."""
     module, _, cls = registry[name].partition(":")
     return getattr(importlib.import_module(module), cls)
 

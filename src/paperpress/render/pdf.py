@@ -126,6 +126,7 @@ class PdfEdition:
     suffix: ClassVar[str] = ".pdf"
     media_type: ClassVar[str] = "application/pdf"
     heavy: ClassVar[bool] = True  # its layout takes longer than every other edition together
+    preload: ClassVar[tuple[str, ...]] = ("weasyprint",)  # what a sidecar started ahead imports (sidecar.ahead)
 
     def warm_up(self, layouts: Layouts) -> None:
         """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
