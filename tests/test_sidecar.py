@@ -232,5 +232,5 @@ def test_none_is_started_ahead_for_light_editions_alone() -> None:
 
 
 def test_the_pdf_s_sidecar_imports_weasyprint_ahead() -> None:
-    assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["weasyprint"]
+    assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["paperpress.render.engine"]
     assert sidecar_module._preloads(EDITIONS, ["txt", "epub"]) == []

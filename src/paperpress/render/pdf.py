@@ -126,12 +126,12 @@ class PdfEdition:
     suffix: ClassVar[str] = ".pdf"
     media_type: ClassVar[str] = "application/pdf"
     heavy: ClassVar[bool] = True  # its layout takes longer than every other edition together
-    preload: ClassVar[tuple[str, ...]] = ("weasyprint",)  # what a sidecar started ahead imports (sidecar.ahead)
+    preload: ClassVar[tuple[str, ...]] = ("paperpress.render.engine",)  # WeasyPrint, for a sidecar started ahead
 
     def warm_up(self, layouts: Layouts) -> None:
         """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
         faces and the compiled template."""
-        import weasyprint  # noqa: F401
+        from . import engine  # noqa: F401
 
         edition_faces(layouts.root)
         layouts.env("html").get_template("pdf/issue.html")
@@ -250,8 +250,9 @@ def _write_pdf(
     When sections start on a new page (`closing`), the house panels laid out after the issue are moved into
     the gaps the sections leave (house_panel.py), in the same one layout.
     """
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
+    from .engine import weasyprint
+
+    FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
 
     fetcher = _fetcher_class()(photos, served, layouts.folders, sizes, layouts.root)
     complaints = _Complaints()
@@ -316,9 +317,11 @@ class _Complaints(logging.Handler):
 
 def _fetcher_class() -> Any:
     """The fetcher class, built on WeasyPrint's only when a PDF is made (so importing this module stays cheap)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from .engine import weasyprint
 
-    class Fetcher(URLFetcher):  # type: ignore[misc]
+    URLFetcher, URLFetcherResponse = weasyprint.urls.URLFetcher, weasyprint.urls.URLFetcherResponse
+
+    class Fetcher(URLFetcher):  # type: ignore[misc, valid-type]
         """Serves photos from the model by id, and only the listed font files and files under the layouts."""
 
         def __init__(
