@@ -308,7 +308,7 @@ class Renderer:
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 # The cover art is drawn in a thread while the editions render, Pillow letting go of the
-                # interpreter; the EPUB asks for the same cover and waits for this drawing (cover.render_cover).
+                # interpreter; the EPUB asks for the same cover and waits for this drawing (cover.cover_image).
                 drawing = pool.submit(render_art, issue) if job.art else None
                 if drawing is not None and (sidecar is not None or any(is_heavy(fmt, self.registry) for fmt in here)):
                     # But first when there is a layout: made here, its peak would hold the art's full-size frames

@@ -42,11 +42,21 @@ def test_a_manifest_cover_is_normalised_like_a_photo_not_drawn() -> None:
 
 def test_a_drawn_cover_is_kept_only_while_its_issue_is() -> None:
     issue = dataclasses.replace(_issue(), number=98765)  # no other test holds an equal issue
-    cover.render_cover(issue)
-    assert issue in cover._DRAWN
+    cover.cover_image(issue)
+    assert issue in cover._MADE
     del issue
     gc.collect()
-    assert all(held.number != 98765 for held in cover._DRAWN)
+    assert all(held.number != 98765 for held in cover._MADE)
+
+
+def test_a_manifest_cover_is_normalised_once_though_the_epub_and_the_catalog_both_ask(monkeypatch) -> None:
+    issue = _issue()
+    issue = dataclasses.replace(issue, number=98766, cover=issue.articles[0].images[0])
+    made = []
+    normalise = cover.normalise
+    monkeypatch.setattr(cover, "normalise", lambda data, edge: made.append(edge) or normalise(data, edge))
+    assert cover.cover_image(issue) is cover.cover_image(issue)
+    assert made == [cover.HEIGHT]
 
 
 def test_the_cover_photo_is_the_first_lead_photo() -> None:

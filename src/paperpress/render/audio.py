@@ -143,10 +143,10 @@ def _key(script: Sequence[Utterance], voice: Voice) -> str:
 
 def _art(issue: Issue) -> bytes:
     """The issue's cover (the manifest's or the generated one), small, as JPEG."""
-    from .cover import render_cover
+    from .cover import cover_image
     from .images import encode_jpeg, to_rgb
 
-    data = issue.cover.data if issue.cover is not None else render_cover(issue)
+    data = issue.cover.data if issue.cover is not None else cover_image(issue).data
     with PILImage.open(io.BytesIO(data)) as src:
         picture = to_rgb(src)
     picture.thumbnail(ART_BOX, PILImage.Resampling.LANCZOS)

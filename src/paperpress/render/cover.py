@@ -37,27 +37,27 @@ def cover_photo(issue: Issue) -> Photo | None:
     return next((a.lead_image for a in issue.articles if a.lead_image is not None), None)
 
 
-#: Covers drawn, held only while their issue is alive: the EPUB and the catalog of one build both ask for
+#: Covers made, held only while their issue is alive: the EPUB and the catalog of one build both ask for
 #: the cover, and neither keeps a finished issue's photos in memory.
-_DRAWN: weakref.WeakKeyDictionary[Issue, bytes] = weakref.WeakKeyDictionary()
-_DRAWING = threading.Lock()
+_MADE: weakref.WeakKeyDictionary[Issue, Normalised] = weakref.WeakKeyDictionary()
+_MAKING = threading.Lock()
 
 
 def cover_image(issue: Issue) -> Normalised:
-    """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or one drawn."""
+    """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or
+    one drawn as a baseline JPEG. Made once per issue though both ask for it, from two threads at once (the
+    second waits for the first)."""
+    with _MAKING:
+        made = _MADE.get(issue)
+        if made is None:
+            made = _MADE[issue] = _made(issue)
+    return made
+
+
+def _made(issue: Issue) -> Normalised:
     if issue.cover is not None:
         return normalise(issue.cover.data, HEIGHT)
-    return Normalised(render_cover(issue), DRAWN_TYPE, WIDTH, HEIGHT)
-
-
-def render_cover(issue: Issue) -> bytes:
-    """The cover as a baseline JPEG; drawn once per issue though the EPUB and the catalog both use it (from
-    two threads at once: the second waits for the first's drawing)."""
-    with _DRAWING:
-        drawn = _DRAWN.get(issue)
-        if drawn is None:
-            drawn = _DRAWN[issue] = _draw(issue)
-    return drawn
+    return Normalised(_draw(issue), DRAWN_TYPE, WIDTH, HEIGHT)
 
 
 def _draw(issue: Issue) -> bytes:
