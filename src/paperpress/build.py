@@ -43,7 +43,7 @@ from .model import Issue
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name
 from .options import BuildOptions
 from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, is_heavy, render_outputs
+from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, heavy_editions, render_outputs
 from .sidecar import Sidecar
 from .walk import images
 from .write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
@@ -227,7 +227,7 @@ class IssueBuilder:
     def __init__(self, work: IssueWork, pub: OpenPublication, cores: int = 1) -> None:
         self.work = work
         self.pub = pub
-        heavy = [fmt for fmt in work.options.formats if fmt in work.editions and is_heavy(fmt, work.editions)]
+        heavy = heavy_editions(work.options.formats, work.editions)
         sidecar = Sidecar(pub.root, work.editions, heavy) if cores > 1 and heavy else None
         self.renderer = Renderer(pub.layouts, work.editions, sidecar)
         self.versions = rendering_versions()
@@ -310,7 +310,7 @@ class Renderer:
                 # The cover art is drawn in a thread while the editions render, Pillow letting go of the
                 # interpreter; the EPUB asks for the same cover and waits for this drawing (cover.cover_image).
                 drawing = pool.submit(render_art, issue) if job.art else None
-                if drawing is not None and (sidecar is not None or any(is_heavy(fmt, self.registry) for fmt in here)):
+                if drawing is not None and (sidecar is not None or heavy_editions(here, self.registry)):
                     # But first when there is a layout: made here, its peak would hold the art's full-size frames
                     # too (by half again); made in the sidecar, it has the other core, which a thread would take.
                     drawing.result()

@@ -29,7 +29,7 @@ from typing import Any
 from .errors import PaperpressError
 from .layouts import Layouts
 from .model import Issue
-from .render import EDITIONS, BuildInfo, Output, edition, edition_class, is_heavy, render_outputs
+from .render import EDITIONS, BuildInfo, Output, edition, edition_class, heavy_editions, render_outputs
 
 
 class SidecarFailed(Exception):
@@ -139,7 +139,7 @@ def ahead(formats: Collection[str], registry: Mapping[str, str] = EDITIONS) -> I
 
 def _preloads(registry: Mapping[str, str], formats: Collection[str]) -> list[str]:
     """The modules the heavy editions among `formats` import before they can render (their `preload`)."""
-    heavy = [fmt for fmt in formats if fmt in registry and is_heavy(fmt, registry)]
+    heavy = heavy_editions(formats, registry)
     return sorted({module for fmt in heavy for module in getattr(edition_class(fmt, registry), "preload", ())})
 
 

@@ -9,7 +9,7 @@ import pytest
 from paperpress.errors import UsageError
 from paperpress.layouts import DEFAULTS
 from paperpress.options import source_date
-from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition
+from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition, heavy_editions
 
 
 @pytest.mark.parametrize("name", list(EDITIONS))
@@ -33,3 +33,7 @@ def test_the_timestamp_is_noon_on_the_issue_date_unless_source_date_epoch_says()
 def test_a_source_date_epoch_that_is_not_a_time_is_a_usage_error(value: str) -> None:
     with pytest.raises(UsageError):
         source_date(value)
+
+
+def test_the_pdf_alone_is_heavy_and_a_name_the_registry_lacks_is_passed_over() -> None:
+    assert heavy_editions(["txt", "pdf", "epub", "web", "audio", "nowhere"]) == ["pdf"]

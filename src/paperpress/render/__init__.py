@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -72,10 +72,10 @@ def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:
     return edition_class(name, registry)()  # type: ignore[no-any-return]
 
 
-def is_heavy(name: str, registry: Mapping[str, str] = EDITIONS) -> bool:
-    """Whether the edition's class says `heavy = True`: it takes far longer than the others (the PDF's
-    layout), so on two cores it is worth a process of its own (sidecar.py)."""
-    return bool(getattr(edition_class(name, registry), "heavy", False))
+def heavy_editions(names: Iterable[str], registry: Mapping[str, str] = EDITIONS) -> list[str]:
+    """Those of `names` the registry knows whose class says `heavy = True`: they take far longer than the
+    others (the PDF's layout), so on two cores they are worth a process of their own (sidecar.py)."""
+    return [name for name in names if name in registry and getattr(edition_class(name, registry), "heavy", False)]
 
 
 def edition_class(name: str, registry: Mapping[str, str] = EDITIONS) -> Any:
