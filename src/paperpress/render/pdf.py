@@ -2,7 +2,8 @@
 
 Holds what is PDF-specific: page setup from `paperpress.yaml`, the screen/print/archive profiles, a URL
 fetcher that serves only the issue's photos, our fonts and layout files, and the rule that any WeasyPrint
-complaint fails the build. WeasyPrint is imported only here, inside `render`, so other editions never pay for it.
+complaint fails the build. WeasyPrint is imported only through `render/engine.py`, when a PDF is made, so other
+editions never pay for it.
 """
 
 from __future__ import annotations
