@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,3 +87,19 @@ def copy_publication(src: Path, dest: Path) -> Path:
     """A writable copy of a publication (without its dist/), for tests that break or build it."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".paperpress-cache", ".venv", ".tools", ".git", "src", "tests", "bench"))
     return dest
+
+
+def reaches(start: object, target: object) -> bool:
+    """Whether `target` can be reached from `start` by references, leaving out modules, classes and globals
+    (through which everything is): what a value holds on to, and so keeps from being freed."""
+    skipped = {id(module.__dict__) for module in list(sys.modules.values()) if module is not None}
+    seen, todo = set(), [start]
+    while todo:
+        found = todo.pop()
+        if found is target:
+            return True
+        if id(found) in seen or id(found) in skipped or isinstance(found, (types.ModuleType, type)):
+            continue
+        seen.add(id(found))
+        todo += gc.get_referents(found)
+    return False

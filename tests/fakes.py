@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,6 +34,7 @@ STUCK = "tests.fakes:StuckEdition"
 PACED = "tests.fakes:PacedEdition"
 SNAG = "tests.fakes:SnagEdition"
 HEAVY = "tests.fakes:HeavyEdition"
+LEAN = "tests.fakes:LeanEdition"
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
 WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW, "heavy": HEAVY}
 #: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
@@ -131,6 +134,18 @@ class HeavyEdition(FakeEdition):
         if issue.cover_line == "die":
             os.kill(os.getpid(), signal.SIGKILL)
         return super().render(issue, layouts, info) + f"made by {os.getpid()}\n".encode()
+
+
+class LeanEdition(HeavyEdition):
+    """A heavy edition whose last step needs none of the issue (`compose`, as the PDF's layout): the step
+    says how many issues its process still held when it ran."""
+
+    name: ClassVar[str] = "lean"
+    suffix: ClassVar[str] = ".lean"
+
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], bytes]:
+        made = self.render(issue, layouts, info)
+        return lambda: made + f"issues held: {sum(isinstance(o, Issue) for o in gc.get_objects())}\n".encode()
 
 
 class PacedEdition(FakeEdition):

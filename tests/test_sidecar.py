@@ -22,7 +22,7 @@ from paperpress.render import EDITIONS
 from paperpress.render.pdf import PdfEdition
 from paperpress.sidecar import Sidecar, SidecarFailed, ahead
 
-from .fakes import WITH_FAKES, fake_art, make_archive
+from .fakes import LEAN, WITH_FAKES, fake_art, make_archive
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +58,15 @@ def test_on_two_cores_the_heavy_edition_is_made_by_another_process(pub: Path) ->
     assert heavy.endswith(f"made by {made.renderer.sidecar._process.pid}\n")
     assert f"made by {os.getpid()}" not in heavy
     assert (pub / "dist" / "issue-1" / "issue-1.fake").is_file()  # the other edition, made here
+
+
+def test_the_sidecar_lets_the_issue_go_before_an_edition_s_last_step(pub: Path) -> None:
+    made = issue_work(open_publication(pub), pub / "dist", BuildOptions(("lean",)), {**WITH_FAKES, "lean": LEAN}).open(2)
+    result = made(job("issue-1", ("lean",)))
+    assert not result.failed, result.problems
+    lean = (pub / "dist" / "issue-1" / "issue-1.lean").read_text()
+    assert f"made by {made.renderer.sidecar._process.pid}\n" in lean  # composed in the sidecar
+    assert lean.endswith("issues held: 0\n")  # and finished there with no issue alive
 
 
 def test_on_one_core_or_without_a_heavy_edition_there_is_no_sidecar(pub: Path) -> None:

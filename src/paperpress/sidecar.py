@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 import weakref
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from .errors import PaperpressError
 from .layouts import Layouts
 from .model import Issue
-from .render import EDITIONS, BuildInfo, Output, edition, edition_class, heavy_editions, render_outputs
+from .render import EDITIONS, BuildInfo, Output, composed, edition, edition_class, heavy_editions
 
 
 class SidecarFailed(Exception):
@@ -264,13 +264,17 @@ def _answer(conn: Connection) -> None:
             asked, issue, info = conn.recv()
         except EOFError:
             return
+        steps: dict[str, Callable[[], list[Output]]] = {}
         try:
-            answer: tuple[Any, ...] = ("done", {fmt: render_outputs(made[fmt], issue, layouts, info) for fmt in asked})
+            steps = {fmt: composed(made[fmt], issue, layouts, info) for fmt in asked}
+            del issue  # what the layout does not read (the PDF's photos as the editor sent them) goes now
+            answer: tuple[Any, ...] = ("done", {fmt: step() for fmt, step in steps.items()})
         except PaperpressError as err:
             answer = ("problems", err.problems, err.summary)
         except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue
             answer = ("bug", f"{type(err).__name__}: {err}", traceback.format_exc())
-        del issue
+        issue = None  # nothing of this issue is held while the next one is awaited
+        steps.clear()
         conn.send(answer)
 
 

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 
 import pytest
 
 from paperpress.errors import UsageError
 from paperpress.layouts import DEFAULTS
 from paperpress.options import source_date
-from paperpress.render import EDITION_LAYOUTS, EDITIONS, WITHOUT_LAYOUTS, build_timestamp, edition, heavy_editions
+from paperpress.render import (
+    EDITION_LAYOUTS,
+    EDITIONS,
+    WITHOUT_LAYOUTS,
+    build_timestamp,
+    composed,
+    edition,
+    heavy_editions,
+)
+
+from ..conftest import reaches as _reaches
 
 
 @pytest.mark.parametrize("name", list(EDITIONS))
@@ -37,3 +48,25 @@ def test_a_source_date_epoch_that_is_not_a_time_is_a_usage_error(value: str) -> 
 
 def test_the_pdf_alone_is_heavy_and_a_name_the_registry_lacks_is_passed_over() -> None:
     assert heavy_editions(["txt", "pdf", "epub", "web", "audio", "nowhere"]) == ["pdf"]
+
+
+class _Whole:
+    name, suffix, media_type = "whole", ".whole", "text/plain"
+
+    def render(self, issue, layouts, info) -> bytes:
+        return issue.text.encode()
+
+
+class _Composed(_Whole):
+    def compose(self, issue, layouts, info):
+        made = self.render(issue, layouts, info)
+        return lambda: made + b" composed"
+
+
+def test_composed_holds_the_issue_only_for_an_edition_that_cannot_finish_without_it() -> None:
+    issue = types.SimpleNamespace(name="issue-7", text="words")
+    whole, lean = composed(_Whole(), issue, None, None), composed(_Composed(), issue, None, None)
+    assert whole() == [("issue-7.whole", "text/plain", b"words")]  # render_outputs, called later
+    assert lean() == [("issue-7.whole", "text/plain", b"words composed")]
+    assert _reaches(whole, issue)  # held for the render to come
+    assert not _reaches(lean, issue)  # the composed step keeps what it made, not the issue

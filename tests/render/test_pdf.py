@@ -24,7 +24,7 @@ from paperpress.render.context import credit_line
 from paperpress.render.pdf import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
 from paperpress.walk import images
 
-from ..conftest import FIXTURES, REPO, copy_publication, require_tool
+from ..conftest import FIXTURES, REPO, copy_publication, reaches, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -658,3 +658,15 @@ def test_the_shrunk_photos_are_kept_for_the_next_build(tmp_path: Path, monkeypat
     made = []
     monkeypatch.setattr(images_module, "normalise", lambda data, edge: made.append(edge))
     assert _build(pub, "issue-7", "screen") == first and made == []  # every photo from the cache
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_are_drawn(profile: str) -> None:
+    pub = open_publication(REPO)
+    issue = check_issue(pub, "issue-1142").value
+    assert issue is not None
+    step = PdfEdition().compose(issue, pub.layouts, build_info(pub, issue, BuildOptions(pdf_profile=profile)))
+    photos = images(issue)
+    assert photos and not reaches(step, issue) and not any(reaches(step, photo) for photo in photos)
+    # The screen profile draws every photo shrunk, so the sidecar frees the originals; print draws them.
+    assert all(reaches(step, photo.data) == (profile == "print") for photo in photos)

@@ -8,8 +8,9 @@ imported only when their format is built, so a text build never pays for WeasyPr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -65,6 +66,20 @@ def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInf
     if several is not None:
         return list(several(issue, layouts, info))
     return [(issue.name + made.suffix, made.media_type, made.render(issue, layouts, info))]
+
+
+def composed(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
+    """`render_outputs` to be called later, holding the issue only if the edition needs it to the end.
+
+    An edition whose last step is long and needs only part of the issue says so with `compose`, which does
+    the rest now and returns that step (the PDF's layout: pdf.py says what it keeps). Then whoever drops the
+    issue before calling frees what the step does not hold, as the PDF's own process does (sidecar.py).
+    """
+    compose = getattr(made, "compose", None)
+    if compose is None:
+        return functools.partial(render_outputs, made, issue, layouts, info)
+    step, name, media_type = compose(issue, layouts, info), issue.name + made.suffix, made.media_type
+    return lambda: [(name, media_type, step())]
 
 
 def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:

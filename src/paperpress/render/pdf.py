@@ -8,11 +8,12 @@ editions never pay for it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -138,6 +139,15 @@ class PdfEdition:
         layouts.env("html").get_template("pdf/issue.html")
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        return self.compose(issue, layouts, info)()
+
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], bytes]:
+        """The layout and writing still to do, holding what they need from the issue but not the issue.
+
+        That is the HTML, the section ids and each photo as it is drawn: where the profile downsamples, the
+        editor's originals are not among them. The process that lays out the PDF (sidecar.py) lets the issue
+        go before the layout, and with it 22 MB of originals at 160 articles that the layout never reads.
+        """
         options = info.config.pdf
         apart = options.article_break == "page"  # every article starts a page: none share a column set
         profile = _profile(info.options.get("pdf_profile") or options.profile)
@@ -172,12 +182,15 @@ class PdfEdition:
         }
         if profile.bleed and output_profile is None:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
-        photos = images(issue)
         across = {image.id for image in _photos_across(issue, apart)}
         sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
+        drawn = _drawn(images(issue), sizes, layouts.root)
         closing = options.article_break == "section"  # sections start pages, so their last pages may have a gap
         html = layouts.render("html", "pdf/issue.html", context | {"house_panels": closing})
-        return _write_pdf(html, closing, layouts, issue, photos, profile, served, faces, pdf_options, sizes)
+        sections = [section.id for section in issue.sections] if closing else []
+        # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
+        document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}"))
+        return functools.partial(_write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options)
 
 
 def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
@@ -216,6 +229,28 @@ def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> d
     return sizes
 
 
+def _drawn(photos: Iterable[Image], sizes: dict[str, int], root: Path | None) -> dict[str, Normalised]:
+    """Image id → the photo as the PDF draws it: shrunk to its size in `sizes`, else the original.
+
+    One photo at a time, so no more than one is ever decoded, and not in threads: a thread's freed frames
+    stay in its own malloc arena, out of reach of the layout that follows, and a pool raised the peak by a
+    tenth. A photo placed twice at one size is shrunk once.
+    """
+    drawn: dict[str, Normalised] = {}
+    shrunk: dict[tuple[str, int], Normalised] = {}
+    for image in photos:
+        if image.id not in sizes:
+            drawn[image.id] = Normalised(image.data, image.media_type, image.width, image.height)
+            continue
+        key = (image.source, sizes[image.id])
+        try:
+            drawn[image.id] = shrunk.get(key) or shrunk.setdefault(key, normalise_kept(image.data, key[1], root))
+        except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
+            problem = Problem(PurePosixPath(image.source), None, None, f"the photo cannot be read: {err}")
+            raise PaperpressError([problem], nothing_written("the PDF edition failed")) from err
+    return drawn
+
+
 def _profile(name: str) -> Profile:
     try:
         return PROFILES[name]
@@ -236,35 +271,34 @@ def _output_profile(root: Path | None, name: str | None) -> Path | None:
 
 def _write_pdf(
     html: str,
-    closing: bool,
+    sections: list[str],
     layouts: Layouts,
-    issue: Issue,
-    photos: tuple[Image, ...],
+    drawn: dict[str, Normalised],
     profile: Profile,
+    document_id: str,
     served: set[Path],
     faces: tuple[FontFace, ...],
     pdf_options: dict[str, Any],
-    sizes: dict[str, int],
 ) -> bytes:
     """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem.
 
-    When sections start on a new page (`closing`), the house panels laid out after the issue are moved into
-    the gaps the sections leave (house_panel.py), in the same one layout.
+    When sections start on a new page (`sections` lists them), the house panels laid out after the issue
+    are moved into the gaps the sections leave (house_panel.py), in the same one layout.
     """
     from .engine import weasyprint
 
     FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
 
-    fetcher = _fetcher_class()(photos, served, layouts.folders, sizes, layouts.root)
+    fetcher = _fetcher_class()(drawn, served, layouts.folders)
     complaints = _Complaints()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(complaints)
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
-        if closing:
-            place_panels(document, [section.id for section in issue.sections])
-        data = _written(document, lambda doc, pdf: _finish(pdf, profile, issue), pdf_options)
+        if sections:
+            place_panels(document, sections)
+        data = _written(document, lambda pdf: _finish(pdf, profile, document_id), pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
         raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
@@ -282,7 +316,7 @@ def _write_pdf(
     return data
 
 
-def _written(document: Any, finisher: Any, pdf_options: dict[str, Any]) -> bytes:
+def _written(document: Any, finisher: Callable[[Any], None], pdf_options: dict[str, Any]) -> bytes:
     """The laid-out document as PDF bytes, with Python's collector set for writing.
 
     The layout leaves much garbage in cycles, which the collector, seeing so large a heap, frees only late.
@@ -292,7 +326,7 @@ def _written(document: Any, finisher: Any, pdf_options: dict[str, Any]) -> bytes
     gc.collect()
     gc.freeze()
     try:
-        data: bytes = document.write_pdf(finisher=finisher, **pdf_options)
+        data: bytes = document.write_pdf(finisher=lambda doc, pdf: finisher(pdf), **pdf_options)
     finally:
         gc.unfreeze()
     return data
@@ -323,38 +357,20 @@ def _fetcher_class() -> Any:
     URLFetcher, URLFetcherResponse = weasyprint.urls.URLFetcher, weasyprint.urls.URLFetcherResponse
 
     class Fetcher(URLFetcher):  # type: ignore[misc, valid-type]
-        """Serves photos from the model by id, and only the listed font files and files under the layouts."""
+        """Serves photos as drawn, by id, and only the listed font files and files under the layouts."""
 
-        def __init__(
-            self, images: Iterable[Image], files: set[Path], folders: Iterable[Path], sizes: dict[str, int],
-            root: Path | None,
-        ) -> None:
+        def __init__(self, drawn: dict[str, Normalised], files: set[Path], folders: Iterable[Path]) -> None:
             super().__init__(fail_on_errors=True)
-            self.images = {image.id: image for image in images}
-            self.sizes = sizes  # image id → longest edge in pixels, for the photos to downsample
+            self.drawn = drawn
             self.files = files
             self.folders = tuple(folder.resolve() for folder in folders)
             self.problems: list[Problem] = []
-            self.root = root  # whose cache keeps the shrunk photos between builds
-            self.small: dict[tuple[str, int], Normalised] = {}  # a photo placed many times is shrunk once
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith(IMAGE_SCHEME):
-                image = self.images.get(url[len(IMAGE_SCHEME) :])
-                if image is not None and image.id not in self.sizes:
-                    return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
-                if image is not None:
-                    # Downsampled here, one photo at a time, so WeasyPrint never holds decoded pixels.
-                    key = (image.source, self.sizes[image.id])
-                    try:
-                        # Here, not in threads: a thread's freed frames stay in its own malloc arena, out of
-                        # reach of the layout that follows, and a pool raised the peak by a tenth.
-                        small = self.small.get(key) or self.small.setdefault(key, normalise_kept(image.data, key[1], self.root))
-                    except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
-                        message = f"the photo cannot be read: {err}"
-                        self.problems.append(Problem(PurePosixPath(image.source), None, None, message))
-                        raise
-                    return URLFetcherResponse(url, small.data, {"Content-Type": small.media_type})
+                photo = self.drawn.get(url[len(IMAGE_SCHEME) :])
+                if photo is not None:
+                    return URLFetcherResponse(url, photo.data, {"Content-Type": photo.media_type})
             elif url.startswith("file:"):
                 path = _local_path(url)
                 if path is not None and (path in self.files or any(path.is_relative_to(f) for f in self.folders)):
@@ -376,7 +392,7 @@ def _local_path(url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _finish(pdf: Any, profile: Profile, issue: Issue) -> None:
+def _finish(pdf: Any, profile: Profile, document_id: str) -> None:
     """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid."""
     reference = pdf.catalog.get("Metadata")
     if reference is None:
@@ -385,9 +401,7 @@ def _finish(pdf: Any, profile: Profile, issue: Issue) -> None:
     stream = pdf.objects[int(number)]
     if profile.plain_metadata:
         stream.compress = False
-    # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
-    stable = uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}")
     stream.stream = [
-        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + str(stable).encode(), part) if isinstance(part, bytes) else part
+        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + document_id.encode(), part) if isinstance(part, bytes) else part
         for part in stream.stream
     ]
