@@ -670,3 +670,26 @@ def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_ar
     assert photos and not reaches(step, issue) and not any(reaches(step, photo) for photo in photos)
     # The screen profile draws every photo shrunk, so the sidecar frees the originals; print draws them.
     assert all(reaches(step, photo.data) == (profile == "print") for photo in photos)
+
+
+def test_the_pages_are_dropped_once_drawn_before_the_pdf_is_serialised(monkeypatch, tmp_path: Path) -> None:
+    import pydyf
+    import weasyprint
+
+    laid_out, left_when_serialised = [], []
+    write_pdf, write = weasyprint.Document.write_pdf, pydyf.PDF.write
+
+    def spy_write_pdf(document, *args, **kwargs):
+        laid_out.append(document)
+        return write_pdf(document, *args, **kwargs)
+
+    def spy_write(pdf, *args, **kwargs):
+        left_when_serialised.append(len(laid_out[0].pages))
+        return write(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy_write_pdf)
+    monkeypatch.setattr(pydyf.PDF, "write", spy_write)
+    pub = _configured(tmp_path, "  article_break: page\n")
+    (tmp_path / "out.pdf").write_bytes(_build(pub, "7", "screen"))
+    assert left_when_serialised == [0]  # the boxes were gone when the PDF objects were written out
+    assert int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", tmp_path / "out.pdf"))[1]) == 2  # and every page drawn

@@ -317,16 +317,26 @@ def _write_pdf(
 
 
 def _written(document: Any, finisher: Callable[[Any], None], pdf_options: dict[str, Any]) -> bytes:
-    """The laid-out document as PDF bytes, with Python's collector set for writing.
+    """The laid-out document as PDF bytes, with Python's collector set for writing; its pages are spent.
 
     The layout leaves much garbage in cycles, which the collector, seeing so large a heap, frees only late.
     Freed before writing, and the layout frozen out of the collector's passes, the garbage the writing makes
-    is freed young: the peak fell from 133 to 128 MB at 40 articles and from 320 to 290 MB at 160.
+    is freed young: the peak fell from 133 to 128 MB at 40 articles and from 320 to 290 MB at 160. Once the
+    pages are drawn into PDF objects (`finisher` is then called), the boxes are dropped and collected, so
+    that serialising the objects reuses their memory: at 160 articles the peak fell from 260 to 250 MB.
     """
+
+    def drawn(document: Any, pdf: Any) -> None:
+        finisher(pdf)
+        document.pages.clear()
+        gc.unfreeze()  # the boxes hold cycles: frozen, the collector would not look at them
+        gc.collect()
+        gc.freeze()
+
     gc.collect()
     gc.freeze()
     try:
-        data: bytes = document.write_pdf(finisher=lambda doc, pdf: finisher(pdf), **pdf_options)
+        data: bytes = document.write_pdf(finisher=drawn, **pdf_options)
     finally:
         gc.unfreeze()
     return data
