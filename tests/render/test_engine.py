@@ -55,3 +55,17 @@ def test_an_import_that_fails_without_lookups_is_made_again_the_usual_way_in_sil
     count, said = _asked(_FAILS_ONCE)
     assert count > 0  # the usual find_library, the second time
     assert said == ""
+
+
+def test_pydyf_s_page_references_are_kept_until_a_page_is_added() -> None:
+    import pydyf
+
+    pdf = pydyf.PDF()
+    for number in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page", "N": number}))
+    first = pdf.page_references
+    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3]) and len(first) == 3
+    assert pdf.page_references is first  # not made again
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page", "N": 3}))
+    assert len(pdf.page_references) == 4 and pdf.page_references[:3] == first  # made again for the new page
+    assert engine.weasyprint  # imported through the engine, which keeps them
