@@ -693,3 +693,13 @@ def test_the_pages_are_dropped_once_drawn_before_the_pdf_is_serialised(monkeypat
     (tmp_path / "out.pdf").write_bytes(_build(pub, "7", "screen"))
     assert left_when_serialised == [0]  # the boxes were gone when the PDF objects were written out
     assert int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", tmp_path / "out.pdf"))[1]) == 2  # and every page drawn
+
+
+def test_no_page_is_laid_out_twice_for_the_contents_page_numbers(monkeypatch) -> None:
+    import weasyprint.layout.page as pages
+
+    made = []
+    remake = pages.remake_page
+    monkeypatch.setattr(pages, "remake_page", lambda index, *args: made.append(index) or remake(index, *args))
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert made and len(made) == len(set(made))  # target-counter() would lay the front page out three times

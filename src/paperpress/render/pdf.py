@@ -26,6 +26,7 @@ from ..layouts import Layouts, publication_file
 from ..model import Article, Block, Image, Issue, Link, Table
 from ..walk import images, walk
 from . import BuildInfo
+from .contents_pages import PLACEHOLDER, number_contents
 from .context import issue_context
 from .house_panel import place_panels
 from .images import Normalised, normalise_kept
@@ -167,6 +168,7 @@ class PdfEdition:
             "has_photos": lambda nodes: bool(images(nodes)),
             "photos_in_columns": lambda article: photos_in_columns(article, issue),
             "page": page,
+            "contents_placeholder": PLACEHOLDER,
             "profile": profile,
             "article_break": options.article_break,
             "font_faces": faces,
@@ -296,6 +298,7 @@ def _write_pdf(
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
         document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        number_contents(document)
         if sections:
             place_panels(document, sections)
         data = _written(document, lambda pdf: _finish(pdf, profile, document_id), pdf_options)
