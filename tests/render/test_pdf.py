@@ -703,3 +703,17 @@ def test_no_page_is_laid_out_twice_for_the_contents_page_numbers(monkeypatch) ->
     monkeypatch.setattr(pages, "remake_page", lambda index, *args: made.append(index) or remake(index, *args))
     assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
     assert made and len(made) == len(set(made))  # target-counter() would lay the front page out three times
+
+
+def test_the_collector_passes_over_young_objects_a_tenth_as_often_during_the_layout_only(monkeypatch) -> None:
+    import gc
+
+    import weasyprint
+
+    render, write_pdf, seen = weasyprint.HTML.render, weasyprint.Document.write_pdf, []
+    monkeypatch.setattr(weasyprint.HTML, "render", lambda html, **k: seen.append(("layout", gc.get_threshold()[0])) or render(html, **k))
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", lambda d, **k: seen.append(("writing", gc.get_threshold()[0])) or write_pdf(d, **k))
+    usual = gc.get_threshold()
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert seen == [("layout", usual[0] * 10), ("writing", usual[0])]
+    assert gc.get_threshold() == usual

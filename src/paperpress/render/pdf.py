@@ -8,12 +8,13 @@ editions never pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -297,7 +298,8 @@ def _write_pdf(
     logger.addHandler(complaints)
     try:
         base = (layouts.folders[0] / "pdf").as_uri() + "/"
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        with _rarer_young_collections():
+            document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
         number_contents(document)
         if sections:
             place_panels(document, sections)
@@ -317,6 +319,27 @@ def _write_pdf(
     if problems:
         raise PaperpressError(problems, nothing_written("the PDF edition failed"))
     return data
+
+
+@contextlib.contextmanager
+def _rarer_young_collections() -> Iterator[None]:
+    """Python's collector set to look at new objects a tenth as often while the PDF is laid out.
+
+    The layout makes millions of objects that live until the PDF is written. At the usual pace (a pass over
+    the young ones every 700 new objects), the growing heap was gone through whole 11 times at 160 articles:
+    1.4 s of the layout. Every 7,000, it is gone through twice. The peak, which is the writing's, is as
+    before (246 MB at 160 articles, 118 at 40); so the writing keeps the usual pace.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young * _RARER, middle, old)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
+#: How much rarer the collector's passes over young objects are during the PDF's layout.
+_RARER = 10
 
 
 def _written(document: Any, finisher: Callable[[Any], None], pdf_options: dict[str, Any]) -> bytes:
