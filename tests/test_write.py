@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -214,3 +216,17 @@ def test_a_held_lock_tells_the_second_builder_before_it_waits(tmp_path: Path) ->
             pass
     with locked(out, _must_not_wait):
         pass
+
+
+def test_many_files_wait_for_the_disk_at_the_same_time(tmp_path: Path, monkeypatch) -> None:
+    real_fsync, together = os.fsync, threading.Barrier(2, timeout=10)
+
+    def fsync_in_pairs(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # a file's, not the folder's after the renames
+            together.wait()  # passes only when a second file is being made durable at the same time
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_in_pairs)
+    files = {tmp_path / f"page-{n}.html": f"page {n}".encode() for n in range(4)}
+    write_all_atomic(files)
+    assert {path: path.read_bytes() for path in files} == files and _temps(tmp_path) == []
