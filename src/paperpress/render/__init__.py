@@ -62,10 +62,7 @@ def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInf
 
     An edition that makes several defines `render_files`; the others' one file is named for the issue.
     """
-    several = getattr(made, "render_files", None)
-    if several is not None:
-        return list(several(issue, layouts, info))
-    return [(issue.name + made.suffix, made.media_type, made.render(issue, layouts, info))]
+    return composed(made, issue, layouts, info)()
 
 
 def composed(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
@@ -75,10 +72,12 @@ def composed(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> 
     the rest now and returns that step (the PDF's layout: pdf.py says what it keeps). Then whoever drops the
     issue before calling frees what the step does not hold, as the PDF's own process does (sidecar.py).
     """
+    several = getattr(made, "render_files", None)
+    if several is not None:
+        return lambda: list(several(issue, layouts, info))
+    name, media_type = issue.name + made.suffix, made.media_type
     compose = getattr(made, "compose", None)
-    if compose is None:
-        return functools.partial(render_outputs, made, issue, layouts, info)
-    step, name, media_type = compose(issue, layouts, info), issue.name + made.suffix, made.media_type
+    step = compose(issue, layouts, info) if compose is not None else functools.partial(made.render, issue, layouts, info)
     return lambda: [(name, media_type, step())]
 
 
