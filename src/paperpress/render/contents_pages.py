@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .boxes import body_level, children, has_class
+
 #: The class of the contents box, a child of the body.
 CONTENTS_CLASS = "contents"
 #: The class of a contents entry's link, whose `::after` box holds the placeholder.
@@ -34,7 +36,7 @@ def number_contents(document: Any) -> int:
             pages.setdefault(anchor, number)
     written = 0
     for page in document.pages:
-        for box in (found for contents in _contents(page._page_box) for found in _placeholders(contents)):
+        for box in (found for contents in body_level(page._page_box, CONTENTS_CLASS) for found in _placeholders(contents)):
             target = pages.get((box.element.get("href") or "").removeprefix("#"))
             for text in box.children:
                 if target is not None and PLACEHOLDER in getattr(text, "text", ""):
@@ -44,19 +46,10 @@ def number_contents(document: Any) -> int:
     return written
 
 
-def _contents(page_box: Any) -> Iterator[Any]:
-    """The contents box's part on a page: a child of the body, so only the body's children are read."""
-    for html in page_box.children:
-        for body in getattr(html, "children", ()):
-            for child in getattr(body, "children", ()):
-                if child.element is not None and CONTENTS_CLASS in (child.element.get("class") or "").split():
-                    yield child
-
-
 def _placeholders(box: Any) -> Iterator[Any]:
     """The `::after` boxes of the contents links under `box`."""
-    for child in getattr(box, "children", ()):
-        if child.element_tag.endswith("::after") and LINK_CLASS in (child.element.get("class") or "").split():
+    for child in children(box):
+        if child.element_tag.endswith("::after") and has_class(child, LINK_CLASS):
             yield child
         else:
             yield from _placeholders(child)

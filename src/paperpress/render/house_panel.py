@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .boxes import body_level, children, has_class
+
 #: The class of the block after the last section that holds the panels, and of each panel.
 STORE_CLASS = "panel-store"
 PANEL_CLASS = "house-panel"
@@ -51,15 +53,14 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
 
 
 def _has_store(page_box: Any) -> bool:
-    """Whether a page holds the store: it is a child of the body, so only the body's children are read."""
-    return any(_has_class(child, STORE_CLASS) for html in page_box.children for body in _children(html)
-               for child in _children(body))
+    """Whether a page holds the store, a child of the body."""
+    return any(True for _ in body_level(page_box, STORE_CLASS))
 
 
 def _panels(box: Any) -> Iterator[Any]:
     """The panels' own boxes under `box` (not the anonymous boxes inside them, which share their element)."""
-    for child in _children(box):
-        if _has_class(child, PANEL_CLASS):
+    for child in children(box):
+        if has_class(child, PANEL_CLASS):
             yield child
         else:
             yield from _panels(child)
@@ -67,21 +68,13 @@ def _panels(box: Any) -> Iterator[Any]:
 
 def _find(box: Any, anchor: str) -> tuple[Any, Any] | None:
     """The first box under `box` of the element with that id, and its parent box."""
-    for child in _children(box):
+    for child in children(box):
         if child.element is not None and child.element.get("id") == anchor:
             return child, box
         found = _find(child, anchor)
         if found is not None:
             return found
     return None
-
-
-def _children(box: Any) -> tuple[Any, ...] | list[Any]:
-    return getattr(box, "children", ())
-
-
-def _has_class(box: Any, name: str) -> bool:
-    return box.element is not None and name in (box.element.get("class") or "").split()
 
 
 def _px(length: Any) -> float:
