@@ -103,8 +103,8 @@ def _run_pandoc(root: Path, sources: list[Path], out: Path) -> None:
 def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, int]:
     """(load + render, render alone, EPUB bytes, photos)."""
     from paperpress.build import build_info, check_issue, open_publication
-    from paperpress.render.epub import EpubEdition
-    from paperpress.walk import images
+    from paperpress.editions.epub.edition import EpubEdition
+    from paperpress.model.walk import images
 
     def load() -> tuple[object, object, object]:
         pub = open_publication(root)

@@ -11,7 +11,7 @@ Every run is a child process (each pays its own start-up, and its peak memory is
 alternate inside each round, and each figure is the best of --repeat rounds (the machines are shared).
 "peak MB" is the largest process's peak (what `ru_maxrss` says); "all MB" is the most that all of a run's
 processes held at once, sampled every 20 ms: on two cores paperpress lays out the PDF in a sidecar process
-beside the one that loads the issue and makes the other editions (sidecar.py), and their sum is what the
+beside the one that loads the issue and makes the other editions (run/sidecar.py), and their sum is what the
 machine must have.
 "all editions" is the default set, the web edition included: its fonts and photo variants are cut in the
 first round and found in the publication's cache after it, as every build after a publication's first.

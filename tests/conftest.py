@@ -37,7 +37,7 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for a test module (checkers.overflow, axe_violations and print_layout take it)."""
-    from .checkers import chromium_driver
+    from tests.checkers import chromium_driver
 
     driver = chromium_driver()
     try:

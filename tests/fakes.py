@@ -17,15 +17,14 @@ import pytest
 
 from paperpress import build as build_module
 from paperpress.build import build_archive, open_publication
+from paperpress.editions.base import EDITIONS, BuildInfo, Output
+from paperpress.editions.site import share_photo, site_map
 from paperpress.errors import PaperpressError, Problem
-from paperpress.layouts import Layouts
 from paperpress.model import Issue
+from paperpress.model.walk import images
 from paperpress.options import BuildOptions
-from paperpress.render import EDITIONS, BuildInfo, Output
-from paperpress.render.site import share_photo, site_map
-from paperpress.walk import images
-
-from .conftest import FIXTURES, copy_publication
+from paperpress.templates import Layouts
+from tests.conftest import FIXTURES, copy_publication
 
 FAKE = "tests.fakes:FakeEdition"
 FAKE_WEB = "tests.fakes:FakeWebEdition"

@@ -12,13 +12,13 @@ import paperpress
 PACKAGE = Path(paperpress.__file__).parent
 FORBIDDEN = {
     "model.py": {"yaml", "jinja2", "ebooklib", "weasyprint", "markdown_it", "PIL", "paperpress"},
-    "load": {"jinja2", "ebooklib", "weasyprint", "paperpress.render", "paperpress.layouts", "paperpress.write"},
-    "render": {"yaml", "paperpress.load", "paperpress.write", "paperpress.build", "paperpress.cli"},
-    "geometry.py": {"yaml", "jinja2", "weasyprint", "paperpress.load", "paperpress.render"},
-    "write.py": {"paperpress.model", "paperpress.render", "paperpress.load"},
-    "walk.py": {"yaml", "jinja2", "weasyprint", "markdown_it", "PIL", "paperpress.load", "paperpress.render",
-                "paperpress.layouts", "paperpress.write", "paperpress.build", "os", "pathlib"},
-    "markdown.py": {"yaml", "jinja2", "paperpress.load", "paperpress.render", "os", "pathlib"},
+    "load": {"jinja2", "ebooklib", "weasyprint", "paperpress.editions.base", "paperpress.templates", "paperpress.output.write"},
+    "render": {"yaml", "paperpress.load", "paperpress.output.write", "paperpress.build", "paperpress.cli"},
+    "geometry.py": {"yaml", "jinja2", "weasyprint", "paperpress.load", "paperpress.editions.base"},
+    "write.py": {"paperpress.model", "paperpress.editions.base", "paperpress.load"},
+    "walk.py": {"yaml", "jinja2", "weasyprint", "markdown_it", "PIL", "paperpress.load", "paperpress.editions.base",
+                "paperpress.templates", "paperpress.output.write", "paperpress.build", "os", "pathlib"},
+    "markdown.py": {"yaml", "jinja2", "paperpress.load", "paperpress.editions.base", "os", "pathlib"},
 }
 
 
@@ -75,7 +75,7 @@ def test_public_names_are_explicit() -> None:
 def test_the_pdf_process_imports_no_loader() -> None:
     """The sidecar renders from the model it is sent; the loader, YAML and the Markdown parser would only
     add their memory to the PDF's peak."""
-    shown = "import sys, paperpress.sidecar, paperpress.render.pdf; print(' '.join(sorted(sys.modules)))"
+    shown = "import sys, paperpress.run.sidecar, paperpress.editions.pdf.edition; print(' '.join(sorted(sys.modules)))"
     modules = subprocess.run([sys.executable, "-c", shown], check=True, capture_output=True, text=True).stdout.split()
-    assert "paperpress.layouts" in modules
+    assert "paperpress.templates" in modules
     assert [m for m in modules if m.split(".")[0] in ("yaml", "markdown_it") or m.startswith("paperpress.load")] == []

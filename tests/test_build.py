@@ -12,17 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from paperpress import __version__, catalog, fingerprint, render
+from paperpress import __version__
 from paperpress import build as build_module
 from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
+from paperpress.catalog import index as catalog
+from paperpress.editions import base as render
 from paperpress.errors import UsageError
-from paperpress.executor import IssueResult, Serial, TimeUp, local_executor
-from paperpress.fingerprint import LAYOUT_FOLDERS, STATE_NAME, read_state
-from paperpress.layouts import DEFAULTS
 from paperpress.options import BuildOptions, source_date
-from paperpress.plan import select_issues
-
-from .fakes import WITH_FAKES, fake_art, make_archive
+from paperpress.output import state as fingerprint
+from paperpress.output.plan import select_issues
+from paperpress.output.state import LAYOUT_FOLDERS, STATE_NAME, read_state
+from paperpress.run.executor import IssueResult, Serial, TimeUp, local_executor
+from paperpress.templates import DEFAULTS
+from tests.fakes import WITH_FAKES, fake_art, make_archive
 
 
 @pytest.fixture(autouse=True)
@@ -446,8 +448,7 @@ def test_a_check_without_a_limit_leaves_a_build_s_limit_to_stop_it_and_say_so(pu
 
 def test_what_loading_learns_is_kept_only_by_a_build_that_wrote_its_issue(tmp_path: Path) -> None:
     from paperpress.cache import CACHE_FOLDER
-
-    from .conftest import FIXTURES, copy_publication
+    from tests.conftest import FIXTURES, copy_publication
 
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     opened = open_publication(pub)

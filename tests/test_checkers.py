@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .checkers import axe_violations, broken_links, html_errors, overflow, print_layout
+from tests.checkers import axe_violations, broken_links, html_errors, overflow, print_layout
 
 pytestmark = pytest.mark.tool("web checkers")
 

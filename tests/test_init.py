@@ -6,8 +6,7 @@ import importlib.metadata
 import tomllib
 
 import paperpress
-
-from .conftest import REPO
+from tests.conftest import REPO
 
 
 def test_the_version_is_the_one_in_pyproject() -> None:

@@ -17,11 +17,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from paperpress.build import build_info, check_issue, open_publication
+from paperpress.editions.base import edition
 from paperpress.errors import PaperpressError
-from paperpress.render import edition
-
-from .conftest import FIXTURES, copy_publication, require_tool
-from .hostile.test_hostile import live_markup
+from tests.conftest import FIXTURES, copy_publication, require_tool
+from tests.hostile.test_hostile import live_markup
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüçéñßøłżşğ", min_size=3, max_size=9)
 NOISE = st.sampled_from(

@@ -17,14 +17,13 @@ import pytest
 from lxml import etree
 
 from paperpress.build import build_archive, open_publication
+from paperpress.characters import FORBIDDEN
+from paperpress.editions.site import FRONT
 from paperpress.errors import errors_in
-from paperpress.executor import ProcessPool
 from paperpress.options import BuildOptions
-from paperpress.render.site import FRONT
-from paperpress.text import FORBIDDEN
-
-from .checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
-from .conftest import FIXTURES, copy_publication, require_tool
+from paperpress.run.executor import ProcessPool
+from tests.checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
+from tests.conftest import FIXTURES, copy_publication, require_tool
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@
 Every output of an issue is rendered before any is written, so a failure leaves the previous editions
 exactly as they were; the issue's state (what its editions were made from) is recorded after them.
 Which issues need work is decided by `plan.py`, who runs the jobs by an `executor.Executor`, and how
-states are recorded by `fingerprint.py`; this module says only what happens, in which order.
+states are recorded by `output/state.py`; this module says only what happens, in which order.
 """
 
 from __future__ import annotations
@@ -20,11 +20,17 @@ from typing import Any
 
 from . import __version__
 from .cache import Learnt
-from .catalog import catalog_entry, render_art, write_catalog
+from .catalog.index import catalog_entry, render_art, write_catalog
 from .config import Config
+from .editions.base import EDITIONS, BuildInfo, Edition, build_timestamp, edition, heavy_editions, render_outputs
 from .errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
-from .executor import Builder, Executor, IssueResult, Serial, TimeUp, deadline, guarded, time_up
-from .fingerprint import (
+from .load import load_config, load_issue
+from .model import Issue
+from .model.walk import images
+from .names import OUTPUT_FOLDERS, find_manifest, issue_name
+from .options import BuildOptions
+from .output.plan import Job, Plan, plan_builds
+from .output.state import (
     ART,
     STATE_NAME,
     Checked,
@@ -37,16 +43,10 @@ from .fingerprint import (
     save_state,
     settings_digest,
 )
-from .layouts import Layouts
-from .load import load_config, load_issue
-from .model import Issue
-from .names import OUTPUT_FOLDERS, find_manifest, issue_name
-from .options import BuildOptions
-from .plan import Job, Plan, plan_builds
-from .render import EDITIONS, BuildInfo, Edition, build_timestamp, edition, heavy_editions, render_outputs
-from .sidecar import Sidecar
-from .walk import images
-from .write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
+from .output.write import OutsideOutput, contained, contained_all, locked, remove_stale_temps, write_all_atomic
+from .run.executor import Builder, Executor, IssueResult, Serial, TimeUp, deadline, guarded, time_up
+from .run.sidecar import Sidecar
+from .templates import Layouts
 
 
 @dataclass(frozen=True, slots=True)

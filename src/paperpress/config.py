@@ -112,7 +112,7 @@ DEFAULT_EDITIONS = ("txt", "epub", "pdf", "web")
 
 
 def _editions(value: tuple[str, ...]) -> str | None:
-    from .render import EDITIONS  # the registry of formats; imported here, when a file is checked
+    from .editions.base import EDITIONS  # the registry of formats; imported here, when a file is checked
 
     unknown = [name for name in value if name not in EDITIONS]
     if unknown:

@@ -124,7 +124,7 @@ class PaperpressError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its problems, so it comes back whole from another process (sidecar.py, a pool worker)."""
+        """Pickled as its problems, so it comes back whole from another process (run/sidecar.py, a pool worker)."""
         return PaperpressError, (self.problems, self.summary)
 
 

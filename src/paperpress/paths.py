@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path, PurePosixPath
 
-from .text import FORBIDDEN
+from .characters import FORBIDDEN
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

@@ -21,10 +21,9 @@ from paperpress.load import MAX_ARTICLES
 from paperpress.load.article import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_BYTES, MAX_QUOTE_MARKS
 from paperpress.load.images import MAX_FILE_BYTES, MAX_PIXELS
 from paperpress.load.manifest import MAX_MANIFEST_BYTES
+from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, MAX_TABLE_ROWS
 from paperpress.load.yamlfile import MAX_DEPTH
-from paperpress.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, MAX_TABLE_ROWS
-
-from ..conftest import FIXTURES, copy_publication
+from tests.conftest import FIXTURES, copy_publication
 
 ARTICLE = "issues/issue-7/second.md"
 MANIFEST = "issues/issue-7.yaml"

@@ -9,8 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-
-from ..conftest import FIXTURES, copy_publication
+from tests.conftest import FIXTURES, copy_publication
 
 LIMITED_BUILD = """
 import resource, signal, sys

@@ -24,9 +24,8 @@ from typer.testing import CliRunner
 
 from paperpress.cli import app
 from paperpress.config import DEFAULT_EDITIONS
-from paperpress.layouts import CACHE_FOLDER
-
-from ..conftest import FIXTURES, copy_publication
+from paperpress.templates import CACHE_FOLDER
+from tests.conftest import FIXTURES, copy_publication
 
 ARTICLE = "issues/issue-7/second.md"
 FIRST = "issues/issue-7/first.md"
@@ -293,7 +292,7 @@ def test_hostile_text_builds_harmlessly_in_every_edition(name: str, tmp_path: Pa
     built = outputs(pub)
     editions = {p.split("!")[0].rsplit(".", 1)[1] for p in built if p.startswith("issue-7.")}
     editions |= {p.split("/")[0] for p in built if p.startswith("web/")}
-    assert editions == set(DEFAULT_EDITIONS)  # every default edition (audio: tests/render/test_audio.py)
+    assert editions == set(DEFAULT_EDITIONS)  # every default edition (audio: tests/editions/audio/test_edition.py)
     for member, data in built.items():
         if member.endswith((".xhtml", ".html")):
             assert live_markup(data) == [], member

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from paperpress.build import check_issue, open_publication
 from paperpress.errors import Severity
-
-from ..conftest import FIXTURES, copy_publication
-from ..test_fonts import house_font
+from tests.conftest import FIXTURES, copy_publication
+from tests.typeset.test_fonts import house_font
 
 
 def _problems(pub: Path) -> list[str]:

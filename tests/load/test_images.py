@@ -7,10 +7,10 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from paperpress import walk
 from paperpress.cache import Learnt
 from paperpress.errors import Problem
 from paperpress.load.images import load_image
+from paperpress.model import walk
 
 
 def load(folder: Path, name: str) -> tuple[object, list[Problem]]:
@@ -50,8 +50,7 @@ def test_a_cut_short_jpeg_is_damaged_even_after_weasyprint_relaxed_pillow(tmp_pa
 def test_a_photo_placed_many_times_is_read_and_decoded_once(tmp_path: Path, monkeypatch) -> None:
     from paperpress.build import check_issue, open_publication
     from paperpress.load import images
-
-    from ..conftest import FIXTURES, copy_publication
+    from tests.conftest import FIXTURES, copy_publication
 
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(30))
@@ -85,8 +84,8 @@ def test_damage_is_reported_at_every_place_from_one_decode(tmp_path: Path) -> No
 
 
 def test_full_decodes_take_their_size_from_the_pixel_budget(tmp_path: Path, monkeypatch) -> None:
-    from paperpress import pixels
     from paperpress.load import images
+    from paperpress.typeset import pixels
 
     frame = pixels.decoded_bytes("RGBA", (500, 400))
     budget = pixels.Budget(frame)  # room for one frame: the threads must take turns

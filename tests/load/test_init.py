@@ -11,8 +11,7 @@ from paperpress.build import check_issue, open_publication
 from paperpress.config import Config
 from paperpress.errors import errors_in
 from paperpress.load import CONFIG_NAME, find_root, load_config, load_issue
-
-from ..conftest import FIXTURES, copy_publication
+from tests.conftest import FIXTURES, copy_publication
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import pytest
 from paperpress.build import check_issue, open_publication
 from paperpress.errors import Severity
 from paperpress.model import Article, Link, Target
-
-from ..conftest import FIXTURES, copy_publication
+from tests.conftest import FIXTURES, copy_publication
 
 LETTER = "issues/issue-7/second.md"
 

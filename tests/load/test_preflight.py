@@ -8,8 +8,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-
-from ..conftest import FIXTURES, copy_publication
+from tests.conftest import FIXTURES, copy_publication
 
 LETTER = "issues/issue-7/second.md"
 

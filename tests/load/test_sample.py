@@ -9,9 +9,8 @@ import pytest
 
 from paperpress.build import check_issue, open_publication
 from paperpress.model import Figure, FootnoteRef, Heading, Issue, Link, ListBlock, Paragraph, Quote, Table
-from paperpress.walk import images
-
-from ..conftest import REPO
+from paperpress.model.walk import images
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,18 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..cache import Learnt, cache_folder
+from ..characters import clean_file_text
 from ..config import Config
 from ..errors import Loaded, Problem, errors_in, sorted_problems
-from ..markdown import smarten
 from ..model import Article, Issue, Publication, Section
 from ..names import issue_name, slug
 from ..paths import relative, resolve_inside
-from ..text import clean_file_text
 from .article import load_article
 from .glyphs import undrawn_characters
 from .images import PhotoFiles, decode_problems, load_image
 from .links import IssueLinks
 from .manifest import read_manifest
+from .markdown import smarten
 from .preflight import preflight
 from .runs import unbreakable_text
 from .schema import validate

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..characters import clean_file_text
 from ..errors import Problem, errors_in
-from ..markdown import parse_body, smarten
 from ..model import Article, Image
 from ..paths import relative
-from ..text import clean_file_text
 from .images import PhotoFiles, load_image
 from .links import IssueLinks
+from .markdown import parse_body, smarten
 from .schema import validate
 from .yamlfile import parse_yaml
 

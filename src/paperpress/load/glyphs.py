@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 
 from ..cache import Learnt, cache_folder
 from ..errors import Problem
-from ..fonts import FONT_TABLES, describe, packaged_faces, publication_fonts, undrawable
 from ..model import Article, Code, CodeBlock, Image, Issue, Text
-from ..walk import walk
+from ..model.walk import walk
+from ..typeset.fonts import FONT_TABLES, describe, packaged_faces, publication_fonts, undrawable
 from .article import _FENCE  # the fence the loader splits front matter on
 from .yamlfile import YamlDoc, parse_yaml
 

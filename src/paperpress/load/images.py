@@ -21,7 +21,7 @@ from ..cache import Learnt, has_entry, key_of
 from ..errors import Problem
 from ..model import Image
 from ..paths import relative, resolve_inside
-from ..pixels import BUDGET, decoded_bytes
+from ..typeset.pixels import BUDGET, decoded_bytes
 
 #: Pillow format name → media type. SVG is refused: it can carry scripts and remote references.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}

@@ -16,10 +16,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..errors import Problem
-from ..markdown import LinkResolver, anchor_slug, heading_id
 from ..model import Article, Target
+from ..model.walk import subheads
 from ..paths import relative, resolve_inside
-from ..walk import subheads
+from .markdown import LinkResolver, anchor_slug, heading_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..characters import clean_file_text
 from ..config import positive
 from ..errors import Problem
 from ..names import padded, padding, stem_number
 from ..paths import relative, resolve_inside
-from ..text import clean_file_text
 from .schema import validate, validate_field
 from .yamlfile import YamlDoc, parse_yaml
 

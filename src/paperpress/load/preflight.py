@@ -10,10 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Config
 from ..errors import Problem, Severity
-from ..geometry import PageSetup, article_placements
 from ..model import Article, Image, Issue
+from ..model.walk import texts
 from ..names import articles_folder
-from ..walk import texts
+from ..typeset.geometry import PageSetup, article_placements
 
 #: Below this, a photo printed at its placed width looks soft.
 MIN_PRINT_DPI = 150

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from ..breaks import MAX_UNBREAKABLE, Breaks
 from ..errors import Problem
 from ..model import Code, CodeBlock, Issue, Text
-from ..walk import walk
+from ..model.walk import walk
+from ..typeset.breaks import MAX_UNBREAKABLE, Breaks
 
 
 def unbreakable_text(root: Path, issue: Issue) -> list[Problem]:

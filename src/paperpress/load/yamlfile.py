@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from ..characters import removed, without_controls
 from ..errors import Problem
-from ..text import removed, without_controls
 
 
 @dataclass(frozen=True, slots=True)

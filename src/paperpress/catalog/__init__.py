@@ -1,0 +1,1 @@
+"""The distributors' catalog of every issue in dist/ and its feeds, made from the states builds recorded."""

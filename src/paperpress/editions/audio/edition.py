@@ -1,0 +1,212 @@
+"""The audio edition: the issue read aloud, in dist/issue-N/audio/.
+
+One MP3 per article, one whole-issue MP3 with a chapter per section and per article (ID3v2 CHAP and CTOC
+frames, and a Podcasting 2.0 chapters file), and an M3U playlist of the articles. Synthesis is the slow
+step, so each part's encoded sound is cached in .paperpress-cache/audio/ under the hash of its spoken text,
+its voice and the encoder: a correction to one article synthesises that article alone. Parts synthesise in
+parallel, one per core. The bytes depend only on the issue and the settings, so two builds are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import ClassVar
+
+from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TLEN, TPE1, TPE2, TPUB, TRCK, CTOCFlags
+from PIL import Image as PILImage
+
+from ...cache import cache_folder, cached
+from ...model import Issue
+from ...templates import Layouts
+from ..base import BuildInfo, Output
+from ..frame import issue_label, issue_title
+from . import mp3
+from .script import Utterance, article_script, opening_script, section_script
+from .voices import Voice, make_voice
+
+FOLDER = "audio"
+#: The cover art inside each file: podcast apps show it small, so a thumbnail keeps every file light.
+ART_BOX = (600, 600)
+CHAPTERS_TYPE = "application/json+chapters"
+PLAYLIST_TYPE = "audio/x-mpegurl"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A stretch of the whole-issue file: what it says, and (for an article) its number and file name."""
+
+    title: str
+    script: tuple[Utterance, ...]
+    article: int | None = None  # 1-based place of the article in the issue
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    start: float  # seconds
+    end: float
+
+
+def parts(issue: Issue) -> list[Part]:
+    """The issue in listening order: its opening, then each section's announcement and its articles."""
+    language = issue.publication.language
+    found = [Part(issue.publication.title, opening_script(issue))]
+    number = 0
+    for section in issue.sections:
+        found.append(Part(section.title, section_script(section, language)))
+        for article in section.articles:
+            number += 1
+            file = f"{issue.name}-{number:02d}-{article.slug}.mp3"
+            found.append(Part(article.title, article_script(article, language), number, file))
+    return found
+
+
+def chapters(issue: Issue, durations: Sequence[float]) -> list[Chapter]:
+    """A chapter per section (its announcement, with the opening before the first) and per article."""
+    found: list[Chapter] = []
+    start = 0.0
+    for index, (part, length) in enumerate(zip(parts(issue), durations, strict=True)):
+        if index > 0:
+            found.append(Chapter(part.title, 0.0 if index == 1 else start, start + length))
+        start += length
+    return found
+
+
+class AudioEdition:
+    name: ClassVar[str] = "audio"
+    suffix: ClassVar[str] = ".mp3"
+    media_type: ClassVar[str] = "audio/mpeg"
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        return self.render_files(issue, layouts, info)[0][2]
+
+    def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        """The whole-issue MP3 first, then one per article, the playlist and the chapters file."""
+        voice = make_voice(info.config.audio, issue.publication.language, layouts.root)
+        listed = parts(issue)
+        cache = cache_folder(layouts.root, FOLDER) if layouts.root is not None else None
+        workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+        stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            streams = list(pool.map(lambda part: _sound(part.script, voice, cache, stop), listed))
+        finally:  # a time limit or Ctrl-C: parts not started are dropped, parts under way stop at their next utterance
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+        durations = [mp3.duration(stream) for stream in streams]
+        marks = chapters(issue, durations)
+        art = _art(issue)
+        total = len(issue.articles)
+        whole_name = f"{FOLDER}/{issue.name}.mp3"
+        whole = mp3.tagged(b"".join(streams), _whole_tags(issue, art, marks, sum(durations)), _chapter_frames(marks))
+        files: list[Output] = [(whole_name, self.media_type, whole)]
+        for part, stream, length in zip(listed, streams, durations, strict=True):
+            if part.article is not None and part.file is not None:
+                tags = _tags(issue, art, part.title, length)
+                tags.add(TRCK(encoding=3, text=[f"{part.article}/{total}"]))
+                files.append((f"{FOLDER}/{part.file}", self.media_type, mp3.tagged(stream, tags)))
+        files.append((f"{FOLDER}/{issue.name}.m3u", PLAYLIST_TYPE, _playlist(issue, listed, durations)))
+        files.append((f"{FOLDER}/{issue.name}.chapters.json", CHAPTERS_TYPE, _chapters_json(issue, marks)))
+        return files
+
+
+def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: threading.Event) -> bytes:
+    """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised."""
+
+    def synthesised() -> bytes:
+        pcm = bytearray()
+        for utterance in script:
+            if stop.is_set():
+                raise RuntimeError("synthesis was stopped")  # never seen: the build that stopped it is unwinding
+            if utterance.text:
+                pcm += voice.synthesise(utterance.text)
+            pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
+        return mp3.encode(bytes(pcm), voice.sample_rate)
+
+    return cached(cache, f"{_key(script, voice)}.mp3", synthesised)
+
+
+def _key(script: Sequence[Utterance], voice: Voice) -> str:
+    spoken = json.dumps([[u.text, u.pause_ms] for u in script], ensure_ascii=False)
+    encoder = f"lameenc {metadata.version('lameenc')} {mp3.BIT_RATE}/{mp3.LOW_RATE_BIT_RATE} q{mp3.QUALITY}"
+    return hashlib.sha256(f"{voice.identity()}\n{encoder}\n{spoken}".encode()).hexdigest()
+
+
+def _art(issue: Issue) -> bytes:
+    """The issue's cover (the manifest's or the generated one), small, as JPEG."""
+    from ..cover import cover_image
+    from ..images import encode_jpeg, to_rgb
+
+    data = issue.cover.data if issue.cover is not None else cover_image(issue).data
+    with PILImage.open(io.BytesIO(data)) as src:
+        picture = to_rgb(src)
+    picture.thumbnail(ART_BOX, PILImage.Resampling.LANCZOS)
+    return encode_jpeg(picture)
+
+
+def _tags(issue: Issue, art: bytes, title: str, seconds: float) -> ID3:
+    pub = issue.publication
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TPE1(encoding=3, text=[pub.title]))
+    tags.add(TPE2(encoding=3, text=[pub.title]))
+    tags.add(TALB(encoding=3, text=[f"{pub.title}, {issue_label(issue)}"]))
+    tags.add(TDRC(encoding=3, text=[issue.date.isoformat()]))
+    tags.add(TCON(encoding=3, text=["Speech"]))
+    tags.add(TLEN(encoding=3, text=[str(round(seconds * 1000))]))
+    if pub.publisher:
+        tags.add(TPUB(encoding=3, text=[pub.publisher]))
+    tags.add(TLAN(encoding=3, text=[pub.language]))
+    tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=art))
+    return tags
+
+
+def _whole_tags(issue: Issue, art: bytes, marks: Sequence[Chapter], seconds: float) -> ID3:
+    tags = _tags(issue, art, issue_title(issue), seconds)
+    ids = _chapter_ids(marks)
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                  sub_frames=[TIT2(encoding=3, text=[issue_title(issue)])]))
+    return tags
+
+
+def _chapter_frames(marks: Sequence[Chapter]) -> list[CHAP]:
+    """A CHAP frame per chapter, in order: the frames `_whole_tags`' table of contents names."""
+    return [
+        CHAP(element_id=element, start_time=round(mark.start * 1000), end_time=round(mark.end * 1000),
+             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=[mark.title])])
+        for element, mark in zip(_chapter_ids(marks), marks, strict=True)
+    ]
+
+
+def _chapter_ids(marks: Sequence[Chapter]) -> list[str]:
+    return [f"chp{n:03d}" for n in range(len(marks))]
+
+
+def _playlist(issue: Issue, listed: Sequence[Part], durations: Sequence[float]) -> bytes:
+    """An extended M3U of the articles in reading order, each as its length, title and file."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{issue_title(issue)}"]
+    for part, length in zip(listed, durations, strict=True):
+        if part.file is not None:
+            lines += [f"#EXTINF:{round(length)},{issue.publication.title} - {part.title}", part.file]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _chapters_json(issue: Issue, marks: Sequence[Chapter]) -> bytes:
+    """The Podcasting 2.0 chapters file (version 1.2.0) that the feed links."""
+    body = {
+        "version": "1.2.0",
+        "title": issue_title(issue),
+        "podcastName": issue.publication.title,
+        "chapters": [{"startTime": round(m.start, 3), "endTime": round(m.end, 3), "title": m.title} for m in marks],
+    }
+    return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode()

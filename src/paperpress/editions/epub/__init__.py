@@ -1,0 +1,1 @@
+"""The EPUB edition: edition.py makes the book's documents from the layouts, package.py zips them."""

@@ -1,0 +1,147 @@
+"""Model → the issue frame: the template context every edition renders from (see README, "Template context").
+
+Whatever two editions both show is decided here once: how the date and the issue read, what the masthead
+holds, what the contents list holds and in which order, and the order of an article's header (headline,
+standfirst, byline). Editions add only what is theirs (links, file names, page setup) on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Article, Image, Issue, Section
+from .base import BuildInfo
+
+_MONTHS = (
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+)
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+#: The downloadable editions as a reader knows them, in the order a reader would choose (e-book first): the
+#: catalog and the web edition's footers list them so. An edition not listed goes by its name, after them.
+DOWNLOAD_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
+
+#: The order of an article's header in every edition; the headline always comes first.
+HEADER_ORDER = ("headline", "standfirst", "byline")
+
+
+@dataclass(frozen=True, slots=True)
+class Masthead:
+    """What every masthead shows: the publication, the issue and its date, the website and the cover line.
+
+    The catalog's masthead is the publication's alone: its issue label and date are empty, its cover line None.
+    """
+
+    title: str
+    subtitle: str | None
+    issue_label: str  # "Issue 1142"; empty on the catalog's
+    date_text: str  # "Friday 20 November 2026"; empty on the catalog's
+    website: str | None  # as written: "https://example.org"
+    website_text: str | None  # as printed: "example.org"
+    cover_line: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderPart:
+    """One line of an article's header: `kind` is one of HEADER_ORDER, and also its class in HTML."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsArticle:
+    article: Article  # the target an edition links to (its href_of)
+    title: str
+    byline: str | None
+    standfirst: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsSection:
+    section: Section
+    title: str
+    articles: tuple[ContentsArticle, ...]
+
+
+def download_label(edition: str) -> str:
+    return DOWNLOAD_LABELS.get(edition, edition.upper())
+
+
+def download_rank(edition: str) -> tuple[int, str]:
+    """Sorts editions as DOWNLOAD_LABELS lists them, the others after them by name."""
+    order = list(DOWNLOAD_LABELS)
+    return (order.index(edition) if edition in order else len(order), edition)
+
+
+def long_date(issue: Issue) -> str:
+    """"Friday 20 November 2026": how every edition prints the issue's date."""
+    d = issue.date
+    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def iso_timestamp(moment: dt.datetime) -> str:
+    """"2026-11-20T12:00:00Z": how a build time is written in metadata and feeds."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credit_line(image: Image) -> str:
+    """How a photo credit reads in every edition."""
+    return f"Photo: {image.credit}" if image.credit else ""
+
+
+def issue_label(issue: Issue) -> str:
+    return f"Issue {issue.number}"
+
+
+def issue_title(issue: Issue) -> str:
+    """The title a library shows: publication, issue number and date."""
+    return f"{issue.publication.title}, {issue_label(issue)}, {long_date(issue)}"
+
+
+def masthead(issue: Issue) -> Masthead:
+    pub = issue.publication
+    return Masthead(pub.title, pub.subtitle, issue_label(issue), long_date(issue), pub.website, _shown(pub.website),
+                    issue.cover_line)
+
+
+def publication_masthead(title: str, subtitle: str | None, website: str | None) -> Masthead:
+    """The masthead of a page about the publication rather than one issue (the catalog of back issues)."""
+    return Masthead(title, subtitle, "", "", website, _shown(website), None)
+
+
+def _shown(website: str | None) -> str | None:
+    return website.removeprefix("https://").removeprefix("http://") if website else None
+
+
+def header(article: Article) -> tuple[HeaderPart, ...]:
+    """An article's header lines in HEADER_ORDER, leaving out those it does not have."""
+    values = {"headline": article.title, "standfirst": article.standfirst, "byline": article.byline}
+    return tuple(HeaderPart(kind, values[kind] or "") for kind in HEADER_ORDER if values[kind])
+
+
+def contents(issue: Issue) -> tuple[ContentsSection, ...]:
+    """The contents tree: every section in reading order, then its articles."""
+    return tuple(
+        ContentsSection(s, s.title, tuple(ContentsArticle(a, a.title, a.byline, a.standfirst) for a in s.articles))
+        for s in issue.sections
+    )
+
+
+def issue_context(issue: Issue, info: BuildInfo) -> dict[str, Any]:
+    """The variables every edition's entry template starts from: the issue frame."""
+    return {
+        "issue": issue,
+        "publication": issue.publication,
+        "sections": issue.sections,
+        "info": info,
+        "masthead": masthead(issue),
+        "contents": contents(issue),
+        "header": header,
+        "date_text": long_date(issue),
+        "issue_title": issue_title(issue),
+        "issue_label": issue_label(issue),
+        "credit_line": credit_line,
+    }

@@ -1,0 +1,443 @@
+"""The PDF print edition: the shared HTML templates laid out in newspaper columns by WeasyPrint.
+
+Holds what is PDF-specific: page setup from `paperpress.yaml`, the screen/print/archive profiles, a URL
+fetcher that serves only the issue's photos, our fonts and layout files, and the rule that any WeasyPrint
+complaint fails the build. WeasyPrint is imported only through `editions/pdf/engine.py`, when a PDF is made, so other
+editions never pay for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+
+from ...errors import PaperpressError, Problem, nothing_written
+from ...model import Article, Block, Image, Issue, Link, Table
+from ...model.walk import images, walk
+from ...templates import Layouts, publication_file
+from ...typeset.breaks import Breaks
+from ...typeset.fonts import FontFace, edition_faces, foreign_fonts
+from ...typeset.geometry import PageSetup, placements
+from ..base import BuildInfo
+from ..frame import issue_context
+from ..images import Normalised, normalise_kept
+from .contents_pages import PLACEHOLDER, number_contents
+from .panels import place_panels
+
+#: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
+IMAGE_SCHEME = "paperpress-image:"
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a PDF is for, as WeasyPrint options and a few layout switches."""
+
+    name: str
+    variant: str  # WeasyPrint's pdf_variant
+    dpi: int | None  # photos are downsampled to this resolution at full page width; None keeps the originals
+    bleed: bool  # bleed area and crop marks for the printer
+    crisp_images: bool  # no /Interpolate on images (PDF/A forbids it)
+    plain_metadata: bool  # leave the XMP stream uncompressed (PDF/A validators read it raw)
+
+
+PROFILES: dict[str, Profile] = {
+    "screen": Profile("screen", "pdf/ua-1", 150, False, False, False),
+    "print": Profile("print", "pdf/x-4", None, True, False, False),
+    "archive": Profile("archive", "pdf/a-2u", None, False, True, True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of an article's body: text and photos set in columns, or tables across the page."""
+
+    wide: bool
+    blocks: tuple[Block, ...]
+
+
+def column_runs(blocks: Iterable[Block]) -> list[Run]:
+    """Splits the body so tables sit outside the column flow, across the page where their columns fit.
+
+    Photos stay in the flow, drawn at the width of a column, as newspapers set them: a page-wide photo
+    leaves the foot of the page to the few lines that follow it. A quotation or a list that holds a table
+    goes across the page whole, table and words together.
+    """
+    runs: list[Run] = []
+    for block in blocks:
+        wide = any(isinstance(node, Table) for node in walk(block))
+        if runs and runs[-1].wide == wide:
+            runs[-1] = Run(wide, runs[-1].blocks + (block,))
+        else:
+            runs.append(Run(wide, (block,)))
+    return runs
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Articles set one after another in a section's one column set, or one article set on its own."""
+
+    shared: bool
+    articles: tuple[Article, ...]
+
+
+def section_flows(articles: Iterable[Article], lead: Article, apart: bool = False) -> list[Flow]:
+    """Groups a section's articles into the column sets they share, so short items fill under long ones.
+
+    One column set for a run of articles is laid out and balanced once, not once per article (which both
+    left a gap under each article and cost most of the layout time). The lead story keeps its page-wide
+    headline and photo, an article with a table keeps its own column runs around it, and when every
+    article starts a page (`apart`) none shares.
+    """
+    flows: list[Flow] = []
+    for article in articles:
+        shared = not apart and article is not lead and not any(isinstance(node, Table) for node in walk(article))
+        if shared and flows and flows[-1].shared:
+            flows[-1] = Flow(True, flows[-1].articles + (article,))
+        else:
+            flows.append(Flow(shared, (article,)))
+    return flows
+
+
+def photos_in_columns(article: Article, issue: Issue) -> bool:
+    """Whether an article set on its own draws its front-matter photos at the head of its first column rather
+    than across the page: the front page's lead story does, when its body starts with words.
+
+    Across the page, a photo of a usual shape leaves white beside it in a band as tall as itself, and on the
+    front page, with the masthead and the contents above it, that band pushed the section's last lines onto
+    a page of their own (10 articles on A3: seven pages where six hold them).
+    """
+    runs = column_runs(article.blocks)
+    return article.id == issue.lead_article.id and bool(runs) and not runs[0].wide
+
+
+def link_href(link: Link) -> str:
+    """A link's URL in the PDF: its web address, or the anchor of the article or subhead it leads to."""
+    if link.target is None:
+        return link.href
+    return f"#{link.target.anchor or link.target.article}"
+
+
+class PdfEdition:
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    heavy: ClassVar[bool] = True  # its layout takes longer than every other edition together
+    preload: ClassVar[tuple[str, ...]] = ("paperpress.editions.pdf.engine",)  # WeasyPrint, for a sidecar started ahead
+
+    def warm_up(self, layouts: Layouts) -> None:
+        """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
+        faces and the compiled template."""
+        from . import engine  # noqa: F401
+
+        edition_faces(layouts.root)
+        layouts.env("html").get_template("pdf/issue.html")
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+        return self.compose(issue, layouts, info)()
+
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], bytes]:
+        """The layout and writing still to do, holding what they need from the issue but not the issue.
+
+        That is the HTML, the section ids and each photo as it is drawn: where the profile downsamples, the
+        editor's originals are not among them. The process that lays out the PDF (run/sidecar.py) lets the issue
+        go before the layout, and with it 22 MB of originals at 160 articles that the layout never reads.
+        """
+        options = info.config.pdf
+        apart = options.article_break == "page"  # every article starts a page: none share a column set
+        profile = _profile(info.options.get("pdf_profile") or options.profile)
+        faces = edition_faces(layouts.root)
+        output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
+        page = PageSetup.from_options(options, bleed=profile.bleed)
+        context = issue_context(issue, info) | {
+            "src_of": lambda image: IMAGE_SCHEME + image.id,
+            "link_href": link_href,
+            "links_hold_text_only": True,
+            "breakable": Breaks(issue.publication.language, page.longest_run),
+            "headline_level": 2,
+            "blank_header_tag": "th",
+            "runs": column_runs,
+            "house_editions": house_editions(info.config.editions),
+            "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
+            "has_photos": lambda nodes: bool(images(nodes)),
+            "photos_in_columns": lambda article: photos_in_columns(article, issue),
+            "page": page,
+            "contents_placeholder": PLACEHOLDER,
+            "profile": profile,
+            "article_break": options.article_break,
+            "font_faces": faces,
+            "output_profile_url": output_profile.as_uri() if output_profile else None,
+            "keywords": ", ".join([issue.publication.title, f"issue {issue.number}"] + [s.title for s in issue.sections]),
+            "created": info.timestamp.isoformat(timespec="seconds"),
+            "generator": f"paperpress {info.versions.get('paperpress', '')}".strip(),
+        }
+        served = {face.path for face in faces} | ({output_profile} if output_profile else set())
+        pdf_options = {
+            "pdf_variant": profile.variant,
+            "pdf_tags": True,
+        }
+        if profile.bleed and output_profile is None:
+            pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
+        across = {image.id for image in _photos_across(issue, apart)}
+        sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
+        drawn = _drawn(images(issue), sizes, layouts.root)
+        closing = options.article_break == "section"  # sections start pages, so their last pages may have a gap
+        html = layouts.render("html", "pdf/issue.html", context | {"house_panels": closing})
+        sections = [section.id for section in issue.sections] if closing else []
+        # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
+        document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}"))
+        return functools.partial(_write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options)
+
+
+def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
+    """The photos drawn across the page: those over an article set on its own (but the front page's lead,
+    `photos_in_columns`), and in its notes when they go across. Every other photo is drawn in a column, and
+    needs a third of the pixels."""
+    found: list[Image] = []
+    for section in issue.sections:
+        for flow in section_flows(section.articles, issue.lead_article, apart):
+            article = flow.articles[0]
+            if not flow.shared:
+                found += [*(() if photos_in_columns(article, issue) else article.images), *images(article.footnotes)]
+    return tuple(found)
+
+
+#: The other editions a house panel names, as a reader knows them; an edition not listed goes by its name.
+_EDITION_NAMES = {
+    "epub": "EPUB, for e-readers and phones",
+    "txt": "plain text, for screen readers and e-mail",
+    "audio": "audio, every article read aloud",
+    "web": "online, every article on its own page",
+}
+
+
+def house_editions(published: Iterable[str]) -> list[str]:
+    """The issue's other editions that the publication makes (paperpress.yaml's `editions`), for the house panel."""
+    return [_EDITION_NAMES.get(name, name.upper()) for name in published if name != PdfEdition.name]
+
+
+def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> dict[str, int]:
+    """Image id → the longest edge it needs at `dpi` where its role draws it, across the page or in a column
+    (the largest, if drawn twice)."""
+    sizes: dict[str, int] = {}
+    for _, _, image, role in placements(issue):
+        sizes[image.id] = max(sizes.get(image.id, 0), page.photo_pixels(image, role, dpi, image.id in across))
+    return sizes
+
+
+def _drawn(photos: Iterable[Image], sizes: dict[str, int], root: Path | None) -> dict[str, Normalised]:
+    """Image id → the photo as the PDF draws it: shrunk to its size in `sizes`, else the original.
+
+    One photo at a time, so no more than one is ever decoded, and not in threads: a thread's freed frames
+    stay in its own malloc arena, out of reach of the layout that follows, and a pool raised the peak by a
+    tenth. A photo placed twice at one size is shrunk once.
+    """
+    drawn: dict[str, Normalised] = {}
+    shrunk: dict[tuple[str, int], Normalised] = {}
+    for image in photos:
+        if image.id not in sizes:
+            drawn[image.id] = Normalised(image.data, image.media_type, image.width, image.height)
+            continue
+        key = (image.source, sizes[image.id])
+        try:
+            drawn[image.id] = shrunk.get(key) or shrunk.setdefault(key, normalise_kept(image.data, key[1], root))
+        except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
+            problem = Problem(PurePosixPath(image.source), None, None, f"the photo cannot be read: {err}")
+            raise PaperpressError([problem], nothing_written("the PDF edition failed")) from err
+    return drawn
+
+
+def _profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        choices = ", ".join(PROFILES)
+        raise PaperpressError([Problem(None, None, "pdf.profile", f"unknown PDF profile '{name}'", f"choose from {choices}")]) from None
+
+
+def _output_profile(root: Path | None, name: str | None) -> Path | None:
+    if name is None:
+        return None
+    if root is None:
+        raise PaperpressError(
+            [Problem(None, None, "pdf.output_profile", f"no ICC profile '{name}' in the publication", "give a path inside it")]
+        )
+    return publication_file(root, name, PurePosixPath("paperpress.yaml"), "pdf.output_profile")
+
+
+def _write_pdf(
+    html: str,
+    sections: list[str],
+    layouts: Layouts,
+    drawn: dict[str, Normalised],
+    profile: Profile,
+    document_id: str,
+    served: set[Path],
+    faces: tuple[FontFace, ...],
+    pdf_options: dict[str, Any],
+) -> bytes:
+    """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem.
+
+    When sections start on a new page (`sections` lists them), the house panels laid out after the issue
+    are moved into the gaps the sections leave (panels.py), in the same one layout.
+    """
+    from .engine import weasyprint
+
+    FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
+
+    fetcher = _fetcher_class()(drawn, served, layouts.folders)
+    complaints = _Complaints()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(complaints)
+    try:
+        base = (layouts.folders[0] / "pdf").as_uri() + "/"
+        with _rarer_young_collections():
+            document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+        number_contents(document)
+        if sections:
+            place_panels(document, sections)
+        data = _written(document, lambda pdf: _finish(pdf, profile, document_id), pdf_options)
+    except FatalURLFetchingError as err:
+        problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
+        raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
+    finally:
+        logger.removeHandler(complaints)
+    problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
+    strays = foreign_fonts((font.family for font in document.fonts.values()), faces)
+    problems += [
+        _problem(f"a system font '{name}' was used for text that our fonts cannot show", "use characters that "
+                 "Source Serif and Source Sans have, or add a font that has them to fonts/")
+        for name in strays
+    ]
+    if problems:
+        raise PaperpressError(problems, nothing_written("the PDF edition failed"))
+    return data
+
+
+@contextlib.contextmanager
+def _rarer_young_collections() -> Iterator[None]:
+    """Python's collector set to look at new objects a tenth as often while the PDF is laid out.
+
+    The layout makes millions of objects that live until the PDF is written. At the usual pace (a pass over
+    the young ones every 700 new objects), the growing heap was gone through whole 11 times at 160 articles:
+    1.4 s of the layout. Every 7,000, it is gone through twice. The peak, which is the writing's, is as
+    before (246 MB at 160 articles, 118 at 40); so the writing keeps the usual pace.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young * _RARER, middle, old)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+
+
+#: How much rarer the collector's passes over young objects are during the PDF's layout.
+_RARER = 10
+
+
+def _written(document: Any, finisher: Callable[[Any], None], pdf_options: dict[str, Any]) -> bytes:
+    """The laid-out document as PDF bytes, with Python's collector set for writing; its pages are spent.
+
+    The layout leaves much garbage in cycles, which the collector, seeing so large a heap, frees only late.
+    Freed before writing, and the layout frozen out of the collector's passes, the garbage the writing makes
+    is freed young: the peak fell from 133 to 128 MB at 40 articles and from 320 to 290 MB at 160. Once the
+    pages are drawn into PDF objects (`finisher` is then called), the boxes are dropped and collected, so
+    that serialising the objects reuses their memory: at 160 articles the peak fell from 260 to 250 MB.
+    """
+
+    def drawn(document: Any, pdf: Any) -> None:
+        finisher(pdf)
+        document.pages.clear()
+        gc.unfreeze()  # the boxes hold cycles: frozen, the collector would not look at them
+        gc.collect()
+        gc.freeze()
+
+    gc.collect()
+    gc.freeze()
+    try:
+        data: bytes = document.write_pdf(finisher=drawn, **pdf_options)
+    finally:
+        gc.unfreeze()
+    return data
+
+
+_REFUSED_HINT = "a PDF may use only the issue's photos, its fonts and layout files; nothing is fetched from elsewhere"
+
+
+def _problem(message: str, hint: str) -> Problem:
+    return Problem(None, None, None, message, hint)
+
+
+class _Complaints(logging.Handler):
+    """Collects every warning and error WeasyPrint logs while one PDF is made."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _fetcher_class() -> Any:
+    """The fetcher class, built on WeasyPrint's only when a PDF is made (so importing this module stays cheap)."""
+    from .engine import weasyprint
+
+    URLFetcher, URLFetcherResponse = weasyprint.urls.URLFetcher, weasyprint.urls.URLFetcherResponse
+
+    class Fetcher(URLFetcher):  # type: ignore[misc, valid-type]
+        """Serves photos as drawn, by id, and only the listed font files and files under the layouts."""
+
+        def __init__(self, drawn: dict[str, Normalised], files: set[Path], folders: Iterable[Path]) -> None:
+            super().__init__(fail_on_errors=True)
+            self.drawn = drawn
+            self.files = files
+            self.folders = tuple(folder.resolve() for folder in folders)
+            self.problems: list[Problem] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(IMAGE_SCHEME):
+                photo = self.drawn.get(url[len(IMAGE_SCHEME) :])
+                if photo is not None:
+                    return URLFetcherResponse(url, photo.data, {"Content-Type": photo.media_type})
+            elif url.startswith("file:"):
+                path = _local_path(url)
+                if path is not None and (path in self.files or any(path.is_relative_to(f) for f in self.folders)):
+                    return URLFetcherResponse(url, path.read_bytes())
+            shown = url if len(url) < 80 else url[:77] + "..."
+            self.problems.append(_problem(f"the PDF layout asked for '{shown}'", _REFUSED_HINT))
+            raise ValueError(f"refused {shown}")
+
+    return Fetcher
+
+
+def _local_path(url: str) -> Path | None:
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    return path if path.is_file() else None
+
+
+def _finish(pdf: Any, profile: Profile, document_id: str) -> None:
+    """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    number = reference.split()[0] if isinstance(reference, (bytes, str)) else str(reference).split()[0]
+    stream = pdf.objects[int(number)]
+    if profile.plain_metadata:
+        stream.compress = False
+    stream.stream = [
+        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + document_id.encode(), part) if isinstance(part, bytes) else part
+        for part in stream.stream
+    ]

@@ -1,0 +1,282 @@
+"""A second process for an issue's heavy edition (the PDF's layout), so the rest of the build runs beside it.
+
+On two cores, one issue's build is the PDF's layout (most of the time) and everything else: starting up,
+loading the issue, the other editions, writing. The sidecar starts as soon as a builder opens, imports and
+warms the heavy edition while the issue loads, renders it while this process renders the others, and hands
+back its bytes, its problems or its bug. It is the build's own helper, not a second executor: one issue at a
+time, killed with the work it serves when that work is stopped (a time limit, Ctrl-C), started again for the
+next issue. It renders from the model alone, as every edition does, so the bytes are the same as here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import traceback
+import weakref
+from collections.abc import Callable, Collection, Iterator, Mapping
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ..editions.base import EDITIONS, BuildInfo, Output, composed, edition, edition_class, heavy_editions
+from ..errors import PaperpressError
+from ..model import Issue
+from ..templates import Layouts
+
+
+class SidecarFailed(Exception):
+    """The sidecar died or hit a bug while rendering; its traceback, when it sent one, is the cause."""
+
+
+class _RemoteTraceback(Exception):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Sidecar:
+    """One helper process rendering the editions in `formats`, one request at a time; see the module's text."""
+
+    def __init__(self, root: Path | None, registry: Mapping[str, str], formats: Collection[str]) -> None:
+        self.root = root
+        self.registry = dict(registry)
+        self.formats = frozenset(formats)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still warms up
+        self._unsent: list[Exception] = []  # why it could not be sent
+        self._finalizer: weakref.finalize | None = None
+        self._start()
+
+    def submit(self, formats: list[str], issue: Issue, info: BuildInfo) -> None:
+        """Starts rendering `formats` (among its own) of `issue` over there; `result` waits for them. One
+        request at a time.
+
+        Sent from a thread: a request holds the issue's photos, more than the socket takes at once, and the
+        sidecar reads it only once it has warmed up; this process renders the other editions meanwhile.
+        """
+        if self._conn is None:
+            self._start()
+        assert self._conn is not None
+        self._unsent.clear()
+        sending = threading.Thread(target=_send, args=(self._conn, (formats, issue, info), self._unsent),
+                                   daemon=True, name="paperpress-sidecar-request")
+        self._sending[:] = [sending]
+        sending.start()
+
+    def result(self) -> dict[str, list[Output]]:
+        """Format → the outputs of each submitted edition; raises the first one's PaperpressError, or
+        SidecarFailed for a bug or a death. Anything that stops the wait (a time limit, Ctrl-C) stops the
+        sidecar too."""
+        assert self._conn is not None
+        try:
+            for thread in self._sending:
+                thread.join()
+            if self._unsent:
+                raise SidecarFailed(f"the issue could not be sent to the sidecar: {self._unsent[0]}") from self._unsent[0]
+            answer = self._conn.recv()
+        except EOFError:
+            self.stop()
+            raise SidecarFailed("the process rendering the PDF stopped (killed, or out of memory)") from None
+        except BaseException:
+            self.stop()  # its work is abandoned; the next issue starts a fresh one
+            raise
+        kind, *rest = answer
+        if kind == "done":
+            return rest[0]  # type: ignore[no-any-return]
+        if kind == "problems":
+            raise PaperpressError(rest[0], rest[1])
+        raise SidecarFailed(rest[0]) from _RemoteTraceback(rest[1])
+
+    def stop(self) -> None:
+        """Ends the process, whatever it is doing; it exits on its own, watched from a thread.
+
+        Called while a time limit may still be ringing (its TimeUp comes again every 0.1 s until the work
+        is left), so it forgets the process first and waits for nothing in this thread.
+        """
+        finalizer, self._process, self._conn, self._finalizer = self._finalizer, None, None, None
+        detached = finalizer.detach() if finalizer is not None else None
+        if detached is not None:
+            _, _, (process, conn, sending), _ = detached
+            _end(process, conn, sending, wait=False)
+
+    def _start(self) -> None:
+        process, conn = _spares.pop() if _spares else _spawn(_preloads(self.registry, self.formats))
+        conn.send((self.root, self.registry, sorted(self.formats)))
+        self._process, self._conn = process, conn
+        self._finalizer = weakref.finalize(self, _end, process, conn, self._sending)
+
+
+#: Sidecar processes started ahead of their builders (`ahead`), each waiting to be told its publication.
+_spares: list[tuple[subprocess.Popen[bytes], Connection]] = []
+
+
+@contextlib.contextmanager
+def ahead(formats: Collection[str], registry: Mapping[str, str] = EDITIONS) -> Iterator[None]:
+    """Starts a sidecar now, for the one-issue build this block runs, if `formats` hold a heavy edition: it
+    imports what they need (WeasyPrint) while this process still imports and plans the build, so the PDF's
+    layout starts 0.25 s sooner. The first Sidecar takes it; one left untaken (the issue was up to date,
+    or the publication makes no PDF) is killed as the block ends.
+    """
+    preloads = _preloads(registry, formats)
+    if preloads:
+        _spares.append(_spawn(preloads))
+    try:
+        yield
+    finally:
+        while _spares:
+            process, conn = _spares.pop()
+            process.kill()  # it was given nothing, so it has made nothing to clean up: a no-op build stays quick
+            _end(process, conn, [])
+
+
+def _preloads(registry: Mapping[str, str], formats: Collection[str]) -> list[str]:
+    """The modules the heavy editions among `formats` import before they can render (their `preload`)."""
+    heavy = heavy_editions(formats, registry)
+    return sorted({module for fmt in heavy for module in getattr(edition_class(fmt, registry), "preload", ())})
+
+
+def _spawn(preloads: Collection[str]) -> tuple[subprocess.Popen[bytes], Connection]:
+    # A fresh interpreter running this module alone: it inherits no locks or threads (the parent may run a
+    # progress thread), and unlike multiprocessing's spawn it does not import the parent's __main__ again.
+    ours, theirs = socket.socketpair()
+    package = Path(__file__).resolve().parent.parent  # where this paperpress is imported from
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(package), os.environ.get("PYTHONPATH")])))
+    with theirs:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "paperpress.run.sidecar", str(theirs.fileno()), str(os.getpid()), *preloads],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
+        )
+    return process, Connection(ours.detach())
+
+
+def _send(conn: Connection, request: tuple[Any, ...], unsent: list[Exception]) -> None:
+    try:
+        conn.send(request)
+    except OSError:
+        pass  # the sidecar died or was stopped: `result` says so
+    except Exception as err:  # noqa: BLE001 - a request that cannot be pickled is a bug `result` reports
+        unsent.append(err)
+
+
+#: Seconds a sidecar has to leave once its pipe is shut (idle, it exits at once), then after SIGTERM.
+_IDLE = 0.5
+_GRACE = 5.0
+
+
+def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread], wait: bool = True) -> None:
+    """Stops the process so that it exits as Python does, removing its temporary files (WeasyPrint keeps
+    each render's fonts in a folder of its own, 2 MB, which a killed process leaves behind for good).
+
+    The pipe is shut down first: an idle sidecar sees its end and exits, and a request being sent fails at
+    once. It is closed last: closed while the sending thread still writes, its number could be given to
+    another file. A sidecar still busy after `_IDLE` seconds gets SIGTERM, and one still there `_GRACE`
+    seconds later is killed; all that waiting happens here, or with `wait` false in a thread of its own.
+    """
+    with contextlib.suppress(OSError):
+        _shut(conn)
+    for thread in sending:
+        thread.join()
+    conn.close()
+    if wait:
+        _reap(process)
+    else:
+        threading.Thread(target=_reap, args=(process,), daemon=True, name="paperpress-sidecar-reaper").start()
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    try:
+        process.wait(_IDLE)
+        return
+    except subprocess.TimeoutExpired:
+        process.terminate()  # busy: it leaves its render
+    try:
+        process.wait(_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _shut(conn: Connection) -> None:
+    sock = socket.socket(fileno=conn.fileno())
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    finally:
+        sock.detach()  # the descriptor stays the connection's, closed by it
+
+
+def _serve(conn: Connection, parent: int, preloads: list[str]) -> None:
+    """The sidecar's life, `_answer`, ended by the end of its pipe or by SIGTERM, either way as Python exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the build stops us itself
+    signal.signal(signal.SIGTERM, _stopped)  # how the build stops us: leave whatever we do, and exit cleanly
+    try:
+        if _die_with(parent):
+            for module in preloads:  # before the publication is known: a sidecar started ahead waits for it
+                with contextlib.suppress(ImportError):  # the edition says so itself when it renders
+                    importlib.import_module(module)
+            _answer(conn)
+    except _Stop:
+        return
+
+
+def _die_with(parent: int) -> bool:
+    """Asks Linux for SIGTERM when the build's process ends, however it ends (killed, or gone before the
+    thread that was to stop us had its turn); False when it has already ended."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == parent
+
+
+#: prctl's option for the signal a process gets when its parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+class _Stop(BaseException):
+    """SIGTERM arrived: a BaseException, so that no `except Exception` in a render can swallow it."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stop
+
+
+def _answer(conn: Connection) -> None:
+    """Warms the editions up, then renders each request until the pipe closes."""
+    try:
+        root, registry, formats = conn.recv()
+    except EOFError:  # started ahead, and not needed
+        return
+    layouts = Layouts.for_publication(root)
+    made = {fmt: edition(fmt, registry) for fmt in formats}
+    for one in made.values():
+        warm_up = getattr(one, "warm_up", None)
+        if warm_up is not None:
+            with contextlib.suppress(Exception):  # a broken template fails again, located, when it renders
+                warm_up(layouts)
+    while True:
+        try:
+            asked, issue, info = conn.recv()
+        except EOFError:
+            return
+        steps: dict[str, Callable[[], list[Output]]] = {}
+        try:
+            steps = {fmt: composed(made[fmt], issue, layouts, info) for fmt in asked}
+            del issue  # what the layout does not read (the PDF's photos as the editor sent them) goes now
+            answer: tuple[Any, ...] = ("done", {fmt: step() for fmt, step in steps.items()})
+        except PaperpressError as err:
+            answer = ("problems", err.problems, err.summary)
+        except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue
+            answer = ("bug", f"{type(err).__name__}: {err}", traceback.format_exc())
+        issue = None  # nothing of this issue is held while the next one is awaited
+        steps.clear()
+        conn.send(answer)
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]), sys.argv[3:])

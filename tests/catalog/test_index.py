@@ -1,0 +1,289 @@
+"""The distributors' catalog: OPDS that feed readers accept, checksums sha256sum accepts, an index whose links work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from lxml import etree, html
+
+from paperpress import build as build_module
+from paperpress.build import build_archive, open_publication
+from paperpress.catalog.index import catalog_entry, write_catalog
+from paperpress.cli.serve import catalog_server
+from paperpress.editions.base import BuildInfo
+from paperpress.editions.site import share_photo, site_map
+from paperpress.load import load_config, load_issue
+from paperpress.options import BuildOptions
+from paperpress.output.plan import select_issues
+from paperpress.run.executor import ProcessPool
+from tests.checkers import axe_violations, broken_links, html_errors, overflow
+from tests.conftest import FIXTURES, require_tool
+from tests.fakes import WITH_FAKES, fake_art, make_archive, make_web_archive
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ACQUISITION = "http://opds-spec.org/acquisition"
+TYPES = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three issues in every real edition, built once for the whole module."""
+    pub = make_archive(tmp_path_factory.mktemp("catalog") / "pub", range(1, 4))
+    names = select_issues(pub, [], every=True)
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("txt", "epub", "pdf")), executor=ProcessPool(2))
+    assert not result.failed, [str(p) for r in result.failed for p in r.problems]
+    return pub / "dist"
+
+
+def test_opds_feed_parses_and_lists_issues_newest_first(dist: Path) -> None:
+    feed = feedparser.parse(str(dist / "opds.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "The Minimal Bulletin"
+    assert [e.title for e in feed.entries] == ["Issue 3: Small issue 3", "Issue 2: Small issue 2", "Issue 1: Small issue 1"]
+    entry = feed.entries[0]
+    assert entry.summary == "In this issue: The first article; The second article"
+    assert entry.id.startswith("urn:uuid:") and entry.updated == "2026-01-22T12:00:00Z"
+    links = {(link.rel, link.type): link.href for link in entry.links}
+    assert links[(ACQUISITION, "application/epub+zip")] == "issue-3/issue-3.epub"
+    assert links[(ACQUISITION, "application/pdf")] == "issue-3/issue-3.pdf"
+    assert links[(ACQUISITION, "text/plain; charset=utf-8")] == "issue-3/issue-3.txt"
+    assert links[("http://opds-spec.org/image", "image/jpeg")] == "issue-3/issue-3-cover.jpg"
+    assert links[("http://opds-spec.org/image/thumbnail", "image/jpeg")] == "issue-3/issue-3-thumbnail.jpg"
+
+
+def test_opds_structure(dist: Path) -> None:
+    """feedparser forgives a lot, so the Atom and OPDS rules are checked on the XML itself."""
+    root = etree.parse(str(dist / "opds.xml")).getroot()
+    iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}id") == "urn:uuid:7d0a3c1e-2f61-4b8e-9a53-0c9d1e2f3a41"
+    assert iso.match(root.findtext(f"{ATOM}updated") or "")
+    self_link = root.find(f"{ATOM}link[@rel='self']")
+    assert self_link is not None and self_link.get("type") == "application/atom+xml;profile=opds-catalog;kind=acquisition"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == 3
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title") and iso.match(entry.findtext(f"{ATOM}updated") or "")
+        assert entry.findtext("{http://purl.org/dc/terms/}issued")
+        acquisitions = entry.findall(f"{ATOM}link[@rel='{ACQUISITION}']")
+        assert len(acquisitions) == 3
+        for link in acquisitions:
+            target = dist / link.get("href")
+            assert target.is_file() and int(link.get("length")) == target.stat().st_size
+            assert link.get("type") == TYPES[target.suffix]
+
+
+def test_sha256sums_verify_with_sha256sum_and_catch_a_corrupt_download(dist: Path, tmp_path: Path) -> None:
+    tool = require_tool("sha256sum")
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    assert len(lines) == 3 * 5 and all(re.match(r"^[0-9a-f]{64}  issue-\d/issue-\d[-.\w]+$", line) for line in lines)
+    done = subprocess.run([tool, "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK") == 15
+
+    copy = tmp_path / "mirror"
+    subprocess.run(["cp", "-r", str(dist), str(copy)], check=True)
+    with open(copy / "issue-2/issue-2.txt", "ab") as handle:
+        handle.write(b"tampered")
+    bad = subprocess.run([tool, "-c", "SHA256SUMS"], cwd=copy, capture_output=True, text=True, check=False)
+    assert bad.returncode == 1 and "issue-2/issue-2.txt: FAILED" in bad.stdout
+
+
+def test_index_links_resolve_and_issues_are_newest_first(dist: Path) -> None:
+    page = html.parse(str(dist / "index.html")).getroot()
+    assert page.find(".//meta[@name='viewport']") is not None
+    assert [a.get("id") for a in page.findall(".//article")] == ["issue-3", "issue-2", "issue-1"]
+    targets = [el.get("href") for el in page.iter("a", "link")] + [img.get("src") for img in page.iter("img")]
+    local = [t for t in targets if t and not t.startswith("#")]
+    assert len(local) >= 3 * 5
+    for target in local:
+        assert (dist / target).is_file(), target
+    first = page.find(".//article")
+    assert first.findtext(".//h2") == "Small issue 3"
+    assert first.find(".//time").get("datetime") == "2026-01-22"
+    downloads = [" ".join(a.text_content().split()) for a in first.findall(".//ul[@class='downloads']//a")]
+    assert [d.split()[0] for d in downloads] == ["EPUB", "PDF", "Plain"]
+    assert all(re.search(r"\d+ (KB|MB|bytes)$", d) for d in downloads)
+    assert "http" not in (dist / "index.html").read_text().replace("http://www.w3.org", "")  # nothing to fetch
+
+
+def test_index_on_a_phone_screen(dist: Path, tmp_path: Path) -> None:
+    chromium = require_tool("chromium")
+    shot = tmp_path / "phone.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=390,844",
+         f"--screenshot={shot}", (dist / "index.html").as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    from PIL import Image
+
+    with Image.open(shot) as img:
+        assert img.size == (390, 844)
+        colours = img.convert("RGB").getcolors(1 << 20) or []
+    assert len(colours) > 50  # text, rules and cover thumbnails, not a blank page
+
+
+def test_thumbnails_are_small_jpegs_of_the_cover(dist: Path) -> None:
+    from PIL import Image
+
+    with Image.open(dist / "issue-1/issue-1-thumbnail.jpg") as thumb, Image.open(dist / "issue-1/issue-1-cover.jpg") as cover:
+        assert thumb.format == cover.format == "JPEG"
+        assert max(thumb.size) <= 512 and cover.size == (1600, 2560)
+        assert abs(thumb.width / thumb.height - cover.width / cover.height) < 0.01
+
+
+def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
+    server = catalog_server(dist, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(base + "/") as response:
+            assert response.status == 200 and b"The Minimal Bulletin" in response.read()
+        with urllib.request.urlopen(base + "/issue-1/issue-1.epub") as response:
+            assert response.headers["Content-Type"] == "application/epub+zip"
+        with urllib.request.urlopen(base + "/opds.xml") as response:
+            assert response.headers["Content-Type"].startswith("application/atom+xml;profile=opds-catalog")
+        for hidden in ("/.paperpress.lock", "/issue-1/.paperpress-state.json", "/issue-1/", "/../paperpress.yaml"):
+            with pytest.raises(urllib.error.HTTPError) as err:
+                urllib.request.urlopen(base + hidden)
+            assert err.value.code == 404, hidden
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue-2.yaml renamed issue-02.yaml leaves dist/issue-2/ behind; the catalog lists issue 2 once, as built last."""
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    fake = BuildOptions(("fake",))
+    build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", fake, editions=WITH_FAKES)
+    (pub / "issues/issue-2.yaml").rename(pub / "issues/issue-02.yaml")
+    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", fake, editions=WITH_FAKES)
+    assert [r.name for r in result.results] == ["issue-02"] and not result.failed
+    assert (pub / "dist/issue-2/issue-2.fake").is_file()  # the old edition is left alone, but no longer listed
+    sums = (pub / "dist/SHA256SUMS").read_text()
+    assert [line.split("  ")[1] for line in sums.splitlines()] == [
+        "issue-02/issue-02.fake", "issue-02/issue-02-cover.jpg", "issue-02/issue-02-thumbnail.jpg",
+        "issue-1/issue-1.fake", "issue-1/issue-1-cover.jpg", "issue-1/issue-1-thumbnail.jpg",
+    ]
+    index = html.parse(str(pub / "dist/index.html")).getroot()
+    assert [a.get("id") for a in index.iter("article")] == ["issue-02", "issue-1"]
+
+
+def test_without_web_editions_the_feed_is_valid_and_empty_and_there_is_no_sitemap(dist: Path) -> None:
+    feed = feedparser.parse(str(dist / "feed.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "The Minimal Bulletin" and feed.entries == []
+    assert not (dist / "sitemap.xml").exists()  # the minimal publication gives no website
+    page = html.parse(str(dist / "index.html")).getroot()
+    assert not page.find_class("online")
+
+
+def test_the_catalog_masthead_is_the_shared_one_without_an_issue(dist: Path) -> None:
+    page = html.parse(str(dist / "index.html")).getroot()
+    header = page.find(".//header[@class='masthead']")
+    assert [(el.tag, el.get("class")) for el in header][:1] == [("h1", "masthead-title")]
+    assert header.findtext("h1") == "The Minimal Bulletin"
+    assert not header.find_class("issue-label") and not header.find_class("dateline")  # no website, no issue
+
+
+@pytest.fixture(scope="module")
+def online(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Issues 1 to 3, issues 2 and 3 with (a stand-in for) the web edition."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return make_web_archive(tmp_path_factory.mktemp("online") / "pub", "https://example.org/bulletin", monkeypatch)
+
+
+def test_the_index_links_each_web_edition_and_the_feed(online: Path) -> None:
+    dist = online / "dist"
+    page = html.parse(str(dist / "index.html")).getroot()
+    feeds = [link.get("href") for link in page.iter("link") if link.get("type") == "application/atom+xml"]
+    assert feeds == ["feed.xml"]
+    subscribe = page.find_class("subscribe")
+    assert [(a.get("href"), a.text_content()) for a in subscribe] == [("feed.xml", "Subscribe")]
+    read = {next(a.iterancestors("article")).get("id"): (a.get("href"), a.text_content())
+            for li in page.find_class("online") for a in li.iter("a")}
+    assert read == {"issue-3": ("issue-3/web/index.html", "3 online"), "issue-2": ("issue-2/web/index.html", "2 online")}
+    assert all((dist / href).is_file() for href, _ in read.values())
+    downloads = [a.text_content().split()[0] for a in page.get_element_by_id("issue-3").iter("a")
+                 if a.get("download") is not None]
+    assert downloads == ["Plain"]  # the web pages are read online, not listed as downloads
+    assert "<script" not in (dist / "index.html").read_text()  # everything is listed with JavaScript off
+    masthead = page.find(".//header[@class='masthead']")
+    assert masthead.find_class("website")[0].text_content() == "example.org/bulletin"
+
+
+def test_the_catalog_pages_validate(dist: Path, online: Path) -> None:
+    assert html_errors([dist / "index.html", online / "dist/index.html"]) == []
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_catalog_is_accessible_and_never_scrolls_sideways(online: Path, browser: Any, width: int) -> None:
+    index = online / "dist/index.html"
+    assert axe_violations(index, width, browser) == []
+    assert overflow(index, width, browser) == []
+
+
+def test_no_link_in_the_archive_is_broken(online: Path) -> None:
+    assert broken_links(online / "dist") == []
+
+
+def test_opds_and_checksums_cover_the_web_edition(online: Path) -> None:
+    dist = online / "dist"
+    feed = feedparser.parse(str(dist / "opds.xml"))
+    assert not feed.bozo
+    related = [link.href for link in feed.entries[0].links if link.rel == "related"]
+    assert related == ["issue-3/web/index.html"]
+    sums = [line.split("  ")[1] for line in (dist / "SHA256SUMS").read_text().splitlines()]
+    assert "issue-3/web/index.html" in sums and "issue-3/web/news/first.html" in sums
+    done = subprocess.run([require_tool("sha256sum"), "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_catalog_entry_holds_what_the_feed_needs_of_each_article() -> None:
+    root = FIXTURES / "minimal"
+    config = load_config(root).value
+    assert config is not None
+    issue = load_issue(root, config, root / "issues" / "issue-7.yaml").value
+    assert issue is not None
+    stored = catalog_entry(issue, BuildInfo(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC), config))
+    pages = site_map(issue)
+    first, second = issue.articles
+    assert stored["articles"] == [
+        {"id": stored["articles"][0]["id"], "title": "The first article", "standfirst": "What happened, in one sentence.",
+         "byline": "Staff reporter", "section": "News", "page": pages.article_page(first),
+         "photo": share_photo(first.lead_image)},
+        {"id": stored["articles"][1]["id"], "title": "The second article", "standfirst": None, "byline": None,
+         "section": "Letters", "page": pages.article_page(second), "photo": None},
+    ]
+
+
+def test_a_no_op_run_writes_the_catalog_a_full_check_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog takes the plan's checks of the issues it skipped, and still states what the plan did not check:
+    an edition not asked for this run whose file was deleted is no longer listed."""
+    monkeypatch.setattr(build_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 3))
+    names = select_issues(pub, [], every=True)
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    (pub / "dist/issue-2/issue-2.txt").unlink()
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake",)), editions=WITH_FAKES)
+    assert result.results == () and result.plan.skipped == ("issue-2", "issue-1")
+    after_plan = {name: (pub / "dist" / name).read_bytes() for name in ("index.html", "SHA256SUMS", "opds.xml")}
+    write_catalog(pub / "dist", open_publication(pub).layouts, open_publication(pub).config)  # every file stated
+    assert {name: (pub / "dist" / name).read_bytes() for name in after_plan} == after_plan
+    assert "issue-2/issue-2.txt" not in after_plan["SHA256SUMS"].decode()
+    assert "issue-1/issue-1.txt" in after_plan["SHA256SUMS"].decode()

@@ -1,0 +1,142 @@
+"""dist/podcast.xml as a podcast app reads it: RSS 2.0 with iTunes and Podcasting 2.0 tags, added by URL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urljoin
+
+import feedparser
+import pytest
+from lxml import etree
+from mutagen.mp3 import MP3
+
+from paperpress.build import build_archive, open_publication
+from paperpress.cli.serve import catalog_server
+from paperpress.options import BuildOptions
+from paperpress.output.plan import select_issues
+from tests.conftest import require_tool
+from tests.fakes import make_archive
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+PODCAST = "{https://podcastindex.org/namespace/1.0}"
+
+
+def _archive(dest: Path, extra: str = "") -> Path:
+    pub = make_archive(dest, range(1, 3))
+    with open(pub / "paperpress.yaml", "a") as config:
+        config.write("audio:\n  speed: 400\n" + extra)  # fast speech keeps the test quick
+    result = build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", BuildOptions(("txt", "audio")))
+    assert not result.failed, [str(p) for r in result.failed for p in r.problems]
+    return pub / "dist"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("espeak-ng")
+    return _archive(tmp_path_factory.mktemp("podcast") / "pub")
+
+
+def test_the_feed_parses_with_one_item_per_issue_and_exact_enclosures(dist: Path) -> None:
+    feed = feedparser.parse(str(dist / "podcast.xml"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "rss20" and feed.feed.title == "The Minimal Bulletin"
+    assert [e.title for e in feed.entries] == ["Issue 2: Small issue 2", "Issue 1: Small issue 1"]
+    for entry, n in zip(feed.entries, (2, 1), strict=True):
+        (enclosure,) = entry.enclosures
+        mp3 = dist / f"issue-{n}/audio/issue-{n}.mp3"
+        assert enclosure.href == f"issue-{n}/audio/issue-{n}.mp3" and enclosure.type == "audio/mpeg"
+        assert int(enclosure.length) == mp3.stat().st_size
+        h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
+        assert h * 3600 + m * 60 + s == round(MP3(mp3).info.length)
+        assert entry.id.startswith("urn:uuid:") and entry.guidislink is False
+
+
+def test_the_feed_holds_the_elements_podcast_apps_require(dist: Path) -> None:
+    """feedparser forgives a lot, so the RSS, iTunes and Podcasting 2.0 elements are checked on the XML itself."""
+    channel = etree.parse(str(dist / "podcast.xml")).getroot().find("channel")
+    assert channel is not None
+    for name in ("title", "link", "description", "language", f"{ITUNES}author", f"{ITUNES}explicit", f"{ITUNES}image"):
+        assert channel.find(name) is not None, name
+    assert channel.find(f"{ITUNES}category").get("text") == "News"  # type: ignore[union-attr]
+    items = channel.findall("item")
+    assert len(items) == 2
+    for item in items:
+        guid = item.find("guid")
+        assert guid is not None and guid.get("isPermaLink") == "false"
+        for name in ("title", "pubDate", "enclosure", f"{ITUNES}duration", f"{ITUNES}episode", f"{PODCAST}chapters"):
+            assert item.find(name) is not None, name
+        chapters = item.find(f"{PODCAST}chapters")
+        assert chapters is not None and chapters.get("type") == "application/json+chapters"
+        listed = json.loads((dist / chapters.get("url", "")).read_text())
+        assert listed["version"] == "1.2.0" and len(listed["chapters"]) == 4  # two sections, two articles
+
+
+def test_guids_stay_the_same_when_the_audio_is_rebuilt(dist: Path) -> None:
+    before = [e.id for e in feedparser.parse(str(dist / "podcast.xml")).entries]
+    pub = dist.parent
+    build_archive(open_publication(pub), ["issue-1"], dist, BuildOptions(("audio",)), force=True)
+    assert [e.id for e in feedparser.parse(str(dist / "podcast.xml")).entries] == before
+
+
+def test_the_catalog_links_each_issue_s_audio_and_the_feed(dist: Path) -> None:
+    index = (dist / "index.html").read_text()
+    assert 'href="issue-2/audio/issue-2.mp3" type="audio/mpeg"' in index
+    assert 'href="issue-2/audio/issue-2.m3u"' in index and 'href="podcast.xml"' in index
+    opds = feedparser.parse(str(dist / "opds.xml"))
+    links = {link.type: link.href for link in opds.entries[0].links}
+    assert links["audio/mpeg"] == "issue-2/audio/issue-2.mp3"
+    sums = (dist / "SHA256SUMS").read_text()
+    assert "issue-2/audio/issue-2-01-first.mp3" in sums
+
+
+@pytest.fixture
+def served(dist: Path) -> Iterator[str]:
+    server = catalog_server(dist, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_added_by_url_an_app_finds_the_issue_its_chapters_and_can_seek(served: str) -> None:
+    """What a podcast app does with `paperpress serve`'s feed: parse it, fetch the chapters, seek in the MP3."""
+    feed_url = urljoin(served, "podcast.xml")
+    with urllib.request.urlopen(feed_url, timeout=10) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        body = response.read()
+    assert headers["content-type"] == "application/rss+xml"
+    feed = feedparser.parse(body, response_headers={**headers, "content-location": feed_url})
+    assert not feed.bozo, feed.bozo_exception
+    entry = feed.entries[0]
+    audio, chapters_url = entry.enclosures[0].href, entry.podcast_chapters["url"]
+    assert audio == urljoin(served, "issue-2/audio/issue-2.mp3")  # absolute, as apps need
+    assert chapters_url.startswith(served) and entry.image.href.startswith(served)
+    with urllib.request.urlopen(chapters_url, timeout=10) as response:
+        titles = [c["title"] for c in json.loads(response.read())["chapters"]]
+    assert titles == ["News", "The first article", "Letters", "The second article"]
+    request = urllib.request.Request(audio, headers={"Range": "bytes=100-199"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 206 and len(response.read()) == 100
+        assert response.headers["Content-Range"].endswith(f"/{entry.enclosures[0].length}")
+
+
+def test_with_a_base_url_every_link_is_absolute(tmp_path: Path) -> None:
+    require_tool("espeak-ng")
+    dist = _archive(tmp_path / "pub", "  base_url: https://example.org/bulletin\n")
+    feed = feedparser.parse(str(dist / "podcast.xml"))
+    assert feed.entries[0].enclosures[0].href == "https://example.org/bulletin/issue-2/audio/issue-2.mp3"
+    assert feed.entries[0].podcast_chapters["url"] == "https://example.org/bulletin/issue-2/audio/issue-2.chapters.json"
+
+
+def test_an_archive_without_audio_has_no_feed(tmp_path: Path) -> None:
+    pub = make_archive(tmp_path / "pub", range(1, 2))
+    build_archive(open_publication(pub), ["issue-1"], pub / "dist", BuildOptions(("txt",)))
+    assert (pub / "dist/index.html").is_file() and not (pub / "dist/podcast.xml").exists()

@@ -1,0 +1,718 @@
+"""The PDF edition, checked by tools nobody here wrote: qpdf, poppler, page-validation, pikepdf.
+
+The sample issue is built once per profile and shared; each test reads those bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from paperpress.build import build_info, check_issue, open_publication
+from paperpress.config import page_size_mm
+from paperpress.editions.frame import credit_line
+from paperpress.editions.pdf.edition import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
+from paperpress.errors import PaperpressError
+from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
+from paperpress.model.walk import images
+from paperpress.options import BuildOptions, source_date
+from tests.conftest import FIXTURES, REPO, copy_publication, reaches, require_tool
+
+pytestmark = pytest.mark.slow
+
+_MM = 72 / 25.4
+
+
+def _build(root: Path, name: str, profile: str) -> bytes:
+    pub = open_publication(root)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
+    assert issue is not None, problems
+    info = build_info(pub, issue, BuildOptions(pdf_profile=profile, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH"))))
+    return PdfEdition().render(issue, pub.layouts, info)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """issue-1142 in every profile, as files the tools can read."""
+    folder = tmp_path_factory.mktemp("pdf")
+    paths = {}
+    for profile in ("screen", "archive", "print"):
+        paths[profile] = folder / f"{profile}.pdf"
+        paths[profile].write_bytes(_build(REPO, "issue-1142", profile))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def issue():
+    pub = open_publication(REPO)
+    found = check_issue(pub, "issue-1142").value
+    assert found is not None
+    return found
+
+
+def _run(*args: str | Path) -> str:
+    tool = require_tool(str(args[0]))
+    done = subprocess.run([tool, *map(str, args[1:])], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: line breaks, hyphenation and quote styles do not matter."""
+    return re.sub(r"[\W_]+", "", text).casefold()
+
+
+@pytest.mark.parametrize("profile", ["screen", "archive", "print"])
+def test_qpdf_finds_nothing_wrong(sample: dict[str, Path], profile: str) -> None:
+    assert "No syntax or stream encoding errors found" in _run("qpdf", "--check", sample[profile])
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_every_font_is_embedded_and_one_of_ours(sample: dict[str, Path], profile: str) -> None:
+    rows = _run("pdffonts", sample[profile]).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert emb == "yes", row
+        assert re.fullmatch(r"[A-Z]{6}\+Source-(Serif|Sans)-Pro(-[A-Za-z-]+)?", name), row
+        assert "Oblique" not in name, f"a slanted face was faked: {row}"
+
+
+def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
+    info = dict(line.split(":", 1) for line in _run("pdfinfo", sample["screen"]).splitlines() if ":" in line)
+    info = {k.strip(): v.strip() for k, v in info.items()}
+    assert info["Title"] == "The Riverside Courier, Issue 1142, Friday 20 November 2026"
+    assert info["Author"] == "Riverside Courier Cooperative"
+    assert info["Subject"] == "Two libraries face closure as tram depot votes to strike"
+    assert "Workplace" in info["Keywords"]
+    assert info["CreationDate"] == "Fri Nov 20 12:00:00 2026 UTC"
+    assert info["Tagged"] == "yes"
+    assert info["Page size"].startswith("595.276 x 841.89")
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(sample["screen"]) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+
+
+def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> None:
+    tree = _run("pdfinfo", "-struct", sample["screen"])
+    tags = re.findall(r"^\s*(\w+)", tree, re.MULTILINE)
+    assert tags.count("H1") == len(issue.sections)
+    assert tags.count("H2") == len(issue.articles)
+    assert tags.count("Figure") == len(images(issue.sections))
+    assert tags.count("Table") == 2 and tags.count("P") > 100
+
+
+def test_screen_profile_is_pdf_ua1(sample: dict[str, Path]) -> None:
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(sample["screen"]), profile="ua1")
+    assert result.failures == [] and result.is_compliant
+
+
+def test_archive_profile_is_pdf_a2u(sample: dict[str, Path]) -> None:
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(sample["archive"]), profile="2u")
+    assert result.failures == [] and result.is_compliant
+
+
+def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dict[str, Path], tmp_path: Path) -> None:
+    boxes = _run("pdfinfo", "-box", sample["print"])
+    media = [float(v) for v in re.search(r"MediaBox:\s+(.*)", boxes)[1].split()]
+    trim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", boxes)[1].split()]
+    bleed = 3 * _MM
+    assert media[0] == pytest.approx(trim[0] - bleed, abs=0.05) and media[2] == pytest.approx(trim[2] + bleed, abs=0.05)
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(sample["print"]) as pdf:
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFX"
+        xmp = pdf.Root.Metadata.read_bytes()
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    # crop marks are drawn in the bleed, outside the trim box: the corner of the sheet has ink
+    image_module = pytest.importorskip("PIL.Image")
+    _run("pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", sample["print"], tmp_path / "sheet")
+    sheet = image_module.open(next(tmp_path.glob("sheet*.png"))).convert("L")
+    strip = sheet.crop((0, 0, sheet.width, 11))  # the top 3 mm of the sheet, all bleed
+    assert min(strip.tobytes()) < 128, "no crop marks in the bleed"
+
+
+def _content_text(pdf: Path, page: int | None = None) -> str:
+    """Text inside the page margins (so running heads and folios stay out), in the order it was laid out."""
+    width, height = (v * _MM for v in page_size_mm("A4"))  # type: ignore[union-attr]
+    top, side, bottom = (14 + 4) * _MM, 14 * _MM, (14 + 2) * _MM
+    crop = ["-x", str(int(side - 2)), "-y", str(int(top - 2)), "-W", str(int(width - 2 * side + 4)),
+            "-H", str(int(height - top - bottom + 4))]
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return _run("pdftotext", "-raw", *crop, *pages, pdf, "-")
+
+
+def _inline_words(children: Iterable) -> str:
+    out = []
+    for node in children:
+        if node.kind in ("text", "code"):
+            out.append(node.text)
+        elif node.kind == "footnote_ref":
+            out.append(str(node.number))
+        elif node.kind == "br":
+            out.append(" ")
+        elif hasattr(node, "children"):
+            out.append(_inline_words(node.children))
+    return "".join(out)
+
+
+def _expected(article: Article) -> list[str]:
+    """What a reader must find, in the order the article gives it (table cells are checked apart)."""
+    found = [article.title, article.standfirst or "", article.byline or ""]
+
+    def photo(image: Image) -> None:
+        found.extend([image.caption or "", credit_line(image)])
+
+    def walk(blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, (Paragraph, Heading)):
+                found.append(_inline_words(block.children))
+            elif isinstance(block, Quote):
+                walk(block.children)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item)
+            elif isinstance(block, Figure):
+                photo(block.image)
+
+    for image in article.images:
+        photo(image)
+    walk(article.blocks)
+    for note in article.footnotes:
+        walk(note.children)
+    return [_letters(t) for t in found if _letters(t)]
+
+
+def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: dict[str, Path], issue) -> None:
+    text = _letters(_content_text(sample["screen"]))
+    at = 0
+    for article in issue.articles:
+        for wanted in _expected(article):
+            found = text.find(wanted, at)
+            assert found >= 0, f"{article.source}: not found after position {at}: {wanted[:60]}"
+            at = found + len(wanted)
+        for block in article.blocks:
+            if isinstance(block, Table):
+                for cell in [*block.header, *(c for row in block.rows for c in row)]:
+                    assert _letters(_inline_words(cell.children)) in text
+
+
+def test_no_word_lies_outside_the_printable_area(sample: dict[str, Path]) -> None:
+    html = _run("pdftotext", "-bbox", sample["screen"], "-")
+    safe = 5 * _MM  # nothing within 5 mm of the paper's edge
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.DOTALL)
+    assert len(pages) > 5
+    for n, (width, height, words) in enumerate(pages, start=1):
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', words
+        ):
+            assert safe <= float(x0) and float(x1) <= float(width) - safe, f"page {n}: '{word}' at x {x0}-{x1}"
+            assert safe <= float(y0) and float(y1) <= float(height) - safe, f"page {n}: '{word}' at y {y0}-{y1}"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+    def overlaps(self, other: _Word) -> bool:
+        """Boxes that share more than a sliver across and half a line down: one word drawn over another."""
+        across = min(self.x1, other.x1) - max(self.x0, other.x0)
+        down = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return across > _SLIVER and down > 0.5 * min(self.y1 - self.y0, other.y1 - other.y0)
+
+
+#: Words may poke this far (in points) past the text area or into each other: italic overhangs, rounding.
+_SLIVER = 1.0
+
+
+def _words(pdf: Path) -> tuple[list[tuple[float, float]], list[_Word]]:
+    """Page sizes and every word's box, as poppler sees them."""
+    html = _run("pdftotext", "-bbox", pdf, "-")
+    sizes, words = [], []
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.DOTALL)
+    for n, (width, height, body) in enumerate(pages, start=1):
+        sizes.append((float(width), float(height)))
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', body
+        ):
+            words.append(_Word(n, float(x0), float(y0), float(x1), float(y1), text))
+    return sizes, words
+
+
+def misplaced_words(pdf: Path, margin_mm: float = 14) -> list[str]:
+    """Words that overlap another word or leave the text area (the page less its margins).
+
+    Running heads sit in the top margin and folios in the bottom one, so those bands are allowed above and
+    below the text area, but never across: nothing may reach into the side margins. Poppler's boxes are the
+    font's full ascent and descent, taller than the line in display type, so up and down only the middle
+    three fifths of a box count.
+    """
+    top, side, bottom = (margin_mm + 4) * _MM, margin_mm * _MM, (margin_mm + 2) * _MM
+    sizes, words = _words(pdf)
+    found = []
+    for word in words:
+        width, height = sizes[word.page - 1]
+        if word.x0 < side - _SLIVER or word.x1 > width - side + _SLIVER:
+            found.append(f"page {word.page}: '{word.text}' leaves the text area across (x {word.x0:.0f}-{word.x1:.0f})")
+        y0, y1 = word.y0 + 0.2 * (word.y1 - word.y0), word.y1 - 0.2 * (word.y1 - word.y0)
+        in_text = y0 >= top - _SLIVER and y1 <= height - bottom + _SLIVER
+        in_head = y1 <= top + _SLIVER and y0 >= 5 * _MM
+        in_foot = y0 >= height - bottom - _SLIVER and y1 <= height - 5 * _MM
+        if not (in_text or in_head or in_foot):
+            found.append(f"page {word.page}: '{word.text}' leaves the text area down (y {word.y0:.0f}-{word.y1:.0f})")
+    by_page: dict[int, list[_Word]] = {}
+    for word in words:
+        by_page.setdefault(word.page, []).append(word)
+    for page_words in by_page.values():
+        page_words.sort(key=lambda w: w.x0)
+        for i, word in enumerate(page_words):
+            for other in page_words[i + 1 :]:
+                if other.x0 >= word.x1 - _SLIVER:
+                    break
+                if word.overlaps(other):
+                    found.append(f"page {word.page}: '{word.text}' overlaps '{other.text}'")
+    return found
+
+
+def test_no_word_overlaps_another_or_leaves_the_text_area(sample: dict[str, Path]) -> None:
+    assert misplaced_words(sample["screen"]) == []
+
+
+def test_long_words_break_inside_their_column(tmp_path: Path) -> None:
+    """Sixty-letter compounds, URLs, codes and unhyphenatable runs in headlines, captions, cells and columns."""
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(_build(FIXTURES / "unusual", "issue-40", "screen"))
+    assert misplaced_words(pdf) == []
+
+
+def _outline(path: Path) -> list[tuple[int, str, int]]:
+    """(level, title, page number) for every bookmark, in order."""
+    pikepdf = pytest.importorskip("pikepdf")
+    out: list[tuple[int, str, int]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        with pdf.open_outline() as outline:
+
+            def walk(items, level: int) -> None:
+                for item in items:
+                    dest = item.destination
+                    out.append((level, item.title, pages[dest[0].objgen]))
+                    walk(item.children, level + 1)
+
+            walk(outline.root, 1)
+    return out
+
+
+def test_bookmarks_are_sections_then_articles(sample: dict[str, Path], issue) -> None:
+    expected = []
+    for section in issue.sections:
+        expected.append((1, section.title))
+        expected.extend((2, article.title) for article in section.articles)
+    assert [(level, title) for level, title, _ in _outline(sample["screen"])] == expected
+
+
+def test_contents_page_numbers_are_where_the_articles_start(sample: dict[str, Path], issue) -> None:
+    starts = {title: page for level, title, page in _outline(sample["screen"]) if level == 2}
+    front = _run("pdftotext", "-raw", "-f", "1", "-l", "1", sample["screen"], "-")
+    box = front[front.casefold().index("in this issue") :]
+    for article in issue.articles:
+        page = starts[article.title]
+        assert _letters(article.title) in _letters(_content_text(sample["screen"], page)), article.title
+        # the box prints each title followed by its page number
+        words = article.title.split()
+        pattern = r"\s+".join(re.escape(w) for w in words) + r"\s+(\d+)\b"
+        printed = re.search(pattern, box)
+        assert printed, f"'{article.title}' is not in the contents box"
+        assert int(printed[1]) == page, article.title
+
+
+def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue, tmp_path: Path) -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    _run("pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", sample["screen"], tmp_path / "front")
+    front = image_module.open(next(tmp_path.glob("front*.png"))).convert("L")
+    inked = sum(1 for value in front.tobytes() if value < 200) / (front.width * front.height)
+    assert inked > 0.15, f"only {inked:.0%} of the front page has ink"
+    listed = _run("pdfimages", "-list", sample["screen"]).splitlines()[2:]
+    assert len(listed) >= len(images(issue.sections))
+    assert any(row.split()[0] == "1" for row in listed), "no photo on the front page"
+    # screen photos are downsampled, print photos keep the editor's pixels
+    widths = {int(row.split()[3]) for row in _run("pdfimages", "-list", sample["print"]).splitlines()[2:]}
+    assert max(widths) == 1600 and max(int(row.split()[3]) for row in listed) < 1600
+
+
+def test_two_builds_in_different_time_zones_are_identical(sample: dict[str, Path], tmp_path: Path) -> None:
+    env = dict(os.environ, TZ="Pacific/Chatham")
+    code = (
+        "import os, sys; from pathlib import Path; from tests.editions.pdf.test_edition import _build; "
+        "sys.stdout.buffer.write(_build(Path('.'), 'issue-1142', 'screen'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, check=True)
+    assert done.stdout == sample["screen"].read_bytes()
+
+
+def test_weasyprint_is_imported_only_when_a_pdf_is_rendered() -> None:
+    code = "import sys, paperpress.editions.pdf.edition; print('weasyprint' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_tables_leave_the_column_flow_and_photos_stay_in_it() -> None:
+    text = Paragraph(())
+    table = Table((), (), ())
+    runs = column_runs([text, text, table, Figure(Image("i", "p", b"", "image/png", 1, 1, "alt")), text])
+    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 2), (True, 1), (False, 2)]
+
+
+def test_a_quotation_or_list_holding_a_table_leaves_the_column_flow_whole() -> None:
+    photo = Figure(Image("i", "p", b"", "image/png", 1, 1, "alt"))
+    text = Paragraph(())
+    table = Table((), (), ())
+    runs = column_runs([text, Quote((text, table)), ListBlock(False, 1, ((text,), (table,))), Quote((photo,))])
+    assert [(run.wide, len(run.blocks)) for run in runs] == [(False, 1), (True, 2), (False, 1)]
+
+
+def test_articles_share_their_sections_column_set_but_the_lead_and_those_with_tables(issue) -> None:
+    flows = [section_flows(section.articles, issue.lead_article) for section in issue.sections]
+    shape = [[(flow.shared, [a.id for a in flow.articles]) for flow in section] for section in flows]
+    news, workplace = issue.sections[0].articles, issue.sections[1].articles
+    assert shape[0] == [(False, [news[0].id]), (True, [a.id for a in news[1:]])]  # the lead keeps its own
+    assert (False, [workplace[1].id]) in shape[1]  # how the depot voted, with its table
+    assert all(flow.shared for flow in flows[4])  # letters: one column set
+    apart = section_flows(issue.sections[4].articles, issue.lead_article, apart=True)
+    assert [len(flow.articles) for flow in apart] == [1, 1, 1] and not any(flow.shared for flow in apart)
+
+
+def test_the_front_page_lead_sets_its_photos_in_its_first_column_unless_a_table_comes_first(issue) -> None:
+    lead, other = issue.lead_article, issue.sections[1].articles[1]  # the depot vote, set on its own
+    assert lead.images and photos_in_columns(lead, issue)
+    assert not photos_in_columns(other, issue)
+    table_first = dataclasses.replace(lead, blocks=(Table((), (), ()), *lead.blocks))
+    assert not photos_in_columns(table_first, issue)  # its photos go across with the table
+    assert not photos_in_columns(dataclasses.replace(lead, blocks=()), issue)  # no column to set them in
+    across = {image.id for image in _photos_across(issue, apart=False)}
+    assert lead.images[0].id not in across and other.images[0].id in across
+
+
+def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path], issue) -> None:
+    from paperpress.typeset.geometry import PageSetup
+
+    pymupdf = pytest.importorskip("pymupdf")
+    page = PageSetup.from_options(open_publication(REPO).config.pdf)
+    with pymupdf.open(sample["screen"]) as pdf:
+        widths = sorted(round((found["bbox"][2] - found["bbox"][0]) / (72 / 25.4)) for found in pdf[0].get_image_info())
+    assert widths and max(widths) <= round(page.column_width), (widths, page.column_width)
+
+
+def _page_fill(pdf: Path, cell: float = 2.0) -> list[float]:
+    """How much of each page's text area carries ink, read back by PyMuPDF: its text lines, images and
+    filled shapes on a 2 pt grid, within the page less its running head and folio bands."""
+    pymupdf = pytest.importorskip("pymupdf")
+    fills = []
+    for page in pymupdf.open(pdf):
+        width, height = page.rect.width, page.rect.height
+        left, right, top, bottom = 14 * _MM, width - 14 * _MM, 18 * _MM, height - 16 * _MM
+        boxes = [line["bbox"] for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+        boxes = [(x0, y0 - 2, x1, y1 + 2) for x0, y0, x1, y1 in boxes]
+        boxes += [info["bbox"] for info in page.get_image_info()]
+        boxes += [tuple(d["rect"]) for d in page.get_drawings() if d.get("fill") and min(d["rect"].width, d["rect"].height) > 6]
+        nx, ny = int((right - left) / cell), int((bottom - top) / cell)
+        ink = [bytearray(nx) for _ in range(ny)]
+        for x0, y0, x1, y1 in boxes:
+            i0, i1 = max(0, int((x0 - left) / cell)), min(nx, int((x1 - left) / cell) + 1)
+            for j in range(max(0, int((y0 - top) / cell)), min(ny, int((y1 - top) / cell) + 1)):
+                ink[j][i0:i1] = b"\x01" * max(0, i1 - i0)
+        fills.append(sum(map(sum, ink)) / (nx * ny))
+    return fills
+
+
+def test_the_sample_fills_its_pages(sample: dict[str, Path]) -> None:
+    """Mean fill 0.85 or more, and no page but the last under half full (a section's tail alone on a page)."""
+    fills = _page_fill(sample["screen"])[:-1]
+    assert sum(fills) / len(fills) >= 0.85, [round(f, 2) for f in fills]
+    assert min(fills) >= 0.5, [round(f, 2) for f in fills]
+
+
+def test_a_house_panel_closes_a_gap_with_the_other_editions_and_how_to_subscribe(sample: dict[str, Path], issue) -> None:
+    text = _run("pdftotext", "-layout", sample["screen"], "-")
+    pages = text.split("\f")
+    panels = [n for n, page in enumerate(pages, start=1) if "is also published as" in page.casefold()]
+    assert panels, "no house panel"
+    for n in panels:
+        assert "EPUB, for e-readers" in pages[n - 1] and "example.org/courier" in pages[n - 1]
+    # Only on a section's last page: the page after each panel starts a section (or there is none).
+    pymupdf = pytest.importorskip("pymupdf")
+    starts = {page for level, _, page in pymupdf.open(sample["screen"]).get_toc() if level == 1}
+    assert all(n + 1 in starts or n == len(pages) - 1 for n in panels), (panels, starts)
+    assert len(panels) <= len(issue.sections)
+
+
+def _with_style(tmp_path: Path, css: str) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    own = pub / "layouts" / "pdf" / "issue.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('{% extends "default/pdf/issue.html" %}{% block extra_style %}' + css + "{% endblock %}")
+    return pub
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/tracker.png", "data:image/png;base64,iVBORw0KGgo=", "file:///etc/hostname", "../../x.png"],
+)
+def test_anything_but_our_own_files_is_refused_and_fails_the_build(tmp_path: Path, url: str) -> None:
+    pub = _with_style(tmp_path, f'body {{ background: url("{url}"); }}')
+    with pytest.raises(PaperpressError) as caught:
+        _build(pub, "7", "screen")
+    message = str(caught.value)
+    assert "the PDF layout asked for '" in message and "nothing is fetched from elsewhere" in message
+
+
+def test_a_weasyprint_warning_fails_the_build(tmp_path: Path) -> None:
+    pub = _with_style(tmp_path, "p { colour: red; }")
+    with pytest.raises(PaperpressError, match=r"WeasyPrint: Ignored `colour: red`"):
+        _build(pub, "7", "screen")
+
+
+def test_the_minimal_issue_builds_in_every_profile() -> None:
+    for profile in ("screen", "print", "archive"):
+        assert _build(FIXTURES / "minimal", "7", profile).startswith(b"%PDF-")
+
+
+def test_the_layout_s_garbage_is_freed_and_the_layout_frozen_while_the_pdf_is_written(monkeypatch) -> None:
+    import gc
+
+    import weasyprint
+
+    write_pdf = weasyprint.Document.write_pdf
+    seen = []
+
+    def spy(document, *args, **kwargs):
+        seen.append((gc.get_freeze_count() > 0, gc.get_count()[2]))
+        return write_pdf(document, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy)
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert seen == [(True, 0)]  # frozen, the oldest generation just collected
+    assert gc.get_freeze_count() == 0  # and thawed again, so that the document can be freed
+
+
+def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
+    pub = _with_style(tmp_path, 'p { font-family: "DejaVu Sans"; }')
+    with pytest.raises(PaperpressError, match=r"a system font 'DejaVu Sans' was used"):
+        _build(pub, "7", "screen")
+
+
+def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> None:
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    import font_source_sans_pro
+
+    pub = _with_style(tmp_path, 'p { font-family: "House Sans"; }')
+    font = ttlib.TTFont(font_source_sans_pro.font_files_ttf["SourceSansProLight"])
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 6, 16):
+            record.string = {1: "House Sans", 4: "House Sans", 6: "HouseSans-Regular", 16: "House Sans"}[record.nameID]
+    font["OS/2"].usWeightClass = 400
+    (pub / "fonts").mkdir()
+    font.save(str(pub / "fonts" / "house-sans.ttf"))
+    data = _build(pub, "7", "screen")
+    (tmp_path / "house.pdf").write_bytes(data)
+    assert "+House-Sans " in _run("pdffonts", tmp_path / "house.pdf")
+
+
+def test_a_script_the_source_fonts_lack_is_drawn_with_the_font_in_fonts(tmp_path: Path) -> None:
+    """The face is found for those letters alone, and a damaged font file beside it is left out, not fatal."""
+    from tests.typeset.test_fonts import house_font
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "issues/issue-7/second.md").write_text("---\ntitle: Greetings\n---\nThey sang ሰላም, and *ሰላም* again.\n")
+    house_font(pub / "fonts" / "house-ethiopic.ttf")
+    (pub / "fonts" / "cut.ttf").write_bytes((pub / "fonts" / "house-ethiopic.ttf").read_bytes()[:5000])
+    (tmp_path / "house.pdf").write_bytes(_build(pub, "7", "screen"))
+    assert "+House-Ethiopic " in _run("pdffonts", tmp_path / "house.pdf")
+
+
+def test_print_profile_bytes_do_not_change_between_builds(sample: dict[str, Path]) -> None:
+    """WeasyPrint gives PDF/X a random document id; the edition derives it from the issue instead."""
+    assert _build(REPO, "issue-1142", "print") == sample["print"].read_bytes()
+
+
+def _configured(tmp_path: Path, pdf_options: str) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text() + "pdf:\n" + pdf_options)
+    return pub
+
+
+@pytest.mark.parametrize(("article_break", "pages"), [("flow", 1), ("page", 2)])
+def test_page_setup_comes_from_the_configuration(tmp_path: Path, article_break: str, pages: int) -> None:
+    pub = _configured(tmp_path, f"  page_size: A3\n  columns: 4\n  article_break: {article_break}\n")
+    (tmp_path / "a3.pdf").write_bytes(_build(pub, "7", "screen"))
+    info = _run("pdfinfo", tmp_path / "a3.pdf")
+    assert re.search(r"Page size:\s+841.89 x 1190.55", info)
+    assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == pages
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        ("print", r"WeasyPrint: Failed to load image at 'paperpress-image:a1-img1'"),
+        ("screen", r"issues/issue-7/photos/square.png: the photo cannot be read: cannot identify image file"),
+    ],
+)
+def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str) -> None:
+    pub = open_publication(FIXTURES / "minimal")
+    issue = check_issue(pub, "7").value
+    assert issue is not None
+    article = issue.sections[0].articles[0]
+    broken = dataclasses.replace(article, images=(dataclasses.replace(article.images[0], data=b"not a picture"),))
+    section = dataclasses.replace(issue.sections[0], articles=(broken, *issue.sections[0].articles[1:]))
+    issue = dataclasses.replace(issue, sections=(section, *issue.sections[1:]))
+    info = build_info(pub, issue, BuildOptions(pdf_profile=profile))
+    with pytest.raises(PaperpressError, match=message):
+        PdfEdition().render(issue, pub.layouts, info)
+
+
+def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) -> None:
+    """Every headline has at least 40 mm of its page below its top: room for its standfirst and first lines."""
+    pikepdf = pytest.importorskip("pikepdf")
+    bottom = (14 + 2) * _MM
+    with pikepdf.open(sample["screen"]) as pdf, pdf.open_outline() as outline:
+        marks = [(item.title, float(item.destination[3])) for item in outline.root]
+        marks += [(child.title, float(child.destination[3])) for item in outline.root for child in item.children]
+    stranded = [title for title, top in marks if top - bottom < 40 * _MM]
+    assert stranded == []
+
+
+# --- links, subheads, notes and lists whatever the copy -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def unusual_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The unusual fixture's issue of links, subheads that skip, a note cited twice and nested lists."""
+    path = tmp_path_factory.mktemp("pdf-links") / "issue-30.pdf"
+    path.write_bytes(_build(FIXTURES / "unusual", "30", "screen"))
+    return path
+
+
+def test_links_into_the_issue_are_internal_and_give_the_page_of_another_article(unusual_links: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(unusual_links) as pdf:
+        names = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+        dests = {str(a.Dest) for p in pdf.pages for a in p.get("/Annots", []) if "/Dest" in a}
+        uris = {str(a.A.URI) for p in pdf.pages for a in p.get("/Annots", []) if "/A" in a and "/URI" in a.A}
+    assert {"a1-h-what-changes", "a2-h-what-the-engineers-found", "a2", "a1", "a3", "a3-h-tomatoes-2"} <= dests
+    assert dests <= names  # every internal link has somewhere to land
+    assert not any(uri.startswith("#") or ".md" in uri for uri in uris)
+    text = " ".join(_run("pdftotext", unusual_links, "-").split())
+    assert "the engineers’ findings (page 2)" in text and "harbour wall repairs (page 2)" in text
+    assert "in What changes above." in text  # a link in the same article gets no page number
+
+
+def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
+    """Items with paragraphs, a quote, code and nested lists: PDF/UA-1 lets an LI hold only Lbl and LBody."""
+    page = pytest.importorskip("page")
+    result = page.validate_pdf(str(unusual_links), profile="ua1")
+    assert result.failures == [] and result.is_compliant
+    tree = _run("pdfinfo", "-struct", unusual_links)
+    assert tree.count(" LI ") >= 12 and "LBody" in tree
+    text = _run("pdftotext", "-layout", unusual_links, "-")
+    assert re.search(r"1\. Clear the beds", text) and re.search(r"– the asparagus bed", text)
+
+
+def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -> None:
+    import paperpress.editions.pdf.edition as pdf
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(6))
+    (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
+    shrunk = []
+    normalise_kept = pdf.normalise_kept
+    monkeypatch.setattr(pdf, "normalise_kept", lambda data, edge, root: shrunk.append(edge) or normalise_kept(data, edge, root))
+    assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
+    assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
+    assert 1 <= len(shrunk) <= 2
+
+
+def test_the_shrunk_photos_are_kept_for_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    from paperpress.editions import images as images_module
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    first = _build(pub, "issue-7", "screen")
+    assert any((pub / ".paperpress-cache" / images_module.CACHE).iterdir())
+    made = []
+    monkeypatch.setattr(images_module, "normalise", lambda data, edge: made.append(edge))
+    assert _build(pub, "issue-7", "screen") == first and made == []  # every photo from the cache
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_are_drawn(profile: str) -> None:
+    pub = open_publication(REPO)
+    issue = check_issue(pub, "issue-1142").value
+    assert issue is not None
+    step = PdfEdition().compose(issue, pub.layouts, build_info(pub, issue, BuildOptions(pdf_profile=profile)))
+    photos = images(issue)
+    assert photos and not reaches(step, issue) and not any(reaches(step, photo) for photo in photos)
+    # The screen profile draws every photo shrunk, so the sidecar frees the originals; print draws them.
+    assert all(reaches(step, photo.data) == (profile == "print") for photo in photos)
+
+
+def test_the_pages_are_dropped_once_drawn_before_the_pdf_is_serialised(monkeypatch, tmp_path: Path) -> None:
+    import pydyf
+    import weasyprint
+
+    laid_out, left_when_serialised = [], []
+    write_pdf, write = weasyprint.Document.write_pdf, pydyf.PDF.write
+
+    def spy_write_pdf(document, *args, **kwargs):
+        laid_out.append(document)
+        return write_pdf(document, *args, **kwargs)
+
+    def spy_write(pdf, *args, **kwargs):
+        left_when_serialised.append(len(laid_out[0].pages))
+        return write(pdf, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy_write_pdf)
+    monkeypatch.setattr(pydyf.PDF, "write", spy_write)
+    pub = _configured(tmp_path, "  article_break: page\n")
+    (tmp_path / "out.pdf").write_bytes(_build(pub, "7", "screen"))
+    assert left_when_serialised == [0]  # the boxes were gone when the PDF objects were written out
+    assert int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", tmp_path / "out.pdf"))[1]) == 2  # and every page drawn
+
+
+def test_no_page_is_laid_out_twice_for_the_contents_page_numbers(monkeypatch) -> None:
+    import weasyprint.layout.page as pages
+
+    made = []
+    remake = pages.remake_page
+    monkeypatch.setattr(pages, "remake_page", lambda index, *args: made.append(index) or remake(index, *args))
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert made and len(made) == len(set(made))  # target-counter() would lay the front page out three times
+
+
+def test_the_collector_passes_over_young_objects_a_tenth_as_often_during_the_layout_only(monkeypatch) -> None:
+    import gc
+
+    import weasyprint
+
+    render, write_pdf, seen = weasyprint.HTML.render, weasyprint.Document.write_pdf, []
+    monkeypatch.setattr(weasyprint.HTML, "render", lambda html, **k: seen.append(("layout", gc.get_threshold()[0])) or render(html, **k))
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", lambda d, **k: seen.append(("writing", gc.get_threshold()[0])) or write_pdf(d, **k))
+    usual = gc.get_threshold()
+    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
+    assert seen == [("layout", usual[0] * 10), ("writing", usual[0])]
+    assert gc.get_threshold() == usual

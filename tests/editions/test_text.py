@@ -1,0 +1,98 @@
+"""The plain-text edition: exact output on the minimal fixture, and readable on the sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperpress.build import check_issue, open_publication
+from paperpress.editions.base import BuildInfo, build_timestamp
+from paperpress.editions.text import TextEdition
+from tests.conftest import FIXTURES, REPO, check_golden
+
+
+def render(root, name: str) -> str:
+    pub = open_publication(root)
+    checked = check_issue(pub, name)
+    issue, problems = checked.value, checked.problems
+    assert issue is not None, problems
+    info = BuildInfo(build_timestamp(issue.date, None), pub.config)
+    return TextEdition().render(issue, pub.layouts, info).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample() -> str:
+    return render(REPO, "issue-1142")
+
+
+def test_minimal_issue_matches_golden(request: pytest.FixtureRequest) -> None:
+    check_golden(request, "minimal-issue-7.txt", render(FIXTURES / "minimal", "7"))
+
+
+def test_sample_issue_matches_golden(request: pytest.FixtureRequest, sample: str) -> None:
+    check_golden(request, "sample-issue-1142.txt", sample)
+
+
+def test_lines_fit_the_width(sample: str) -> None:
+    too_long = [line for line in sample.splitlines() if len(line) > 72 and "https://" not in line]
+    assert too_long == []
+
+
+def test_masthead_contents_and_every_headline(sample: str) -> None:
+    head = sample[:400]
+    assert "The Riverside Courier" in head and "Issue 1142, Friday 20 November 2026" in head
+    contents = sample[sample.index("Contents") :]
+    pub = open_publication(REPO)
+    issue = check_issue(pub, "1142").value
+    assert issue is not None
+    for article in issue.articles:
+        assert sample.count(article.title) >= 2, article.title  # in the contents and above the article
+    for section in issue.sections:
+        assert f"{'=' * 72}\n{section.title}\n{'=' * 72}" in contents
+
+
+def test_no_markup_reaches_the_reader(sample: str) -> None:
+    for mark in ("**", "](", "<p>", "##", "[^"):
+        assert mark not in sample
+
+
+def test_links_photos_notes_and_tables_are_plain_text(sample: str) -> None:
+    assert "[1]   https://example.org/" in sample
+    assert "[Photo: " in sample and "Photo: Courier photo desk" in sample
+    assert "[note\u00a01] " in sample
+    assert "Staff group               Balloted  Returned" in sample  # columns aligned
+    assert "Drivers                        236       191" in sample  # numbers right-aligned
+
+
+def test_an_empty_list_item_keeps_its_number() -> None:
+    text = render(FIXTURES / "unusual", "1")
+    assert "  1. Bring your own ball.\n  2.\n  3. Boots must be clean" in text
+
+
+def test_links_into_the_issue_name_the_subhead_or_the_article_they_lead_to() -> None:
+    text = " ".join(render(FIXTURES / "unusual", "30").split())
+    assert "The details are below (see “What changes”), and the reasons are in our report on the harbour wall" \
+        " repairs (see “Inside the work to save the old harbour wall”, Features)." in text
+    assert "the engineers’ findings (see “What the engineers found” in “Inside the work to save the old harbour" \
+        " wall”, Features)" in text
+    assert "the winter ferry timetable (see “What changes” in “Winter ferry timetable cuts the late sailings”," \
+        " News)" in text
+    # Words that already name the subhead are not repeated; placeholders are plain words.
+    assert "is in What changes above." in text
+    assert "As our last report explained" in text and "The seed list is still to come" in text
+    assert "#" not in text and ".md" not in text
+
+
+@pytest.fixture(scope="module")
+def long_words() -> str:
+    return render(FIXTURES / "unusual", "issue-40")
+
+
+def test_only_a_single_word_or_url_may_run_past_the_width(long_words: str) -> None:
+    """Words are never cut (a screen reader would read two fragments, a URL would stop working)."""
+    too_long = [line for line in long_words.splitlines() if len(line) > 72]
+    assert too_long and all(len(line.split()) == 1 for line in too_long), too_long
+
+
+def test_a_table_too_wide_for_the_page_is_given_row_by_row(long_words: str) -> None:
+    assert "Lot: North\nShelters: 34\nContract: Nordstadthaltestellenwartehäuschenbeleuchtungsinstandsetzung\n" in long_words
+    assert "\nAnswers questions:\n  Verkehrsinfrastrukturinstandhaltungsabteilungsleiterinnenstellvertreterin\n" in long_words

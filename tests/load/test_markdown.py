@@ -1,0 +1,217 @@
+"""Article Markdown to model blocks: subhead levels and ids, notes cited twice, links of every kind, and photos
+wherever they stand (a figure alone, an inline photo among words, never lost as text)."""
+
+from __future__ import annotations
+
+import paperpress.load.markdown as markdown
+from paperpress.errors import Severity
+from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, Body, anchor_slug, parse_body, smarten
+from paperpress.model import (
+    Emphasis,
+    Figure,
+    FootnoteRef,
+    Heading,
+    Image,
+    InlineImage,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+    Target,
+    Text,
+)
+from paperpress.model.walk import images
+
+
+def parse(text: str, targets: dict[str, Target] | None = None) -> tuple[Body, list[tuple[str, int | None]]]:
+    """Parses with a link resolver that records what it was asked and answers from `targets`."""
+    asked: list[tuple[str, int | None]] = []
+
+    def resolve(href: str, line: int | None) -> Target | None:
+        asked.append((href, line))
+        return (targets or {}).get(href)
+
+    return parse_body(text, "a3", lambda *args: None, resolve), asked
+
+
+def headings(body: Body) -> list[tuple[int, str]]:
+    return [(b.level, b.id) for b in body.blocks if isinstance(b, Heading)]
+
+
+def inlines(body: Body) -> list:
+    return [node for block in body.blocks if isinstance(block, Paragraph) for node in block.children]
+
+
+def test_subhead_levels_follow_nesting_and_never_skip() -> None:
+    body, _ = parse("#### First\n\n###### Under it\n\n## Back up\n\n#### Under that\n\n### Between\n")
+    assert [level for level, _ in headings(body)] == [2, 3, 2, 3, 3]
+
+
+def test_a_first_level_heading_in_the_body_is_a_subhead_and_deep_ones_stop_at_four() -> None:
+    body, _ = parse("# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n")
+    assert [level for level, _ in headings(body)] == [2, 3, 4, 4, 4, 4]
+
+
+def test_subhead_ids_come_from_the_words_and_are_unique() -> None:
+    body, _ = parse('## The council\'s "position"\n\n## Tomatoes\n\n## Tomatoes\n\n## ???\n\n## Café\n')
+    assert [i for _, i in headings(body)] == [
+        "a3-h-the-councils-position", "a3-h-tomatoes", "a3-h-tomatoes-2", "a3-h-section", "a3-h-cafe"
+    ]
+    assert [b.slug for b in body.blocks if isinstance(b, Heading)][:2] == ["the-councils-position", "tomatoes"]
+
+
+def test_a_heading_called_like_a_note_keeps_its_own_id() -> None:
+    body, _ = parse("## fn1\n\nText.[^1]\n\n[^1]: A note.\n")
+    assert headings(body) == [(2, "a3-h-fn1")]
+    assert body.footnotes[0].id == "a3-fn1"
+
+
+def test_a_subhead_inside_a_note_sits_below_the_notes_title() -> None:
+    body, _ = parse("## Main\n\n### Deeper\n\nText.[^n]\n\n[^n]: A note.\n\n    #### In the note\n")
+    note_heads = [b for b in body.footnotes[0].children if isinstance(b, Heading)]
+    assert [h.level for h in note_heads] == [3]
+
+
+def test_anchor_slug_is_lenient_about_how_a_fragment_is_written() -> None:
+    assert anchor_slug("What-Changes") == anchor_slug("what changes") == anchor_slug("What  changes!") == "what-changes"
+    assert anchor_slug("The council’s position") == "the-councils-position"
+
+
+def test_a_note_cited_twice_gives_each_mark_its_own_citation() -> None:
+    body, _ = parse("First[^a] and again[^a], then[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n")
+    refs = [n for n in inlines(body) if isinstance(n, FootnoteRef)]
+    assert [(r.id, r.citation) for r in refs] == [("a3-fn1", 1), ("a3-fn1", 2), ("a3-fn2", 1)]
+    assert len(body.footnotes) == 2
+
+
+def test_placeholder_links_are_warnings_and_plain_words() -> None:
+    body, asked = parse("See [our last report](#) and [the prices]().\n")
+    assert [(i.line, i.severity, i.message) for i in body.problems] == [
+        (1, Severity.WARNING, "the link 'our last report' goes nowhere ('#'), so it is printed as plain words"),
+        (1, Severity.WARNING, "the link 'the prices' goes nowhere (''), so it is printed as plain words"),
+    ]
+    assert inlines(body) == [Text("See "), Text("our last report"), Text(" and "), Text("the prices"), Text(".")]
+    assert asked == [] and body.links == ()
+
+
+def test_links_without_a_scheme_go_to_the_resolver_and_carry_its_target() -> None:
+    here = Target("a3", "a3-h-details", True)
+    there = Target("a1", None, False)
+    body, asked = parse("Intro.\n\nSee [below](#details), [the other](other.md) and [the web](https://example.org).\n",
+                        {"#details": here, "other.md": there})
+    assert asked == [("#details", 3), ("other.md", 3)]
+    links = [n for n in inlines(body) if isinstance(n, Link)]
+    assert [(link.href, link.number, link.target) for link in links] == [
+        ("#details", None, here), ("other.md", None, there), ("https://example.org", 1, None)
+    ]
+    assert body.links == (links[2],)  # only links out of the issue are listed as references
+
+
+def test_a_link_the_resolver_refuses_keeps_its_words() -> None:
+    body, asked = parse("See [nowhere](missing.md).\n")
+    assert asked == [("missing.md", 1)]
+    assert inlines(body) == [Text("See "), Text("nowhere"), Text(".")]
+
+
+def test_dangerous_and_network_path_links_are_refused_without_asking_the_resolver() -> None:
+    body, asked = parse("[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) [d](//evil.example/x)"
+                        " [e](file:///etc/passwd) [f](vbscript:x)\n")
+    assert asked == []
+    assert [i.severity for i in body.problems] == [Severity.ERROR] * 6
+    assert all("is not allowed" in i.message for i in body.problems)
+
+
+def _resolve(src: str, alt: str, caption: str | None, line: int | None) -> Image:
+    return Image(f"a1-{src}", src, b"", "image/png", 10, 10, alt, caption)
+
+
+def _body(text: str):
+    return parse_body(text, "a1", _resolve, lambda href, line: None)
+
+
+def test_a_photo_in_a_table_cell_is_an_inline_photo_not_its_alt_as_text() -> None:
+    (table,) = _body("| Prize | Rosette |\n|---|---|\n| First | ![A red rosette](red.png \"Gold\") |\n").blocks
+    assert isinstance(table, Table)
+    (photo,) = table.rows[0][1].children
+    assert isinstance(photo, InlineImage)
+    assert (photo.image.source, photo.image.alt, photo.image.caption) == ("red.png", "A red rosette", "Gold")
+
+
+def test_photos_in_a_footnote_a_list_item_and_a_quotation_are_figures() -> None:
+    body = _body("Text.[^1]\n\n- An item.\n\n  ![In a list](list.png)\n\n> Said.\n>\n> ![In a quote](quote.png)\n\n"
+                 "[^1]: A note.\n\n    ![In a note](note.png)\n")
+    _, items, quote = body.blocks
+    assert isinstance(items, ListBlock) and isinstance(items.items[0][1], Figure)
+    assert isinstance(quote, Quote) and isinstance(quote.children[1], Figure)
+    assert isinstance(body.footnotes[0].children[1], Figure)
+    assert [i.source for i in images(body.blocks + body.footnotes)] == ["list.png", "quote.png", "note.png"]
+
+
+def test_a_photo_inside_a_link_or_emphasis_stays_there_instead_of_breaking_the_paragraph() -> None:
+    linked, emphasised = _body("See [the board ![A rosette](r.png)](https://example.org).\n\n*Rosettes ![Blue](b.png) all*\n").blocks
+    assert isinstance(linked, Paragraph) and isinstance(emphasised, Paragraph)
+    link = linked.children[1]
+    assert isinstance(link, Link) and isinstance(link.children[-1], InlineImage)
+    em = emphasised.children[0]
+    assert isinstance(em, Emphasis) and isinstance(em.children[1], InlineImage)
+
+
+def test_a_photo_alone_in_a_paragraph_splits_it_around_a_figure() -> None:
+    before, figure, after = _body("Before ![Alone](a.png) after.\n").blocks
+    assert isinstance(before, Paragraph) and isinstance(after, Paragraph)
+    assert [before.children, after.children] == [(Text("Before "),), (Text(" after."),)]
+    assert isinstance(figure, Figure) and figure.image.source == "a.png"
+
+
+def test_a_photo_title_gets_the_same_smart_punctuation_as_a_front_matter_caption() -> None:
+    (figure,) = _body("![A shed](shed.png \"The society's shed -- 1987\")\n").blocks
+    assert isinstance(figure, Figure) and figure.image.caption == "The society\u2019s shed \u2013 1987"
+
+
+# --- caps ----------------------------------------------------------------------------------------------
+
+
+def _table(columns: int, rows: int) -> str:
+    line = "|" + "|".join("x" for _ in range(columns)) + "|\n"
+    return line + "|" + "|".join("-" for _ in range(columns)) + "|\n" + line * rows
+
+
+def test_smart_quotes_skip_a_paragraph_over_the_cap_and_report_it(monkeypatch) -> None:
+    calls = []
+    process = markdown.process_inlines
+    monkeypatch.setattr(markdown, "process_inlines", lambda tokens, state: calls.append(len(tokens)) or process(tokens, state))
+    body = parse_body('"Fine," she said.\n\n' + " ".join(['"*a*'] * (MAX_BLOCK_QUOTE_MARKS + 1)), "a1", lambda *a: None, lambda *a: None)
+    assert len(calls) == 1  # only the first paragraph was smartened
+    assert [(i.line, i.message) for i in body.problems] == [(3, f"{MAX_BLOCK_QUOTE_MARKS + 1:,} quotation marks in one paragraph")]
+
+
+def test_a_headline_over_the_quote_cap_is_kept_as_typed() -> None:
+    text = '"a ' * (MAX_BLOCK_QUOTE_MARKS + 1)
+    assert smarten(text) == text
+
+
+def test_the_parse_stops_at_the_table_that_passes_the_cell_cap(monkeypatch) -> None:
+    tables = []
+    rule = markdown._table_rule
+
+    def counting(state, start, end, silent):
+        found = rule(state, start, end, silent)
+        if found and not silent:
+            tables.append(start)
+        return found
+
+    monkeypatch.setattr(markdown, "_table_rule", counting)
+    quarter = MAX_TABLE_CELLS // 4 // 50  # rows of 50 cells filling a quarter of the cap, plus a header row
+    text = "\n".join(_table(50, quarter) for _ in range(12))  # three times the cap in all
+    body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
+    assert len(tables) == 4  # the fourth passes the cap; the other eight are never parsed
+    assert body.blocks == () and len(body.problems) == 1
+    assert body.problems[0].line == tables[-1] + 1 and "10,000 cells" in body.problems[0].message
+
+
+def test_many_small_tables_of_autocompleted_cells_are_counted() -> None:
+    # A wide header then rows of one word each: markdown-it fills in the missing cells, hundreds a line.
+    wide = "|" + "|".join("h" for _ in range(500)) + "|\n|" + "|".join("-" for _ in range(500)) + "|\n" + "x\n" * 30
+    body = parse_body("\n".join([wide] * 2), "a1", lambda *a: None, lambda *a: None)
+    assert body.blocks == () and "cells" in body.problems[0].message
