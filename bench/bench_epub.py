@@ -102,9 +102,9 @@ def _run_pandoc(root: Path, sources: list[Path], out: Path) -> None:
 
 def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, int]:
     """(load + render, render alone, EPUB bytes, photos)."""
-    from paperpress.build import build_info, check_issue, open_publication
     from paperpress.editions.epub.edition import EpubEdition
     from paperpress.model.walk import images
+    from paperpress.run.issue import build_info, check_issue, open_publication
 
     def load() -> tuple[object, object, object]:
         pub = open_publication(root)
@@ -113,7 +113,7 @@ def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, 
         return pub, issue, build_info(pub, issue)
 
     def render(pub: object, issue: object, info: object) -> bytes:
-        return EpubEdition().render(issue, pub.layouts, info)  # type: ignore[arg-type, attr-defined]
+        return EpubEdition().render(issue, pub.layouts, info)[0].data  # type: ignore[arg-type, attr-defined]
 
     both = _best(repeat, lambda: render(*load()))
     loaded = load()
@@ -123,7 +123,7 @@ def _in_process(repeat: int, root: Path, name: str) -> tuple[float, float, int, 
 
 def _pandoc_inputs(root: Path, name: str) -> list[Path]:
     """The same articles as pandoc reads them: headline, standfirst and photos as Markdown, in issue order."""
-    from paperpress.build import check_issue, open_publication
+    from paperpress.run.issue import check_issue, open_publication
 
     pub = open_publication(root)
     issue = check_issue(pub, name).value

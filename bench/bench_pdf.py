@@ -166,7 +166,7 @@ def _sample_floor(work: Path) -> Path:
     """The sample's articles and photos as one plain HTML in the floor's own print.css, set on A4."""
     from markdown_it import MarkdownIt
 
-    from paperpress.build import check_issue, open_publication
+    from paperpress.run.issue import check_issue, open_publication
 
     pub = open_publication(REPO)
     checked = check_issue(pub, "issue-1142")

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import TOOLS, require_tool
+from tests.support import TOOLS, require_tool
 
 # One JVM checks every EPUB: EPUBCheck's start-up dominates a small book.
 _CHECK_ALL = """

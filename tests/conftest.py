@@ -1,22 +1,14 @@
-"""Shared test set-up: the sample publication, tool lookup, golden files, isolated tool caches."""
+"""pytest's hooks and fixtures: the --update-golden option, isolated tool caches, one browser per module.
+
+What tests share otherwise (paths, the tool rule, golden files) is in support.py, imported by name."""
 
 from __future__ import annotations
 
-import gc
 import os
-import shutil
-import sys
-import types
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-TOOLS = REPO / ".tools"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,60 +38,3 @@ def browser() -> Iterator[Any]:
         driver.quit()
 
 
-def require_tool(name: str, path: str | Path | None = None) -> str:
-    """The tool's path; skips (with the reason shown) where it is missing, and fails in CI, which has them all."""
-    found = str(path) if path and Path(path).exists() else shutil.which(name)
-    if found:
-        return found
-    message = f"{name} is not installed (scripts/setup.sh --tools installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
-    """Compares with tests/golden/NAME; `pytest --update-golden` rewrites it (commit that on its own)."""
-    path = GOLDEN / name
-    if request.config.getoption("--update-golden"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-        return
-    assert path.exists(), f"no golden file {path}; run pytest --update-golden and review the diff"
-    expected = path.read_text(encoding="utf-8")
-    assert actual == expected, f"output differs from {path}; if the change is intended, run pytest --update-golden"
-
-
-def run_elsewhere(code: str, env: dict[str, str], timeout: float = 300) -> bytes:
-    """What `code` writes to stdout, run by a fresh interpreter at the repository root in the environment
-    here less TZ, SOURCE_DATE_EPOCH and LC_ALL, plus `env`: a build somewhere else, for reproducibility."""
-    import subprocess
-    import sys
-
-    base = {k: v for k, v in os.environ.items() if k not in ("TZ", "SOURCE_DATE_EPOCH", "LC_ALL")}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(REPO)], env=base | env, cwd=REPO, check=False, capture_output=True, timeout=timeout
-    )
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    return done.stdout
-
-
-def copy_publication(src: Path, dest: Path) -> Path:
-    """A writable copy of a publication (without its dist/), for tests that break or build it."""
-    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".paperpress-cache", ".venv", ".tools", ".git", "src", "tests", "bench"))
-    return dest
-
-
-def reaches(start: object, target: object) -> bool:
-    """Whether `target` can be reached from `start` by references, leaving out modules, classes and globals
-    (through which everything is): what a value holds on to, and so keeps from being freed."""
-    skipped = {id(module.__dict__) for module in list(sys.modules.values()) if module is not None}
-    seen, todo = set(), [start]
-    while todo:
-        found = todo.pop()
-        if found is target:
-            return True
-        if id(found) in seen or id(found) in skipped or isinstance(found, (types.ModuleType, type)):
-            continue
-        seen.add(id(found))
-        todo += gc.get_referents(found)
-    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -11,43 +12,55 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
-from paperpress import build as build_module
-from paperpress.build import build_archive, open_publication
-from paperpress.editions.base import EDITIONS, BuildInfo, Output
+from paperpress.build import build_archive
+from paperpress.editions.base import BuildInfo, Edition, Output
+from paperpress.editions.registry import EDITIONS, WEB, EditionSpec
 from paperpress.editions.site import share_photo, site_map
 from paperpress.errors import PaperpressError, Problem
 from paperpress.model import Issue
 from paperpress.model.walk import images
 from paperpress.options import BuildOptions
+from paperpress.run import issue as issue_module
+from paperpress.run.issue import open_publication
 from paperpress.templates import Layouts
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
-FAKE = "tests.fakes:FakeEdition"
-FAKE_WEB = "tests.fakes:FakeWebEdition"
-SLOW = "tests.fakes:SlowEdition"
-STUCK = "tests.fakes:StuckEdition"
-PACED = "tests.fakes:PacedEdition"
-SNAG = "tests.fakes:SnagEdition"
-HEAVY = "tests.fakes:HeavyEdition"
-LEAN = "tests.fakes:LeanEdition"
+
+def _spec(name: str, cls: str, **more: Any) -> EditionSpec:
+    """A test edition's description: made as `{issue}.<name>`, from the shared layouts only."""
+    return EditionSpec(name, name.upper(), f"the {name} edition", f"application/x-{name}", f"{{issue}}.{name}",
+                       f"tests.fakes:{cls}", name, **more)
+
+
+FAKE = _spec("fake", "FakeEdition")
+FAKE_WEB = dataclasses.replace(
+    WEB, media_type="text/html; charset=utf-8", edition="tests.fakes:FakeWebEdition"
+)
+SLOW = _spec("slow", "SlowEdition")
+STUCK = _spec("stuck", "StuckEdition")
+PACED = _spec("paced", "PacedEdition")
+SNAG = _spec("snag", "SnagEdition")
+HEAVY = _spec("heavy", "HeavyEdition", heavy=True, preload=("json",))  # json: what a sidecar started ahead imports
+LEAN = _spec("lean", "LeanEdition", heavy=True)
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
 WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW, "heavy": HEAVY}
 #: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
 WITH_FAKE_WEB = {**WITH_FAKES, "web": FAKE_WEB}
 
 
-class FakeEdition:
+class FakeEdition(Edition):
     """Known bytes from the issue: its name, articles, timestamp and options. A cover line 'crash' is a bug."""
 
-    name: ClassVar[str] = "fake"
-    suffix: ClassVar[str] = ".fake"
-    media_type: ClassVar[str] = "application/x-fake"
+    spec = FAKE
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        return [self.main(issue, self.known(issue, info))]
+
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         if issue.cover_line == "crash":
             raise RuntimeError("the fake edition has a bug")
         lines = [issue.name, info.timestamp.isoformat(), repr(sorted(info.options.items()))]
@@ -56,19 +69,17 @@ class FakeEdition:
 
 
 class FakeWebEdition(FakeEdition):
-    """The web edition as the catalog sees it: a small valid page wherever render/site.py puts one, the front
+    """The web edition as the catalog sees it: a small valid page wherever editions/site.py puts one, the front
     page first, and each lead photo's shared variant; recorded as kind "web" and its companions."""
 
-    name: ClassVar[str] = "web"
-    suffix: ClassVar[str] = ".html"
-    media_type: ClassVar[str] = "text/html; charset=utf-8"
+    spec = FAKE_WEB
 
-    def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
-        pages: list[Output] = [
-            (path, self.media_type, _page(f"{issue.name}: {path}").encode()) for path in site_map(issue).pages
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        pages = [
+            Output(path, self.spec.media_type, _page(f"{issue.name}: {path}").encode()) for path in site_map(issue).pages
         ]
-        photos: list[Output] = [
-            (share_photo(a.lead_image), "image/jpeg", f"the photo of {a.title}".encode())
+        photos = [
+            Output(share_photo(a.lead_image), "image/jpeg", f"the photo of {a.title}".encode())
             for a in issue.articles if a.lead_image
         ]
         return pages + photos
@@ -82,22 +93,20 @@ def _page(title: str) -> str:
 class SlowEdition(FakeEdition):
     """Tens of megabytes after a short pause: writing takes most of a build, so a kill often lands mid-write."""
 
-    name: ClassVar[str] = "slow"
-    suffix: ClassVar[str] = ".slow"
+    spec = SLOW
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         time.sleep(0.05)
-        seed = hashlib.sha256(super().render(issue, layouts, info)).digest()
+        seed = hashlib.sha256(super().known(issue, info)).digest()
         return seed * (24 * 1024 * 1024 // len(seed))
 
 
 class StuckEdition(FakeEdition):
     """Never finishes (a render caught in a loop): only a time limit ends it."""
 
-    name: ClassVar[str] = "stuck"
-    suffix: ClassVar[str] = ".stuck"
+    spec = STUCK
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         threading.Event().wait()
         raise AssertionError("unreachable")
 
@@ -105,13 +114,12 @@ class StuckEdition(FakeEdition):
 class SnagEdition(FakeEdition):
     """Stuck on an issue titled 'stuck' (one pathological issue in an archive), the fake's bytes for the others."""
 
-    name: ClassVar[str] = "snag"
-    suffix: ClassVar[str] = ".snag"
+    spec = SNAG
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         if issue.cover_line == "stuck":
             threading.Event().wait()
-        return super().render(issue, layouts, info)
+        return super().known(issue, info)
 
 
 class HeavyEdition(FakeEdition):
@@ -120,47 +128,42 @@ class HeavyEdition(FakeEdition):
     A cover line 'crash' is a bug, 'problem' a located problem, 'stuck' never ends, 'die' kills its process.
     """
 
-    name: ClassVar[str] = "heavy"
-    suffix: ClassVar[str] = ".heavy"
-    heavy: ClassVar[bool] = True
-    preload: ClassVar[tuple[str, ...]] = ("json",)  # what a sidecar started ahead imports first
+    spec = HEAVY
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         if issue.cover_line == "problem":
             raise PaperpressError([Problem(issue.source, 3, "cover_line", "a heavy problem", "say something else")])
         if issue.cover_line == "stuck":
             threading.Event().wait()
         if issue.cover_line == "die":
             os.kill(os.getpid(), signal.SIGKILL)
-        return super().render(issue, layouts, info) + f"made by {os.getpid()}\n".encode()
+        return super().known(issue, info) + f"made by {os.getpid()}\n".encode()
 
 
 class LeanEdition(HeavyEdition):
     """A heavy edition whose last step needs none of the issue (`compose`, as the PDF's layout): the step
     says how many issues its process still held when it ran."""
 
-    name: ClassVar[str] = "lean"
-    suffix: ClassVar[str] = ".lean"
+    spec = LEAN
 
-    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], bytes]:
-        made = self.render(issue, layouts, info)
-        return lambda: made + f"issues held: {sum(isinstance(o, Issue) for o in gc.get_objects())}\n".encode()
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
+        made = self.main(issue, self.known(issue, info))
+        return lambda: [made._replace(data=made.data + f"issues held: {sum(isinstance(o, Issue) for o in gc.get_objects())}\n".encode())]
 
 
 class PacedEdition(FakeEdition):
     """Takes `PACE` seconds an issue however idle the machine: a long render, for what a time limit measures."""
 
-    name: ClassVar[str] = "paced"
-    suffix: ClassVar[str] = ".paced"
+    spec = PACED
     PACE: ClassVar[float] = 3.0
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
         time.sleep(self.PACE)  # the work itself, not a wait for another process
-        return super().render(issue, layouts, info)
+        return super().known(issue, info)
 
 
-def fake_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
-    """Stands in for catalog.render_art where drawing real covers would only slow a test down."""
+def fake_art(issue: Issue, caches: object = None) -> dict[str, tuple[str, str, bytes]]:
+    """Stands in for editions.cover.render_art where drawing real covers would only slow a test down."""
     return {
         kind: (f"{issue.name}-{kind}.jpg", "image/jpeg", f"{kind} of {issue.name}".encode())
         for kind in ("cover", "thumbnail")
@@ -190,7 +193,7 @@ def make_archive(dest: Path, numbers: range = range(1, 5), width: int = 1) -> Pa
 def make_web_archive(dest: Path, website: str | None, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Issues 1 to 3 built with the stand-in web edition, but issue 1 without it (as one built before there was
     one), and with drawn covers left out."""
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     pub = make_archive(dest, range(1, 4))
     if website:
         with open(pub / "paperpress.yaml", "a") as config:

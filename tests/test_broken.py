@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 CASES = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 PREVIOUS = b"the previous edition, which a failed build must leave alone\n"

@@ -13,16 +13,20 @@ from pathlib import Path
 import pytest
 
 from paperpress import __version__
-from paperpress import build as build_module
-from paperpress.build import ArchiveResult, build_archive, build_info, build_issue, check_issue, open_publication
-from paperpress.catalog import index as catalog
-from paperpress.editions import base as render
+from paperpress import catalog as catalog_package
+from paperpress import editions as editions_package
+from paperpress.build import ArchiveResult, build_archive, build_issue
+from paperpress.catalog.index import CATALOG_FILES
+from paperpress.editions import cover
+from paperpress.editions.registry import EDITIONS
 from paperpress.errors import UsageError
 from paperpress.options import BuildOptions, source_date
 from paperpress.output import state as fingerprint
 from paperpress.output.plan import select_issues
-from paperpress.output.state import LAYOUT_FOLDERS, STATE_NAME, read_state
+from paperpress.output.state import CATALOG_LAYOUTS, STATE_NAME, read_state
+from paperpress.run import issue as issue_module
 from paperpress.run.executor import IssueResult, Serial, TimeUp, local_executor
+from paperpress.run.issue import build_info, check_issue, open_publication
 from paperpress.templates import DEFAULTS
 from tests.fakes import WITH_FAKES, fake_art, make_archive
 
@@ -30,7 +34,7 @@ from tests.fakes import WITH_FAKES, fake_art, make_archive
 @pytest.fixture(autouse=True)
 def _fake_art(monkeypatch: pytest.MonkeyPatch) -> None:
     # Drawing real covers costs a quarter of a second an issue; test_catalog covers them.
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
 
 
 @pytest.fixture
@@ -94,7 +98,7 @@ def test_deciding_to_skip_never_loads_an_issue(pub: Path, monkeypatch: pytest.Mo
     def refuse(*args: object) -> None:
         raise AssertionError("an unchanged issue was loaded")
 
-    monkeypatch.setattr(build_module, "check_issue", refuse)
+    monkeypatch.setattr(issue_module, "check_issue", refuse)
     assert run(pub).results == ()
 
 
@@ -187,14 +191,16 @@ def test_the_web_edition_records_every_page_and_a_change_to_its_layouts_rebuilds
 
 def test_no_layout_reaches_into_another_editions_folder() -> None:
     """What makes the scoped fingerprints sound: an edition's folder is read by that edition only."""
-    owners = {folder: kind for kind, folder in LAYOUT_FOLDERS.items()}
+    owners = {spec.layouts: name for name, spec in EDITIONS.items() if spec.layouts} | {CATALOG_LAYOUTS: "catalog"}
     reference = re.compile(r"""(?:include|import|extends|from|render\([^,]+,|read\()\s*["']([\w-]+)/""")
-    sources = [*DEFAULTS.rglob("*.*"), *(Path(render.__file__).parent).glob("*.py")]
+    code = Path(editions_package.__file__).parent
+    sources = [*DEFAULTS.rglob("*.*"), *code.rglob("*.py"), *Path(catalog_package.__file__).parent.rglob("*.py")]
     seen = 0
     for source in sources:
         owner = source.relative_to(DEFAULTS).parts[0] if source.is_relative_to(DEFAULTS) else None
-        if source.suffix == ".py":
-            owner = {"text.py": "text", "epub.py": "epub", "epub_package.py": "epub", "pdf.py": "pdf", "web.py": "web"}.get(source.name)
+        if source.suffix == ".py":  # an edition's package (or module) reads its own folder; the catalog's, its
+            place = source.relative_to(code).parts if source.is_relative_to(code) else ("catalog",)
+            owner = {"text.py": "text", "epub": "epub", "pdf": "pdf", "web": "web", "catalog": "catalog"}.get(place[0])
         for folder in reference.findall(source.read_text(errors="replace")):
             seen += folder in owners
             if folder in owners:
@@ -250,19 +256,28 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
     rendered: dict[str, threading.Event] = {}
     seen: list[tuple[str, bool]] = []
 
-    def art(issue):
+    def art(issue, caches):
         # It waits for an edition made meanwhile: drawn before them, it waits in vain (briefly, where it must).
         edition_done = rendered.setdefault(issue.name, threading.Event())
         seen.append(("art", edition_done.wait(timeout=0.5 if art_first else 30)))
         return fake_art(issue)
 
-    def outputs(made, issue, *args):
-        seen.append((made.name, True))
-        rendered.setdefault(issue.name, threading.Event()).set()
-        return render.render_outputs(made, issue, *args)
+    real_edition = issue_module.edition
 
-    monkeypatch.setattr(build_module, "render_art", art)
-    monkeypatch.setattr(build_module, "render_outputs", outputs)
+    def edition(fmt, registry):
+        made = real_edition(fmt, registry)
+        real_render = made.render
+
+        def render(issue, *args):
+            seen.append((made.spec.name, True))
+            rendered.setdefault(issue.name, threading.Event()).set()
+            return real_render(issue, *args)
+
+        made.render = render
+        return made
+
+    monkeypatch.setattr(issue_module, "render_art", art)
+    monkeypatch.setattr(issue_module, "edition", edition)
     art_first = False
     run(pub, ("fake",))
     assert seen.count(("art", True)) == 4
@@ -314,12 +329,12 @@ def test_a_bug_in_one_issue_is_reported_with_its_traceback_and_the_others_build(
 
 
 def test_parallel_output_is_identical_to_serial(pub: Path, monkeypatch) -> None:
-    monkeypatch.setattr(build_module, "render_art", catalog.render_art)  # workers draw real covers
+    monkeypatch.setattr(issue_module, "render_art", cover.render_art)  # workers draw real covers
     serial = run(pub, formats=("fake", "txt"), out=pub / "serial", jobs=1)
     parallel = run(pub, formats=("fake", "txt"), out=pub / "parallel", jobs=2)
     assert not serial.failed and not parallel.failed
     assert snapshot(pub / "serial") == snapshot(pub / "parallel")
-    assert len(snapshot(pub / "serial")) == 4 * 4 + len(catalog.CATALOG_FILES)  # index, OPDS, sums, Atom feed
+    assert len(snapshot(pub / "serial")) == 4 * 4 + len(CATALOG_FILES)  # index, OPDS, sums, Atom feed
 
 
 def test_stale_temporary_files_are_cleaned(pub: Path) -> None:
@@ -372,16 +387,16 @@ def test_selecting_issues(pub: Path) -> None:
 
 
 def test_a_file_edited_while_its_issue_builds_is_built_again_next_time(pub: Path, monkeypatch) -> None:
-    real = build_module.load_issue
+    real = issue_module.load_issue
 
     def load_then_edit(*args):
         loaded = real(*args)
         _edit_article(pub)  # the editor saves just after paperpress read the article
         return loaded
 
-    monkeypatch.setattr(build_module, "load_issue", load_then_edit)
+    monkeypatch.setattr(issue_module, "load_issue", load_then_edit)
     build_one(pub, "3")
-    monkeypatch.setattr(build_module, "load_issue", real)
+    monkeypatch.setattr(issue_module, "load_issue", real)
     state = read_state(pub / "dist/issue-3")
     assert state is not None and state.inputs["issues/issue-3/second.md"].sha256 is None
     settle()
@@ -416,10 +431,10 @@ def test_an_issue_folder_that_is_a_link_or_a_file_fails_that_issue_alone(pub: Pa
 
 
 def test_a_build_is_given_its_editions_and_changes_no_registry(pub: Path) -> None:
-    registry = dict(render.EDITIONS)
+    registry = dict(EDITIONS)
     result = run(pub, jobs=2)  # the fake editions reach the worker processes with the work
     assert not result.failed and len(result.results) == 4
-    assert registry == render.EDITIONS and "fake" not in registry
+    assert registry == EDITIONS and "fake" not in registry
     assert built(run(pub, formats=("fake", "txt"))) == {f"issue-{n}": ("txt",) for n in (4, 3, 2, 1)}
 
 
@@ -438,7 +453,7 @@ def test_a_check_without_a_limit_leaves_a_build_s_limit_to_stop_it_and_say_so(pu
     def interrupted(*args: object) -> None:
         raise TimeUp  # what the build's deadline raises in the middle of loading
 
-    monkeypatch.setattr(build_module, "load_issue", interrupted)
+    monkeypatch.setattr(issue_module, "load_issue", interrupted)
     with pytest.raises(TimeUp):
         check_issue(open_publication(pub), "2")
     stopped = check_issue(open_publication(pub), "2", time_limit=30)
@@ -448,7 +463,7 @@ def test_a_check_without_a_limit_leaves_a_build_s_limit_to_stop_it_and_say_so(pu
 
 def test_what_loading_learns_is_kept_only_by_a_build_that_wrote_its_issue(tmp_path: Path) -> None:
     from paperpress.cache import CACHE_FOLDER
-    from tests.conftest import FIXTURES, copy_publication
+    from tests.support import FIXTURES, copy_publication
 
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     opened = open_publication(pub)
@@ -464,7 +479,7 @@ def test_a_build_stopped_while_it_loads_says_the_builds_limit(pub: Path, monkeyp
     def slow_load(*args: object) -> None:
         raise TimeUp  # what the build's alarm raises when it rings during loading
 
-    monkeypatch.setattr(build_module, "load_issue", slow_load)
+    monkeypatch.setattr(issue_module, "load_issue", slow_load)
     options = BuildOptions(("fake",), time_limit=0.5)
     result = build_issue(open_publication(pub), "issue-1", pub / "dist", options, editions=WITH_FAKES)
     assert [p.message for p in result.problems] == ["building this issue took longer than 0.5 seconds and was stopped"]

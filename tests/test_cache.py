@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
-from paperpress.cache import CACHE_FOLDER, cache_folder, cached, has_entry, keep_entry, key_of, read_entry
+from paperpress.cache import CACHE_FOLDER, Caches, cache_folder, has_entry, keep_entry, key_of, read_entry
 
 
 def test_keys_differ_whenever_the_parts_do() -> None:
@@ -30,7 +31,7 @@ def test_a_cache_path_that_is_a_file_only_means_no_entry(tmp_path: Path) -> None
     assert read_entry(cache_folder(tmp_path, "photos"), key_of("x")) is None
 
 
-def test_cached_makes_once_and_reads_back_after(tmp_path: Path) -> None:
+def test_a_session_makes_once_and_keeps_on_disk_only_what_it_commits(tmp_path: Path) -> None:
     made: list[int] = []
 
     def make() -> bytes:
@@ -38,7 +39,46 @@ def test_cached_makes_once_and_reads_back_after(tmp_path: Path) -> None:
         return b"made"
 
     folder = cache_folder(tmp_path, "webphotos")
-    assert cached(folder, "a.webp", make) == b"made"
-    assert cached(folder, "a.webp", make) == b"made"
-    assert len(made) == 1 and read_entry(folder, "a.webp") == b"made"
-    assert cached(None, "a.webp", make) == b"made" and len(made) == 2  # no folder: always made
+    session = Caches(tmp_path)
+    assert session.cached("webphotos", "a.webp", make) == b"made"
+    assert session.cached("webphotos", "a.webp", make) == b"made"  # waiting to be kept, and found there
+    assert len(made) == 1 and read_entry(folder, "a.webp") is None  # nothing on disk before the issue is written
+    session.commit()
+    assert read_entry(folder, "a.webp") == b"made"
+    assert Caches(tmp_path).cached("webphotos", "a.webp", make) == b"made" and len(made) == 1  # the next build's
+    assert Caches(None).cached("webphotos", "a.webp", make) == b"made" and len(made) == 2  # no folder: always made
+
+
+def test_a_discarded_session_keeps_nothing_and_another_process_can_hand_its_entries_over(tmp_path: Path) -> None:
+    session = Caches(tmp_path)
+    session.cached("audio", "a.mp3", lambda: b"speech")
+    session.discard()
+    session.commit()
+    assert not (tmp_path / CACHE_FOLDER).exists()
+    sidecar = pickle.loads(pickle.dumps(session))  # how the PDF's process gets its session
+    sidecar.cached("normalised", "p", lambda: b"photo")
+    session.adopt(sidecar.pending())
+    session.commit()
+    assert read_entry(cache_folder(tmp_path, "normalised"), "p") == b"photo"
+
+
+def test_the_memory_keeps_the_most_recently_used_within_its_bytes() -> None:
+    session = Caches(None, memory_bytes=10)
+    made: list[str] = []
+    for key in ("a", "b", "a", "c"):
+        session.remembered(key, lambda key=key: made.append(key) or key.encode() * 4)
+    assert made == ["a", "b", "c"]  # "a" asked again while held
+    session.remembered("b", lambda: made.append("b") or b"bbbb")
+    assert made == ["a", "b", "c", "b"]  # "b" was the least recently used, dropped for "c"
+
+
+class _Issue:
+    """Stands for an issue: what can be weakly referenced."""
+
+
+def test_what_several_editions_ask_for_an_issue_is_made_once() -> None:
+    session = Caches(None)
+    issue = _Issue()
+    made: list[int] = []
+    first = session.per_issue(issue, "cover", lambda: made.append(1) or object())
+    assert session.per_issue(issue, "cover", lambda: made.append(1) or object()) is first and made == [1]

@@ -10,12 +10,12 @@ import pytest
 from PIL import Image
 
 from paperpress import characters as text_module
-from paperpress.build import open_publication
 from paperpress.characters import has_forbidden, without_controls
 from paperpress.errors import Severity
 from paperpress.load import load_config, load_issue
 from paperpress.model import Paragraph, Text
-from tests.conftest import FIXTURES, copy_publication
+from paperpress.run.issue import open_publication
+from tests.support import FIXTURES, copy_publication
 
 FORBIDDEN = ["\x00", "\x07", "\x08", "\x1b", "\x7f", "\x80", "\x9f", "\ufdd0", "\ufdef", "\ufffe", "\uffff",
              "\U0001fffe", "\U0010ffff"]

@@ -6,7 +6,7 @@ import importlib.metadata
 import tomllib
 
 import paperpress
-from tests.conftest import REPO
+from tests.support import REPO
 
 
 def test_the_version_is_the_one_in_pyproject() -> None:

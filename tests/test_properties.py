@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from paperpress.build import build_info, check_issue, open_publication
 from paperpress.editions.base import edition
 from paperpress.errors import PaperpressError
-from tests.conftest import FIXTURES, copy_publication, require_tool
+from paperpress.run.issue import build_info, check_issue, open_publication
 from tests.hostile.test_hostile import live_markup
+from tests.support import FIXTURES, copy_publication, require_tool
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüçéñßøłżşğ", min_size=3, max_size=9)
 NOISE = st.sampled_from(
@@ -95,7 +95,7 @@ def check_article(fmt: str, source: str, words: list[str]) -> None:
         assume(issue is not None)  # a refused article checks no words: hypothesis draws another
         assert issue is not None
         try:
-            data = edition(fmt).render(issue, pub.layouts, build_info(pub, issue))
+            data = edition(fmt).render(issue, pub.layouts, build_info(pub, issue))[0].data
         except PaperpressError as err:
             assert err.problems
             data = None

@@ -9,8 +9,8 @@ from jinja2.sandbox import SecurityError
 
 from paperpress.errors import PaperpressError
 from paperpress.templates import CACHE_FOLDER, DEFAULTS, Layouts
-from tests.conftest import FIXTURES, copy_publication
 from tests.editions.test_text import render
+from tests.support import FIXTURES, copy_publication
 
 
 def test_packaged_defaults_work_without_a_layouts_folder() -> None:

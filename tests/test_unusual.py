@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from paperpress.build import build_archive, open_publication
+from paperpress.build import build_archive
 from paperpress.characters import FORBIDDEN
 from paperpress.editions.site import FRONT
 from paperpress.errors import errors_in
 from paperpress.options import BuildOptions
 from paperpress.run.executor import ProcessPool
+from paperpress.run.issue import open_publication
 from tests.checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
-from tests.conftest import FIXTURES, copy_publication, require_tool
+from tests.support import FIXTURES, copy_publication, require_tool
 
 pytestmark = pytest.mark.slow
 

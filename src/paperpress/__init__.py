@@ -1,4 +1,4 @@
-"""paperpress: publish a weekly issue as EPUB, print PDF and plain text from Markdown and YAML."""
+"""paperpress: publish a weekly issue from Markdown and YAML as EPUB, PDF, plain text, a web edition and audio."""
 
 from __future__ import annotations
 

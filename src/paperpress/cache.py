@@ -3,8 +3,8 @@
 Each entry is one file named by the hash of everything its content depends on, so a stale entry is never
 read, only left behind; deleting the folder is always safe. Entries are written whole or not at all, and a
 folder that cannot be written (a read-only checkout) only means doing the work again next time. What loading
-an issue learns is kept only once a build has written that issue's editions (`Learnt`): a check, or a build
-that fails, writes nothing.
+an issue learns, and what rendering it makes, is kept only once a build has written that issue's editions
+(`Learnt`, `Caches`): a check, or a build that fails, writes nothing.
 Standard library only, so that the loader, the layouts and the editions can all use it.
 """
 
@@ -14,9 +14,15 @@ import contextlib
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Beside the publication's `paperpress.yaml`.
 CACHE_FOLDER = ".paperpress-cache"
@@ -42,18 +48,6 @@ def read_entry(folder: Path, key: str) -> bytes | None:
         return (folder / key).read_bytes()
     except OSError:
         return None
-
-
-def cached(folder: Path | None, key: str, make: Callable[[], bytes]) -> bytes:
-    """The entry `key`, or `make()`'s bytes, kept as that entry; with `folder` None, always `make()`'s."""
-    if folder is not None:
-        found = read_entry(folder, key)
-        if found is not None:
-            return found
-    data = make()
-    if folder is not None:
-        keep_entry(folder, key, data)
-    return data
 
 
 def has_entry(folder: Path, key: str) -> bool:
@@ -85,3 +79,98 @@ class Learnt:
         for (folder, key), data in self.entries.items():
             keep_entry(folder, key, data)
         self.entries.clear()
+
+
+#: What a build holds in memory of what its editions made, at most: photo variants every page of an issue
+#: shows, and every issue of an archive run may show again.
+MEMORY_BYTES = 64 * 1024 * 1024
+
+
+class Caches:
+    """The caches of one build session, handed to its editions through their BuildInfo.
+
+    On disk, results kept between runs in the publication's cache folder: read at once, but a result made
+    while an issue renders waits (`pending`) until the build has written that issue (`commit`); a failed
+    issue's are dropped (`discard`). In memory, results the session may ask for again, the least recently
+    used dropped beyond `memory_bytes` (`remembered`), and what is made once per issue though several
+    editions ask for it (`per_issue`). Nothing here outlives the session: no module keeps a cache of its own.
+    """
+
+    def __init__(self, root: Path | None, memory_bytes: int = MEMORY_BYTES) -> None:
+        self.root = root
+        self.memory_bytes = memory_bytes
+        self._pending: dict[tuple[Path, str], bytes] = {}
+        self._held: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._per_issue: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+        self._making = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Travels to another process (the PDF's sidecar) as a fresh session over the same folder."""
+        return Caches, (self.root, self.memory_bytes)
+
+    def cached(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The disk entry `key` of `kind` (or one made in this session and not yet kept), else `make()`'s bytes,
+        kept once the issue is written; without a root, always `make()`'s."""
+        if self.root is None:
+            return make()
+        folder = cache_folder(self.root, kind)
+        with self._lock:
+            waiting = self._pending.get((folder, key))
+        if waiting is not None:
+            return waiting
+        found = read_entry(folder, key)
+        if found is not None:
+            return found
+        data = make()
+        with self._lock:
+            self._pending[(folder, key)] = data
+        return data
+
+    def remembered(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """`make()`'s bytes, made once while they stay among the most recently used; safe across threads."""
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key]
+        data = make()
+        with self._lock:
+            if key not in self._held:
+                self._held[key] = data
+                self._size += len(data)
+            while self._size > self.memory_bytes and len(self._held) > 1:
+                _, dropped = self._held.popitem(last=False)
+                self._size -= len(dropped)
+        return data
+
+    def per_issue(self, issue: Any, name: str, make: Callable[[], T]) -> T:
+        """`make()`'s result for `issue`, made once however many editions ask, from several threads at once
+        (the later wait); held only while the issue is alive."""
+        with self._making:
+            made = self._per_issue.setdefault(issue, {})
+            if name not in made:
+                made[name] = make()
+            return made[name]  # type: ignore[no-any-return]
+
+    def pending(self) -> list[tuple[Path, str, bytes]]:
+        """The disk entries made and not yet kept, to hand to the session that writes the issue."""
+        with self._lock:
+            return [(folder, key, data) for (folder, key), data in self._pending.items()]
+
+    def adopt(self, entries: Iterable[tuple[Path, str, bytes]]) -> None:
+        """Entries another process's session made for the issue this one writes."""
+        with self._lock:
+            self._pending.update({(folder, key): data for folder, key, data in entries})
+
+    def commit(self) -> None:
+        """Keeps what was made: the issue it was made for is written."""
+        with self._lock:
+            entries, self._pending = self._pending, {}
+        for (folder, key), data in entries.items():
+            keep_entry(folder, key, data)
+
+    def discard(self) -> None:
+        """Forgets what was made for an issue that was not written."""
+        with self._lock:
+            self._pending.clear()

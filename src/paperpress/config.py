@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .editions.registry import EDITIONS, default_editions
+
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -108,12 +110,10 @@ class PdfOptions:
 
 
 #: The editions a plain `paperpress build` makes: audio is left out because synthesis is slow.
-DEFAULT_EDITIONS = ("txt", "epub", "pdf", "web")
+DEFAULT_EDITIONS = default_editions()
 
 
 def _editions(value: tuple[str, ...]) -> str | None:
-    from .editions.base import EDITIONS  # the registry of formats; imported here, when a file is checked
-
     unknown = [name for name in value if name not in EDITIONS]
     if unknown:
         return f"unknown edition '{unknown[0]}' | choose from " + ", ".join(EDITIONS)

@@ -23,6 +23,15 @@ _STEM = re.compile(r"issue-([0-9]{1,18})")
 # What a person types: 0901, issue-0901, issue-0901.yaml, or (completed by a shell) issues/issue-0901.yaml or issue-0901/.
 _TYPED = re.compile(r"(?:\./)?(?:issues/)?(?:issue-)?([0-9]{1,18})(?:\.yaml|/)?", re.IGNORECASE)
 _SLUG_BREAKS = re.compile(r"[^a-z0-9]+")
+#: The catalog's files, beside the issues' folders in dist/: its pages, the OPDS and Atom feeds, the
+#: podcast, the sitemap and the checksums. The editions link some of them; the preview server serves them.
+CATALOG_NAME = "index.html"
+OPDS_NAME = "opds.xml"
+SUMS_NAME = "SHA256SUMS"
+ATOM_NAME = "feed.xml"
+ATOM_TYPE = "application/atom+xml"
+PODCAST_NAME = "podcast.xml"
+SITEMAP_NAME = "sitemap.xml"
 #: How a command line lists issues and ranges of them: `1140,1142`, `1100..1142` (plan.select_issues).
 LIST_MARK, RANGE_MARK = ",", ".."
 

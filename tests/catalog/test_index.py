@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import subprocess
 import threading
@@ -15,19 +14,17 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from paperpress import build as build_module
-from paperpress.build import build_archive, open_publication
-from paperpress.catalog.index import catalog_entry, write_catalog
+from paperpress.build import build_archive
+from paperpress.catalog.index import write_catalog
 from paperpress.cli.serve import catalog_server
-from paperpress.editions.base import BuildInfo
-from paperpress.editions.site import share_photo, site_map
-from paperpress.load import load_config, load_issue
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
+from paperpress.run import issue as issue_module
 from paperpress.run.executor import ProcessPool
+from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, broken_links, html_errors, overflow
-from tests.conftest import FIXTURES, require_tool
 from tests.fakes import WITH_FAKES, fake_art, make_archive, make_web_archive
+from tests.support import require_tool
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ACQUISITION = "http://opds-spec.org/acquisition"
@@ -166,7 +163,7 @@ def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
 
 def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """issue-2.yaml renamed issue-02.yaml leaves dist/issue-2/ behind; the catalog lists issue 2 once, as built last."""
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     pub = make_archive(tmp_path / "pub", range(1, 3))
     fake = BuildOptions(("fake",))
     build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", fake, editions=WITH_FAKES)
@@ -254,28 +251,10 @@ def test_opds_and_checksums_cover_the_web_edition(online: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_catalog_entry_holds_what_the_feed_needs_of_each_article() -> None:
-    root = FIXTURES / "minimal"
-    config = load_config(root).value
-    assert config is not None
-    issue = load_issue(root, config, root / "issues" / "issue-7.yaml").value
-    assert issue is not None
-    stored = catalog_entry(issue, BuildInfo(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC), config))
-    pages = site_map(issue)
-    first, second = issue.articles
-    assert stored["articles"] == [
-        {"id": stored["articles"][0]["id"], "title": "The first article", "standfirst": "What happened, in one sentence.",
-         "byline": "Staff reporter", "section": "News", "page": pages.article_page(first),
-         "photo": share_photo(first.lead_image)},
-        {"id": stored["articles"][1]["id"], "title": "The second article", "standfirst": None, "byline": None,
-         "section": "Letters", "page": pages.article_page(second), "photo": None},
-    ]
-
-
 def test_a_no_op_run_writes_the_catalog_a_full_check_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The catalog takes the plan's checks of the issues it skipped, and still states what the plan did not check:
     an edition not asked for this run whose file was deleted is no longer listed."""
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     pub = make_archive(tmp_path / "pub", range(1, 3))
     names = select_issues(pub, [], every=True)
     build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)

@@ -14,12 +14,13 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
-from paperpress.build import build_archive, open_publication
+from paperpress.build import build_archive
 from paperpress.cli.serve import catalog_server
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
-from tests.conftest import require_tool
+from paperpress.run.issue import open_publication
 from tests.fakes import make_archive
+from tests.support import require_tool
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"

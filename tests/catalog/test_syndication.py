@@ -10,11 +10,12 @@ import feedparser
 import pytest
 from lxml import etree
 
-from paperpress import build as build_module
-from paperpress.build import build_archive, open_publication
+from paperpress.build import build_archive
 from paperpress.catalog.index import write_catalog
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
+from paperpress.run import issue as issue_module
+from paperpress.run.issue import open_publication
 from tests.fakes import WITH_FAKE_WEB, fake_art, make_web_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -81,7 +82,7 @@ def test_entry_ids_stay_the_same_when_the_issues_are_rebuilt(pub: Path, tmp_path
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     before = (pub / "dist/feed.xml").read_bytes()
     copy = shutil.copytree(pub, tmp_path / "pub")
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     names = select_issues(copy, ["2", "3"])
     result = build_archive(open_publication(copy), names, copy / "dist", BuildOptions(("txt", "web")),
                            editions=WITH_FAKE_WEB, force=True)

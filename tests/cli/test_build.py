@@ -20,13 +20,12 @@ from typing import IO
 import pytest
 from typer.testing import CliRunner, Result
 
-from paperpress import build as build_module
 from paperpress.cli import app
-from paperpress.editions import base as render
 from paperpress.output.state import STATE_NAME
 from paperpress.output.write import TEMP_SUFFIX, locked
-from tests.conftest import REPO, require_tool
-from tests.fakes import FAKE, PACED, SNAG, STUCK, WITH_FAKES, fake_art, make_archive
+from paperpress.run import issue as issue_module
+from tests.fakes import WITH_FAKES, fake_art, make_archive
+from tests.support import REPO, require_tool
 
 runner = CliRunner()
 CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, dist/feed.xml"
@@ -34,13 +33,13 @@ CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, dist/feed.x
 
 @pytest.fixture
 def pub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     return make_archive(tmp_path / "pub")
 
 
 def cli(*args: str) -> Result:
-    return runner.invoke(app, list(args))
+    """The command, run here with the test editions registered (the registry is given, not changed)."""
+    return runner.invoke(app, list(args), obj=WITH_FAKES)
 
 
 def timeless(text: str) -> str:
@@ -92,8 +91,7 @@ def test_since_and_pdf_profile_reach_the_build(pub: Path) -> None:
 @pytest.fixture
 def padded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A back-issue archive named as many are: issues/issue-0899.yaml … issue-0902.yaml."""
-    monkeypatch.setitem(render.EDITIONS, "fake", FAKE)
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
     return make_archive(tmp_path / "pub", range(899, 903), width=4)
 
 
@@ -114,8 +112,8 @@ def test_a_padded_archive_builds_under_its_own_names_and_a_rerun_loads_nothing(
     assert 'id="issue-0901"' in (padded / "dist/index.html").read_text()
 
     loaded: list[Path] = []
-    real_load = build_module.load_issue
-    monkeypatch.setattr(build_module, "load_issue", lambda *args: loaded.append(args[2]) or real_load(*args))
+    real_load = issue_module.load_issue
+    monkeypatch.setattr(issue_module, "load_issue", lambda *args: loaded.append(args[2]) or real_load(*args))
     for args in (["--all"], ["--since", "2000-01-01"], ["899..0902"], ["issue-0901.yaml,902"]):
         again = cli("build", *args, "-f", "fake", "-j", "1", "--root", str(padded))
         assert again.exit_code == 0 and again.stderr == "", again.output
@@ -190,12 +188,11 @@ builtins.open = _open_then_die
 def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
     """The real command in its own process group, with the test editions registered."""
     code = (
-        "import os, sys; from paperpress.editions import base as render; "
-        f"render.EDITIONS.update({WITH_FAKES!r}); "
-        f"render.EDITIONS.update(stuck={STUCK!r}, snag={SNAG!r}) if os.environ.get('WITH_STUCK') else None; "
-        f"render.EDITIONS.update(paced={PACED!r}) if os.environ.get('WITH_PACED') else None; "
+        "import os, sys; from tests import fakes; registry = dict(fakes.WITH_FAKES); "
+        "registry.update(stuck=fakes.STUCK, snag=fakes.SNAG) if os.environ.get('WITH_STUCK') else None; "
+        "registry.update(paced=fakes.PACED) if os.environ.get('WITH_PACED') else None; "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
-        "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
+        "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app(obj=registry)"
     )
     return subprocess.Popen(
         [sys.executable, "-c", code, *args], cwd=REPO, env={**os.environ, **(env or {})},
@@ -378,7 +375,7 @@ def test_serve_needs_a_built_catalog(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["99999999999999", "-5", "abc", "1.5", "\x1b[2J"])
 def test_a_malformed_source_date_epoch_is_a_usage_error(pub: Path, value: str) -> None:
-    result = runner.invoke(app, ["build", "--all", "-f", "fake", "-j", "1", "--root", str(pub)],
+    result = runner.invoke(app, ["build", "--all", "-f", "fake", "-j", "1", "--root", str(pub)], obj=WITH_FAKES,
                            env={"SOURCE_DATE_EPOCH": value})
     assert result.exit_code == 2, result.output
     shown = value.replace("\x1b", "\\x1b")
@@ -390,7 +387,7 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(pub: Path, value: str) -
 
 
 def test_the_largest_source_date_epoch_builds(pub: Path) -> None:
-    result = runner.invoke(app, ["build", "1", "-f", "fake", "--root", str(pub)], env={"SOURCE_DATE_EPOCH": "253402300799"})
+    result = runner.invoke(app, ["build", "1", "-f", "fake", "--root", str(pub)], obj=WITH_FAKES, env={"SOURCE_DATE_EPOCH": "253402300799"})
     assert result.exit_code == 0, result.output
     state = json.loads((pub / "dist" / "issue-1" / STATE_NAME).read_text())
     assert state["catalog"]["updated"] == "9999-12-31T23:59:59Z"

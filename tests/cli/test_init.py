@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from paperpress import __version__
 from paperpress.cli import app
-from tests.conftest import FIXTURES, REPO, copy_publication, require_tool
+from tests.support import FIXTURES, REPO, copy_publication, require_tool
 
 runner = CliRunner()
 
@@ -149,7 +149,7 @@ def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Pa
 
 
 def test_check_stops_at_the_time_limit(tmp_path: Path, monkeypatch) -> None:
-    import paperpress.build as build
+    import paperpress.run.issue as build
 
     def endless(*args: object) -> None:
         while True:  # an issue that never finishes loading; only the deadline can end it

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paperpress.build import check_issue, open_publication
 from paperpress.cli.scaffold import scaffold_issue
 from paperpress.errors import UsageError
+from paperpress.run.issue import check_issue, open_publication
 from tests.fakes import make_archive
 
 TITLES = ['Q&A: what\'s next?', 'Nature \\ Wildlife', 'C:\\Users\\"quoted"', '#1 in the "league"', "- a dash", "yes"]

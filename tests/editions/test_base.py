@@ -1,4 +1,4 @@
-"""The edition registry and BuildInfo's timestamp: what every edition is found by and may depend on."""
+"""The Edition contract and BuildInfo's timestamp: what every edition is and may depend on."""
 
 from __future__ import annotations
 
@@ -7,31 +7,25 @@ import types
 
 import pytest
 
-from paperpress.editions.base import (
-    EDITION_LAYOUTS,
-    EDITIONS,
-    WITHOUT_LAYOUTS,
-    build_timestamp,
-    composed,
-    edition,
-    heavy_editions,
-)
+from paperpress.editions.base import Edition, Output, build_timestamp, edition, heavy_editions
+from paperpress.editions.registry import EDITIONS, EditionSpec
 from paperpress.errors import UsageError
 from paperpress.options import source_date
-from paperpress.templates import DEFAULTS
-from tests.conftest import reaches as _reaches
+from tests.support import reaches as _reaches
+
+_WHOLE = EditionSpec("whole", "Whole", "the whole", "text/plain", "{issue}.whole", "tests.editions.test_base:_Whole", None)
 
 
 @pytest.mark.parametrize("name", list(EDITIONS))
-def test_every_registered_edition_answers_to_its_name_and_has_its_own_layouts_folder(name: str) -> None:
+def test_every_registered_edition_is_an_edition_described_by_its_entry(name: str) -> None:
     found = edition(name)
-    assert found.name == name and found.suffix.startswith(".")
-    assert name in WITHOUT_LAYOUTS or (DEFAULTS / EDITION_LAYOUTS[name]).is_dir()
+    assert isinstance(found, Edition) and found.spec is EDITIONS[name]
 
 
-def test_no_two_editions_share_a_layouts_folder() -> None:
-    assert set(EDITION_LAYOUTS) | WITHOUT_LAYOUTS == set(EDITIONS) and not set(EDITION_LAYOUTS) & WITHOUT_LAYOUTS
-    assert len(set(EDITION_LAYOUTS.values())) == len(EDITION_LAYOUTS)
+def test_a_registered_class_that_is_no_edition_is_refused() -> None:
+    odd = EditionSpec("odd", "Odd", "odd", "text/plain", "{issue}.odd", "types:SimpleNamespace", None)
+    with pytest.raises(TypeError, match="types:SimpleNamespace is not an Edition"):
+        edition("odd", {"odd": odd})
 
 
 def test_the_timestamp_is_noon_on_the_issue_date_unless_source_date_epoch_says() -> None:
@@ -49,23 +43,32 @@ def test_the_pdf_alone_is_heavy_and_a_name_the_registry_lacks_is_passed_over() -
     assert heavy_editions(["txt", "pdf", "epub", "web", "audio", "nowhere"]) == ["pdf"]
 
 
-class _Whole:
-    name, suffix, media_type = "whole", ".whole", "text/plain"
+class _Whole(Edition):
+    spec = _WHOLE
 
-    def render(self, issue, layouts, info) -> bytes:
-        return issue.text.encode()
+    def render(self, issue, layouts, info) -> list[Output]:
+        return [self.main(issue, issue.text.encode())]
 
 
 class _Composed(_Whole):
     def compose(self, issue, layouts, info):
         made = self.render(issue, layouts, info)
-        return lambda: made + b" composed"
+        return lambda: [made[0]._replace(data=made[0].data + b" composed")]
 
 
-def test_composed_holds_the_issue_only_for_an_edition_that_cannot_finish_without_it() -> None:
+def test_an_edition_names_its_main_file_from_its_description() -> None:
     issue = types.SimpleNamespace(name="issue-7", text="words")
-    whole, lean = composed(_Whole(), issue, None, None), composed(_Composed(), issue, None, None)
-    assert whole() == [("issue-7.whole", "text/plain", b"words")]  # render_outputs, called later
+    assert _Whole().render(issue, None, None) == [Output("issue-7.whole", "text/plain", b"words")]
+
+
+def test_compose_holds_the_issue_only_for_an_edition_that_cannot_finish_without_it() -> None:
+    issue = types.SimpleNamespace(name="issue-7", text="words")
+    whole, lean = _Whole().compose(issue, None, None), _Composed().compose(issue, None, None)
+    assert whole() == [("issue-7.whole", "text/plain", b"words")]  # the default: render, called later
     assert lean() == [("issue-7.whole", "text/plain", b"words composed")]
     assert _reaches(whole, issue)  # held for the render to come
     assert not _reaches(lean, issue)  # the composed step keeps what it made, not the issue
+
+
+def test_warm_up_is_declared_for_every_edition_and_does_nothing_by_default() -> None:
+    assert _Whole().warm_up(None) is None

@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 import gc
 import io
+import weakref
 from pathlib import Path
 
 from PIL import Image as PILImage
 
+from paperpress.cache import Caches
 from paperpress.editions import cover
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def _issue(root: Path = FIXTURES / "minimal") -> Issue:
@@ -39,13 +41,14 @@ def test_a_manifest_cover_is_normalised_like_a_photo_not_drawn() -> None:
     assert fit.media_type == "image/png" and (fit.width, fit.height) == (photo.width, photo.height)
 
 
-def test_a_drawn_cover_is_kept_only_while_its_issue_is() -> None:
-    issue = dataclasses.replace(_issue(), number=98765)  # no other test holds an equal issue
-    cover.cover_image(issue)
-    assert issue in cover._MADE
+def test_a_drawn_cover_is_kept_by_the_session_only_while_its_issue_is() -> None:
+    issue = dataclasses.replace(_issue(), number=98765)  # no other test holds this issue
+    caches = Caches(None)
+    assert cover.cover_image(issue, caches) is cover.cover_image(issue, caches)  # drawn once in the session
+    alive = weakref.ref(issue)
     del issue
     gc.collect()
-    assert all(held.number != 98765 for held in cover._MADE)
+    assert alive() is None  # the session held the cover by the issue, not the issue
 
 
 def test_a_manifest_cover_is_normalised_once_though_the_epub_and_the_catalog_both_ask(monkeypatch) -> None:
@@ -54,7 +57,8 @@ def test_a_manifest_cover_is_normalised_once_though_the_epub_and_the_catalog_bot
     made = []
     normalise = cover.normalise
     monkeypatch.setattr(cover, "normalise", lambda data, edge: made.append(edge) or normalise(data, edge))
-    assert cover.cover_image(issue) is cover.cover_image(issue)
+    caches = Caches(None)
+    assert cover.cover_image(issue, caches) is cover.cover_image(issue, caches)
     assert made == [cover.HEIGHT]
 
 

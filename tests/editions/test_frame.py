@@ -12,21 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.editions.base import BuildInfo, edition
+from paperpress.editions.base import BuildInfo, Edition, Output, edition
 from paperpress.editions.frame import (
     HEADER_ORDER,
     contents,
-    download_label,
-    download_rank,
     header,
     iso_timestamp,
     masthead,
     publication_masthead,
 )
+from paperpress.editions.registry import EditionSpec
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
 from paperpress.templates import Layouts
-from tests.conftest import FIXTURES, require_tool
+from tests.support import FIXTURES, require_tool
 
 MINIMAL = FIXTURES / "minimal"
 
@@ -94,10 +93,10 @@ def test_every_edition_gives_headline_standfirst_and_byline_in_the_same_order(tm
     article = issue.articles[0]
     parts = [p.text for p in header(article)]
     assert len(parts) == 3
-    text = edition("txt").render(issue, layouts, info).decode("utf-8")
-    epub = _epub_article(edition("epub").render(issue, layouts, info), article.id)
+    text = edition("txt").render(issue, layouts, info)[0].data.decode("utf-8")
+    epub = _epub_article(edition("epub").render(issue, layouts, info)[0].data, article.id)
     pdf_file = tmp_path / "issue.pdf"
-    pdf_file.write_bytes(edition("pdf").render(issue, layouts, info))
+    pdf_file.write_bytes(edition("pdf").render(issue, layouts, info)[0].data)
     pdf = subprocess.run([require_tool("pdftotext"), str(pdf_file), "-"], capture_output=True, text=True,
                          check=True).stdout
     orders = {"text": _order(text, parts), "epub": _order(epub, parts), "pdf": _order(pdf, parts)}
@@ -109,29 +108,28 @@ def test_every_masthead_names_the_publication_the_issue_and_its_date(tmp_path: P
     issue, info = _issue()
     layouts = Layouts.for_publication(MINIMAL)
     head = masthead(issue)
-    with zipfile.ZipFile(io.BytesIO(edition("epub").render(issue, layouts, info))) as z:
+    with zipfile.ZipFile(io.BytesIO(edition("epub").render(issue, layouts, info)[0].data)) as z:
         nav = next(z.read(n) for n in z.namelist() if n.endswith("nav.xhtml")).decode("utf-8")
     pdf_file = tmp_path / "issue.pdf"
-    pdf_file.write_bytes(edition("pdf").render(issue, layouts, info))
+    pdf_file.write_bytes(edition("pdf").render(issue, layouts, info)[0].data)
     pdf = subprocess.run([require_tool("pdftotext"), "-l", "1", str(pdf_file), "-"], capture_output=True,
                          text=True, check=True).stdout
-    text = edition("txt").render(issue, layouts, info).decode("utf-8")
+    text = edition("txt").render(issue, layouts, info)[0].data.decode("utf-8")
     for shown in (_words(re.sub(r"<[^>]+>", " ", nav)), _words(pdf), _words(text)):
         for field in (head.title, head.issue_label, head.date_text):
             assert field.casefold() in shown.casefold(), field
 
 
-class _FrameEdition:
+class _FrameEdition(Edition):
     """A fourth edition as a newcomer would add it: the issue frame dumped as JSON by one template."""
 
-    name = "json"
-    suffix = ".json"
-    media_type = "application/json"
+    spec = EditionSpec("json", "JSON", "the issue frame as JSON", "application/json", "{issue}.json",
+                       "tests.editions.test_frame:_FrameEdition", "json")
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         from paperpress.editions.frame import issue_context
 
-        return layouts.render("text", "json/issue.json", issue_context(issue, info)).encode("utf-8")
+        return [self.main(issue, layouts.render("text", "json/issue.json", issue_context(issue, info)).encode("utf-8"))]
 
 
 _FRAME_TEMPLATE = """{
@@ -146,13 +144,13 @@ _FRAME_TEMPLATE = """{
 def test_a_new_edition_needs_only_its_module_and_a_template_over_the_frame(tmp_path: Path) -> None:
     import json
 
-    from tests.conftest import copy_publication
+    from tests.support import copy_publication
 
     root = copy_publication(MINIMAL, tmp_path / "pub")
     (root / "layouts" / "json").mkdir(parents=True)
     (root / "layouts" / "json" / "issue.json").write_text(_FRAME_TEMPLATE, encoding="utf-8")
     issue, info = _issue(root)
-    frame = json.loads(_FrameEdition().render(issue, Layouts.for_publication(root), info))
+    frame = json.loads(_FrameEdition().render(issue, Layouts.for_publication(root), info)[0].data)
     assert frame["masthead"] == {"title": "The Minimal Bulletin", "issue": "Issue 7", "date": "Friday 6 March 2026",
                                  "cover_line": "A small issue"}
     first = issue.articles[0]
@@ -169,8 +167,3 @@ def test_the_catalog_masthead_shares_the_partial_without_an_issue_line() -> None
     shown = layouts.env("html").get_template("partials/masthead.html").render(masthead=head, masthead_tag="h1")
     assert shown == ('<h1 class="masthead-title">The Courier</h1>\n'
                      '<p class="dateline"><span class="website">example.org/courier</span></p>\n')
-
-
-def test_editions_are_offered_by_one_label_and_order_everywhere() -> None:
-    assert sorted(["audio", "zine", "txt", "pdf", "epub"], key=download_rank) == ["epub", "pdf", "txt", "audio", "zine"]
-    assert download_label("txt") == "Plain text" and download_label("zine") == "ZINE"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from PIL import Image, ImageDraw
 
+from paperpress.cache import Caches
 from paperpress.editions import images as images_module
 from paperpress.editions.images import normalise, normalise_kept, strip_jpeg_metadata
 
@@ -216,9 +217,12 @@ def test_a_kept_photo_is_what_normalise_makes_and_is_made_once_per_size(make, tm
     made: list[int] = []
     real = images_module.normalise
     monkeypatch.setattr(images_module, "normalise", lambda d, edge: made.append(edge) or real(d, edge))
-    first = normalise_kept(data, 300, tmp_path)
+    session = Caches(tmp_path)
+    first = normalise_kept(data, 300, session)
     assert first == real(data, 300)
-    assert normalise_kept(data, 300, tmp_path) == first and made == [300]  # the second from the cache
-    assert normalise_kept(data, 200, tmp_path).width == 200 and made == [300, 200]  # another size, made
+    assert normalise_kept(data, 300, session) == first and made == [300]  # the second from the session
+    assert normalise_kept(data, 200, session).width == 200 and made == [300, 200]  # another size, made
+    session.commit()
     assert len(list((tmp_path / ".paperpress-cache" / images_module.CACHE).iterdir())) == 2
-    assert normalise_kept(data, 300, None) == first and made == [300, 200, 300]  # no publication: no cache
+    assert normalise_kept(data, 300, Caches(tmp_path)) == first and made == [300, 200]  # the next build's, from disk
+    assert normalise_kept(data, 300, Caches(None)) == first and made == [300, 200, 300]  # no publication: no cache

@@ -7,7 +7,7 @@ import dataclasses
 from paperpress.editions.site import FRONT, SHARE_WIDTH, photo_file, published_url, relative, share_photo, site_map
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def sample_issue() -> Issue:

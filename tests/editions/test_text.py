@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from paperpress.build import check_issue, open_publication
 from paperpress.editions.base import BuildInfo, build_timestamp
 from paperpress.editions.text import TextEdition
-from tests.conftest import FIXTURES, REPO, check_golden
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import FIXTURES, REPO, check_golden
 
 
 def render(root, name: str) -> str:
@@ -16,7 +16,7 @@ def render(root, name: str) -> str:
     issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     info = BuildInfo(build_timestamp(issue.date, None), pub.config)
-    return TextEdition().render(issue, pub.layouts, info).decode("utf-8")
+    return TextEdition().render(issue, pub.layouts, info)[0].data.decode("utf-8")
 
 
 @pytest.fixture(scope="module")

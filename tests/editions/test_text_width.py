@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import FIXTURES, copy_publication
 from tests.editions.test_text import render
+from tests.support import FIXTURES, copy_publication
 
 
 def render_with_width(tmp: Path, width: int) -> str:

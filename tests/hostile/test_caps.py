@@ -23,7 +23,7 @@ from paperpress.load.images import MAX_FILE_BYTES, MAX_PIXELS
 from paperpress.load.manifest import MAX_MANIFEST_BYTES
 from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, MAX_TABLE_ROWS
 from paperpress.load.yamlfile import MAX_DEPTH
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 ARTICLE = "issues/issue-7/second.md"
 MANIFEST = "issues/issue-7.yaml"

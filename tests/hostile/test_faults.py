@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 LIMITED_BUILD = """
 import resource, signal, sys

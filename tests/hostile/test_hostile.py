@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from paperpress.cli import app
 from paperpress.config import DEFAULT_EDITIONS
 from paperpress.templates import CACHE_FOLDER
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 ARTICLE = "issues/issue-7/second.md"
 FIRST = "issues/issue-7/first.md"

@@ -11,7 +11,7 @@ from paperpress.load.article import MAX_ARTICLE_BYTES, MAX_FRONT_MATTER_BYTES, M
 from paperpress.load.images import PhotoFiles
 from paperpress.load.links import IssueLinks
 from paperpress.model import Article
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperpress.build import check_issue, open_publication
 from paperpress.errors import Severity
-from tests.conftest import FIXTURES, copy_publication
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import FIXTURES, copy_publication
 from tests.typeset.test_fonts import house_font
 
 

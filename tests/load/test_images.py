@@ -48,9 +48,9 @@ def test_a_cut_short_jpeg_is_damaged_even_after_weasyprint_relaxed_pillow(tmp_pa
 
 
 def test_a_photo_placed_many_times_is_read_and_decoded_once(tmp_path: Path, monkeypatch) -> None:
-    from paperpress.build import check_issue, open_publication
     from paperpress.load import images
-    from tests.conftest import FIXTURES, copy_publication
+    from paperpress.run.issue import check_issue, open_publication
+    from tests.support import FIXTURES, copy_publication
 
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     places = "".join(f"![Square {i}](photos/square.png)\n\n" for i in range(30))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 import paperpress.load as load
-from paperpress.build import check_issue, open_publication
 from paperpress.config import Config
 from paperpress.errors import errors_in
 from paperpress.load import CONFIG_NAME, find_root, load_config, load_issue
-from tests.conftest import FIXTURES, copy_publication
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import FIXTURES, copy_publication
 
 
 @pytest.fixture

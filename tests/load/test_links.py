@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.build import check_issue, open_publication
 from paperpress.errors import Severity
 from paperpress.model import Article, Link, Target
-from tests.conftest import FIXTURES, copy_publication
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import FIXTURES, copy_publication
 
 LETTER = "issues/issue-7/second.md"
 

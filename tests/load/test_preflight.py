@@ -8,7 +8,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 LETTER = "issues/issue-7/second.md"
 

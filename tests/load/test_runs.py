@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paperpress.build import check_issue, open_publication
 from paperpress.errors import errors_in
+from paperpress.run.issue import check_issue, open_publication
 from paperpress.typeset.breaks import MAX_UNBREAKABLE
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 
 def _check(tmp_path: Path, body: str) -> list[str]:

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from paperpress.build import check_issue, open_publication
 from paperpress.model import Figure, FootnoteRef, Heading, Issue, Link, ListBlock, Paragraph, Quote, Table
 from paperpress.model.walk import images
-from tests.conftest import REPO
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import REPO
 
 
 @pytest.fixture(scope="module")

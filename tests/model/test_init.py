@@ -8,7 +8,7 @@ import weakref
 import pytest
 
 from paperpress.load import load_config, load_issue
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def _issue():  # type: ignore[no-untyped-def]

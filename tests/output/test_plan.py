@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.build import build_archive, issue_work, open_publication
+from paperpress.build import build_archive
 from paperpress.errors import UsageError
 from paperpress.options import BuildOptions
 from paperpress.output import state as fingerprint
 from paperpress.output.plan import plan_builds, select_issues
+from paperpress.run.issue import issue_work, open_publication
 from tests.fakes import WITH_FAKES, make_archive
 
 

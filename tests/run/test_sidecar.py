@@ -11,23 +11,24 @@ from pathlib import Path
 
 import pytest
 
-from paperpress import build as build_module
-from paperpress.build import build_archive, check_issue, issue_work, open_publication
+from paperpress.build import build_archive
 from paperpress.editions.base import EDITIONS
 from paperpress.editions.pdf.edition import PdfEdition
 from paperpress.errors import PaperpressError
 from paperpress.options import BuildOptions
 from paperpress.output.plan import Job, select_issues
+from paperpress.run import issue as issue_module
 from paperpress.run import sidecar as sidecar_module
 from paperpress.run.executor import Serial, guarded
+from paperpress.run.issue import check_issue, issue_work, open_publication
 from paperpress.run.sidecar import Sidecar, SidecarFailed, ahead
-from tests.conftest import REPO
 from tests.fakes import LEAN, WITH_FAKES, fake_art, make_archive
+from tests.support import REPO
 
 
 @pytest.fixture(autouse=True)
 def _fake_art(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "render_art", fake_art)
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
 
 
 @pytest.fixture
@@ -78,12 +79,12 @@ def test_the_pdf_made_beside_is_byte_for_byte_the_pdf_made_here(pub: Path) -> No
     opened = open_publication(pub)
     issue = check_issue(opened, "issue-1").value
     assert issue is not None
-    info = build_module.build_info(opened, issue)
+    info = issue_module.build_info(opened, issue)
     sidecar = Sidecar(pub, EDITIONS, ["pdf"])
     sidecar.submit(["pdf"], issue, info)
     [(name, media_type, data)] = sidecar.result()["pdf"]
     assert (name, media_type) == ("issue-1.pdf", "application/pdf")
-    assert data == PdfEdition().render(issue, opened.layouts, info)
+    assert data == PdfEdition().render(issue, opened.layouts, info)[0].data
 
 
 def test_a_build_on_two_cores_writes_what_one_core_writes(tmp_path: Path) -> None:
@@ -187,7 +188,7 @@ def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, 
     issue = check_issue(opened, "issue-1").value
     assert issue is not None
     sidecar = Sidecar(pub, EDITIONS, ["pdf"])
-    sidecar.submit(["pdf"], issue, build_module.build_info(opened, issue))
+    sidecar.submit(["pdf"], issue, issue_module.build_info(opened, issue))
     assert sidecar.result()["pdf"]
     process = sidecar._process
     sidecar.stop()

@@ -21,7 +21,7 @@ from paperpress.load import load_config, load_issue
 from paperpress.model import Image
 from paperpress.templates import Layouts
 from paperpress.typeset.geometry import PageSetup, Role, placements
-from tests.conftest import FIXTURES, copy_publication
+from tests.support import FIXTURES, copy_publication
 
 _MM = 72 / 25.4
 
@@ -134,7 +134,7 @@ def test_the_pdf_draws_each_photo_at_the_size_its_role_defines(every_role: Path)
 
     config, issue = _load(every_role)
     info = BuildInfo(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC), config, options={"pdf_profile": "archive"})
-    data = PdfEdition().render(issue, Layouts.for_publication(every_role), info)
+    data = PdfEdition().render(issue, Layouts.for_publication(every_role), info)[0].data
     page = PageSetup.from_options(config.pdf)
     drawn: dict[tuple[int, int], tuple[float, float]] = {}
     with pymupdf.open(stream=data, filetype="pdf") as pdf:

@@ -8,88 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PIL import Image as PILImage
-
 from ..config import Config
-from ..editions.base import BuildInfo
-from ..editions.frame import download_label, download_rank, iso_timestamp, masthead, publication_masthead
-from ..editions.site import FRONT, share_photo, site_map
+from ..editions.frame import iso_timestamp, publication_masthead
+from ..editions.registry import spec_of
 from ..load import publication
-from ..model import Issue
-from ..names import OUTPUT_FOLDERS
+from ..names import ATOM_NAME, CATALOG_NAME, OPDS_NAME, OUTPUT_FOLDERS, PODCAST_NAME, SITEMAP_NAME, SUMS_NAME
 from ..output.state import ART, STATE_NAME, Checked, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from ..output.write import write_if_changed
 from ..templates import Layouts
-from .podcast import FEED_NAME, audio_of, write_feed_bytes
-from .syndication import ATOM_NAME, SITEMAP_NAME, atom_bytes, sitemap_bytes, web_of
+from .podcast import audio_of, write_feed_bytes
+from .syndication import atom_bytes, sitemap_bytes, web_of
 
-CATALOG_FILES = ("index.html", "opds.xml", "SHA256SUMS", ATOM_NAME)
-THUMBNAIL_BOX = (320, 512)  # twice the size the index shows, for sharp phone screens
+CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME)
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def render_art(issue: Issue) -> dict[str, tuple[str, str, bytes]]:
-    """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
-    from ..editions.cover import cover_image
-    from ..editions.images import encode_jpeg, to_rgb
-
-    fit = cover_image(issue)
-    with PILImage.open(io.BytesIO(fit.data)) as src:
-        picture = to_rgb(src)
-    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
-    picture.thumbnail(THUMBNAIL_BOX, PILImage.Resampling.LANCZOS)
-    return {
-        "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
-        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
-    }
-
-
-def catalog_entry(issue: Issue, info: BuildInfo) -> dict[str, Any]:
-    """What the catalog shows for an issue, stored in its state so the catalog never reloads it."""
-    from ..editions.epub.edition import issue_identifier
-
-    head = masthead(issue)
-    lead = issue.lead_article
-    identifier = issue_identifier(issue)
-    pages = site_map(issue)
-    return {
-        "label": head.issue_label,
-        "date_text": head.date_text,
-        "cover_line": head.cover_line or lead.title,
-        # A cover line may announce another story than the lead's, whose standfirst would then mislead.
-        "standfirst": None if issue.cover_line else lead.standfirst,
-        "headlines": [a.title for a in issue.articles[:6]],
-        "identifier": identifier,  # the EPUB's own id, so a reader matches entry and book
-        "updated": iso_timestamp(info.timestamp),
-        "publication": dataclasses.asdict(issue.publication),
-        # What the feed says of each article and where its web page and shared photo are, should the issue
-        # have a web edition on disk (the catalog checks that; the pages' paths are decided by editions/site.py).
-        "articles": [
-            {
-                "id": article_identifier(identifier, article.source),
-                "title": article.title,
-                "standfirst": article.standfirst,
-                "byline": article.byline,
-                "section": section.title,
-                "page": pages.article_page(article),
-                "photo": share_photo(article.lead_image) if article.lead_image else None,
-            }
-            for section in issue.sections for article in section.articles
-        ],
-    }
-
-
-def article_identifier(issue_identifier: str, source: str) -> str:
-    """An article's id in feeds: from the issue's id and its file, so it survives corrections and reordering."""
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue_identifier}/{source}"))
 
 
 def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[str, Checked] | None = None) -> list[Path]:
@@ -113,9 +50,9 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
         "atom_feed": ATOM_NAME,
     }
     files = {
-        "index.html": layouts.render("html", "catalog/index.html", context).encode(),
-        "opds.xml": layouts.render("html", "catalog/opds.xml", context).encode(),
-        "SHA256SUMS": "".join(
+        CATALOG_NAME: layouts.render("html", "catalog/index.html", context).encode(),
+        OPDS_NAME: layouts.render("html", "catalog/opds.xml", context).encode(),
+        SUMS_NAME: "".join(
             f"{f['sha256']}  {f['href']}\n"
             for e in entries
             for f in (*e["downloads"], *e["companions"].values(), *e["art"].values(), *e["web_files"])
@@ -124,7 +61,7 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     }
     podcast = write_feed_bytes(entries, shown, layouts, config)
     if podcast is not None:
-        files[FEED_NAME] = podcast
+        files[PODCAST_NAME] = podcast
     sitemap = sitemap_bytes(entries, layouts, config)
     if sitemap is not None:
         files[SITEMAP_NAME] = sitemap
@@ -158,12 +95,11 @@ def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) 
     present = {kind: _file(folder, state.name, rec, kind in current) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
-    # The web edition is the one whose main file is the front page; its pages are read online, not downloaded.
-    web = next((kind for kind, rec in state.outputs.items() if rec.file == FRONT and kind in found), None)
-    web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if web and edition_of(kind) == web}
+    # The web edition's pages are read online, not downloaded.
+    web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if spec_of(edition_of(kind)).online}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
-    downloads = [dict(f, label=download_label(k), format=k) for k, f in found.items()]
-    downloads.sort(key=lambda f: download_rank(f["format"]))
+    downloads = [dict(f, label=spec_of(k).label, format=k) for k, f in found.items()]
+    downloads.sort(key=lambda f: (spec_of(f["format"]).download_rank, f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")

@@ -13,18 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..editions.registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from ..editions.site import published_url
+from ..names import PODCAST_NAME
 from ..templates import Layouts
-
-FEED_NAME = "podcast.xml"
-AUDIO = "audio"
-CHAPTERS_TYPE = "application/json+chapters"
-PLAYLIST_TYPE = "audio/x-mpegurl"
 
 
 def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]], out: Path) -> dict[str, Any] | None:
     """What the catalog and the feed say of an issue's audio: the file, its chapters, playlist and duration."""
-    main = next((f for f in entry["downloads"] if f["format"] == AUDIO), None)
+    main = next((f for f in entry["downloads"] if f["format"] == AUDIO.name), None)
     if main is None:
         return None
     found = {f["media_type"]: f for f in companions.values()}
@@ -68,7 +65,7 @@ def write_feed_bytes(entries: list[dict[str, Any]], publication: dict[str, Any],
         )
         entry["duration"] = clock(entry["audio"]["seconds"])
     context = {
-        "publication": publication, "items": items, "link": link, "feed_url": link(FEED_NAME),
+        "publication": publication, "items": items, "link": link, "feed_url": link(PODCAST_NAME),
         "image": next((link(e["art"]["cover"]["href"]) for e in items if e["art"].get("cover")), None),
         "last_build": items[0]["pub_date"],
     }

@@ -19,11 +19,9 @@ from typing import Any
 
 from ..config import Config
 from ..editions.site import FRONT, published_url
+from ..names import ATOM_NAME, ATOM_TYPE
 from ..templates import Layouts
 
-ATOM_NAME = "feed.xml"
-ATOM_TYPE = "application/atom+xml"
-SITEMAP_NAME = "sitemap.xml"
 #: A weekly reader polls once or twice between issues: the newest issue whole, and older ones while they fit.
 FEED_ENTRIES = 50
 

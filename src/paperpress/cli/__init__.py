@@ -13,18 +13,19 @@ from typing import TYPE_CHECKING
 import typer
 
 from .. import __version__
-from ..config import DEFAULT_EDITIONS, TIME_LIMIT
+from ..config import TIME_LIMIT
+from ..editions.registry import EDITIONS, default_editions
 from ..errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
 
 if TYPE_CHECKING:
-    from ..build import OpenPublication
     from ..run.executor import Executor
+    from ..run.issue import OpenPublication
     from .progress import PlainProgress
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Publish a weekly issue as EPUB, print PDF and plain text.",
+    help="Publish a weekly issue as EPUB, PDF, plain text, a web edition and audio.",
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
@@ -40,7 +41,7 @@ def _version(value: bool) -> None:
 def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    """Publish a weekly issue as EPUB, print PDF and plain text."""
+    """Publish a weekly issue as EPUB, PDF, plain text, a web edition and audio."""
 
 
 RootOption = typer.Option(None, "--root", help="The publication folder (default: found from here upward).")
@@ -81,6 +82,7 @@ def _fail(err: PaperpressError) -> None:
 
 @app.command()
 def build(
+    ctx: typer.Context,
     issues: list[str] | None = typer.Argument(
         None, help="Issues to build: 1142, issue-0901, issue-1142.yaml, 1100..1142 or 1140,1142.", show_default=False
     ),
@@ -122,24 +124,27 @@ def build(
 
     # One issue on two cores: its PDF's process starts now and imports WeasyPrint while this one imports the rest.
     one = executor == "process" and (jobs or _cores()) > 1 and not every and since is None and names_one_issue(issues or [])
-    with ahead(format or DEFAULT_EDITIONS) if one else contextlib.nullcontext():
-        from ..build import build_archive, known_formats, open_publication
+    registry = ctx.obj if ctx.obj is not None else EDITIONS  # a caller (a test) may run the command with its own
+    with ahead(format or default_editions(registry), registry) if one else contextlib.nullcontext():
+        from ..build import build_archive, known_formats
         from ..options import build_options
         from ..output.plan import select_issues
+        from ..run.issue import open_publication
         from .progress import reporter
 
         try:
             base = _root(root)
             pub = _opened(open_publication(base), strict)
             options = build_options(
-                format, known_formats(), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
+                format, known_formats(registry), default=pub.config.editions, pdf_profile=pdf_profile, strict=strict,
                 time_limit=time_limit, environ=os.environ,
             )
             names = select_issues(base, issues or [], every, _date(since))
             target = (out or base / "dist").absolute()
             voice = reporter(base, quiet, live=sys.stderr.isatty())
             archive = build_archive(
-                pub, names, target, options, executor=_executor(executor, scheduler, jobs or _cores(), voice), force=force,
+                pub, names, target, options, editions=registry, force=force,
+                executor=_executor(executor, scheduler, jobs or _cores(), voice),
                 on_wait=voice.waiting, on_plan=voice.planned, on_result=voice.issue_done,
             )
             voice.finished(archive)
@@ -193,8 +198,8 @@ def check(
     ),
 ) -> None:
     """Validate issues without writing anything."""
-    from ..build import check_issue, open_publication
     from ..names import find_manifest, issue_name
+    from ..run.issue import check_issue, open_publication
 
     try:
         pub = _opened(open_publication(_root(root)), strict)

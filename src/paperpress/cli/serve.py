@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..catalog.podcast import FEED_NAME
-from ..catalog.syndication import ATOM_NAME, ATOM_TYPE, SITEMAP_NAME
+from ..names import ATOM_NAME, ATOM_TYPE, PODCAST_NAME, SITEMAP_NAME
 
 #: The catalog's own files whose type their suffix does not tell.
-_TYPES = {FEED_NAME: "application/rss+xml", ATOM_NAME: ATOM_TYPE, SITEMAP_NAME: "application/xml"}
+_TYPES = {PODCAST_NAME: "application/rss+xml", ATOM_NAME: ATOM_TYPE, SITEMAP_NAME: "application/xml"}
 
 
 class CatalogHandler(SimpleHTTPRequestHandler):
@@ -67,7 +66,7 @@ class CatalogHandler(SimpleHTTPRequestHandler):
             return None
         wanted = self.headers.get("Range")
         path = self.translate_path(self.path)
-        if os.path.basename(path) in (FEED_NAME, ATOM_NAME) and os.path.isfile(path):
+        if os.path.basename(path) in (PODCAST_NAME, ATOM_NAME) and os.path.isfile(path):
             return self._send_feed(path)
         if wanted is None or not os.path.isfile(path):
             return super().send_head()

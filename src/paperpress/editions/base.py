@@ -1,8 +1,9 @@
-"""The Edition protocol every format implements, the BuildInfo they all receive, and the registry by name.
+"""The Edition every format is: each hook declared once, with its default; the BuildInfo they all receive.
 
-An edition is a pure function of (Issue, Layouts, BuildInfo) → bytes: it reads the clock and the
-environment only through BuildInfo, never writes files, and never changes the model. Edition modules are
-imported only when their format is built, so a text build never pays for WeasyPrint.
+An edition is a pure function of (Issue, Layouts, BuildInfo) → its files, the main one first: it reads the
+clock and the environment only through BuildInfo, never writes files, and never changes the model. What the
+rest of paperpress knows of an edition without importing it is its description in registry.py; its class is
+imported only when it is built.
 """
 
 from __future__ import annotations
@@ -12,27 +13,13 @@ import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, NamedTuple
 
+from ..cache import Caches
 from ..config import Config
 from ..model import Issue
 from ..templates import Layouts
-
-#: The registry. Edition name → "module:Class". The name is the edition's one name everywhere: the
-#: `--format` value, the file suffix, the key in state files ("txt", not "text"). Order is the default
-#: build order (fast editions first).
-EDITIONS: dict[str, str] = {
-    "txt": "paperpress.editions.text:TextEdition",
-    "epub": "paperpress.editions.epub.edition:EpubEdition",
-    "web": "paperpress.editions.web.edition:WebEdition",
-    "pdf": "paperpress.editions.pdf.edition:PdfEdition",
-    "audio": "paperpress.editions.audio.edition:AudioEdition",
-}
-#: Edition name → the layouts folder its templates live in, which no other edition reads: a change there
-#: rebuilds that edition alone (output/state.py).
-EDITION_LAYOUTS: dict[str, str] = {"txt": "text", "epub": "epub", "pdf": "pdf", "web": "web"}
-#: Editions that read no layouts at all (audio is spoken from the model): no template change rebuilds them.
-WITHOUT_LAYOUTS = frozenset({"audio"})
+from .registry import EDITIONS, EditionSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,59 +30,62 @@ class BuildInfo:
     config: Config
     versions: Mapping[str, str] = field(default_factory=dict)  # paperpress and rendering libraries
     options: Mapping[str, str] = field(default_factory=dict)  # per-build choices, e.g. {"pdf_profile": "print"}
+    #: The build session's caches: what an edition may keep or find again, never what its bytes depend on.
+    caches: Caches = field(default_factory=lambda: Caches(None), compare=False, repr=False)
 
 
-class Edition(Protocol):
-    name: ClassVar[str]  # the --format value
-    suffix: ClassVar[str]  # ".epub"
-    media_type: ClassVar[str]  # "application/epub+zip"
+class Output(NamedTuple):
+    """One file an edition makes: its path inside the issue's output folder, media type and bytes."""
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes: ...
-
-
-#: One file an edition makes: its name inside the issue's output folder, media type and bytes.
-Output = tuple[str, str, bytes]
+    file: str
+    media_type: str
+    data: bytes
 
 
-def render_outputs(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
-    """The files an edition makes, its main one first: one for most, several for audio (a file per article).
+class Edition:
+    """One edition: `spec` says what it is; `render` makes its files. Every other hook has a default here.
 
-    An edition that makes several defines `render_files`; the others' one file is named for the issue.
+    Subclasses hold only what is their format's own; what two editions show alike comes from the issue
+    frame (frame.py) and the shared layouts.
     """
-    return composed(made, issue, layouts, info)()
+
+    #: Its description, as the registry lists it.
+    spec: ClassVar[EditionSpec]
+
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        """Every file of the edition, the main one (`spec.main`) first."""
+        raise NotImplementedError
+
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
+        """`render`, in two steps: what needs the issue now, and a step that makes the files later.
+
+        The default keeps the issue until the step runs. An edition whose last step is long and needs only part
+        of the issue (the PDF's layout) does the rest here, so that whoever drops the issue before calling the
+        step frees what the step does not hold, as the PDF's own process does (run/sidecar.py).
+        """
+        return functools.partial(self.render, issue, layouts, info)
+
+    def warm_up(self, layouts: Layouts) -> None:
+        """Pays first-use costs (imports, compiled templates) ahead, in a process that waits for an issue."""
+
+    def main(self, issue: Issue, data: bytes) -> Output:
+        """The edition's main file of `issue`, holding `data`."""
+        return Output(self.spec.main_file(issue.name), self.spec.media_type, data)
 
 
-def composed(made: Edition, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
-    """`render_outputs` to be called later, holding the issue only if the edition needs it to the end.
-
-    An edition whose last step is long and needs only part of the issue says so with `compose`, which does
-    the rest now and returns that step (the PDF's layout: pdf.py says what it keeps). Then whoever drops the
-    issue before calling frees what the step does not hold, as the PDF's own process does (run/sidecar.py).
-    """
-    several = getattr(made, "render_files", None)
-    if several is not None:
-        return lambda: list(several(issue, layouts, info))
-    name, media_type = issue.name + made.suffix, made.media_type
-    compose = getattr(made, "compose", None)
-    step = compose(issue, layouts, info) if compose is not None else functools.partial(made.render, issue, layouts, info)
-    return lambda: [(name, media_type, step())]
-
-
-def edition(name: str, registry: Mapping[str, str] = EDITIONS) -> Edition:
+def edition(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> Edition:
     """Imports and instantiates the edition registered as `name` (in EDITIONS, or the registry a build was given)."""
-    return edition_class(name, registry)()  # type: ignore[no-any-return]
+    module, _, cls = registry[name].edition.partition(":")
+    made = getattr(importlib.import_module(module), cls)()
+    if not isinstance(made, Edition):
+        raise TypeError(f"{registry[name].edition} is not an Edition")
+    return made
 
 
-def heavy_editions(names: Iterable[str], registry: Mapping[str, str] = EDITIONS) -> list[str]:
-    """Those of `names` the registry knows whose class says `heavy = True`: they take far longer than the
-    others (the PDF's layout), so on two cores they are worth a process of their own (run/sidecar.py)."""
-    return [name for name in names if name in registry and getattr(edition_class(name, registry), "heavy", False)]
-
-
-def edition_class(name: str, registry: Mapping[str, str] = EDITIONS) -> Any:
-    """The class registered as `name`, imported (its module stays cheap to import: see the module's text)."""
-    module, _, cls = registry[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+def heavy_editions(names: Iterable[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> list[str]:
+    """Those of `names` the registry describes as heavy: they take far longer than the others (the PDF's
+    layout), so on two cores they are worth a process of their own (run/sidecar.py)."""
+    return [name for name in names if name in registry and registry[name].heavy]
 
 
 def build_timestamp(issue_date: dt.date, source_date: dt.datetime | None) -> dt.datetime:

@@ -2,7 +2,7 @@
 
 Used when the manifest names no cover image. 1600 × 2560 pixels, the 1:1.6 ratio Kindle asks for; the
 fonts are the PDF's own (fonts.packaged_font), so no font file lives in this repository.
-Deterministic: the same issue always draws the same pixels.
+Deterministic: the same issue always draws the same pixels. `render_art` gives the catalog its cover and thumbnail.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from __future__ import annotations
 import functools
 import io
 import math
-import threading
-import weakref
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from ..cache import Caches
 from ..model import Image as Photo
 from ..model import Issue
 from ..typeset.fonts import packaged_font
 from .frame import masthead
-from .images import Normalised, encode_jpeg, fitted, normalise
+from .images import Normalised, encode_jpeg, fitted, normalise, to_rgb
 
 WIDTH, HEIGHT = 1600, 2560
 #: What a drawn cover is encoded as.
@@ -37,21 +36,13 @@ def cover_photo(issue: Issue) -> Photo | None:
     return next((a.lead_image for a in issue.articles if a.lead_image is not None), None)
 
 
-#: Covers made, held only while their issue is alive: the EPUB and the catalog of one build both ask for
-#: the cover, and neither keeps a finished issue's photos in memory.
-_MADE: weakref.WeakKeyDictionary[Issue, Normalised] = weakref.WeakKeyDictionary()
-_MAKING = threading.Lock()
-
-
-def cover_image(issue: Issue) -> Normalised:
+def cover_image(issue: Issue, caches: Caches | None = None) -> Normalised:
     """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or
-    one drawn as a baseline JPEG. Made once per issue though both ask for it, from two threads at once (the
-    second waits for the first)."""
-    with _MAKING:
-        made = _MADE.get(issue)
-        if made is None:
-            made = _MADE[issue] = _made(issue)
-    return made
+    one drawn as a baseline JPEG. Made once per issue in a build though both ask for it, from two threads at
+    once (the second waits for the first); the build's `caches` hold it only while the issue is alive."""
+    if caches is None:
+        return _made(issue)
+    return caches.per_issue(issue, "cover", lambda: _made(issue))
 
 
 def _made(issue: Issue) -> Normalised:
@@ -174,3 +165,20 @@ def _left(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, y:
     """Draws one line from the left margin; returns the y of the next line (leading of 1.15)."""
     draw.text((_MARGIN + indent, y), text, font=font, fill=_INK)
     return y + round(font.size * 1.15)
+
+
+#: The catalog's thumbnail of a cover: twice the size the index shows, for sharp phone screens.
+THUMBNAIL_BOX = (320, 512)
+
+
+def render_art(issue: Issue, caches: Caches | None = None) -> dict[str, tuple[str, str, bytes]]:
+    """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
+    fit = cover_image(issue, caches)
+    with Image.open(io.BytesIO(fit.data)) as src:
+        picture = to_rgb(src)
+    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
+    picture.thumbnail(THUMBNAIL_BOX, Image.Resampling.LANCZOS)
+    return {
+        "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
+        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
+    }

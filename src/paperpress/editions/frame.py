@@ -8,6 +8,7 @@ standfirst, byline). Editions add only what is theirs (links, file names, page s
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +19,6 @@ _MONTHS = (
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 )
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-#: The downloadable editions as a reader knows them, in the order a reader would choose (e-book first): the
-#: catalog and the web edition's footers list them so. An edition not listed goes by its name, after them.
-DOWNLOAD_LABELS = {"epub": "EPUB", "pdf": "PDF", "txt": "Plain text", "audio": "Audio (MP3)"}
 
 #: The order of an article's header in every edition; the headline always comes first.
 HEADER_ORDER = ("headline", "standfirst", "byline")
@@ -66,14 +63,10 @@ class ContentsSection:
     articles: tuple[ContentsArticle, ...]
 
 
-def download_label(edition: str) -> str:
-    return DOWNLOAD_LABELS.get(edition, edition.upper())
-
-
-def download_rank(edition: str) -> tuple[int, str]:
-    """Sorts editions as DOWNLOAD_LABELS lists them, the others after them by name."""
-    order = list(DOWNLOAD_LABELS)
-    return (order.index(edition) if edition in order else len(order), edition)
+def issue_identifier(issue: Issue) -> str:
+    """A UUID that is the same every time this issue is built, and different for every other issue: the EPUB's
+    own identifier, and the catalog's and the feeds' id of the issue, so a reader matches entry and book."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}#issue-{issue.number}"))
 
 
 def long_date(issue: Issue) -> str:

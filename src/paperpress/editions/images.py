@@ -11,12 +11,11 @@ import io
 import math
 import struct
 from dataclasses import dataclass
-from pathlib import Path
 
 import PIL
 from PIL import Image, ImageCms, ImageOps
 
-from ..cache import cache_folder, cached, key_of
+from ..cache import Caches, key_of
 from ..typeset.pixels import BUDGET, decoded_bytes
 
 #: JPEG quality for re-encoded photos: indistinguishable from the original on an e-reader or a screen.
@@ -51,12 +50,11 @@ CACHE = "normalised"
 _RECIPE = f"1; bicubic; jpeg q{JPEG_QUALITY}"
 
 
-def normalise_kept(data: bytes, max_edge: int, root: Path | None) -> Normalised:
+def normalise_kept(data: bytes, max_edge: int, caches: Caches) -> Normalised:
     """`normalise`, kept in the publication's cache: a photo is shrunk to one size once, not at every build
     (a template change rebuilds an archive's editions from the same photos)."""
-    folder = cache_folder(root, CACHE) if root is not None else None
     key = key_of("normalised", PIL.__version__, _RECIPE, str(max_edge), data)
-    packed = cached(folder, key, lambda: _packed(normalise(data, max_edge)))
+    packed = caches.cached(CACHE, key, lambda: _packed(normalise(data, max_edge)))
     media_type, width, height, picture = packed.split(b"\n", 3)
     return Normalised(picture, media_type.decode(), int(width), int(height))
 

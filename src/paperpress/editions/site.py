@@ -15,9 +15,10 @@ from urllib.parse import urljoin
 
 from ..model import Article, Image, Issue, Section
 from ..names import slug
+from .registry import WEB
 
 FOLDER = "web"
-FRONT = f"{FOLDER}/index.html"
+FRONT = WEB.main  # the edition's main file: web/index.html
 ASSETS = f"{FOLDER}/assets"  # stylesheets, fonts and scripts shared by every page of the issue
 PHOTOS = f"{FOLDER}/photos"
 #: Names a section's folder may not take: the edition's own folders.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import ClassVar
 
 from ..model import (
     Block,
@@ -37,16 +36,15 @@ from ..model import (
 )
 from ..model.walk import subheads, words
 from ..templates import Layouts
-from .base import BuildInfo
+from .base import BuildInfo, Edition, Output
 from .frame import credit_line, issue_context
+from .registry import TXT
 
 
-class TextEdition:
-    name: ClassVar[str] = "txt"
-    suffix: ClassVar[str] = ".txt"
-    media_type: ClassVar[str] = "text/plain; charset=utf-8"
+class TextEdition(Edition):
+    spec = TXT
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         width = info.config.text.width
         lines = _Lines(width, issue)
         context = issue_context(issue, info) | {
@@ -59,7 +57,7 @@ class TextEdition:
             "note_mark": note_mark,
         }
         text = layouts.render("text", "text/issue.txt", context)
-        return _tidy(text).encode("utf-8")
+        return [self.main(issue, _tidy(text).encode("utf-8"))]
 
 
 #: How a link into the issue reads, given the link and its words: "the vote (see “Next” below)".

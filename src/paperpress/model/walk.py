@@ -2,7 +2,7 @@
 
 Photos to package, photos to fingerprint, words to check: when each had its own walker, each missed a place
 where a photo or a word can be (a footnote, a list item, a table cell). Only this module spells out which
-fields of which node hold further nodes; tests/model/test_walk.py fails when model.py gains a node it does not
+fields of which node hold further nodes; tests/model/test_walk.py fails when the model gains a node it does not
 know. Standard library and model only, so loaders, renderers and the build can all use it.
 """
 

@@ -21,17 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..editions.base import EDITION_LAYOUTS, WITHOUT_LAYOUTS
 from .write import write_atomic
 
 STATE_NAME = ".paperpress-state.json"
 STATE_FORMAT = 1
 #: What an issue's build writes besides its editions: drawn with Pillow from the issue, no layouts used.
 ART = ("cover", "thumbnail")
-#: The layout folder each kind of output owns. Nothing else reads it (tests/test_build.py checks the
-#: templates), so a change there rebuilds that edition alone; shared folders (macros/, partials/) and
-#: unknown ones reach every edition.
-LAYOUT_FOLDERS = {**EDITION_LAYOUTS, "catalog": "catalog"}
+#: The layout folder the catalog owns: no edition reads it, so a change there rebuilds no edition.
+CATALOG_LAYOUTS = "catalog"
 #: Rendering libraries whose upgrade can change an edition's bytes.
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "weasyprint", "pydyf", "pillow", "pyphen",
@@ -177,13 +174,22 @@ def settings_digest(root: Path, options: Mapping[str, str], source_date_epoch: s
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def output_fingerprints(settings: str, layout_files: Iterable[tuple[str, Path]], kinds: Iterable[str]) -> dict[str, str]:
-    """kind → fingerprint: the settings plus the layout files that kind of output can read."""
+def output_fingerprints(
+    settings: str, layout_files: Iterable[tuple[str, Path]], folders: Mapping[str, str | None]
+) -> dict[str, str]:
+    """kind → fingerprint: the settings plus the layout files that kind of output can read.
+
+    `folders` gives each kind the layouts folder it owns, which nothing else reads (tests/test_build.py checks
+    the templates), or None for an output made from no layouts (the cover art, the audio). A kind reads its
+    own folder and the shared ones (macros/, partials/, and any no output owns), so a change in a folder
+    rebuilds its owner alone.
+    """
     hashes = {name: sha256_file(path) for name, path in layout_files}
+    owned = {folder for folder in folders.values() if folder} | {CATALOG_LAYOUTS}
     found = {}
-    for kind in kinds:
-        others = set(LAYOUT_FOLDERS.values()) - {LAYOUT_FOLDERS.get(kind)}
-        used = {} if kind in ART or kind in WITHOUT_LAYOUTS else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
+    for kind, own in folders.items():
+        others = owned - {own}
+        used = {} if own is None else {n: h for n, h in hashes.items() if n.split("/")[0] not in others}
         found[kind] = hashlib.sha256(json.dumps([settings, kind, sorted(used.items())]).encode()).hexdigest()
     return found
 

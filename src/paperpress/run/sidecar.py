@@ -26,7 +26,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from ..editions.base import EDITIONS, BuildInfo, Output, composed, edition, edition_class, heavy_editions
+from ..cache import Caches
+from ..editions.base import BuildInfo, Output, edition, heavy_editions
+from ..editions.registry import EDITIONS, EditionSpec
 from ..errors import PaperpressError
 from ..model import Issue
 from ..templates import Layouts
@@ -44,13 +46,14 @@ class _RemoteTraceback(Exception):
 class Sidecar:
     """One helper process rendering the editions in `formats`, one request at a time; see the module's text."""
 
-    def __init__(self, root: Path | None, registry: Mapping[str, str], formats: Collection[str]) -> None:
+    def __init__(self, root: Path | None, registry: Mapping[str, EditionSpec], formats: Collection[str]) -> None:
         self.root = root
         self.registry = dict(registry)
         self.formats = frozenset(formats)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still warms up
+        self._caches: Caches | None = None  # the session of the request on its way, to hand what it made to
         self._unsent: list[Exception] = []  # why it could not be sent
         self._finalizer: weakref.finalize | None = None
         self._start()
@@ -66,6 +69,7 @@ class Sidecar:
             self._start()
         assert self._conn is not None
         self._unsent.clear()
+        self._caches = info.caches
         sending = threading.Thread(target=_send, args=(self._conn, (formats, issue, info), self._unsent),
                                    daemon=True, name="paperpress-sidecar-request")
         self._sending[:] = [sending]
@@ -74,7 +78,8 @@ class Sidecar:
     def result(self) -> dict[str, list[Output]]:
         """Format → the outputs of each submitted edition; raises the first one's PaperpressError, or
         SidecarFailed for a bug or a death. Anything that stops the wait (a time limit, Ctrl-C) stops the
-        sidecar too."""
+        sidecar too. The cache entries the editions made there join the request's session, to be kept once
+        the issue is written."""
         assert self._conn is not None
         try:
             for thread in self._sending:
@@ -90,6 +95,8 @@ class Sidecar:
             raise
         kind, *rest = answer
         if kind == "done":
+            if self._caches is not None:
+                self._caches.adopt(rest[1])
             return rest[0]  # type: ignore[no-any-return]
         if kind == "problems":
             raise PaperpressError(rest[0], rest[1])
@@ -119,7 +126,7 @@ _spares: list[tuple[subprocess.Popen[bytes], Connection]] = []
 
 
 @contextlib.contextmanager
-def ahead(formats: Collection[str], registry: Mapping[str, str] = EDITIONS) -> Iterator[None]:
+def ahead(formats: Collection[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> Iterator[None]:
     """Starts a sidecar now, for the one-issue build this block runs, if `formats` hold a heavy edition: it
     imports what they need (WeasyPrint) while this process still imports and plans the build, so the PDF's
     layout starts 0.25 s sooner. The first Sidecar takes it; one left untaken (the issue was up to date,
@@ -137,10 +144,10 @@ def ahead(formats: Collection[str], registry: Mapping[str, str] = EDITIONS) -> I
             _end(process, conn, [])
 
 
-def _preloads(registry: Mapping[str, str], formats: Collection[str]) -> list[str]:
+def _preloads(registry: Mapping[str, EditionSpec], formats: Collection[str]) -> list[str]:
     """The modules the heavy editions among `formats` import before they can render (their `preload`)."""
     heavy = heavy_editions(formats, registry)
-    return sorted({module for fmt in heavy for module in getattr(edition_class(fmt, registry), "preload", ())})
+    return sorted({module for fmt in heavy for module in registry[fmt].preload})
 
 
 def _spawn(preloads: Collection[str]) -> tuple[subprocess.Popen[bytes], Connection]:
@@ -255,10 +262,8 @@ def _answer(conn: Connection) -> None:
     layouts = Layouts.for_publication(root)
     made = {fmt: edition(fmt, registry) for fmt in formats}
     for one in made.values():
-        warm_up = getattr(one, "warm_up", None)
-        if warm_up is not None:
-            with contextlib.suppress(Exception):  # a broken template fails again, located, when it renders
-                warm_up(layouts)
+        with contextlib.suppress(Exception):  # a broken template fails again, located, when it renders
+            one.warm_up(layouts)
     while True:
         try:
             asked, issue, info = conn.recv()
@@ -266,9 +271,10 @@ def _answer(conn: Connection) -> None:
             return
         steps: dict[str, Callable[[], list[Output]]] = {}
         try:
-            steps = {fmt: composed(made[fmt], issue, layouts, info) for fmt in asked}
+            steps = {fmt: made[fmt].compose(issue, layouts, info) for fmt in asked}
             del issue  # what the layout does not read (the PDF's photos as the editor sent them) goes now
-            answer: tuple[Any, ...] = ("done", {fmt: step() for fmt, step in steps.items()})
+            made = {fmt: step() for fmt, step in steps.items()}
+            answer: tuple[Any, ...] = ("done", made, info.caches.pending())
         except PaperpressError as err:
             answer = ("problems", err.problems, err.summary)
         except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue

@@ -12,11 +12,12 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from paperpress.build import build_archive, check_issue, open_publication
+from paperpress.build import build_archive
 from paperpress.editions.audio import voices
 from paperpress.editions.audio.script import article_script
 from paperpress.options import BuildOptions
-from tests.conftest import FIXTURES, copy_publication, require_tool
+from paperpress.run.issue import check_issue, open_publication
+from tests.support import FIXTURES, copy_publication, require_tool
 
 AUDIO = "dist/issue-7/audio"
 STORY = """The council met on Thursday evening to discuss the budget for next year. Members heard from residents who

@@ -15,7 +15,7 @@ from mutagen.mp3 import MP3
 from PIL import Image
 
 from paperpress.editions.audio import mp3
-from tests.conftest import require_tool
+from tests.support import require_tool
 
 
 def _tone(seconds: float, rate: int, hz: float = 440.0) -> bytes:

@@ -15,7 +15,7 @@ import pytest
 from paperpress.config import AudioOptions
 from paperpress.editions.audio import voices
 from paperpress.errors import PaperpressError
-from tests.conftest import require_tool
+from tests.support import require_tool
 
 _VOICES_LIST = "Pty Language       Age/Gender VoiceName          File                 Other Languages\n" \
                " 5  en-gb           --/M      English            gmw/en               \n"

@@ -15,13 +15,14 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from paperpress.build import build_info, check_issue, open_publication
-from paperpress.editions.epub.edition import EpubEdition, issue_identifier
+from paperpress.editions.epub.edition import EpubEdition
+from paperpress.editions.frame import issue_identifier
 from paperpress.model import Issue
 from paperpress.options import BuildOptions, source_date
+from paperpress.run.issue import build_info, check_issue, open_publication
 from tests.checkers import ace, epubcheck
-from tests.conftest import FIXTURES, REPO, copy_publication, require_tool, run_elsewhere
 from tests.editions.test_images import PHOTOS
+from tests.support import FIXTURES, REPO, copy_publication, require_tool, run_elsewhere
 
 EDGE = FIXTURES / "epub-edge"
 SAMPLES = ("issue-1140", "issue-1141", "issue-1142")
@@ -65,7 +66,7 @@ def load(root: Path, name: str) -> tuple[Issue, object, object]:
 
 def render(root: Path, name: str) -> bytes:
     issue, pub, info = load(root, name)
-    return EpubEdition().render(issue, pub.layouts, info)  # type: ignore[attr-defined]
+    return EpubEdition().render(issue, pub.layouts, info)[0].data  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
@@ -356,7 +357,7 @@ def test_two_builds_in_different_time_zones_and_locales_are_identical() -> None:
 def test_source_date_epoch_sets_the_modified_date_and_zip_times() -> None:
     issue, pub, _ = load(REPO, "issue-1142")
     info = build_info(pub, issue, BuildOptions(source_date=source_date("1767225600")))  # 2026-01-01 00:00:00 UTC
-    book = Book(EpubEdition().render(issue, pub.layouts, info))
+    book = Book(EpubEdition().render(issue, pub.layouts, info)[0].data)
     assert book.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
     assert {i.date_time for i in book.zip.infolist()} == {(2026, 1, 1, 0, 0, 0)}
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from paperpress.editions.pdf.contents_pages import PLACEHOLDER, number_contents
-from tests.conftest import require_tool
+from tests.support import require_tool
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.build import build_info, check_issue, open_publication
 from paperpress.config import page_size_mm
 from paperpress.editions.frame import credit_line
 from paperpress.editions.pdf.edition import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
@@ -23,7 +22,8 @@ from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
 from paperpress.model.walk import images
 from paperpress.options import BuildOptions, source_date
-from tests.conftest import FIXTURES, REPO, copy_publication, reaches, require_tool
+from paperpress.run.issue import build_info, check_issue, open_publication
+from tests.support import FIXTURES, REPO, copy_publication, reaches, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _build(root: Path, name: str, profile: str) -> bytes:
     issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     info = build_info(pub, issue, BuildOptions(pdf_profile=profile, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH"))))
-    return PdfEdition().render(issue, pub.layouts, info)
+    return PdfEdition().render(issue, pub.layouts, info)[0].data
 
 
 @pytest.fixture(scope="module")
@@ -642,7 +642,7 @@ def test_a_photo_placed_many_times_is_shrunk_once(tmp_path: Path, monkeypatch) -
     (pub / "issues/issue-7/second.md").write_text(f"---\ntitle: Squares\n---\n{places}")
     shrunk = []
     normalise_kept = pdf.normalise_kept
-    monkeypatch.setattr(pdf, "normalise_kept", lambda data, edge, root: shrunk.append(edge) or normalise_kept(data, edge, root))
+    monkeypatch.setattr(pdf, "normalise_kept", lambda data, edge, caches: shrunk.append(edge) or normalise_kept(data, edge, caches))
     assert _build(pub, "issue-7", "screen").startswith(b"%PDF")
     assert len(shrunk) == len(set(shrunk))  # one per size the page needs, not one per place (seven places)
     assert 1 <= len(shrunk) <= 2

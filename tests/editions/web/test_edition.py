@@ -13,16 +13,16 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html
 
-from paperpress.build import build_info, check_issue, open_publication
-from paperpress.editions.base import Output, edition
+from paperpress.editions.base import Output
 from paperpress.editions.frame import HEADER_ORDER
 from paperpress.editions.site import FRONT, site_map
 from paperpress.editions.web.edition import CSP, STYLESHEET, WebEdition, json_ld
 from paperpress.editions.web.photos import SIZES, THUMBNAIL_SIZES
 from paperpress.model import Issue
+from paperpress.run.issue import build_info, check_issue, open_publication
 from paperpress.typeset.geometry import Role
 from tests.checkers import axe_violations, html_errors, overflow, print_layout
-from tests.conftest import FIXTURES, REPO, copy_publication, run_elsewhere
+from tests.support import FIXTURES, REPO, copy_publication, run_elsewhere
 
 UNUSUAL = FIXTURES / "unusual"
 HOSTILE_HEADLINE = "</script><script>alert(1)</script> & <!-- more"
@@ -36,7 +36,7 @@ def render(root: Path, name: str, **config: object) -> tuple[Issue, list[Output]
     info = build_info(pub, issue)
     if config:
         info = dataclasses.replace(info, config=dataclasses.replace(info.config, **config))
-    return issue, WebEdition().render_files(issue, pub.layouts, info)
+    return issue, WebEdition().render(issue, pub.layouts, info)
 
 
 def write(files: list[Output], folder: Path) -> Path:
@@ -211,7 +211,7 @@ def test_every_link_between_pages_leads_to_a_page_and_an_anchor_on_it(which: str
         else:
             others.add(target)
     name = site.issue.name
-    published = {name + edition(e).suffix for e in ("txt", "epub", "pdf")}
+    published = {f"{name}.txt", f"{name}.epub", f"{name}.pdf"}
     assert others == published | {"../index.html", "../feed.xml"}  # the other editions by their files; the catalog, its feed
 
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from paperpress.build import check_issue, open_publication
-from paperpress.cache import Learnt, cache_folder
+from paperpress.cache import Caches, Learnt, cache_folder
 from paperpress.editions.site import ASSETS
 from paperpress.editions.web import fonts as webfonts
 from paperpress.editions.web.fonts import (
@@ -25,9 +24,10 @@ from paperpress.editions.web.fonts import (
     web_fonts,
 )
 from paperpress.model import Issue
+from paperpress.run.issue import check_issue, open_publication
 from paperpress.typeset import fonts as font_files
 from paperpress.typeset.fonts import FONT_TABLES, packaged_faces
-from tests.conftest import REPO, require_tool
+from tests.support import REPO, require_tool
 
 #: The records the OFL asks to travel with the font: copyright, trademark, licence and its URL.
 LICENCE_RECORDS = (0, 7, 13, 14)
@@ -135,14 +135,17 @@ def test_a_second_build_reads_the_cache_and_new_words_miss_it(
         return made[-1]
 
     monkeypatch.setattr(webfonts, "subset", counting)
-    first = web_fonts(issue, tmp_path)
+    session = Caches(tmp_path)
+    first = web_fonts(issue, tmp_path, session)
+    session.commit()
     assert len(made) == 1 and len(list((tmp_path / ".paperpress-cache" / "webfonts").glob("*.woff2"))) == 1
-    assert web_fonts(issue, tmp_path) == first and len(made) == 1
+    session = Caches(tmp_path)  # the next build
+    assert web_fonts(issue, tmp_path, session) == first and len(made) == 1
     assert first.files[0] == fonts.files[0]  # the cached bytes are the uncached ones
     renamed = dataclasses.replace(issue.publication, title="Łódź Weekly 🎉")
-    web_fonts(dataclasses.replace(issue, publication=renamed), tmp_path)
+    web_fonts(dataclasses.replace(issue, publication=renamed), tmp_path, session)
     assert len(made) == 1  # always kept, or not in the face: nothing new to cut
-    related = web_fonts(issue, tmp_path, also=["Αθήνα"])  # text from another issue's pages
+    related = web_fonts(issue, tmp_path, session, also=["Αθήνα"])  # text from another issue's pages
     assert len(made) == 2 and {ord("Α"), ord("θ")} <= set(decoded(related.files[0][1]).getBestCmap())
 
 

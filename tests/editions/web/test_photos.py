@@ -11,6 +11,7 @@ import pytest
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from paperpress.cache import Caches
 from paperpress.editions.site import share_photo
 from paperpress.editions.web import photos as webphotos
 from paperpress.editions.web.photos import (
@@ -27,17 +28,10 @@ from paperpress.editions.web.photos import (
 from paperpress.model import Image
 from paperpress.typeset.geometry import Role
 from paperpress.typeset.pixels import BUDGET
-from tests.conftest import REPO
+from tests.support import REPO
 
 _ORIENTATION = 0x0112
 _GPS_IFD = 0x8825
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memory() -> Iterator[None]:
-    webphotos._MEMORY.clear()
-    yield
-    webphotos._MEMORY.clear()
 
 
 def scene(size: tuple[int, int]) -> PILImage.Image:
@@ -164,8 +158,7 @@ def test_photos_come_out_upright_with_no_metadata() -> None:
 def test_the_same_inputs_give_the_same_bytes() -> None:
     image = photo(saved(scene((1300, 900)), "PNG"))
     first = photo_variants(image, Role.FRONT_LEAD)
-    webphotos._MEMORY.clear()
-    assert photo_variants(image, Role.FRONT_LEAD) == first
+    assert photo_variants(image, Role.FRONT_LEAD) == first  # made again: no session keeps them
 
 
 @contextmanager
@@ -179,27 +172,38 @@ def counted_encodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def test_a_second_build_reads_every_variant_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     image = photo(saved(scene((1000, 700)), "JPEG"))
+    cache = tmp_path / ".paperpress-cache" / "webphotos"
     with counted_encodes(monkeypatch) as made:
-        first = photo_variants(image, Role.LEAD, tmp_path)
+        session = Caches(tmp_path)
+        first = photo_variants(image, Role.LEAD, session)
         assert len(made) == 8  # 4 widths, 2 formats
-        assert len(list((tmp_path / ".paperpress-cache" / "webphotos").iterdir())) == 8
-        webphotos._MEMORY.clear()  # a new process
-        assert photo_variants(image, Role.LEAD, tmp_path) == first
+        assert not cache.exists()  # kept only once the issue is written
+        session.commit()
+        assert len(list(cache.iterdir())) == 8
+        assert photo_variants(image, Role.LEAD, Caches(tmp_path)) == first  # a new session, in a new process
         assert len(made) == 8
-        webphotos._MEMORY.clear()
         assert photo_variants(image, Role.LEAD) == first  # without the cache: the same bytes, made again
         assert len(made) == 16
+
+
+def test_a_failed_build_keeps_nothing_it_made(tmp_path: Path) -> None:
+    session = Caches(tmp_path)
+    photo_variants(photo(saved(scene((700, 500)), "JPEG")), Role.INLINE, session)
+    session.discard()
+    session.commit()
+    assert not (tmp_path / ".paperpress-cache").exists()
 
 
 def test_a_photo_placed_twice_is_encoded_once_and_its_files_are_the_same_in_every_role(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = saved(scene((1400, 900)), "JPEG")
+    session = Caches(None)
     with counted_encodes(monkeypatch) as made:
-        lead = photo_variants(photo(data, "a1-img1"), Role.LEAD)
+        lead = photo_variants(photo(data, "a1-img1"), Role.LEAD, session)
         encoded = len(made)
-        again = photo_variants(photo(data, "a7-img2"), Role.INLINE)
-        small = thumbnail(photo(data, "a1-img1"))
+        again = photo_variants(photo(data, "a7-img2"), Role.INLINE, session)
+        small = thumbnail(photo(data, "a1-img1"), session)
         assert len(made) == encoded + 4  # only the thumbnail's 160 and 400 px WebPs and JPEGs are new
     assert [v.file for v in again.sources[0].variants][0] == "web/photos/a7-img2-320.webp"
     assert [v.data for v in again.sources[0].variants] == [v.data for v in lead.sources[0].variants[:4]]

@@ -20,11 +20,10 @@ import pytest
 import paperpress
 from paperpress.output.state import STATE_NAME
 from paperpress.run.dask import executor as dask_executor
-from paperpress.run.dask.executor import publication_kit
 from tests import fake_dashboard
 from tests.cli.test_build import _Lines, _paperpress, _published, _until
-from tests.conftest import REPO
-from tests.fakes import FAKE, WITH_FAKES, PacedEdition, make_archive
+from tests.fakes import PacedEdition, make_archive
+from tests.support import REPO
 
 try:
     import distributed  # noqa: F401
@@ -251,23 +250,6 @@ def test_a_stopped_task_has_its_worker_restarted_for_the_issues_behind_it(tmp_pa
     assert "issues/issue-3.yaml: building this issue took longer than 3 seconds and was stopped" in stderr
     assert "2 issues built (2 editions), 0 unchanged, 1 failed" in stdout
     assert sorted(p.name for p in (pub / "dist").rglob("*.snag")) == ["issue-1.snag", "issue-2.snag"]
-
-
-def test_the_kit_holds_the_publication_files_a_worker_needs(tmp_path: Path) -> None:
-    pub = make_archive(tmp_path / "pub", range(1, 2))
-    (pub / "layouts" / "pdf").mkdir(parents=True)
-    (pub / "layouts" / "pdf" / "print.css").write_text("/* house */\n")
-    (pub / "fonts").mkdir()
-    (pub / "fonts" / "House.otf").write_bytes(b"font")
-    kit = publication_kit(pub, (), WITH_FAKES)
-    assert set(kit.files) == {"paperpress.yaml", "layouts/pdf/print.css", "fonts/House.otf"}
-    assert kit.editions["fake"] == FAKE
-    (pub / "fonts" / "House.otf").write_bytes(b"another font")
-    assert publication_kit(pub, (), WITH_FAKES).name != kit.name  # a changed file is a new plugin
-    (pub / "voices").mkdir()
-    (pub / "voices" / "house.onnx").write_bytes(b"voice")
-    named = publication_kit(pub, ("voices/house.onnx", "voices/house.onnx.json", None), WITH_FAKES)
-    assert set(named.files) - set(kit.files) == {"voices/house.onnx"}  # what paperpress.yaml names, if it is there
 
 
 def test_a_scheduler_without_a_web_server_has_no_dashboard_to_point_at() -> None:

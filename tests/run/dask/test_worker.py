@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.build import Rendering, issue_work, open_publication
 from paperpress.errors import PaperpressError, Problem
 from paperpress.options import BuildOptions
 from paperpress.output.plan import Job
-from paperpress.run.dask.executor import publication_kit
+from paperpress.run.dask.kit import publication_kit
+from paperpress.run.issue import Rendering, issue_work, open_publication
 from tests.fakes import WITH_FAKES, make_archive
 
 dask_worker = pytest.importorskip("paperpress.run.dask.worker", reason="Dask is not installed (scripts/setup.sh installs it)")

@@ -18,17 +18,16 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
-from typing import ClassVar
 
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TLEN, TPE1, TPE2, TPUB, TRCK, CTOCFlags
 from PIL import Image as PILImage
 
-from ...cache import cache_folder, cached
+from ...cache import Caches
 from ...model import Issue
 from ...templates import Layouts
-from ..base import BuildInfo, Output
+from ..base import BuildInfo, Edition, Output
 from ..frame import issue_label, issue_title
+from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from . import mp3
 from .script import Utterance, article_script, opening_script, section_script
 from .voices import Voice, make_voice
@@ -36,8 +35,6 @@ from .voices import Voice, make_voice
 FOLDER = "audio"
 #: The cover art inside each file: podcast apps show it small, so a thumbnail keeps every file light.
 ART_BOX = (600, 600)
-CHAPTERS_TYPE = "application/json+chapters"
-PLAYLIST_TYPE = "audio/x-mpegurl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +79,14 @@ def chapters(issue: Issue, durations: Sequence[float]) -> list[Chapter]:
     return found
 
 
-class AudioEdition:
-    name: ClassVar[str] = "audio"
-    suffix: ClassVar[str] = ".mp3"
-    media_type: ClassVar[str] = "audio/mpeg"
+class AudioEdition(Edition):
+    spec = AUDIO
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
-        return self.render_files(issue, layouts, info)[0][2]
-
-    def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         """The whole-issue MP3 first, then one per article, the playlist and the chapters file."""
         voice = make_voice(info.config.audio, issue.publication.language, layouts.root)
         listed = parts(issue)
-        cache = cache_folder(layouts.root, FOLDER) if layouts.root is not None else None
+        cache = info.caches
         workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=workers)
@@ -105,22 +97,21 @@ class AudioEdition:
             pool.shutdown(wait=True, cancel_futures=True)
         durations = [mp3.duration(stream) for stream in streams]
         marks = chapters(issue, durations)
-        art = _art(issue)
+        art = _art(issue, info.caches)
         total = len(issue.articles)
-        whole_name = f"{FOLDER}/{issue.name}.mp3"
         whole = mp3.tagged(b"".join(streams), _whole_tags(issue, art, marks, sum(durations)), _chapter_frames(marks))
-        files: list[Output] = [(whole_name, self.media_type, whole)]
+        files = [self.main(issue, whole)]
         for part, stream, length in zip(listed, streams, durations, strict=True):
             if part.article is not None and part.file is not None:
                 tags = _tags(issue, art, part.title, length)
                 tags.add(TRCK(encoding=3, text=[f"{part.article}/{total}"]))
-                files.append((f"{FOLDER}/{part.file}", self.media_type, mp3.tagged(stream, tags)))
-        files.append((f"{FOLDER}/{issue.name}.m3u", PLAYLIST_TYPE, _playlist(issue, listed, durations)))
-        files.append((f"{FOLDER}/{issue.name}.chapters.json", CHAPTERS_TYPE, _chapters_json(issue, marks)))
+                files.append(Output(f"{FOLDER}/{part.file}", self.spec.media_type, mp3.tagged(stream, tags)))
+        files.append(Output(f"{FOLDER}/{issue.name}.m3u", PLAYLIST_TYPE, _playlist(issue, listed, durations)))
+        files.append(Output(f"{FOLDER}/{issue.name}.chapters.json", CHAPTERS_TYPE, _chapters_json(issue, marks)))
         return files
 
 
-def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: threading.Event) -> bytes:
+def _sound(script: Sequence[Utterance], voice: Voice, cache: Caches, stop: threading.Event) -> bytes:
     """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised."""
 
     def synthesised() -> bytes:
@@ -133,7 +124,7 @@ def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: 
             pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
         return mp3.encode(bytes(pcm), voice.sample_rate)
 
-    return cached(cache, f"{_key(script, voice)}.mp3", synthesised)
+    return cache.cached(FOLDER, f"{_key(script, voice)}.mp3", synthesised)
 
 
 def _key(script: Sequence[Utterance], voice: Voice) -> str:
@@ -142,12 +133,12 @@ def _key(script: Sequence[Utterance], voice: Voice) -> str:
     return hashlib.sha256(f"{voice.identity()}\n{encoder}\n{spoken}".encode()).hexdigest()
 
 
-def _art(issue: Issue) -> bytes:
+def _art(issue: Issue, caches: Caches) -> bytes:
     """The issue's cover (the manifest's or the generated one), small, as JPEG."""
     from ..cover import cover_image
     from ..images import encode_jpeg, to_rgb
 
-    data = issue.cover.data if issue.cover is not None else cover_image(issue).data
+    data = issue.cover.data if issue.cover is not None else cover_image(issue, caches).data
     with PILImage.open(io.BytesIO(data)) as src:
         picture = to_rgb(src)
     picture.thumbnail(ART_BOX, PILImage.Resampling.LANCZOS)

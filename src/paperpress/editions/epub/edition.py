@@ -7,20 +7,20 @@ and hands the files to `epub_package` for a reproducible zip. It never imports W
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from ...cache import Caches
 from ...model import Article, Image, Issue, Link, Section
 from ...model.walk import images
 from ...templates import Layouts
-from ..base import BuildInfo
+from ..base import BuildInfo, Edition, Output
 from ..cover import DRAWN_TYPE, cover_image, cover_photo
-from ..frame import contents, iso_timestamp, issue_context, masthead
+from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead
 from ..images import Normalised, extension, normalise_kept
-from .package import MEDIA_TYPE, Item, assemble, check_size
+from ..registry import EPUB
+from .package import Item, assemble, check_size
 
 XHTML = "application/xhtml+xml"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -44,18 +44,16 @@ class TocEntry:
     children: tuple[TocEntry, ...] = ()
 
 
-class EpubEdition:
+class EpubEdition(Edition):
     """Reading order: cover, contents (the navigation document), then each section's front and its articles."""
 
-    name: ClassVar[str] = "epub"
-    suffix: ClassVar[str] = ".epub"
-    media_type: ClassVar[str] = MEDIA_TYPE
+    spec = EPUB
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         """Photos and the cover are made in threads (Pillow lets go of the interpreter) while the pages render."""
         with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
-            cover = pool.submit(cover_image, issue)
-            pictures = _pictures(issue, info.config.epub.image_max_edge, pool, layouts.root)
+            cover = pool.submit(cover_image, issue, info.caches)
+            pictures = _pictures(issue, info.config.epub.image_max_edge, pool, info.caches)
             # A drawn cover is a JPEG, known before it is drawn; a manifest's type comes from normalising it.
             cover_type = DRAWN_TYPE if issue.cover is None else cover.result().media_type
             cover_href = f"images/cover{extension(cover_type)}"
@@ -71,8 +69,9 @@ class EpubEdition:
         items = reading + extras
         opf = layouts.render("html", "epub/content.opf", context | {"items": items, "spine": reading})
         data = assemble(opf.encode("utf-8"), items, info.timestamp)
-        check_size(len(data), items, issue.name + self.suffix)
-        return data
+        made = self.main(issue, data)
+        check_size(len(data), items, made.file)
+        return [made]
 
 
 def _documents(issue: Issue, layouts: Layouts, context: dict[str, Any]) -> list[Item]:
@@ -88,11 +87,6 @@ def _documents(issue: Issue, layouts: Layouts, context: dict[str, Any]) -> list[
         for article in section.articles:
             reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
     return reading
-
-
-def issue_identifier(issue: Issue) -> str:
-    """A UUID that is the same every time this issue is built, and different for every other issue."""
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}#issue-{issue.number}"))
 
 
 def article_href(article: Article) -> str:
@@ -176,8 +170,8 @@ def _context(issue: Issue, info: BuildInfo, pictures: dict[str, Item], cover_hre
     }
 
 
-def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor, root: Path | None) -> dict[str, Item]:
-    """Each photo file once (an image used twice is stored once), normalised (or found so in `root`'s cache),
+def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor, caches: Caches) -> dict[str, Item]:
+    """Each photo file once (an image used twice is stored once), normalised (or found so in the cache),
     keyed by its source.
 
     Pillow lets go of the interpreter while it decodes, resizes and encodes, so photos are normalised
@@ -186,7 +180,7 @@ def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor, root: Path 
     unique: dict[str, Image] = {}
     for image in images(issue.sections):  # the cover is packaged on its own, see _cover_item
         unique.setdefault(image.source, image)
-    fits = list(pool.map(lambda image: normalise_kept(image.data, max_edge, root), unique.values()))
+    fits = list(pool.map(lambda image: normalise_kept(image.data, max_edge, caches), unique.values()))
     found: dict[str, Item] = {}
     for image, fit in zip(unique.values(), fits, strict=False):
         href = f"images/{image.id}{fit.extension}"

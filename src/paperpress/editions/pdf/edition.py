@@ -17,8 +17,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any
 
+from ...cache import Caches
 from ...errors import PaperpressError, Problem, nothing_written
 from ...model import Article, Block, Image, Issue, Link, Table
 from ...model.walk import images, walk
@@ -26,9 +27,10 @@ from ...templates import Layouts, publication_file
 from ...typeset.breaks import Breaks
 from ...typeset.fonts import FontFace, edition_faces, foreign_fonts
 from ...typeset.geometry import PageSetup, placements
-from ..base import BuildInfo
+from ..base import BuildInfo, Edition, Output
 from ..frame import issue_context
 from ..images import Normalised, normalise_kept
+from ..registry import PDF, spec_of
 from .contents_pages import PLACEHOLDER, number_contents
 from .panels import place_panels
 
@@ -125,12 +127,8 @@ def link_href(link: Link) -> str:
     return f"#{link.target.anchor or link.target.article}"
 
 
-class PdfEdition:
-    name: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
-    media_type: ClassVar[str] = "application/pdf"
-    heavy: ClassVar[bool] = True  # its layout takes longer than every other edition together
-    preload: ClassVar[tuple[str, ...]] = ("paperpress.editions.pdf.engine",)  # WeasyPrint, for a sidecar started ahead
+class PdfEdition(Edition):
+    spec = PDF  # heavy: its layout takes longer than every other edition together
 
     def warm_up(self, layouts: Layouts) -> None:
         """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
@@ -140,10 +138,10 @@ class PdfEdition:
         edition_faces(layouts.root)
         layouts.env("html").get_template("pdf/issue.html")
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         return self.compose(issue, layouts, info)()
 
-    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], bytes]:
+    def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
         """The layout and writing still to do, holding what they need from the issue but not the issue.
 
         That is the HTML, the section ids and each photo as it is drawn: where the profile downsamples, the
@@ -187,13 +185,15 @@ class PdfEdition:
             pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         across = {image.id for image in _photos_across(issue, apart)}
         sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
-        drawn = _drawn(images(issue), sizes, layouts.root)
+        drawn = _drawn(images(issue), sizes, info.caches)
         closing = options.article_break == "section"  # sections start pages, so their last pages may have a gap
         html = layouts.render("html", "pdf/issue.html", context | {"house_panels": closing})
         sections = [section.id for section in issue.sections] if closing else []
         # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
         document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}"))
-        return functools.partial(_write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options)
+        write = functools.partial(_write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options)
+        file, media_type = self.spec.main_file(issue.name), self.spec.media_type
+        return lambda: [Output(file, media_type, write())]
 
 
 def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
@@ -210,17 +210,9 @@ def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
 
 
 #: The other editions a house panel names, as a reader knows them; an edition not listed goes by its name.
-_EDITION_NAMES = {
-    "epub": "EPUB, for e-readers and phones",
-    "txt": "plain text, for screen readers and e-mail",
-    "audio": "audio, every article read aloud",
-    "web": "online, every article on its own page",
-}
-
-
 def house_editions(published: Iterable[str]) -> list[str]:
     """The issue's other editions that the publication makes (paperpress.yaml's `editions`), for the house panel."""
-    return [_EDITION_NAMES.get(name, name.upper()) for name in published if name != PdfEdition.name]
+    return [spec_of(name).blurb for name in published if name != PDF.name]
 
 
 def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> dict[str, int]:
@@ -232,7 +224,7 @@ def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> d
     return sizes
 
 
-def _drawn(photos: Iterable[Image], sizes: dict[str, int], root: Path | None) -> dict[str, Normalised]:
+def _drawn(photos: Iterable[Image], sizes: dict[str, int], caches: Caches) -> dict[str, Normalised]:
     """Image id → the photo as the PDF draws it: shrunk to its size in `sizes`, else the original.
 
     One photo at a time, so no more than one is ever decoded, and not in threads: a thread's freed frames
@@ -247,7 +239,7 @@ def _drawn(photos: Iterable[Image], sizes: dict[str, int], root: Path | None) ->
             continue
         key = (image.source, sizes[image.id])
         try:
-            drawn[image.id] = shrunk.get(key) or shrunk.setdefault(key, normalise_kept(image.data, key[1], root))
+            drawn[image.id] = shrunk.get(key) or shrunk.setdefault(key, normalise_kept(image.data, key[1], caches))
         except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
             problem = Problem(PurePosixPath(image.source), None, None, f"the photo cannot be read: {err}")
             raise PaperpressError([problem], nothing_written("the PDF edition failed")) from err

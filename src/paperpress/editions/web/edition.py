@@ -12,18 +12,20 @@ from __future__ import annotations
 import json
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from markupsafe import Markup
 
-from ...catalog.syndication import ATOM_NAME, ATOM_TYPE
+from ...cache import Caches
 from ...model import Article, Image, Issue, Link, Section
 from ...model.walk import images, words
+from ...names import ATOM_NAME, ATOM_TYPE, CATALOG_NAME
 from ...templates import Layouts
 from ...typeset.geometry import Role, article_placements
-from ..base import BuildInfo, Output, edition
-from ..frame import download_label, download_rank, issue_context
+from .. import registry
+from ..base import BuildInfo, Edition, Output
+from ..frame import issue_context
+from ..registry import WEB
 from ..site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from . import fonts as webfonts
 from .fonts import WebFonts, web_fonts
@@ -36,7 +38,7 @@ STYLESHEET = webfonts.STYLESHEET  # the fonts' url()s are relative to it
 #: The role a page asks for beside a headline, besides geometry.Role's.
 THUMBNAIL = "thumbnail"
 #: The catalog of back issues and its Atom feed of articles, beside the issues' folders in dist/.
-CATALOG = "../index.html"
+CATALOG = f"../{CATALOG_NAME}"
 FEED = f"../{ATOM_NAME}"
 #: Only the issue's own files: no script, no inline style, nothing from another host, no form, no <base>.
 CSP = "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
@@ -55,21 +57,16 @@ class Download:
     media_type: str
 
 
-class WebEdition:
+class WebEdition(Edition):
     """The front page first (the file the catalog links), then each section's page and its articles' pages."""
 
-    name: ClassVar[str] = "web"
-    suffix: ClassVar[str] = ".html"
-    media_type: ClassVar[str] = HTML
+    spec = WEB
 
-    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> bytes:
-        return self.render_files(issue, layouts, info)[0][2]
-
-    def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+    def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         site = site_map(issue)
-        photos = Photos(issue, layouts.root)
+        photos = Photos(issue, info.caches)
         with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Pillow encodes while fontTools subsets
-            fonts_made = pool.submit(web_fonts, issue, layouts.root)
+            fonts_made = pool.submit(web_fonts, issue, layouts.root, info.caches)
             photos.prepare(pool)
             fonts = fonts_made.result()
         base = _context(issue, info)
@@ -78,7 +75,7 @@ class WebEdition:
         def page(path: str, kind: str, first_photo: Image | None, **extra: Any) -> None:
             context = base | _page_context(issue, info, site, photos, path, first_photo) | extra
             context |= {"page_kind": kind, "first_photo": first_photo}
-            files.append((path, HTML, layouts.render("html", f"web/{kind}.html", context).encode("utf-8")))
+            files.append(Output(path, HTML, layouts.render("html", f"web/{kind}.html", context).encode("utf-8")))
 
         page(FRONT, "front", issue.lead_article.lead_image)
         for section, entry in zip(issue.sections, base["contents"], strict=True):
@@ -88,8 +85,8 @@ class WebEdition:
                 found = images(article)
                 page(site.article_page(article), "article", found[0] if found else None,
                      section=section, article=article, **_neighbours(issue, article))
-        files.append((STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
-        files.extend((file, WOFF2, data) for file, data in fonts.files)
+        files.append(Output(STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
+        files.extend(Output(file, WOFF2, data) for file, data in fonts.files)
         files.extend(photos.files())
         return files
 
@@ -102,9 +99,9 @@ class Photos:
     the front page asks for its lead photo across the page and for thumbnails beside its headlines.
     """
 
-    def __init__(self, issue: Issue, root: Path | None) -> None:
+    def __init__(self, issue: Issue, caches: Caches) -> None:
         self.issue = issue
-        self.root = root
+        self.caches = caches
         self.roles = {image.id: role for article in issue.articles for _, image, role in article_placements(article, False)}
         self.made: dict[str, Output] = {}
         self.pictures: dict[tuple[str, str | None], Picture] = {}  # by photo and role: each page asks again
@@ -124,12 +121,12 @@ class Photos:
         if known is not None:
             return known
         if role == THUMBNAIL:
-            found = thumbnail(image, self.root)
+            found = thumbnail(image, self.caches)
         else:
-            found = photo_variants(image, Role(role) if role else self.roles[image.id], self.root)
+            found = photo_variants(image, Role(role) if role else self.roles[image.id], self.caches)
         for source in found.sources:
             for variant in source.variants:
-                self.made.setdefault(variant.file, (variant.file, variant.media_type, variant.data))
+                self.made.setdefault(variant.file, Output(variant.file, variant.media_type, variant.data))
         return self.pictures.setdefault((image.id, role), found)
 
     def files(self) -> list[Output]:
@@ -153,21 +150,12 @@ def link_href(link: Link, page: str, site: SiteMap) -> str:
 
 
 def downloads(issue: Issue, published: tuple[str, ...], page: str) -> list[Download]:
-    """The issue's other editions that the publication makes (paperpress.yaml's `editions`), linked from `page`.
-
-    Each is named as its edition names its main file: the issue's name and the edition's suffix, and the
-    audio edition's whole-issue MP3 in its folder.
-    """
-    found = []
-    for name in sorted((n for n in published if n != WebEdition.name), key=download_rank):
-        made = edition(name)
-        file = issue.name + made.suffix
-        if name == "audio":
-            from ..audio.edition import FOLDER
-
-            file = f"{FOLDER}/{file}"
-        found.append(Download(download_label(name), relative(page, file), made.media_type))
-    return found
+    """The issue's other editions that the publication makes (paperpress.yaml's `editions`), linked from `page`
+    by their main files, as the registry describes them."""
+    return [
+        Download(spec.label, relative(page, spec.main_file(issue.name)), spec.media_type)
+        for spec in registry.downloads(published)
+    ]
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...cache import cache_folder, cached
+from ...cache import Caches
 from ...model import Article, Code, CodeBlock, Image, Issue, Link, Section, Text
 from ...model.walk import walk
 from ...typeset.fonts import FontFace, edition_faces
@@ -92,17 +92,17 @@ class WebFonts:
         return _stack(SANS_FAMILY, self.extra_families, "sans-serif")
 
 
-def web_fonts(issue: Issue, root: Path | None, also: Iterable[str] = ()) -> WebFonts:
+def web_fonts(issue: Issue, root: Path | None, caches: Caches | None = None, also: Iterable[str] = ()) -> WebFonts:
     """Every face the PDF may use, subset to `issue_characters(issue)`, with its @font-face rule.
 
     `also` is further text the pages show that the issue does not hold (the previous issue's section titles
     in "Related" links). A face from the publication's `fonts/` with the family, weight and style of a
-    packaged one replaces it, as its later rule does in the PDF. With `root` None nothing is cached.
+    packaged one replaces it, as its later rule does in the PDF. `caches` (the build's) keeps each cut face.
     """
     chars = issue_characters(issue, also)
-    cache = cache_folder(root, CACHE) if root is not None else None
+    caches = caches or Caches(None)
     chosen = _web_faces(edition_faces(root))
-    files = tuple((face.file, _subset_cached(source, face, chars, cache)) for face, source in chosen)
+    files = tuple((face.file, _subset_cached(source, face, chars, caches)) for face, source in chosen)
     faces = tuple(face for face, _ in chosen)
     extras = tuple(dict.fromkeys(f.family for f in faces if f.family not in (BODY_FAMILY, SANS_FAMILY)))
     return WebFonts(files, "".join(_rule(face) for face in faces), faces, extras)
@@ -162,11 +162,11 @@ def _stack(first: str, extras: tuple[str, ...], generic: str) -> str:
     return ", ".join([f'"{first}"', *(f'"{name}"' for name in extras), generic])
 
 
-def _subset_cached(source: FontFace, face: WebFace, chars: frozenset[int], cache: Path | None) -> bytes:
+def _subset_cached(source: FontFace, face: WebFace, chars: frozenset[int], caches: Caches) -> bytes:
     """The WOFF2 of one face: from the cache when the same file was cut to the same characters before."""
     data = source.path.read_bytes()
     drawn = chars & source.characters  # what the face cannot draw changes nothing, so it is not in the key
-    return cached(cache, f"{_key(data, face, drawn)}.woff2", lambda: subset(data, face, drawn))
+    return caches.cached(CACHE, f"{_key(data, face, drawn)}.woff2", lambda: subset(data, face, drawn))
 
 
 def _key(data: bytes, face: WebFace, chars: frozenset[int]) -> str:

@@ -9,26 +9,22 @@ third file per width.
 
 A variant's bytes depend only on the photo's bytes, its width and its format, never on the role that asks
 for it, so one file name (`site.photo_file`) always holds the same bytes, and the same photo placed twice,
-or asked for again by a later build, is encoded once: variants are kept in memory for the process and, with
-a publication root, in `<root>/.paperpress-cache/webphotos/`, keyed by a digest of those inputs and the
-Pillow version. Photos are untrusted: decoding takes its memory from the process's pixel budget.
+or asked for again by a later build, is encoded once: variants are kept in the build's memory and, with a
+publication root, in `<root>/.paperpress-cache/webphotos/` (`cache.Caches`), keyed by a digest of those
+inputs and the Pillow version. Photos are untrusted: decoding takes its memory from the process's pixel budget.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import PIL
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from ...cache import cache_folder, cached
+from ...cache import Caches
 from ...model import Image
 from ...typeset.geometry import Role
 from ...typeset.pixels import BUDGET, decoded_bytes
@@ -51,8 +47,6 @@ _ALPHA_MODES = ("RGBA", "LA", "PA", "La", "RGBa")
 #: Resizing first shrinks by a whole factor while the photo stays at least this many times the target, then
 #: resamples: several times faster than resampling the whole way, and no different to see.
 _REDUCING_GAP = 3.0
-#: Encoded variants kept in memory for the same photo placed twice: at most this many bytes.
-_MEMORY_BYTES = 64 * 1024 * 1024
 #: Part of the cache key: change it whenever how a variant is made changes.
 _RECIPE = f"1; base {MAX_WIDTH}; lanczos gap {_REDUCING_GAP}; webp q{WEBP_QUALITY}/{WEBP_GRAPHIC_QUALITY} m{WEBP_METHOD}; jpeg q{JPEG_QUALITY}"
 
@@ -129,25 +123,25 @@ class Picture:
         return tuple({v.file: (v.file, v.data) for s in self.sources for v in s.variants}.values())
 
 
-def photo_variants(image: Image, role: Role, root: Path | None = None) -> Picture:
+def photo_variants(image: Image, role: Role, caches: Caches | None = None) -> Picture:
     """`image` drawn in `role`: WebP at the role's widths, JPEG at those up to `SHARE_WIDTH` and the share photo.
 
-    `root` is the publication's folder, whose cache keeps variants across builds; None keeps them in
-    memory only (for this process).
+    `caches` are the build's: they keep each variant in memory for the session and, with a publication
+    root, on disk across builds; without them every variant is made.
     """
-    return _picture(image, LADDERS[role], SIZES[role], _FALLBACK_WIDTH[role], root)
+    return _picture(image, LADDERS[role], SIZES[role], _FALLBACK_WIDTH[role], caches or Caches(None, 0))
 
 
-def thumbnail(image: Image, root: Path | None = None) -> Picture:
+def thumbnail(image: Image, caches: Caches | None = None) -> Picture:
     """`image` as a thumbnail beside a headline in the front page's section lists (`THUMBNAIL_SIZES`)."""
-    return _picture(image, THUMBNAIL_LADDER, THUMBNAIL_SIZES, _THUMBNAIL_FALLBACK, root)
+    return _picture(image, THUMBNAIL_LADDER, THUMBNAIL_SIZES, _THUMBNAIL_FALLBACK, caches or Caches(None, 0))
 
 
-def _picture(image: Image, ladder: tuple[int, ...], sizes: str, fallback_width: int, root: Path | None) -> Picture:
+def _picture(image: Image, ladder: tuple[int, ...], sizes: str, fallback_width: int, caches: Caches) -> Picture:
     top = min(image.width, MAX_WIDTH, ladder[-1])
     widths = sorted({w for w in ladder if w < top} | {top})
     jpeg_widths = sorted({w for w in widths if w <= SHARE_WIDTH} | {min(image.width, SHARE_WIDTH)})
-    maker = _Maker(image, root)
+    maker = _Maker(image, caches)
     made = {(w, kind): maker.variant(w, kind) for w in sorted(set(widths) | set(jpeg_widths))  # each width once
             for kind, listed in ((WEBP, widths), (JPEG, jpeg_widths)) if w in listed}
     webp = Source(WEBP, tuple(made[w, WEBP] for w in widths))
@@ -165,17 +159,17 @@ def _height(image: Image, width: int) -> int:
 class _Maker:
     """The variants of one photo; decodes it (once) only when a variant is neither in memory nor cached."""
 
-    def __init__(self, image: Image, root: Path | None) -> None:
+    def __init__(self, image: Image, caches: Caches) -> None:
         self.image = image
         self.digest = hashlib.sha256(image.data).hexdigest()
-        self.folder = cache_folder(root, CACHE) if root is not None else None
+        self.caches = caches
         self._base: tuple[PILImage.Image, bool] | None = None
         self._last: tuple[int, PILImage.Image] | None = None  # the last width resized: both formats use it
 
     def variant(self, width: int, media_type: str) -> Variant:
         key = _key(self.digest, width, media_type)
-        data = _MEMORY.get(key, lambda: cached(self.folder, key + _SUFFIXES[media_type],
-                                               lambda: self._encode(width, media_type)))
+        data = self.caches.remembered(key, lambda: self.caches.cached(CACHE, key + _SUFFIXES[media_type],
+                                                                     lambda: self._encode(width, media_type)))
         height = _height(self.image, width)
         return Variant(photo_file(self.image, width, _SUFFIXES[media_type]), media_type, width, height, data)
 
@@ -238,36 +232,3 @@ def _with_alpha(src: PILImage.Image, max_edge: int) -> PILImage.Image:
 def _key(digest: str, width: int, media_type: str) -> str:
     version = PIL.__version__
     return hashlib.sha256(f"{digest}\n{width}\n{media_type}\nPillow {version}\n{_RECIPE}".encode()).hexdigest()
-
-
-class _Memory:
-    """Encoded variants by key, the least recently used dropped beyond `limit` bytes; safe across threads."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._held: OrderedDict[str, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str, make: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._held:
-                self._held.move_to_end(key)
-                return self._held[key]
-        data = make()
-        with self._lock:
-            if key not in self._held:
-                self._held[key] = data
-                self._size += len(data)
-            while self._size > self.limit and len(self._held) > 1:
-                _, dropped = self._held.popitem(last=False)
-                self._size -= len(dropped)
-        return data
-
-    def clear(self) -> None:
-        with self._lock:
-            self._held.clear()
-            self._size = 0
-
-
-_MEMORY = _Memory(_MEMORY_BYTES)

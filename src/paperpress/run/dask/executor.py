@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import logging
 import time
 import urllib.request
 import warnings
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ...build import IssueBuilder, Rendering
-from ...config import Config
 from ...errors import PaperpressError, Problem, UsageError
 from ...output.plan import Job
 from ..executor import IssueResult, Work, crashed, time_up
+from ..issue import IssueBuilder, Rendering
+from .kit import named_files, publication_kit
 
 #: Tasks in flight per worker: enough that none waits for the client, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 2
@@ -96,7 +94,7 @@ class DaskExecutor:
                 raise _lost(address, f"cannot be reached ({err})", started=False) from None
             if link := _dashboard(client):
                 self.on_dashboard(link)
-            kit = publication_kit(builder.pub.root, _named_files(builder.pub.config), builder.work.editions)
+            kit = publication_kit(builder.pub.root, named_files(builder.pub.config), builder.work.editions)
             client.register_plugin(KitPlugin(kit), name=kit.name)
             started = _Starts()
             client.subscribe_topic(STARTED, started.heard)
@@ -277,32 +275,3 @@ def _lost(address: str, what: str, *, started: bool) -> PaperpressError:
     hint = ("every issue already written is complete; run again to resume" if started
             else "start it (dask scheduler) or check --scheduler / PAPERPRESS_SCHEDULER")
     return PaperpressError([Problem(None, None, None, f"the Dask scheduler at {address} {what}", hint)])
-
-
-def _named_files(config: Config) -> tuple[str | None, ...]:
-    """Files paperpress.yaml names that an edition reads: the PDF's ICC profile, a Piper voice and its settings."""
-    model = config.audio.model
-    return (config.pdf.output_profile, model, f"{model}.json" if model else None)
-
-
-@dataclass(frozen=True, slots=True)
-class Kit:
-    """What a worker needs of the publication besides the issues: paperpress.yaml, layouts, fonts, the ICC profile."""
-
-    name: str  # a digest of the files: one plugin per publication state
-    files: Mapping[str, bytes]  # path relative to the root → bytes
-    editions: Mapping[str, str]  # the build's edition registry
-
-
-def publication_kit(root: Path, named: Iterable[str | None], editions: Mapping[str, str]) -> Kit:
-    """The kit of `root`: paperpress.yaml, layouts, fonts and the files it names (`named`)."""
-    paths = [root / "paperpress.yaml"]
-    for folder in ("layouts", "fonts"):
-        if (root / folder).is_dir():
-            paths += sorted(p for p in (root / folder).rglob("*") if p.is_file() and ".cache" not in p.parts)
-    paths += [root / rel for rel in named if rel and (root / rel).is_file()]
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in paths}
-    h = hashlib.sha256(repr(sorted(editions.items())).encode())
-    for rel, data in sorted(files.items()):
-        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    return Kit(f"paperpress-{h.hexdigest()[:16]}", files, dict(editions))

@@ -12,10 +12,10 @@ from typing import Any
 
 from distributed import WorkerPlugin, get_worker
 
-from ...build import Renderer, Rendering
 from ...errors import PaperpressError
 from ...templates import Layouts
-from .executor import Kit
+from ..issue import Renderer, Rendering
+from .kit import Kit
 
 #: The topic a task logs its start under, with its key and worker: the client's time limit counts from it.
 STARTED = "paperpress-started"

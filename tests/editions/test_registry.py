@@ -1,0 +1,54 @@
+"""The registry: every edition described as data, read by config, the catalog and the other editions."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from paperpress.editions import registry
+from paperpress.editions.registry import EDITIONS, EditionSpec, default_editions, downloads, spec_of
+from paperpress.templates import DEFAULTS
+
+
+def test_readers_are_offered_the_downloads_e_book_first_and_never_the_web_pages() -> None:
+    assert [s.name for s in downloads(["audio", "web", "txt", "pdf", "epub"])] == ["epub", "pdf", "txt", "audio"]
+    assert [s.label for s in downloads(["txt", "epub"])] == ["EPUB", "Plain text"]
+
+
+def test_an_edition_the_registry_does_not_know_is_a_download_by_its_name() -> None:
+    zine = spec_of("zine")
+    assert (zine.label, zine.online, zine.heavy) == ("ZINE", False, False)
+    assert spec_of("epub") is EDITIONS["epub"]
+
+
+def test_a_main_file_is_named_for_the_issue_in_the_editions_own_place() -> None:
+    assert [EDITIONS[n].main_file("issue-0901") for n in ("txt", "epub", "pdf", "web", "audio")] == [
+        "issue-0901.txt", "issue-0901.epub", "issue-0901.pdf", "web/index.html", "audio/issue-0901.mp3"]
+
+
+def test_a_plain_build_leaves_out_the_opt_in_audio_alone() -> None:
+    assert default_editions() == ("txt", "epub", "web", "pdf")
+    custom = {"a": EditionSpec("a", "A", "a", "x/a", "{issue}.a", "m:A", None, default=False)}
+    assert default_editions(custom) == ()
+
+
+@pytest.mark.parametrize("name", list(EDITIONS))
+def test_every_edition_that_reads_layouts_has_its_own_folder(name: str) -> None:
+    spec = EDITIONS[name]
+    assert spec.name == name
+    assert spec.layouts is None or (DEFAULTS / spec.layouts).is_dir()
+
+
+def test_no_two_editions_share_a_layouts_folder() -> None:
+    folders = [s.layouts for s in EDITIONS.values() if s.layouts]
+    assert len(folders) == len(set(folders)) and "catalog" not in folders
+
+
+def test_the_registry_imports_nothing_of_paperpress() -> None:
+    """A leaf, so that config.py, the lowest floor, can read it without a circle."""
+    tree = ast.parse(Path(registry.__file__).read_text())
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert [m for m in imported if m.startswith("paperpress") or not m] == []
