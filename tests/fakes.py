@@ -18,12 +18,12 @@ import pytest
 
 from paperpress.build import build_archive
 from paperpress.editions.base import BuildInfo, Edition, Output
-from paperpress.editions.registry import EDITIONS, WEB, EditionSpec
 from paperpress.editions.site import share_photo, site_map
 from paperpress.errors import PaperpressError, Problem
 from paperpress.model import Issue
 from paperpress.model.walk import images
 from paperpress.options import BuildOptions
+from paperpress.registry import EDITIONS, WEB, EditionSpec
 from paperpress.run import issue as issue_module
 from paperpress.run.issue import open_publication
 from paperpress.templates import Layouts
@@ -162,10 +162,10 @@ class PacedEdition(FakeEdition):
         return super().known(issue, info)
 
 
-def fake_art(issue: Issue, caches: object = None) -> dict[str, tuple[str, str, bytes]]:
+def fake_art(issue: Issue, caches: object = None) -> dict[str, Output]:
     """Stands in for editions.cover.render_art where drawing real covers would only slow a test down."""
     return {
-        kind: (f"{issue.name}-{kind}.jpg", "image/jpeg", f"{kind} of {issue.name}".encode())
+        kind: Output(f"{issue.name}-{kind}.jpg", "image/jpeg", f"{kind} of {issue.name}".encode())
         for kind in ("cover", "thumbnail")
     }
 

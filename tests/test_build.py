@@ -18,12 +18,12 @@ from paperpress import editions as editions_package
 from paperpress.build import ArchiveResult, build_archive, build_issue
 from paperpress.catalog.index import CATALOG_FILES
 from paperpress.editions import cover
-from paperpress.editions.registry import EDITIONS
 from paperpress.errors import UsageError
 from paperpress.options import BuildOptions, source_date
 from paperpress.output import state as fingerprint
 from paperpress.output.plan import select_issues
 from paperpress.output.state import CATALOG_LAYOUTS, STATE_NAME, read_state
+from paperpress.registry import EDITIONS
 from paperpress.run import issue as issue_module
 from paperpress.run.executor import IssueResult, Serial, TimeUp, local_executor
 from paperpress.run.issue import build_info, check_issue, open_publication

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog.index import write_catalog
-from .editions.registry import EDITIONS, EditionSpec
 from .errors import PaperpressError, Problem
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name
 from .options import BuildOptions
 from .output.plan import Job, Plan, plan_builds
 from .output.state import STATE_NAME, Checked, save_state
 from .output.write import locked, remove_stale_temps
+from .registry import EDITIONS, EditionSpec
 from .run.executor import Executor, IssueResult, Serial, guarded
 from .run.issue import OpenPublication, issue_work
 

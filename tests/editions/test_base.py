@@ -8,9 +8,9 @@ import types
 import pytest
 
 from paperpress.editions.base import Edition, Output, build_timestamp, edition, heavy_editions
-from paperpress.editions.registry import EDITIONS, EditionSpec
 from paperpress.errors import UsageError
 from paperpress.options import source_date
+from paperpress.registry import EDITIONS, EditionSpec
 from tests.support import reaches as _reaches
 
 _WHOLE = EditionSpec("whole", "Whole", "the whole", "text/plain", "{issue}.whole", "tests.editions.test_base:_Whole", None)

@@ -10,8 +10,8 @@ import pytest
 
 from paperpress.cache import Caches
 from paperpress.editions.base import BuildInfo, edition
-from paperpress.editions.registry import EDITIONS
 from paperpress.load import load_config, load_issue
+from paperpress.registry import EDITIONS
 from paperpress.templates import Layouts
 from tests.support import FIXTURES, copy_publication, require_tool
 

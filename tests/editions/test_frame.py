@@ -21,9 +21,9 @@ from paperpress.editions.frame import (
     masthead,
     publication_masthead,
 )
-from paperpress.editions.registry import EditionSpec
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
+from paperpress.registry import EditionSpec
 from paperpress.templates import Layouts
 from tests.support import FIXTURES, require_tool
 

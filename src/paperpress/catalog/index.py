@@ -15,11 +15,11 @@ from typing import Any
 
 from ..config import Config
 from ..editions.frame import iso_timestamp, publication_masthead
-from ..editions.registry import spec_of
 from ..load import publication
 from ..names import ATOM_NAME, CATALOG_NAME, OPDS_NAME, OUTPUT_FOLDERS, PODCAST_NAME, SITEMAP_NAME, SUMS_NAME
 from ..output.state import ART, STATE_NAME, Checked, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from ..output.write import write_if_changed
+from ..registry import spec_of
 from ..templates import Layouts
 from .podcast import audio_of, write_feed_bytes
 from .syndication import atom_bytes, sitemap_bytes, web_of

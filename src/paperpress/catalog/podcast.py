@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..editions.registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from ..editions.site import published_url
 from ..names import PODCAST_NAME
+from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from ..templates import Layouts
 
 

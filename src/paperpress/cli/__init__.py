@@ -14,8 +14,8 @@ import typer
 
 from .. import __version__
 from ..config import TIME_LIMIT
-from ..editions.registry import EDITIONS, default_editions
 from ..errors import PaperpressError, Problem, UsageError, count_problems, errors_in, nothing_written
+from ..registry import EDITIONS, default_editions
 
 if TYPE_CHECKING:
     from ..run.executor import Executor

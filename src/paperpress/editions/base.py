@@ -18,8 +18,8 @@ from typing import ClassVar, NamedTuple
 from ..cache import Caches
 from ..config import Config
 from ..model import Issue
+from ..registry import EDITIONS, EditionSpec
 from ..templates import Layouts
-from .registry import EDITIONS, EditionSpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from ..cache import Caches
 from ..model import Image as Photo
 from ..model import Issue
 from ..typeset.fonts import packaged_font
+from .base import Output
 from .frame import masthead
 from .images import Normalised, encode_jpeg, fitted, normalise, to_rgb
 
@@ -171,14 +172,14 @@ def _left(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, y:
 THUMBNAIL_BOX = (320, 512)
 
 
-def render_art(issue: Issue, caches: Caches | None = None) -> dict[str, tuple[str, str, bytes]]:
-    """The issue's cover (the EPUB's own cover) and a small thumbnail, as kind → (file, media type, bytes)."""
+def render_art(issue: Issue, caches: Caches | None = None) -> dict[str, Output]:
+    """The issue's cover (the EPUB's own cover) and a small thumbnail for the catalog, by kind."""
     fit = cover_image(issue, caches)
     with Image.open(io.BytesIO(fit.data)) as src:
         picture = to_rgb(src)
     cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
     picture.thumbnail(THUMBNAIL_BOX, Image.Resampling.LANCZOS)
     return {
-        "cover": (f"{issue.name}-cover.jpg", "image/jpeg", cover),
-        "thumbnail": (f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
+        "cover": Output(f"{issue.name}-cover.jpg", "image/jpeg", cover),
+        "thumbnail": Output(f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
     }

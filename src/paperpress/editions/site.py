@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from ..model import Article, Image, Issue, Section
 from ..names import slug
-from .registry import WEB
+from ..registry import WEB
 
 FOLDER = "web"
 FRONT = WEB.main  # the edition's main file: web/index.html

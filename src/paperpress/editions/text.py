@@ -35,10 +35,10 @@ from ..model import (
     Text,
 )
 from ..model.walk import subheads, words
+from ..registry import TXT
 from ..templates import Layouts
 from .base import BuildInfo, Edition, Output
 from .frame import credit_line, issue_context
-from .registry import TXT
 
 
 class TextEdition(Edition):

@@ -24,7 +24,6 @@ from ..catalog.entry import catalog_entry
 from ..config import Config
 from ..editions.base import BuildInfo, Edition, Output, build_timestamp, edition, heavy_editions
 from ..editions.cover import render_art
-from ..editions.registry import EditionSpec
 from ..errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
 from ..load import load_config, load_issue
 from ..model import Issue
@@ -43,6 +42,7 @@ from ..output.state import (
     settings_digest,
 )
 from ..output.write import OutsideOutput, contained, contained_all, write_all_atomic
+from ..registry import EditionSpec
 from ..templates import Layouts
 from .executor import Builder, IssueResult, TimeUp, deadline, time_up
 from .sidecar import Sidecar

@@ -28,9 +28,9 @@ from typing import Any
 
 from ..cache import Caches
 from ..editions.base import BuildInfo, Output, edition, heavy_editions
-from ..editions.registry import EDITIONS, EditionSpec
 from ..errors import PaperpressError
 from ..model import Issue
+from ..registry import EDITIONS, EditionSpec
 from ..templates import Layouts
 
 

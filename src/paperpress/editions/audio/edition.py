@@ -24,10 +24,10 @@ from PIL import Image as PILImage
 
 from ...cache import Caches
 from ...model import Issue
+from ...registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from ...templates import Layouts
 from ..base import BuildInfo, Edition, Output
 from ..frame import issue_label, issue_title
-from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
 from . import mp3
 from .script import Utterance, article_script, opening_script, section_script
 from .voices import Voice, make_voice

@@ -14,12 +14,12 @@ from typing import Any
 from ...cache import Caches
 from ...model import Article, Image, Issue, Link, Section
 from ...model.walk import images
+from ...registry import EPUB
 from ...templates import Layouts
 from ..base import BuildInfo, Edition, Output
 from ..cover import DRAWN_TYPE, cover_image, cover_photo
 from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead
 from ..images import Normalised, extension, normalise_kept
-from ..registry import EPUB
 from .package import Item, assemble, check_size
 
 XHTML = "application/xhtml+xml"

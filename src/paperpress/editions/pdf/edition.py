@@ -23,6 +23,7 @@ from ...cache import Caches
 from ...errors import PaperpressError, Problem, nothing_written
 from ...model import Article, Block, Image, Issue, Link, Table
 from ...model.walk import images, walk
+from ...registry import PDF, spec_of
 from ...templates import Layouts, publication_file
 from ...typeset.breaks import Breaks
 from ...typeset.fonts import FontFace, edition_faces, foreign_fonts
@@ -30,7 +31,6 @@ from ...typeset.geometry import PageSetup, placements
 from ..base import BuildInfo, Edition, Output
 from ..frame import issue_context
 from ..images import Normalised, normalise_kept
-from ..registry import PDF, spec_of
 from .contents_pages import PLACEHOLDER, number_contents
 from .panels import place_panels
 

@@ -16,16 +16,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ... import registry
 from ...cache import Caches
 from ...model import Article, Image, Issue, Link, Section
 from ...model.walk import images, words
 from ...names import ATOM_NAME, ATOM_TYPE, CATALOG_NAME
+from ...registry import WEB
 from ...templates import Layouts
 from ...typeset.geometry import Role, article_placements
-from .. import registry
 from ..base import BuildInfo, Edition, Output
 from ..frame import issue_context
-from ..registry import WEB
 from ..site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from . import fonts as webfonts
 from .fonts import WebFonts, web_fonts

@@ -168,8 +168,9 @@ class _Maker:
 
     def variant(self, width: int, media_type: str) -> Variant:
         key = _key(self.digest, width, media_type)
-        data = self.caches.remembered(key, lambda: self.caches.cached(CACHE, key + _SUFFIXES[media_type],
-                                                                     lambda: self._encode(width, media_type)))
+        # On disk first: a variant held in memory since an issue that was not written must still be kept.
+        data = self.caches.cached(CACHE, key + _SUFFIXES[media_type],
+                                  lambda: self.caches.remembered(key, lambda: self._encode(width, media_type)))
         height = _height(self.image, width)
         return Variant(photo_file(self.image, width, _SUFFIXES[media_type]), media_type, width, height, data)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...config import Config
-from ...editions.registry import EditionSpec
+from ...registry import EditionSpec
 
 
 def named_files(config: Config) -> tuple[str | None, ...]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.editions import registry
-from paperpress.editions.registry import EDITIONS, EditionSpec, default_editions, downloads, spec_of
+from paperpress import registry
+from paperpress.registry import EDITIONS, EditionSpec, default_editions, downloads, spec_of
 from paperpress.templates import DEFAULTS
 
 

@@ -1,8 +1,9 @@
 """Every edition described as data: all the configuration, the CLI, the catalog and the other editions know
 of an edition, without importing it.
 
-A leaf: it imports nothing of paperpress, so the lowest floors (config.py) may read it. An edition's code
-is imported only when it is built (`EditionSpec.edition`), so a text build never pays for WeasyPrint.
+A leaf at the top of the tree, beside the editions rather than among them: it imports nothing of paperpress,
+so the lowest floors (config.py) read it without importing upward. An edition's code is imported only when
+it is built (`EditionSpec.edition`), so a text build never pays for WeasyPrint.
 """
 
 from __future__ import annotations
