@@ -63,6 +63,21 @@ def test_a_panel_fills_the_gap_down_to_the_foot_and_the_store_pages_go() -> None
     assert text.index("news line 3") < text.index("About this paper, line 0")
 
 
+def test_a_moved_panel_s_tint_is_laid_out_where_the_panel_now_is_and_as_tall() -> None:
+    document = _document({"news": 4, "sport": 200})
+    place_panels(document, ["news", "sport"])
+    panel = _panel(document.pages[0])
+    [layer] = panel.background.layers
+    box = (panel.border_box_x(), panel.border_box_y(), panel.border_width(), panel.border_height())
+    assert tuple(layer.painting_area) == pytest.approx(box)
+    pymupdf = pytest.importorskip("pymupdf")
+    page = pymupdf.open(stream=document.write_pdf(), filetype="pdf")[0]
+    [tint] = [d["rect"] for d in page.get_drawings() if d.get("fill") and min(d["rect"].width, d["rect"].height) > 20]
+    first, last = (page.search_for(f"About this paper, line {n}")[0] for n in (0, 2))
+    assert tint.contains(first) and tint.contains(last)
+    assert 0 < first.y0 - tint.y0 < 20  # its padding and the paragraph's margin above its first line
+
+
 def test_nothing_else_on_the_page_moves() -> None:
     document = _document({"news": 20, "sport": 30})
     before = [_lines(page) for page in document.pages]

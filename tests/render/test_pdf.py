@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -460,6 +461,62 @@ def test_a_house_panel_closes_a_gap_with_the_other_editions_and_how_to_subscribe
     starts = {page for level, _, page in pymupdf.open(sample["screen"]).get_toc() if level == 1}
     assert all(n + 1 in starts or n == len(pages) - 1 for n in panels), (panels, starts)
     assert len(panels) <= len(issue.sections)
+
+
+#: A filled shape no thicker than this (in points) is a rule; anything larger is a tint that must hold a block.
+_RULE = 4.0
+
+
+def tints(pdf: Path) -> list[tuple[int, Any, list[Any], list[Any]]]:
+    """Every filled shape larger than a rule, as PyMuPDF reads the drawing back: (page, rectangle, the text
+    lines wholly inside it, the text lines it cuts through).
+
+    WeasyPrint draws a border as the ring between two rectangles filled even-odd: a ring no thicker than a
+    rule is a rule.
+    """
+    pymupdf = pytest.importorskip("pymupdf")
+    found = []
+    for number, page in enumerate(pymupdf.open(pdf), start=1):
+        lines = [pymupdf.Rect(line["bbox"]) for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+        for drawing in page.get_drawings():
+            if drawing.get("fill") is None:
+                continue
+            rects = [item[1] for item in drawing["items"] if item[0] == "re"]
+            if len(rects) == len(drawing["items"]) == 2:
+                a, b = rects
+                if max(abs(a.x0 - b.x0), abs(a.y0 - b.y0), abs(a.x1 - b.x1), abs(a.y1 - b.y1)) <= _RULE:
+                    continue
+            shape = drawing["rect"]
+            if min(shape.width, shape.height) > _RULE:
+                inside = [line for line in lines if shape.contains(line)]
+                cut = [line for line in lines if (line & shape).get_area() > 0 and not shape.contains(line)]
+                found.append((number, shape, inside, cut))
+    return found
+
+
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_every_tint_is_drawn_behind_its_own_block(sample: dict[str, Path], profile: str) -> None:
+    """A tint holds text, and no line of text crosses its edge: it lies behind one block, not behind another
+    article's columns or over white (the house panels' tints were drawn where the panels had been laid out)."""
+    found = tints(sample[profile])
+    assert found
+    for page, shape, inside, cut in found:
+        where = f"page {page}: the tint at y {shape.y0:.0f}-{shape.y1:.0f}"
+        assert inside, f"{where} holds no text"
+        assert not cut, f"{where} cuts through text at y {cut[0].y0:.0f}-{cut[0].y1:.0f}"
+
+
+def test_a_house_panel_s_tint_is_behind_its_lines_down_to_the_foot(sample: dict[str, Path]) -> None:
+    pymupdf = pytest.importorskip("pymupdf")
+    document = pymupdf.open(sample["screen"])
+    shapes = tints(sample["screen"])
+    panels = [(n, rect) for n, page in enumerate(document, start=1) for rect in page.search_for("is also published as")]
+    assert panels
+    for n, line in panels:
+        around = [shape for page, shape, _, _ in shapes if page == n and shape.contains(line)]
+        assert len(around) == 1, f"page {n}: the panel's lines are not on its tint"
+        foot = document[n - 1].rect.height - (16 + 4) * _MM  # the bottom margin, and the panel's own below it
+        assert around[0].y1 == pytest.approx(foot, abs=1), f"page {n}: the tint stops at y {around[0].y1:.0f}"
 
 
 def _with_style(tmp_path: Path, css: str) -> Path:

@@ -9,6 +9,8 @@ the lookup), the import is made again the usual way.
 
 And pydyf's list of page references is kept while no page is added: WeasyPrint's PDF/UA tagging asks for
 it once per tagged element, and pydyf makes it anew each time (`_kept_page_references`).
+
+Boxes moved after the layout have their backgrounds laid out again where they now are (`relay_backgrounds`).
 """
 
 from __future__ import annotations
@@ -58,6 +60,44 @@ def _kept_page_references() -> None:
         return kept[1]
 
     pydyf.PDF.page_references = property(page_references, doc=usual.__doc__)
+
+
+def relay_backgrounds(page_box: Any, box: Any) -> None:
+    """Lays out the backgrounds of `box` and of every box under it again, from where they are now.
+
+    WeasyPrint lays a box's background out once, with its page: the painting and positioning areas and the
+    clip are kept on `box.background`, apart from the box's position, and `Box.translate` leaves them where
+    they were. A house panel moved into a section's gap drew its tint where the store had laid it out,
+    behind another article or under the panel (issue 1142, pages 5, 8 and 9). The images the layout fetched
+    are reused: nothing is fetched again.
+    """
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    fetched = _fetched_images(box)
+    layout_box_backgrounds(page_box, box, lambda url, **_: fetched.get(url))
+
+
+def _fetched_images(box: Any) -> dict[str, Any]:
+    """URL → the image WeasyPrint fetched for a background, border image or mask border under `box`."""
+    fetched: dict[str, Any] = {}
+    for each in _descendants(box):
+        style = each.style
+        background = getattr(each, "background", None)
+        if background is not None:
+            for (kind, url), layer in zip(style["background_image"], background.layers, strict=False):
+                if kind == "url" and layer.image is not None:
+                    fetched[url] = layer.image
+        for source, attribute in (("border_image_source", "border_image"), ("mask_border_source", "mask_border_image")):
+            kind, url = style[source]
+            if kind == "url" and getattr(each, attribute, None) is not None:
+                fetched[url] = getattr(each, attribute)
+    return fetched
+
+
+def _descendants(box: Any) -> Any:
+    yield box
+    for child in box.all_children() if hasattr(box, "all_children") else ():
+        yield from _descendants(child)
 
 
 #: Where a pydyf PDF keeps its page references, with the number of pages they were made for.

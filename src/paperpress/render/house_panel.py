@@ -25,6 +25,8 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
     the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
     """
+    from .engine import relay_backgrounds
+
     pages = document.pages
     first = next((n for n, page in enumerate(pages) if _has_store(page._page_box)), None)
     if first is None:
@@ -46,6 +48,7 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
         if room < 0:
             continue  # the panel's lines do not fit under the section
         panel.height += room
+        relay_backgrounds(page_box, panel)  # its tint, laid out on the store's page, follows it
         at = list(parent.children).index(end) + 1
         parent.children = [*parent.children[:at], panel, *parent.children[at:]]
         placed.append(section)
