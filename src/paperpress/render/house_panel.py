@@ -25,32 +25,32 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
     the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
     """
-    from .engine import relay_backgrounds
+    from . import engine
 
     pages = document.pages
-    first = next((n for n, page in enumerate(pages) if _has_store(page._page_box)), None)
+    first = next((n for n, page in enumerate(pages) if _has_store(engine.page_box(page))), None)
     if first is None:
         return []
-    panels = {box.element.get("data-section"): box for page in pages[first:] for box in _panels(page._page_box)}
+    panels = {engine.attribute(box, "data-section"): box for page in pages[first:] for box in _panels(engine.page_box(page))}
     del pages[first:]
     placed = []
     for section in sections:
         panel = panels.get(section)
         mark = f"{section}-end"
-        page_box = next((page._page_box for page in pages if mark in page.anchors), None)
+        page_box = next((engine.page_box(page) for page in pages if mark in page.anchors), None)
         found = _find(page_box, mark) if page_box is not None else None
         if panel is None or page_box is None or found is None:
             continue
         end, parent = found
-        above, below = (_px(panel.style[f"margin_{side}"]) for side in ("top", "bottom"))
-        panel.translate(end.position_x - panel.border_box_x(), end.position_y + above - panel.border_box_y())
-        room = page_box.content_box_y() + page_box.height - below - (panel.border_box_y() + panel.border_height())
+        above, below = (engine.margin(panel, side) for side in ("top", "bottom"))
+        x, y, _, _ = engine.border_box(end)
+        engine.move(panel, x, y + above)
+        _, top, _, height = engine.border_box(panel)
+        room = engine.content_foot(page_box) - below - (top + height)
         if room < 0:
             continue  # the panel's lines do not fit under the section
-        panel.height += room
-        relay_backgrounds(page_box, panel)  # its tint, laid out on the store's page, follows it
-        at = list(parent.children).index(end) + 1
-        parent.children = [*parent.children[:at], panel, *parent.children[at:]]
+        engine.grow(panel, room)
+        engine.place_after(page_box, parent, end, panel)  # its tint, laid out on the store's page, follows it
         placed.append(section)
     return placed
 
@@ -71,15 +71,13 @@ def _panels(box: Any) -> Iterator[Any]:
 
 def _find(box: Any, anchor: str) -> tuple[Any, Any] | None:
     """The first box under `box` of the element with that id, and its parent box."""
+    from .engine import attribute
+
     for child in children(box):
-        if child.element is not None and child.element.get("id") == anchor:
+        if attribute(child, "id") == anchor:
             return child, box
         found = _find(child, anchor)
         if found is not None:
             return found
     return None
 
-
-def _px(length: Any) -> float:
-    """A computed margin in CSS pixels (WeasyPrint computes lengths to px; `auto` counts as none)."""
-    return float(getattr(length, "value", 0) or 0) if getattr(length, "unit", "px") == "px" else 0.0

@@ -430,14 +430,7 @@ def _local_path(url: str) -> Path | None:
 
 def _finish(pdf: Any, profile: Profile, document_id: str) -> None:
     """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid."""
-    reference = pdf.catalog.get("Metadata")
-    if reference is None:
-        return
-    number = reference.split()[0] if isinstance(reference, (bytes, str)) else str(reference).split()[0]
-    stream = pdf.objects[int(number)]
-    if profile.plain_metadata:
-        stream.compress = False
-    stream.stream = [
-        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + document_id.encode(), part) if isinstance(part, bytes) else part
-        for part in stream.stream
-    ]
+    from .engine import rewrite_metadata
+
+    did = b"xmp.did:" + document_id.encode()
+    rewrite_metadata(pdf, lambda part: re.sub(rb"xmp\.did:[0-9a-f-]{36}", did, part), compress=not profile.plain_metadata)
