@@ -253,6 +253,10 @@ class IssueBuilder:
         except PaperpressError as err:  # its manifest is gone since planning, or another one claims its number
             return IssueResult(job.name, problems=err.problems)
         issue, problems = loaded.value, loaded.problems
+        if issue is not None and "pdf" in job.formats and (work.options.pdf_profile or pub.config.pdf.profile) == "print":
+            from .render.pdf import press_warnings  # what the press needs: which profile, photos too coarse for it
+
+            problems = (*problems, *press_warnings(issue, pub.root, pub.config.pdf))
         if work.options.strict:
             problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
         if issue is None or errors_in(problems):

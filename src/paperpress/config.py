@@ -101,9 +101,13 @@ class PdfOptions:
     output_profile: str | None = field(
         default=None,
         metadata={
-            "doc": "the print shop's ICC output profile (a file in the publication, e.g. 'profiles/coated.icc'), "
-            "used as the PDF/X output intent; without it the print profile declares sRGB"
+            "doc": "the press's CMYK ICC profile (a file in the publication, e.g. 'profiles/newsprint.icc'): the "
+            "print profile's colours and its PDF/X output intent; without it, a CMYK profile an installed package ships"
         },
+    )
+    ink_limit: int = field(
+        default=240,
+        metadata={"doc": "total ink (C+M+Y+K) the press takes on one spot, in percent (print profile)", "min": 150, "max": 400},
     )
 
 

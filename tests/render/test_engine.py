@@ -226,3 +226,26 @@ def test_no_other_module_reaches_into_weasyprint_s_or_pydyf_s_internals() -> Non
         if _INTERNALS.search(line) and not line.lstrip().startswith(("#", '"'))
     ]
     assert found == [], "use render/engine.py's hooks:\n" + "\n".join(found)
+
+
+def test_recolour_sets_every_rgb_operator_of_every_stream_in_cmyk() -> None:
+    import pydyf
+
+    pdf = pydyf.PDF()
+    page, form = pydyf.Stream(), pydyf.Stream()
+    page.set_color_rgb(0.5, 0.25, 0, stroke=True)
+    page.set_color_rgb(1, 1, 1)
+    page.set_text_matrix(1, 0, 0, 1, 0, 0)  # anything else is left alone
+    form.set_color_rgb(0.067, 0.067, 0.067)
+    for stream in (page, form):
+        pdf.add_object(stream)
+    asked = []
+
+    def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+        asked.append((r, g, b))
+        return (0.0, 0.0, 0.0, 0.9333) if r == g == b != 1 else (0.1, 0.5, 1.0, 0.0)
+
+    assert engine.recolour(pdf, cmyk) == 3
+    assert page.stream[0] == b"0.1 0.5 1 0 K" and page.stream[1] == b"0.1 0.5 1 0 k"
+    assert page.stream[2].endswith(b"Tm") and form.stream == [b"0 0 0 0.9333 k"]
+    assert asked == [(0.5, 0.25, 0.0), (1.0, 1.0, 1.0), (0.067, 0.067, 0.067)]

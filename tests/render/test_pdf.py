@@ -6,6 +6,7 @@ The sample issue is built once per profile and shared; each test reads those byt
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import subprocess
@@ -22,7 +23,14 @@ from paperpress.errors import PaperpressError
 from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, Paragraph, Quote, Table
 from paperpress.options import BuildOptions, source_date
 from paperpress.render.context import credit_line
-from paperpress.render.pdf import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
+from paperpress.render.pdf import (
+    PdfEdition,
+    _photos_across,
+    column_runs,
+    photos_in_columns,
+    press_warnings,
+    section_flows,
+)
 from paperpress.walk import images
 
 from ..conftest import FIXTURES, REPO, copy_publication, reaches, require_tool
@@ -129,11 +137,14 @@ def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dic
     boxes = _run("pdfinfo", "-box", sample["print"])
     media = [float(v) for v in re.search(r"MediaBox:\s+(.*)", boxes)[1].split()]
     trim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", boxes)[1].split()]
+    assert [float(v) for v in re.search(r"BleedBox:\s+(.*)", boxes)[1].split()] == media  # 3 mm round the trim
     bleed = 3 * _MM
     assert media[0] == pytest.approx(trim[0] - bleed, abs=0.05) and media[2] == pytest.approx(trim[2] + bleed, abs=0.05)
     pikepdf = pytest.importorskip("pikepdf")
     with pikepdf.open(sample["print"]) as pdf:
-        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFX"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and intent.DestOutputProfile.N == 4  # the press's CMYK profile
+        assert str(intent.OutputConditionIdentifier) == "Artifex CMYK SWOP Profile"
         xmp = pdf.Root.Metadata.read_bytes()
     assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
     # crop marks are drawn in the bleed, outside the trim box: the corner of the sheet has ink
@@ -144,10 +155,159 @@ def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dic
     assert min(strip.tobytes()) < 128, "no crop marks in the bleed"
 
 
-def _content_text(pdf: Path, page: int | None = None) -> str:
-    """Text inside the page margins (so running heads and folios stay out), in the order it was laid out."""
-    width, height = (v * _MM for v in page_size_mm("A4"))  # type: ignore[union-attr]
-    top, side, bottom = (14 + 4) * _MM, 14 * _MM, (14 + 2) * _MM
+@dataclasses.dataclass
+class _Colours:
+    """What a PDF's drawing is coloured with, read by pikepdf from every page, form and pattern."""
+
+    rgb: list[str] = dataclasses.field(default_factory=list)  # an RGB operator, space or image, and where
+    spaces: set[str] = dataclasses.field(default_factory=set)
+    images: set[str] = dataclasses.field(default_factory=set)
+    text: set[tuple[float, ...]] = dataclasses.field(default_factory=set)  # the fill colours text is shown in
+    cmyk: set[tuple[float, ...]] = dataclasses.field(default_factory=set)  # every k and K colour
+
+
+def _colours(path: Path) -> _Colours:
+    pikepdf = pytest.importorskip("pikepdf")
+    found, seen = _Colours(), set()
+
+    def space(value: Any, where: str) -> None:
+        name = str(value[0]) if isinstance(value, pikepdf.Array) else str(value)
+        if name == "/ICCBased":
+            name += f" N={int(value[1].N)}"
+        found.spaces.add(name)
+        if name in ("/DeviceRGB", "/CalRGB", "/ICCBased N=3"):
+            found.rgb.append(f"{where}: {name}")
+
+    def resources(res: Any, where: str) -> None:
+        if res is None:
+            return
+        for value in (res.get("/ColorSpace") or {}).values():
+            space(value, where)
+        for kind in ("/XObject", "/Pattern"):
+            for name, obj in (res.get(kind) or {}).items():
+                if obj.objgen in seen:
+                    continue
+                seen.add(obj.objgen)
+                if obj.get("/Subtype") == "/Image":
+                    found.images.add(str(obj.get("/ColorSpace")))
+                    space(obj.get("/ColorSpace"), f"{where} image {name}")
+                elif isinstance(obj, pikepdf.Stream):
+                    content(obj, f"{where} {kind[1:].lower()} {name}")
+
+    def content(obj: Any, where: str) -> None:
+        fill: tuple[float, ...] = ()
+        for operands, operator in pikepdf.parse_content_stream(obj):
+            op = str(operator)
+            if op in ("rg", "RG"):
+                found.rgb.append(f"{where}: {[float(v) for v in operands]} {op}")
+            elif op in ("cs", "CS"):
+                space(operands[0], where)
+            elif op in ("k", "K"):
+                found.cmyk.add(tuple(float(v) for v in operands))
+                if op == "k":
+                    fill = tuple(float(v) for v in operands)
+            elif op in ("Tj", "TJ", "'", '"'):
+                found.text.add(fill)
+        if "/Group" in obj and "/CS" in obj.Group:
+            space(obj.Group.CS, f"{where} group")
+        resources(obj.get("/Resources"), where)
+
+    with pikepdf.open(path) as pdf:
+        for n, page in enumerate(pdf.pages, start=1):
+            content(page.obj, f"page {n}")
+    return found
+
+
+def test_print_profile_draws_in_cmyk_only(sample: dict[str, Path]) -> None:
+    found = _colours(sample["print"])
+    assert found.rgb == []
+    assert found.images == {"/DeviceCMYK"}
+    assert found.spaces <= {"/DeviceCMYK", "/ICCBased N=4", "/Lab"}  # WeasyPrint declares Lab, and draws nothing in it
+    assert _colours(sample["screen"]).rgb  # the check sees RGB where there is some
+
+
+def test_print_profile_sets_black_text_and_rules_in_black_ink_alone(sample: dict[str, Path]) -> None:
+    found = _colours(sample["print"])
+    assert (0, 0, 0, 0.9333) in found.text  # body text, #111
+    dark = [colour for colour in found.text if colour[3] >= 0.5]
+    assert dark and all(colour[:3] == (0, 0, 0) for colour in dark), dark
+    greys = [colour for colour in found.cmyk if colour[0] == colour[1] == colour[2] > 0]
+    assert greys == [], f"four-colour greys: {greys}"
+
+
+def _ink(pdf: Path) -> list[float]:
+    """The most ink (C+M+Y+K, in percent) on any spot of each page, as PyMuPDF renders it in CMYK at 50 dpi."""
+    pymupdf = pytest.importorskip("pymupdf")
+    most = []
+    for page in pymupdf.open(pdf):
+        samples = page.get_pixmap(dpi=50, colorspace=pymupdf.csCMYK).samples
+        most.append(max(map(sum, zip(*(samples[i::4] for i in range(4)), strict=True))) / 2.55)
+    return most
+
+
+def test_print_profile_stays_under_the_ink_limit(sample: dict[str, Path]) -> None:
+    most = _ink(sample["print"])
+    assert max(most) <= 240 * 1.02, [round(v) for v in most]
+    assert max(most) > 200  # the house red and the photos' shadows come near it
+    assert max(_ink(sample["screen"])) > 250  # what the screen profile's RGB photos would take
+
+
+def test_print_profile_ink_limit_comes_from_the_configuration(tmp_path: Path) -> None:
+    """The same issue for a press that takes 300 %: more ink in the shadows, still no more than that."""
+    root = copy_publication(REPO, tmp_path / "pub")
+    (root / "paperpress.yaml").write_text((root / "paperpress.yaml").read_text() + "pdf:\n  ink_limit: 300\n")
+    pdf = tmp_path / "300.pdf"
+    pdf.write_bytes(_build(root, "issue-1142", "print"))
+    most = _ink(pdf)
+    assert 240 * 1.02 < max(most) <= 300 * 1.02, [round(v) for v in most]
+
+
+def test_press_warnings_name_the_packaged_profile_and_photos_under_200_ppi(issue) -> None:
+    pub = open_publication(REPO)
+    warnings = press_warnings(issue, REPO, pub.config.pdf)
+    assert [str(w) for w in warnings] == [
+        "paperpress.yaml: warning: pdf.output_profile: no press profile given: the print PDF's colours are for "
+        "'Artifex CMYK SWOP Profile' (default_cmyk.icc, installed with Ghostscript), 240 % ink at most "
+        "(give your press's CMYK profile as pdf.output_profile)"
+    ]
+    root = FIXTURES / "unusual"
+    unusual = open_publication(root)
+    show = check_issue(unusual, "issue-20").value
+    named = dataclasses.replace(unusual.config.pdf, output_profile="press.icc")
+    assert [str(w) for w in press_warnings(show, root, named)] == [
+        "issues/issue-20/allotment-show.md: warning: body: 'issues/issue-20/photos/scales.jpg' is 800 px wide: "
+        "152 ppi when printed 133 mm wide (use a photo at least 1050 px wide for the press)"
+    ]
+
+
+def test_the_press_s_own_profile_is_the_output_intent_and_an_rgb_one_is_refused(tmp_path: Path) -> None:
+    pikepdf = pytest.importorskip("pikepdf")
+    ghostscript = Path("/usr/share/color/icc/ghostscript")
+    if not (ghostscript / "default_cmyk.icc").is_file():
+        require_tool("gs")  # skips, saying how to install it
+    root = _configured(tmp_path, "  output_profile: press/newsprint.icc\n")
+    (root / "press").mkdir()
+    (root / "press" / "newsprint.icc").write_bytes((ghostscript / "default_cmyk.icc").read_bytes())
+    with pikepdf.open(io.BytesIO(_build(root, "issue-7", "print"))) as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "Artifex CMYK SWOP Profile" and intent.DestOutputProfile.N == 4
+    pub = open_publication(root)
+    assert press_warnings(check_issue(pub, "issue-7").value, root, pub.config.pdf) == []  # named: nothing to say
+    for wrong in ("srgb.icc", "ps_cmyk.icc"):  # RGB, and a CMYK profile littleCMS cannot convert to
+        (root / "press" / "newsprint.icc").write_bytes((ghostscript / wrong).read_bytes())
+        with pytest.raises(PaperpressError) as raised:
+            _build(root, "issue-7", "print")
+        assert [str(p) for p in raised.value.problems] == [
+            "paperpress.yaml: pdf.output_profile: 'press/newsprint.icc' is not a CMYK ICC profile "
+            "(ask the press for the profile of its output condition (newsprint, coated…))"
+        ]
+
+
+def _content_text(pdf: Path, page: int | None = None, bleed: float = 0) -> str:
+    """Text inside the page margins (so running heads and folios stay out), in the order it was laid out;
+    `bleed` in mm around the page, as the print profile has it."""
+    width, height = ((v + 2 * bleed) * _MM for v in page_size_mm("A4"))  # type: ignore[union-attr]
+    top, side, bottom = (14 + 4 + bleed) * _MM, (14 + bleed) * _MM, (14 + 2 + bleed) * _MM
     crop = ["-x", str(int(side - 2)), "-y", str(int(top - 2)), "-W", str(int(width - 2 * side + 4)),
             "-H", str(int(height - top - bottom + 4))]
     pages = ["-f", str(page), "-l", str(page)] if page else []
@@ -195,8 +355,9 @@ def _expected(article: Article) -> list[str]:
     return [_letters(t) for t in found if _letters(t)]
 
 
-def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: dict[str, Path], issue) -> None:
-    text = _letters(_content_text(sample["screen"]))
+@pytest.mark.parametrize("profile", ["screen", "print"])
+def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: dict[str, Path], issue, profile: str) -> None:
+    text = _letters(_content_text(sample[profile], bleed=3 if profile == "print" else 0))
     at = 0
     for article in issue.articles:
         for wanted in _expected(article):
@@ -627,7 +788,7 @@ def test_page_setup_comes_from_the_configuration(tmp_path: Path, article_break: 
 @pytest.mark.parametrize(
     ("profile", "message"),
     [
-        ("print", r"WeasyPrint: Failed to load image at 'paperpress-image:a1-img1'"),
+        ("print", r"issues/issue-7/photos/square.png: the photo cannot be read: cannot identify image file"),
         ("screen", r"issues/issue-7/photos/square.png: the photo cannot be read: cannot identify image file"),
     ],
 )
@@ -717,7 +878,7 @@ def test_the_shrunk_photos_are_kept_for_the_next_build(tmp_path: Path, monkeypat
     assert _build(pub, "issue-7", "screen") == first and made == []  # every photo from the cache
 
 
-@pytest.mark.parametrize("profile", ["screen", "print"])
+@pytest.mark.parametrize("profile", ["screen", "print", "archive"])
 def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_are_drawn(profile: str) -> None:
     pub = open_publication(REPO)
     issue = check_issue(pub, "issue-1142").value
@@ -725,8 +886,9 @@ def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_ar
     step = PdfEdition().compose(issue, pub.layouts, build_info(pub, issue, BuildOptions(pdf_profile=profile)))
     photos = images(issue)
     assert photos and not reaches(step, issue) and not any(reaches(step, photo) for photo in photos)
-    # The screen profile draws every photo shrunk, so the sidecar frees the originals; print draws them.
-    assert all(reaches(step, photo.data) == (profile == "print") for photo in photos)
+    # The screen profile draws every photo shrunk and print converted to the press's CMYK, so the sidecar frees
+    # the originals; the archive draws them as they are.
+    assert all(reaches(step, photo.data) == (profile == "archive") for photo in photos)
 
 
 def test_the_pages_are_dropped_once_drawn_before_the_pdf_is_serialised(monkeypatch, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
+import re
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -183,6 +184,36 @@ def _descendants(box: Any) -> Any:
 
 
 # pydyf's PDF objects, as WeasyPrint hands them to a `finisher` before they are written.
+
+#: An RGB colour operator as pydyf writes it (`Stream.set_color_rgb`): one item of a stream, "r g b rg".
+_RGB = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)")
+
+
+def recolour(pdf: Any, cmyk: Callable[[float, float, float], tuple[float, float, float, float]]) -> int:
+    """Sets every RGB fill and stroke colour of every content stream (pages, forms, patterns) in CMYK, as
+    `cmyk` gives it for the RGB; returns how many operators it changed.
+
+    WeasyPrint draws each CSS colour with pydyf's `set_color_rgb`, one operator to an item of the stream's
+    list, so the colours are found without parsing the content, before it is compressed: at 9 pages, 0.01 s."""
+    import pydyf
+
+    changed = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream):
+            continue
+        items = obj.stream
+        for n, item in enumerate(items):
+            if isinstance(item, bytes) and item.endswith((b" rg", b" RG")) and (found := _RGB.fullmatch(item)):
+                c, m, y, k = cmyk(*(float(v) for v in found.groups()[:3]))
+                operator = b"k" if found[4] == b"rg" else b"K"
+                items[n] = b" ".join(_number(v) for v in (c, m, y, k)) + b" " + operator
+                changed += 1
+    return changed
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.4f}".rstrip("0").rstrip(".") or "0").encode()
+
 
 
 def rewrite_metadata(pdf: Any, rewrite: Callable[[bytes], bytes], compress: bool = True) -> bool:
