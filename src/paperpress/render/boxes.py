@@ -8,11 +8,11 @@ WeasyPrint.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 
-def children(box: Any) -> tuple[Any, ...] | list[Any]:
+def children(box: Any) -> Sequence[Any]:
     """A box's children; none for a text box."""
     from . import engine
 
