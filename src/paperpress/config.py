@@ -92,7 +92,8 @@ class PdfOptions:
     article_break: str = field(
         default="section",
         metadata={
-            "doc": "start each section on a new page with its articles following each other, "
+            "doc": "start each section on a new page (or under the one before, where a third of a page is left) "
+            "with its articles following each other, "
             "start every article on a new page, or let everything flow",
             "choices": ("section", "page", "flow"),
         },

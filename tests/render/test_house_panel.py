@@ -100,3 +100,40 @@ def test_a_document_without_a_store_is_left_as_it_is() -> None:
     document = weasyprint.HTML(string=f"<style>{_CSS}</style>" + _section("news", 4)).render()
     assert place_panels(document, ["news"]) == []
     assert len(document.pages) == 1
+
+
+_RUN_ON = """
+.section + .section { break-before: auto; }
+.section + .section::before { content: ""; display: block; height: 40mm; margin-bottom: -40mm; break-inside: avoid; }
+.section-title { break-after: avoid; } .section p { break-inside: avoid; }
+"""
+
+
+def _run_on(sections: dict[str, int]) -> Any:
+    """The sections with a title each, the second running on under the first where 40 mm are left."""
+    weasyprint = pytest.importorskip("weasyprint")
+    panel = "<p>About this paper</p>"
+    store = "".join(f'<aside class="house-panel" data-section="{name}">{panel}</aside>' for name in sections)
+    body = "".join(_section(name, lines).replace("<p>", f'<h1 class="section-title">{name}</h1><p>', 1)
+                   for name, lines in sections.items())
+    html = (f'<html lang="en"><style>{_CSS}{_RUN_ON}</style><body><main>{body}</main>'
+            f'<div class="panel-store">{store}</div></body></html>')
+    return weasyprint.HTML(string=html).render()
+
+
+def test_a_section_running_on_under_the_one_before_leaves_it_no_gap_and_no_panel() -> None:
+    document = _run_on({"news": 4, "sport": 4})
+    assert place_panels(document, ["news", "sport"]) == ["sport"]  # the last section's gap is still filled
+    [page] = document.pages
+    text = " ".join(line[2] for line in _lines(page))
+    assert text.index("news line 3") < text.index("sport") < text.index("About this paper")
+
+
+def test_a_section_whose_title_moves_to_the_next_page_leaves_a_gap_its_panel_fills() -> None:
+    """The block holding room for the next section stays on the page when it fits, though the title and
+    the paragraph kept with it do not: the section still ends there, with a gap."""
+    document = _run_on({"news": 4, "sport": 80})
+    first, second = document.pages[:2]
+    assert "sport" in first.anchors and "sport" in {line[2] for line in _lines(second)}  # the room here, the title there
+    assert "news" in place_panels(document, ["news", "sport"])
+    assert any(line[2].startswith("About this paper") for line in _lines(document.pages[0]))

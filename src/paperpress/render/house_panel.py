@@ -23,7 +23,8 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     """Moves each section's panel into the gap on its last page where it fits whole, drops the store's pages.
 
     `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
-    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
+    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white. Where
+    the next section runs on under a section (print.css), there is no gap and no panel.
     """
     from . import engine
 
@@ -34,10 +35,13 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     panels = {engine.attribute(box, "data-section"): box for page in pages[first:] for box in _panels(engine.page_box(page))}
     del pages[first:]
     placed = []
-    for section in sections:
+    order = list(sections)
+    for section, after in zip(order, [*order[1:], None], strict=True):
         panel = panels.get(section)
         mark = f"{section}-end"
         page_box = next((engine.page_box(page) for page in pages if mark in page.anchors), None)
+        if page_box is not None and after is not None and _starts_on(page_box, after):
+            continue  # the next section runs on under this one: no gap
         found = _find(page_box, mark) if page_box is not None else None
         if panel is None or page_box is None or found is None:
             continue
@@ -53,6 +57,17 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
         engine.place_after(page_box, parent, end, panel)  # its tint, laid out on the store's page, follows it
         placed.append(section)
     return placed
+
+
+#: The class of a section's title, which shows where the section starts.
+TITLE_CLASS = "section-title"
+
+
+def _starts_on(page_box: Any, section: str) -> bool:
+    """Whether the section's title is on the page: the block holding room for it (print.css) may be there
+    while the section itself starts on the next page."""
+    found = _find(page_box, section)
+    return found is not None and any(has_class(child, TITLE_CLASS) for child in children(found[0]))
 
 
 def _has_store(page_box: Any) -> bool:
