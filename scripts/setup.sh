@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for paperpress: the virtual environment, and with --tools the independent
 # checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium and its driver, pandoc, the Nu
-# validator, axe-core), and eSpeak NG and
-# ffmpeg for the audio edition and its tests. `make sample` needs none of them: audio is opt-in.
+# validator, axe-core), eSpeak NG and
+# ffmpeg for the audio edition and its tests, and Ghostscript, whose CMYK profile the print PDF uses by default. `make sample` needs none of them: audio is opt-in.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,8 @@ command -v ebook-convert >/dev/null || need+=(calibre)
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
+# The print profile's CMYK profile when a publication names none (/usr/share/color/icc/ghostscript/).
+command -v gs >/dev/null || need+=(ghostscript)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}"

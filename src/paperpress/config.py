@@ -94,7 +94,8 @@ class PdfOptions:
     article_break: str = field(
         default="section",
         metadata={
-            "doc": "start each section on a new page with its articles following each other, "
+            "doc": "start each section on a new page (or under the one before, where a third of a page is left) "
+            "with its articles following each other, "
             "start every article on a new page, or let everything flow",
             "choices": ("section", "page", "flow"),
         },
@@ -103,9 +104,13 @@ class PdfOptions:
     output_profile: str | None = field(
         default=None,
         metadata={
-            "doc": "the print shop's ICC output profile (a file in the publication, e.g. 'profiles/coated.icc'), "
-            "used as the PDF/X output intent; without it the print profile declares sRGB"
+            "doc": "the press's CMYK ICC profile (a file in the publication, e.g. 'profiles/newsprint.icc'): the "
+            "print profile's colours and its PDF/X output intent; without it, a CMYK profile an installed package ships"
         },
+    )
+    ink_limit: int = field(
+        default=240,
+        metadata={"doc": "total ink (C+M+Y+K) the press takes on one spot, in percent (print profile)", "min": 150, "max": 400},
     )
 
 

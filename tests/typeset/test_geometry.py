@@ -87,6 +87,12 @@ def test_every_role_has_a_size_and_the_page_margins_leave_room_for_head_and_foli
     assert A4.margin_top == A4.margin + 4 and A4.margin_bottom == A4.margin + 2
 
 
+def test_a_section_needs_a_third_of_the_text_area_to_run_on_under_the_one_before() -> None:
+    a4, a3 = PageSetup.from_options(PdfOptions()), PageSetup.from_options(PdfOptions(page_size="A3"))
+    assert a4.section_room == pytest.approx((297 - a4.margin_top - a4.margin_bottom) / 3, abs=0.05) == 87.7
+    assert a3.section_room == 128.7
+
+
 def test_a_photo_is_drawn_across_the_text_unless_its_role_would_make_it_too_tall() -> None:
     wide, tall = _image(3000, 1000), _image(500, 1000)
     assert A4.drawn_width(wide, Role.LEAD) == A4.text_width

@@ -17,6 +17,7 @@ from typing import ClassVar, NamedTuple
 
 from ..cache import Caches
 from ..config import Config
+from ..errors import Problem
 from ..model import Issue
 from ..registry import EDITIONS, EditionSpec
 from ..templates import Layouts
@@ -64,6 +65,11 @@ class Edition:
         step frees what the step does not hold, as the PDF's own process does (run/sidecar.py).
         """
         return functools.partial(self.render, issue, layouts, info)
+
+    def warnings(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Problem]:
+        """What the editor should know before this edition of `issue` is made (a photo too coarse for the
+        press), each with its file and line: asked when the issue is checked, so `--strict` can refuse it."""
+        return []
 
     def warm_up(self, layouts: Layouts) -> None:
         """Pays first-use costs (imports, compiled templates) ahead, in a process that waits for an issue."""

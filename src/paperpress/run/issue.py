@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -185,11 +185,14 @@ class IssueBuilder:
         except PaperpressError as err:  # its manifest is gone since planning, or another one claims its number
             return IssueResult(job.name, problems=err.problems)
         issue, problems = loaded.value, loaded.problems
+        info = None
+        if issue is not None:
+            info = build_info(pub, issue, work.options, self.versions, self.caches)
+            problems = (*problems, *self.renderer.warnings(job.formats, issue, info))
         if work.options.strict:
             problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
-        if issue is None or errors_in(problems):
+        if issue is None or info is None or errors_in(problems):
             return IssueResult(job.name, problems=problems)
-        info = build_info(pub, issue, work.options, self.versions, self.caches)
         return Rendering(job, issue, info, problems, loading_began, learnt)
 
     def write(self, prepared: Rendering, outputs: Mapping[str, tuple[str, str, bytes]]) -> IssueResult:
@@ -264,6 +267,10 @@ class Renderer:
                 outputs[fmt if n == 0 else companion(fmt, output[0])] = output
         outputs.update(art)
         return outputs
+
+    def warnings(self, formats: Sequence[str], issue: Issue, info: BuildInfo) -> list[Problem]:
+        """What each edition in `formats` has to say of `issue` before it is made (Edition.warnings)."""
+        return [problem for fmt in formats for problem in self._edition(fmt).warnings(issue, self.layouts, info)]
 
     def _edition(self, fmt: str) -> Edition:
         return self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))

@@ -68,6 +68,13 @@ class PageSetup:
         return self.margin + _FOLIO_MM
 
     @property
+    def section_room(self) -> float:
+        """The room, in mm, a section needs under the one before to run on there rather than start a new page
+        (pdf/print.css): a third of the text area's height, for its title, a headline and a few lines in each
+        column, so that a section never starts with a sliver at a page's foot."""
+        return round((self.height - self.margin_top - self.margin_bottom) / 3, 1)
+
+    @property
     def text_width(self) -> float:
         return self.width - 2 * self.margin
 

@@ -12,7 +12,7 @@ from tests.model.test_walk import NOT_NODES, every_kind, model_classes
 
 def test_every_node_type_has_speech_handling() -> None:
     handled = set(BLOCKS) | set(INLINES) | set(PARTS)
-    assert model_classes() - NOT_NODES - handled == set(), "a model node has no speech handling in render/script.py"
+    assert model_classes() - NOT_NODES - handled == set(), "a model node has no speech handling in editions/audio/script.py"
     assert set(CHILDREN) == handled
 
 

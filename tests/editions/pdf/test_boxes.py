@@ -1,4 +1,4 @@
-"""Reading laid-out boxes (render/boxes.py), on a small document laid out by WeasyPrint."""
+"""Reading laid-out boxes (editions/pdf/boxes.py), on a small document laid out by WeasyPrint."""
 
 from __future__ import annotations
 

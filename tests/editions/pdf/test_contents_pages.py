@@ -1,4 +1,4 @@
-"""The contents box's page numbers written into one layout (render/contents_pages.py), on small documents."""
+"""The contents box's page numbers written into one layout (editions/pdf/contents_pages.py), on small documents."""
 
 from __future__ import annotations
 

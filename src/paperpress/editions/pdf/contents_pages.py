@@ -30,26 +30,29 @@ def number_contents(document: Any) -> int:
 
     A link whose target is on no page keeps its placeholder (the build's checks would not let that be).
     """
+    from . import engine
+
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     written = 0
     for page in document.pages:
-        for box in (found for contents in body_level(page._page_box, CONTENTS_CLASS) for found in _placeholders(contents)):
-            target = pages.get((box.element.get("href") or "").removeprefix("#"))
-            for text in box.children:
-                if target is not None and PLACEHOLDER in getattr(text, "text", ""):
-                    text.text = text.text.replace(PLACEHOLDER, str(target))
-                    text.pango_layout.text = text.text  # what the text is shaped from again when drawn
+        for box in (found for contents in body_level(engine.page_box(page), CONTENTS_CLASS) for found in _placeholders(contents)):
+            target = pages.get((engine.attribute(box, "href") or "").removeprefix("#"))
+            for text in children(box):
+                if target is not None and PLACEHOLDER in engine.text_of(text):
+                    engine.rewrite_text(text, engine.text_of(text).replace(PLACEHOLDER, str(target)))
                     written += 1
     return written
 
 
 def _placeholders(box: Any) -> Iterator[Any]:
     """The `::after` boxes of the contents links under `box`."""
+    from .engine import is_pseudo
+
     for child in children(box):
-        if child.element_tag.endswith("::after") and has_class(child, LINK_CLASS):
+        if is_pseudo(child, "after") and has_class(child, LINK_CLASS):
             yield child
         else:
             yield from _placeholders(child)

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gc
 import logging
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ...cache import Caches
-from ...errors import PaperpressError, Problem, nothing_written
+from ...errors import PaperpressError, Problem, Severity, nothing_written
 from ...model import Article, Block, Image, Issue, Link, Table
 from ...model.walk import images, walk
 from ...registry import PDF, spec_of
@@ -32,6 +33,7 @@ from ..base import BuildInfo, Edition, Output
 from ..frame import issue_context
 from ..images import Normalised, normalise_kept
 from .contents_pages import PLACEHOLDER, number_contents
+from .inks import Inks, is_cmyk_profile, packaged_profile, profile_name
 from .panels import place_panels
 
 #: The scheme of the URLs that stand for the model's photos: `paperpress-image:a3-img1`.
@@ -141,6 +143,12 @@ class PdfEdition(Edition):
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         return self.compose(issue, layouts, info)()
 
+    def warnings(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Problem]:
+        """For the print profile, what the press needs to hear of: `press_warnings`."""
+        if _profile(info.options.get("pdf_profile") or info.config.pdf.profile).name != "print":
+            return []
+        return press_warnings(issue, layouts.root, info.config.pdf)
+
     def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
         """The layout and writing still to do, holding what they need from the issue but not the issue.
 
@@ -152,7 +160,8 @@ class PdfEdition(Edition):
         apart = options.article_break == "page"  # every article starts a page: none share a column set
         profile = _profile(info.options.get("pdf_profile") or options.profile)
         faces = edition_faces(layouts.root)
-        output_profile = _output_profile(layouts.root, options.output_profile) if profile.bleed else None
+        output_profile = press_profile(layouts.root, options.output_profile) if profile.bleed else None
+        inks = Inks(output_profile.read_bytes(), options.ink_limit) if output_profile else None
         page = PageSetup.from_options(options, bleed=profile.bleed)
         context = issue_context(issue, info) | {
             "src_of": lambda image: IMAGE_SCHEME + image.id,
@@ -181,17 +190,17 @@ class PdfEdition(Edition):
             "pdf_variant": profile.variant,
             "pdf_tags": True,
         }
-        if profile.bleed and output_profile is None:
-            pdf_options["output_intent"] = "srgb"  # PDF/X needs an output intent; the print shop's CMYK one is better
         across = {image.id for image in _photos_across(issue, apart)}
         sizes = _downsampled(page, issue, profile.dpi, across) if profile.dpi else {}
-        drawn = _drawn(images(issue), sizes, info.caches)
+        drawn = _drawn(images(issue), sizes, info.caches, inks)
         closing = options.article_break == "section"  # sections start pages, so their last pages may have a gap
         html = layouts.render("html", "pdf/issue.html", context | {"house_panels": closing})
         sections = [section.id for section in issue.sections] if closing else []
         # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
         document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}"))
-        write = functools.partial(_write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options)
+        write = functools.partial(
+            _write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options, inks
+        )
         file, media_type = self.spec.main_file(issue.name), self.spec.media_type
         return lambda: [Output(file, media_type, write())]
 
@@ -224,8 +233,9 @@ def _downsampled(page: PageSetup, issue: Issue, dpi: int, across: set[str]) -> d
     return sizes
 
 
-def _drawn(photos: Iterable[Image], sizes: dict[str, int], caches: Caches) -> dict[str, Normalised]:
-    """Image id → the photo as the PDF draws it: shrunk to its size in `sizes`, else the original.
+def _drawn(photos: Iterable[Image], sizes: dict[str, int], caches: Caches, inks: Inks | None = None) -> dict[str, Normalised]:
+    """Image id → the photo as the PDF draws it: shrunk to its size in `sizes`, else the original; for a
+    press (`inks`), the original in its CMYK under its ink limit.
 
     One photo at a time, so no more than one is ever decoded, and not in threads: a thread's freed frames
     stay in its own malloc arena, out of reach of the layout that follows, and a pool raised the peak by a
@@ -234,12 +244,13 @@ def _drawn(photos: Iterable[Image], sizes: dict[str, int], caches: Caches) -> di
     drawn: dict[str, Normalised] = {}
     shrunk: dict[tuple[str, int], Normalised] = {}
     for image in photos:
-        if image.id not in sizes:
+        if image.id not in sizes and inks is None:
             drawn[image.id] = Normalised(image.data, image.media_type, image.width, image.height)
             continue
-        key = (image.source, sizes[image.id])
+        key = (image.source, sizes.get(image.id, 0))
         try:
-            drawn[image.id] = shrunk.get(key) or shrunk.setdefault(key, normalise_kept(image.data, key[1], caches))
+            made = shrunk.get(key) or (inks.photo(image.data, caches) if inks else normalise_kept(image.data, key[1], caches))
+            drawn[image.id] = shrunk.setdefault(key, made)
         except (OSError, ValueError) as err:  # Pillow's errors for bytes it cannot decode
             problem = Problem(PurePosixPath(image.source), None, None, f"the photo cannot be read: {err}")
             raise PaperpressError([problem], nothing_written("the PDF edition failed")) from err
@@ -254,14 +265,54 @@ def _profile(name: str) -> Profile:
         raise PaperpressError([Problem(None, None, "pdf.profile", f"unknown PDF profile '{name}'", f"choose from {choices}")]) from None
 
 
-def _output_profile(root: Path | None, name: str | None) -> Path | None:
+def press_profile(root: Path | None, name: str | None) -> Path:
+    """The press's CMYK profile: the publication's `pdf.output_profile`, else one an installed package ships."""
+    field = "pdf.output_profile"
     if name is None:
-        return None
+        found = packaged_profile()
+        if found is None:
+            raise PaperpressError([Problem(None, None, field, "the print profile needs the press's CMYK ICC profile",
+                                           "give it as pdf.output_profile, or install Ghostscript, which ships one")])
+        return found
     if root is None:
-        raise PaperpressError(
-            [Problem(None, None, "pdf.output_profile", f"no ICC profile '{name}' in the publication", "give a path inside it")]
-        )
-    return publication_file(root, name, PurePosixPath("paperpress.yaml"), "pdf.output_profile")
+        raise PaperpressError([Problem(None, None, field, f"no ICC profile '{name}' in the publication", "give a path inside it")])
+    path = publication_file(root, name, PurePosixPath("paperpress.yaml"), field)
+    if not is_cmyk_profile(path.read_bytes()):
+        raise PaperpressError([Problem(PurePosixPath("paperpress.yaml"), None, field, f"'{name}' is not a CMYK ICC profile",
+                                       "ask the press for the profile of its output condition (newsprint, coated…)")])
+    return path
+
+
+#: Below this, a photo at its printed size looks soft on a press.
+PRESS_PPI = 200
+#: Preflight's own threshold (load/preflight.py's MIN_PRINT_DPI), under which it has named the photo already.
+PREFLIGHT_PPI = 150
+
+
+def press_warnings(issue: Issue, root: Path | None, options: Any) -> list[Problem]:
+    """What the print profile tells the editor: which CMYK profile the colours are for when the publication
+    names none, and each photo under `PRESS_PPI` at its printed size that preflight has not named already."""
+    warnings = []
+    if options.output_profile is None:
+        path = packaged_profile()
+        if path is not None:
+            warnings.append(Problem(PurePosixPath("paperpress.yaml"), None, "pdf.output_profile",
+                                    f"no press profile given: the print PDF's colours are for '{profile_name(path.read_bytes())}' "
+                                    f"({path.name}, installed with Ghostscript), {options.ink_limit} % ink at most",
+                                    "give your press's CMYK profile as pdf.output_profile", Severity.WARNING))
+    page = PageSetup.from_options(options, bleed=True)
+    across = {image.id for image in _photos_across(issue, options.article_break == "page")}
+    seen = set()
+    for article, where, image, role in placements(issue):
+        width = page.drawn_width(image, role, image.id in across)
+        ppi = image.width / (width / 25.4)
+        if PREFLIGHT_PPI <= ppi < PRESS_PPI and (image.id, where) not in seen:
+            seen.add((image.id, where))
+            warnings.append(Problem(PurePosixPath(article.source), None, where,
+                                    f"'{image.source}' is {image.width} px wide: {ppi:.0f} ppi when printed {width:.0f} mm wide",
+                                    f"use a photo at least {math.ceil(width / 25.4 * PRESS_PPI)} px wide for the press",
+                                    Severity.WARNING))
+    return warnings
 
 
 def _write_pdf(
@@ -274,6 +325,7 @@ def _write_pdf(
     served: set[Path],
     faces: tuple[FontFace, ...],
     pdf_options: dict[str, Any],
+    inks: Inks | None = None,
 ) -> bytes:
     """Lays out and writes the PDF; every refused URL, WeasyPrint error or stray font becomes a Problem.
 
@@ -295,7 +347,7 @@ def _write_pdf(
         number_contents(document)
         if sections:
             place_panels(document, sections)
-        data = _written(document, lambda pdf: _finish(pdf, profile, document_id), pdf_options)
+        data = _written(document, lambda pdf: _finish(pdf, profile, document_id, inks), pdf_options)
     except FatalURLFetchingError as err:
         problems = fetcher.problems or [_problem(f"the PDF layout could not be made: {err.__cause__ or err}", "")]
         raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
@@ -420,16 +472,14 @@ def _local_path(url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _finish(pdf: Any, profile: Profile, document_id: str) -> None:
-    """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid."""
-    reference = pdf.catalog.get("Metadata")
-    if reference is None:
-        return
-    number = reference.split()[0] if isinstance(reference, (bytes, str)) else str(reference).split()[0]
-    stream = pdf.objects[int(number)]
-    if profile.plain_metadata:
-        stream.compress = False
-    stream.stream = [
-        re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + document_id.encode(), part) if isinstance(part, bytes) else part
-        for part in stream.stream
-    ]
+def _finish(pdf: Any, profile: Profile, document_id: str, inks: Inks | None = None) -> None:
+    """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid;
+    for a press, every RGB colour left in the drawing (the style sheet's, the browser defaults', the crop
+    marks') is set in its CMYK instead."""
+    from .engine import recolour, rewrite_metadata
+
+    if inks is not None:
+        recolour(pdf, inks.colour)
+
+    did = b"xmp.did:" + document_id.encode()
+    rewrite_metadata(pdf, lambda part: re.sub(rb"xmp\.did:[0-9a-f-]{36}", did, part), compress=not profile.plain_metadata)

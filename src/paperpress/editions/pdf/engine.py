@@ -1,4 +1,7 @@
-"""WeasyPrint, imported without the slow lookups of its system libraries.
+"""Every touch of WeasyPrint's and pydyf's internals, in one place: the import, and the laid-out pages and
+PDF objects that the steps after the layout read and change. Pinned to the releases tested with it
+(`VERIFIED`, pyproject.toml); tests/editions/pdf/test_engine.py fails by name when an upgrade takes away what a
+hook relies on. Nothing else in paperpress reaches past WeasyPrint's documented API.
 
 WeasyPrint asks cffi for each library it uses (Pango, HarfBuzz, fontconfig…) under the names that library
 has on every platform, and cffi looks each name that is not a file up with `ctypes.util.find_library`, which
@@ -9,6 +12,9 @@ the lookup), the import is made again the usual way.
 
 And pydyf's list of page references is kept while no page is added: WeasyPrint's PDF/UA tagging asks for
 it once per tagged element, and pydyf makes it anew each time (`_kept_page_references`).
+
+Laid-out boxes (house panels, the contents' page numbers) are read and moved through the functions under
+"Laid-out pages and boxes"; a box moved after the layout has its backgrounds laid out again where it is put.
 """
 
 from __future__ import annotations
@@ -16,9 +22,16 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
+import re
 import sys
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
+
+#: The WeasyPrint releases these hooks were verified against, as pyproject.toml pins them.
+VERIFIED = ">=70,<71"
+#: The pydyf releases (the PDF objects WeasyPrint writes with) they were verified against.
+VERIFIED_PYDYF = ">=0.13,<0.14"
 
 
 def _imported() -> ModuleType:
@@ -58,6 +71,163 @@ def _kept_page_references() -> None:
         return kept[1]
 
     pydyf.PDF.page_references = property(page_references, doc=usual.__doc__)
+
+
+# Laid-out pages and boxes. WeasyPrint's formatting structure is not its public API: a page's box tree is
+# `Page._page_box`; a box's element, tag, children, position and size are its attributes.
+
+
+def page_box(page: Any) -> Any:
+    """The laid-out page box of one of `Document.pages`."""
+    return page._page_box
+
+
+def children(box: Any) -> Sequence[Any]:
+    """A box's children; none for a text box."""
+    return getattr(box, "children", ())
+
+
+def attribute(box: Any, name: str) -> str | None:
+    """An attribute of the element the box was made for; None for an anonymous box or a missing attribute."""
+    element = box.element
+    return None if element is None else element.get(name)
+
+
+def is_pseudo(box: Any, name: str) -> bool:
+    """Whether the box was made for the element's `::name` pseudo-element (`after`, `before`)."""
+    return (box.element_tag or "").endswith(f"::{name}")
+
+
+def text_of(box: Any) -> str:
+    """The text a text box draws; empty for any other box."""
+    return getattr(box, "text", "")
+
+
+def rewrite_text(box: Any, text: str) -> None:
+    """Makes a laid-out text box draw `text`, in the place and width it was laid out for.
+
+    The box's text is shaped again from its Pango layout when the page is drawn, so both are set."""
+    box.text = text
+    box.pango_layout.text = text
+
+
+def border_box(box: Any) -> tuple[float, float, float, float]:
+    """x, y, width and height of the box's border box, in CSS pixels."""
+    return box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height()
+
+
+def content_foot(page_box: Any) -> float:
+    """The y of the foot of a page's content area, in CSS pixels."""
+    return float(page_box.content_box_y() + page_box.height)
+
+
+def margin(box: Any, side: str) -> float:
+    """A box's computed margin on one side in CSS pixels (WeasyPrint computes lengths to px; `auto` is none)."""
+    length = box.style[f"margin_{side}"]
+    return float(getattr(length, "value", 0) or 0) if getattr(length, "unit", "px") == "px" else 0.0
+
+
+def move(box: Any, x: float, y: float) -> None:
+    """Moves the box and everything in it so its border box starts at (x, y)."""
+    box.translate(x - box.border_box_x(), y - box.border_box_y())
+
+
+def grow(box: Any, by: float) -> None:
+    """Makes the box `by` CSS pixels taller, its content area growing at its foot."""
+    box.height += by
+
+
+def place_after(page_box: Any, parent: Any, sibling: Any, box: Any) -> None:
+    """Puts a moved box among `parent`'s children after `sibling`, and lays its backgrounds out where it is.
+
+    WeasyPrint lays a box's background out once, with its page: the painting and positioning areas and the
+    clip are kept on `box.background`, apart from the box's position, and `Box.translate` leaves them where
+    they were. A house panel moved into a section's gap drew its tint where the store had laid it out,
+    behind another article or under the panel (issue 1142, pages 5, 8 and 9).
+    """
+    at = list(parent.children).index(sibling) + 1
+    parent.children = [*parent.children[:at], box, *parent.children[at:]]
+    relay_backgrounds(page_box, box)
+
+
+def relay_backgrounds(page_box: Any, box: Any) -> None:
+    """Lays out the backgrounds of `box` and of every box under it again, from where they are now.
+
+    The images the layout fetched are reused: nothing is fetched again."""
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    fetched = _fetched_images(box)
+    layout_box_backgrounds(page_box, box, lambda url, **_: fetched.get(url))
+
+
+def _fetched_images(box: Any) -> dict[str, Any]:
+    """URL → the image WeasyPrint fetched for a background, border image or mask border under `box`."""
+    fetched: dict[str, Any] = {}
+    for each in _descendants(box):
+        style = each.style
+        background = getattr(each, "background", None)
+        if background is not None:
+            for (kind, url), layer in zip(style["background_image"], background.layers, strict=False):
+                if kind == "url" and layer.image is not None:
+                    fetched[url] = layer.image
+        for source, name in (("border_image_source", "border_image"), ("mask_border_source", "mask_border_image")):
+            kind, url = style[source]
+            if kind == "url" and getattr(each, name, None) is not None:
+                fetched[url] = getattr(each, name)
+    return fetched
+
+
+def _descendants(box: Any) -> Any:
+    yield box
+    for child in box.all_children() if hasattr(box, "all_children") else ():
+        yield from _descendants(child)
+
+
+# pydyf's PDF objects, as WeasyPrint hands them to a `finisher` before they are written.
+
+#: An RGB colour operator as pydyf writes it (`Stream.set_color_rgb`): one item of a stream, "r g b rg".
+_RGB = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)")
+
+
+def recolour(pdf: Any, cmyk: Callable[[float, float, float], tuple[float, float, float, float]]) -> int:
+    """Sets every RGB fill and stroke colour of every content stream (pages, forms, patterns) in CMYK, as
+    `cmyk` gives it for the RGB; returns how many operators it changed.
+
+    WeasyPrint draws each CSS colour with pydyf's `set_color_rgb`, one operator to an item of the stream's
+    list, so the colours are found without parsing the content, before it is compressed: at 9 pages, 0.01 s."""
+    import pydyf
+
+    changed = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Stream):
+            continue
+        items = obj.stream
+        for n, item in enumerate(items):
+            if isinstance(item, bytes) and item.endswith((b" rg", b" RG")) and (found := _RGB.fullmatch(item)):
+                c, m, y, k = cmyk(*(float(v) for v in found.groups()[:3]))
+                operator = b"k" if found[4] == b"rg" else b"K"
+                items[n] = b" ".join(_number(v) for v in (c, m, y, k)) + b" " + operator
+                changed += 1
+    return changed
+
+
+def _number(value: float) -> bytes:
+    return (f"{value:.4f}".rstrip("0").rstrip(".") or "0").encode()
+
+
+
+def rewrite_metadata(pdf: Any, rewrite: Callable[[bytes], bytes], compress: bool = True) -> bool:
+    """Passes the bytes of the document's XMP metadata stream through `rewrite`, and leaves the stream
+    uncompressed unless `compress`; False when the document has no metadata stream."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return False
+    number = reference.split()[0] if isinstance(reference, (bytes, str)) else str(reference).split()[0]
+    stream = pdf.objects[int(number)]
+    if not compress:
+        stream.compress = False
+    stream.stream = [rewrite(part) if isinstance(part, bytes) else part for part in stream.stream]
+    return True
 
 
 #: Where a pydyf PDF keeps its page references, with the number of pages they were made for.

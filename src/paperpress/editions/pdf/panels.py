@@ -23,33 +23,51 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     """Moves each section's panel into the gap on its last page where it fits whole, drops the store's pages.
 
     `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
-    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white.
+    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white. Where
+    the next section runs on under a section (print.css), there is no gap and no panel.
     """
+    from . import engine
+
     pages = document.pages
-    first = next((n for n, page in enumerate(pages) if _has_store(page._page_box)), None)
+    first = next((n for n, page in enumerate(pages) if _has_store(engine.page_box(page))), None)
     if first is None:
         return []
-    panels = {box.element.get("data-section"): box for page in pages[first:] for box in _panels(page._page_box)}
+    panels = {engine.attribute(box, "data-section"): box for page in pages[first:] for box in _panels(engine.page_box(page))}
     del pages[first:]
     placed = []
-    for section in sections:
+    order = list(sections)
+    for section, after in zip(order, [*order[1:], None], strict=True):
         panel = panels.get(section)
         mark = f"{section}-end"
-        page_box = next((page._page_box for page in pages if mark in page.anchors), None)
+        page_box = next((engine.page_box(page) for page in pages if mark in page.anchors), None)
+        if page_box is not None and after is not None and _starts_on(page_box, after):
+            continue  # the next section runs on under this one: no gap
         found = _find(page_box, mark) if page_box is not None else None
         if panel is None or page_box is None or found is None:
             continue
         end, parent = found
-        above, below = (_px(panel.style[f"margin_{side}"]) for side in ("top", "bottom"))
-        panel.translate(end.position_x - panel.border_box_x(), end.position_y + above - panel.border_box_y())
-        room = page_box.content_box_y() + page_box.height - below - (panel.border_box_y() + panel.border_height())
+        above, below = (engine.margin(panel, side) for side in ("top", "bottom"))
+        x, y, _, _ = engine.border_box(end)
+        engine.move(panel, x, y + above)
+        _, top, _, height = engine.border_box(panel)
+        room = engine.content_foot(page_box) - below - (top + height)
         if room < 0:
             continue  # the panel's lines do not fit under the section
-        panel.height += room
-        at = list(parent.children).index(end) + 1
-        parent.children = [*parent.children[:at], panel, *parent.children[at:]]
+        engine.grow(panel, room)
+        engine.place_after(page_box, parent, end, panel)  # its tint, laid out on the store's page, follows it
         placed.append(section)
     return placed
+
+
+#: The class of a section's title, which shows where the section starts.
+TITLE_CLASS = "section-title"
+
+
+def _starts_on(page_box: Any, section: str) -> bool:
+    """Whether the section's title is on the page: the block holding room for it (print.css) may be there
+    while the section itself starts on the next page."""
+    found = _find(page_box, section)
+    return found is not None and any(has_class(child, TITLE_CLASS) for child in children(found[0]))
 
 
 def _has_store(page_box: Any) -> bool:
@@ -68,15 +86,13 @@ def _panels(box: Any) -> Iterator[Any]:
 
 def _find(box: Any, anchor: str) -> tuple[Any, Any] | None:
     """The first box under `box` of the element with that id, and its parent box."""
+    from .engine import attribute
+
     for child in children(box):
-        if child.element is not None and child.element.get("id") == anchor:
+        if attribute(child, "id") == anchor:
             return child, box
         found = _find(child, anchor)
         if found is not None:
             return found
     return None
 
-
-def _px(length: Any) -> float:
-    """A computed margin in CSS pixels (WeasyPrint computes lengths to px; `auto` counts as none)."""
-    return float(getattr(length, "value", 0) or 0) if getattr(length, "unit", "px") == "px" else 0.0
