@@ -6,10 +6,10 @@ import io
 import random
 
 import pytest
-from paperpress.editions.base.inks import Inks, cmyk_photo, is_cmyk_profile, limit_ink, packaged_profile, profile_name
 from PIL import Image
 
 from paperpress.editions.images import Normalised
+from paperpress.editions.pdf.inks import Inks, cmyk_photo, is_cmyk_profile, limit_ink, packaged_profile, profile_name
 from tests.support import REPO
 
 
