@@ -10,7 +10,7 @@ from jinja2.sandbox import SecurityError
 from paperpress.errors import PaperpressError
 from paperpress.templates import CACHE_FOLDER, DEFAULTS, Layouts
 from tests.editions.test_text import render
-from tests.support import FIXTURES, copy_publication
+from tests.support import FIXTURES, REPO, copy_publication
 
 
 def test_packaged_defaults_work_without_a_layouts_folder() -> None:
@@ -127,3 +127,16 @@ def test_compiled_layouts_are_cached_inside_the_publication(tmp_path: Path) -> N
     render(pub, "7")
     cached = sorted(p.name for p in (pub / CACHE_FOLDER / "layouts").iterdir())
     assert cached and all(name.startswith("text-") for name in cached)
+
+
+def test_the_sample_publication_overrides_the_packaged_masthead_and_still_shows_it() -> None:
+    """layouts/ at the repository root is the sample's own: its masthead partial includes the packaged one
+    (default/partials/masthead.html) and adds the cooperative's line, in every edition that shows a masthead."""
+    from paperpress.editions.frame import Masthead
+
+    head = Masthead("The Riverside Courier", None, "Issue 1142", "Friday 20 November 2026", None, None, None)
+    packaged = Layouts.for_publication(None).env("html").get_template("partials/masthead.html").render(masthead=head)
+    sample = Layouts.for_publication(REPO).env("html").get_template("partials/masthead.html").render(masthead=head)
+    motto = '<p class="masthead-subtitle masthead-motto">Owned by its readers since 1987</p>'
+    assert motto not in packaged and motto in sample
+    assert packaged.strip() in sample  # the override keeps the packaged masthead whole
