@@ -23,16 +23,11 @@ from paperpress.dask_executor import publication_kit
 from paperpress.fingerprint import STATE_NAME
 
 from . import fake_dashboard
-from .conftest import REPO
+from .conftest import REPO, require_module
 from .fakes import FAKE, WITH_FAKES, PacedEdition, make_archive
 from .test_cli_build import _Lines, _paperpress, _published, _until
 
-try:
-    import distributed  # noqa: F401
-except ImportError:  # CI installs the test extra, which has Dask: there a missing Dask is a failure
-    if os.environ.get("CI"):
-        raise
-    pytest.skip("Dask is not installed (scripts/setup.sh installs it)", allow_module_level=True)
+require_module("distributed", "Dask")  # CI installs the test extra, which has Dask: there a missing Dask fails
 pytestmark = pytest.mark.slow
 
 DASK = Path(sys.executable).parent / "dask"

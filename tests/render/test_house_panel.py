@@ -25,7 +25,7 @@ def _section(name: str, lines: int) -> str:
 
 
 def _document(sections: dict[str, int], panel_lines: int = 3) -> Any:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     panel = "".join(f"<p>About this paper, line {n}</p>" for n in range(panel_lines))
     store = "".join(f'<aside class="house-panel" data-section="{name}">{panel}</aside>' for name in sections)
     body = "".join(_section(name, lines) for name, lines in sections.items())
@@ -81,7 +81,7 @@ def test_a_gap_too_small_for_the_panels_lines_stays_white() -> None:
 
 
 def test_a_document_without_a_store_is_left_as_it_is() -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     document = weasyprint.HTML(string=f"<style>{_CSS}</style>" + _section("news", 4)).render()
     assert place_panels(document, ["news"]) == []
     assert len(document.pages) == 1

@@ -24,7 +24,7 @@ from paperpress.render.context import credit_line
 from paperpress.render.pdf import PdfEdition, _photos_across, column_runs, photos_in_columns, section_flows
 from paperpress.walk import images
 
-from ..conftest import FIXTURES, REPO, copy_publication, reaches, require_tool
+from ..conftest import FIXTURES, REPO, copy_publication, reaches, require_module, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +97,7 @@ def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
     assert info["CreationDate"] == "Fri Nov 20 12:00:00 2026 UTC"
     assert info["Tagged"] == "yes"
     assert info["Page size"].startswith("595.276 x 841.89")
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(sample["screen"]) as pdf:
         assert str(pdf.Root.Lang) == "en"
         assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
@@ -113,13 +113,13 @@ def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> 
 
 
 def test_screen_profile_is_pdf_ua1(sample: dict[str, Path]) -> None:
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(sample["screen"]), profile="ua1")
     assert result.failures == [] and result.is_compliant
 
 
 def test_archive_profile_is_pdf_a2u(sample: dict[str, Path]) -> None:
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(sample["archive"]), profile="2u")
     assert result.failures == [] and result.is_compliant
 
@@ -130,13 +130,13 @@ def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dic
     trim = [float(v) for v in re.search(r"TrimBox:\s+(.*)", boxes)[1].split()]
     bleed = 3 * _MM
     assert media[0] == pytest.approx(trim[0] - bleed, abs=0.05) and media[2] == pytest.approx(trim[2] + bleed, abs=0.05)
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(sample["print"]) as pdf:
         assert pdf.Root.OutputIntents[0].S == "/GTS_PDFX"
         xmp = pdf.Root.Metadata.read_bytes()
     assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
     # crop marks are drawn in the bleed, outside the trim box: the corner of the sheet has ink
-    image_module = pytest.importorskip("PIL.Image")
+    from PIL import Image as image_module
     _run("pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", sample["print"], tmp_path / "sheet")
     sheet = image_module.open(next(tmp_path.glob("sheet*.png"))).convert("L")
     strip = sheet.crop((0, 0, sheet.width, 11))  # the top 3 mm of the sheet, all bleed
@@ -303,7 +303,7 @@ def test_long_words_break_inside_their_column(tmp_path: Path) -> None:
 
 def _outline(path: Path) -> list[tuple[int, str, int]]:
     """(level, title, page number) for every bookmark, in order."""
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     out: list[tuple[int, str, int]] = []
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
@@ -343,7 +343,7 @@ def test_contents_page_numbers_are_where_the_articles_start(sample: dict[str, Pa
 
 
 def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue, tmp_path: Path) -> None:
-    image_module = pytest.importorskip("PIL.Image")
+    from PIL import Image as image_module
     _run("pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", sample["screen"], tmp_path / "front")
     front = image_module.open(next(tmp_path.glob("front*.png"))).convert("L")
     inked = sum(1 for value in front.tobytes() if value < 200) / (front.width * front.height)
@@ -412,7 +412,7 @@ def test_the_front_page_lead_sets_its_photos_in_its_first_column_unless_a_table_
 def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path], issue) -> None:
     from paperpress.geometry import PageSetup
 
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     page = PageSetup.from_options(open_publication(REPO).config.pdf)
     with pymupdf.open(sample["screen"]) as pdf:
         widths = sorted(round((found["bbox"][2] - found["bbox"][0]) / (72 / 25.4)) for found in pdf[0].get_image_info())
@@ -422,7 +422,7 @@ def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path
 def _page_fill(pdf: Path, cell: float = 2.0) -> list[float]:
     """How much of each page's text area carries ink, read back by PyMuPDF: its text lines, images and
     filled shapes on a 2 pt grid, within the page less its running head and folio bands."""
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     fills = []
     for page in pymupdf.open(pdf):
         width, height = page.rect.width, page.rect.height
@@ -456,7 +456,7 @@ def test_a_house_panel_closes_a_gap_with_the_other_editions_and_how_to_subscribe
     for n in panels:
         assert "EPUB, for e-readers" in pages[n - 1] and "example.org/courier" in pages[n - 1]
     # Only on a section's last page: the page after each panel starts a section (or there is none).
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     starts = {page for level, _, page in pymupdf.open(sample["screen"]).get_toc() if level == 1}
     assert all(n + 1 in starts or n == len(pages) - 1 for n in panels), (panels, starts)
     assert len(panels) <= len(issue.sections)
@@ -518,8 +518,8 @@ def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> None:
-    ttlib = pytest.importorskip("fontTools.ttLib")
     import font_source_sans_pro
+    from fontTools import ttLib as ttlib
 
     pub = _with_style(tmp_path, 'p { font-family: "House Sans"; }')
     font = ttlib.TTFont(font_source_sans_pro.font_files_ttf["SourceSansProLight"])
@@ -589,7 +589,7 @@ def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str)
 
 def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) -> None:
     """Every headline has at least 40 mm of its page below its top: room for its standfirst and first lines."""
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     bottom = (14 + 2) * _MM
     with pikepdf.open(sample["screen"]) as pdf, pdf.open_outline() as outline:
         marks = [(item.title, float(item.destination[3])) for item in outline.root]
@@ -626,7 +626,7 @@ def test_links_into_the_issue_are_internal_and_give_the_page_of_another_article(
 
 def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
     """Items with paragraphs, a quote, code and nested lists: PDF/UA-1 lets an LI hold only Lbl and LBody."""
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(unusual_links), profile="ua1")
     assert result.failures == [] and result.is_compliant
     tree = _run("pdfinfo", "-struct", unusual_links)
