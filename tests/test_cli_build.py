@@ -27,7 +27,7 @@ from paperpress.fingerprint import STATE_NAME
 from paperpress.write import TEMP_SUFFIX, locked
 
 from .conftest import REPO, require_tool
-from .fakes import FAKE, PACED, SNAG, STUCK, WITH_FAKES, fake_art, make_archive
+from .fakes import FAKE, HOLD_ISSUE, PACED, SNAG, STUCK, WITH_FAKES, fake_art, make_archive
 
 runner = CliRunner()
 CATALOG = "catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, dist/feed.xml"
@@ -272,12 +272,15 @@ def test_kill_9_at_any_moment_leaves_only_complete_files(tmp_path: Path) -> None
     old = _published(out)
     seen: list[dict[str, str]] = []
     # The moments a kill lands: while the first edition is written, after one issue, while writing after
-    # one issue, after three; each forced run rebuilds every issue, so each moment comes.
+    # one issue, after three; each forced run rebuilds every issue, so each moment comes. The last issue
+    # submitted (issue-1) is held unfinished, so no run can end before its kill.
+    held = {"SOURCE_DATE_EPOCH": "1700000000", HOLD_ISSUE: "issue-1"}  # every output changes
     for moment in (_while_writing(), _after_issues(1), _while_writing(_after_issues(1)), _after_issues(3)):
-        run = _paperpress(*args, "--force", env={"SOURCE_DATE_EPOCH": "1700000000"})  # every output changes
+        run = _paperpress(*args, "--force", env=held)
         moment(run, _Lines(run.stdout), out)  # type: ignore[arg-type]
+        assert run.poll() is None, f"the build ended before the kill, so nothing was tested: {run.communicate()}"
         os.killpg(run.pid, signal.SIGKILL)
-        run.wait(30)
+        assert run.wait(30) == -signal.SIGKILL  # the kill, not the build's end, stopped it
         seen.append(_published(out))
         for state in out.rglob(STATE_NAME):
             json.loads(state.read_bytes())  # never torn
