@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import os
 import re
+import sys
 import threading
 import time
+from concurrent.futures import Future
 from importlib import metadata
 from pathlib import Path
 
@@ -241,6 +243,19 @@ def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None
     assert (pub / "dist/issue-4/issue-4-thumbnail.jpg").is_file()
 
 
+def _until_waiting_for_a_future(thread: int, limit: float = 60) -> None:
+    """Returns once `thread` is blocked in Future.result(): an event in the program, not a guess at a duration."""
+    deadline = time.monotonic() + limit
+    while True:
+        frame = sys._current_frames().get(thread)
+        while frame is not None and frame.f_code is not Future.result.__code__:
+            frame = frame.f_back
+        if frame is not None:
+            return
+        assert time.monotonic() < deadline, "the build never waited for the cover art"
+        time.sleep(0.001)
+
+
 def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_made_here(
     pub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,11 +263,12 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
     art's frames are freed before the layout is held; one made in the sidecar keeps the other core to itself."""
     rendered: dict[str, threading.Event] = {}
     seen: list[tuple[str, bool]] = []
+    building = threading.get_ident()  # the thread that renders the editions and waits for the art
 
     def art(issue):
-        # It waits for an edition made meanwhile: drawn before them, it waits in vain (briefly, where it must).
-        edition_done = rendered.setdefault(issue.name, threading.Event())
-        seen.append(("art", edition_done.wait(timeout=0.5 if art_first else 30)))
+        # It holds the drawing until the build waits for it, then says whether an edition was made meanwhile.
+        _until_waiting_for_a_future(building)
+        seen.append(("art", rendered.setdefault(issue.name, threading.Event()).is_set()))
         return fake_art(issue)
 
     def outputs(made, issue, *args):
@@ -262,12 +278,11 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
 
     monkeypatch.setattr(build_module, "render_art", art)
     monkeypatch.setattr(build_module, "render_outputs", outputs)
-    art_first = False
     run(pub, ("fake",))
     assert seen.count(("art", True)) == 4
     seen.clear()
     rendered.clear()
-    art_first = True  # one core: the heavy edition is laid out in this process
+    # One core: the heavy edition is laid out in this process.
     run(pub, ("heavy", "fake"), force=True)
     assert seen == [("art", False), ("heavy", True), ("fake", True)] * 4
     seen.clear()
