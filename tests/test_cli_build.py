@@ -195,6 +195,8 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
         f"render.EDITIONS.update({WITH_FAKES!r}); "
         f"render.EDITIONS.update(stuck={STUCK!r}, snag={SNAG!r}) if os.environ.get('WITH_STUCK') else None; "
         f"render.EDITIONS.update(paced={PACED!r}) if os.environ.get('WITH_PACED') else None; "
+        "exec('from paperpress import dask_executor as d; d.CONNECT_SECONDS = float(os.environ[\"CONNECT_SECONDS\"])')"
+        " if os.environ.get('CONNECT_SECONDS') else None; "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
         "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app()"
     )
