@@ -181,6 +181,27 @@ def overflow(page: Path, width: int, driver: Any | None = None) -> list[str]:
             f"{page.name} at {width} px: {element}" for element in browser.execute_script(_WIDEST)]
 
 
+_BOXES = """
+const shown = e => { const s = getComputedStyle(e); return s.display !== 'none' && s.visibility !== 'hidden'
+  && parseFloat(s.opacity) > 0 && e.getClientRects().length > 0; };
+return [...document.querySelectorAll(arguments[0])].map(e => { const r = e.getBoundingClientRect();
+  return {id: e.id, text: e.innerText === undefined ? '' : e.innerText.trim(), shown: shown(e),
+          left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
+          loaded: e.tagName === 'IMG' ? e.complete && e.naturalWidth > 0 : null}; });
+"""
+
+
+def boxes(page: Path, width: int, selector: str, driver: Any | None = None) -> list[dict[str, Any]]:
+    """Where each element matching `selector` is laid out at `width` (CSS px, relative to the viewport's top
+    left), whether it is shown, its text as rendered, and for an image whether it loaded."""
+    with _browser(driver) as browser:
+        _open(browser, page, width)
+        browser.execute_script("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+        browser.execute_async_script("const done = arguments[arguments.length - 1];"
+                                     "Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(done);")
+        return browser.execute_script(_BOXES, selector)
+
+
 def axe_violations(page: Path, width: int, driver: Any | None = None) -> list[str]:
     """axe-core's violations at `width` (`rule-id (impact): target`), every rule the axe CLI runs."""
     source = Path(require_tool("axe-core", AXE)).read_text(encoding="utf-8")

@@ -26,6 +26,23 @@ def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
 
+#: What urllib, Dask's dashboard check and the checkers read to send a request through a proxy.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_proxy_for_loopback() -> Iterator[None]:
+    """The tests' requests go to servers they start on 127.0.0.1; a proxy set for the machine would take them
+    elsewhere (or nowhere). Cleared here, before any opener is made, so the commands the tests start inherit
+    it too; NO_PROXY covers anything that reads a proxy setting of its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in PROXY_VARIABLES:
+            patch.delenv(name, raising=False)
+        for name in ("no_proxy", "NO_PROXY"):
+            patch.setenv(name, "127.0.0.1,localhost,::1")
+        yield
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for a test module (checkers.overflow, axe_violations and print_layout take it)."""
@@ -36,5 +53,3 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
-
-

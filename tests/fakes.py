@@ -90,12 +90,22 @@ def _page(title: str) -> str:
             f"<body>\n<main><h1>{title}</h1></main>\n</body>\n</html>\n")
 
 
+#: The issue whose slow edition never finishes, when this is set in the environment: a build that cannot end
+#: before a test kills it.
+HOLD_ISSUE = "PAPERPRESS_TEST_HOLD_ISSUE"
+
+
 class SlowEdition(FakeEdition):
-    """Tens of megabytes after a short pause: writing takes most of a build, so a kill often lands mid-write."""
+    """Tens of megabytes after a short pause: writing takes most of a build, so a kill often lands mid-write.
+
+    The issue named by $PAPERPRESS_TEST_HOLD_ISSUE is never finished, so a kill lands while the build runs.
+    """
 
     spec = SLOW
 
     def known(self, issue: Issue, info: BuildInfo) -> bytes:
+        if issue.name == os.environ.get(HOLD_ISSUE):
+            threading.Event().wait()
         time.sleep(0.05)
         seed = hashlib.sha256(super().known(issue, info)).digest()
         return seed * (24 * 1024 * 1024 // len(seed))

@@ -10,6 +10,7 @@ import shutil
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,25 @@ def require_tool(name: str, path: str | Path | None = None) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_module(name: str, install: str | None = None) -> Any:
+    """The imported module; skips (with the reason shown) where it is missing, and fails in CI, which has them all.
+
+    For optional packages only (the test extra's checkers, Dask). Our own modules and our dependencies are
+    imported plainly: an error in them is a failure everywhere, never a skip.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as err:
+        if err.name is None or not (name == err.name or name.startswith(err.name + ".")):
+            raise  # the package is there but something it imports is not: a broken install, not a missing one
+        message = f"{install or name} is not installed (scripts/setup.sh --tools installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message, allow_module_level=True)
 
 
 def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:

@@ -6,17 +6,20 @@ import datetime as dt
 import json
 import os
 import re
+import sys
 import threading
 import time
+from concurrent.futures import Future
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from paperpress.catalog.index import CATALOG_FILES
 
 from paperpress import __version__
 from paperpress import catalog as catalog_package
 from paperpress import editions as editions_package
 from paperpress.build import ArchiveResult, build_archive, build_issue
-from paperpress.catalog.index import CATALOG_FILES
 from paperpress.editions import cover
 from paperpress.errors import UsageError
 from paperpress.options import BuildOptions, source_date
@@ -248,6 +251,19 @@ def test_force_rebuilds_and_a_missing_output_is_rebuilt_alone(pub: Path) -> None
     assert (pub / "dist/issue-4/issue-4-thumbnail.jpg").is_file()
 
 
+def _until_waiting_for_a_future(thread: int, limit: float = 60) -> None:
+    """Returns once `thread` is blocked in Future.result(): an event in the program, not a guess at a duration."""
+    deadline = time.monotonic() + limit
+    while True:
+        frame = sys._current_frames().get(thread)
+        while frame is not None and frame.f_code is not Future.result.__code__:
+            frame = frame.f_back
+        if frame is not None:
+            return
+        assert time.monotonic() < deadline, "the build never waited for the cover art"
+        time.sleep(0.001)
+
+
 def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_made_here(
     pub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,11 +271,12 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
     art's frames are freed before the layout is held; one made in the sidecar keeps the other core to itself."""
     rendered: dict[str, threading.Event] = {}
     seen: list[tuple[str, bool]] = []
+    building = threading.get_ident()  # the thread that renders the editions and waits for the art
 
     def art(issue, caches):
-        # It waits for an edition made meanwhile: drawn before them, it waits in vain (briefly, where it must).
-        edition_done = rendered.setdefault(issue.name, threading.Event())
-        seen.append(("art", edition_done.wait(timeout=0.5 if art_first else 30)))
+        # It holds the drawing until the build waits for it, then says whether an edition was made meanwhile.
+        _until_waiting_for_a_future(building)
+        seen.append(("art", rendered.setdefault(issue.name, threading.Event()).is_set()))
         return fake_art(issue)
 
     real_edition = issue_module.edition
@@ -278,12 +295,11 @@ def test_the_cover_art_is_drawn_while_the_editions_render_but_before_a_layout_ma
 
     monkeypatch.setattr(issue_module, "render_art", art)
     monkeypatch.setattr(issue_module, "edition", edition)
-    art_first = False
     run(pub, ("fake",))
     assert seen.count(("art", True)) == 4
     seen.clear()
     rendered.clear()
-    art_first = True  # one core: the heavy edition is laid out in this process
+    # One core: the heavy edition is laid out in this process.
     run(pub, ("heavy", "fake"), force=True)
     assert seen == [("art", False), ("heavy", True), ("fake", True)] * 4
     seen.clear()
@@ -443,8 +459,10 @@ def test_build_info_holds_the_versions_of_paperpress_and_the_rendering_libraries
     issue = check_issue(opened, "2").value
     assert issue is not None
     info = build_info(opened, issue, BuildOptions(pdf_profile="print", source_date=source_date("1767225600")))
-    assert info.versions == {"paperpress": __version__, **fingerprint.library_versions()}
-    assert {"weasyprint", "jinja2", "pillow"} <= set(info.versions)
+    # The distributions whose code turns an issue into bytes (pyproject.toml's dependencies), as installed.
+    for name in ("weasyprint", "pydyf", "jinja2", "markdown-it-py", "mdit-py-plugins", "pillow", "pyphen", "fonttools"):
+        assert info.versions[name] == metadata.version(name), name
+    assert info.versions["paperpress"] == metadata.version("paperpress") == __version__
     assert info.options == {"pdf_profile": "print"} and info.timestamp == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert build_info(opened, issue).timestamp == dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
 

@@ -1,7 +1,8 @@
 """Property-based: random Markdown and front matter through every edition.
 
-Whatever an article holds, a build either succeeds or stops with a content error (never another
-exception); no EPUB or PDF gains live markup; and every word of every paragraph reaches every edition.
+Whatever an article holds, loading either accepts it or stops with a content error (never another
+exception); an article that loads renders in every edition; no EPUB or PDF gains live markup; and every word
+of every paragraph reaches every edition.
 """
 
 from __future__ import annotations
@@ -45,9 +46,16 @@ def paragraph(draw) -> tuple[str, list[str]]:
     return " ".join(parts), words
 
 
+#: Titles for the PDF: Latin-1's printable characters, which the fonts have. Any other title the PDF drew with
+#: .notdef or a system font and refused (U+022E, U+126DC): those known bugs are expected failures in
+#: tests/load/test_glyphs.py, and the old version of this test discarded such titles without a word.
+PDF_TITLE = st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_categories=("Cc",))
+
+
 @st.composite
-def article_text(draw) -> tuple[str, list[str]]:
-    title = draw(st.text(min_size=1, max_size=60).filter(lambda t: t.strip() and "\n" not in t and "\r" not in t))
+def article_text(draw, title_characters: st.SearchStrategy[str] | None = None) -> tuple[str, list[str]]:
+    titles = st.text(title_characters, min_size=1, max_size=60) if title_characters is not None else st.text(min_size=1, max_size=60)
+    title = draw(titles.filter(lambda t: t.strip() and "\n" not in t and "\r" not in t))
     paragraphs = draw(st.lists(paragraph(), min_size=1, max_size=5))
     kind = draw(st.sampled_from(["plain", "quote", "list", "heading"]))
     body = []
@@ -94,13 +102,12 @@ def check_article(fmt: str, source: str, words: list[str]) -> None:
             assert problems  # refused, with a reason
         assume(issue is not None)  # a refused article checks no words: hypothesis draws another
         assert issue is not None
+        # An issue that loads is one every edition can make (loading checks what the PDF's fonts can show):
+        # a renderer that refuses it fails here, with its problems, rather than skipping the words check.
         try:
             data = edition(fmt).render(issue, pub.layouts, build_info(pub, issue))[0].data
         except PaperpressError as err:
-            assert err.problems
-            data = None
-        assume(data is not None)
-        assert data is not None
+            raise AssertionError(f"the {fmt} edition refused an issue that loaded: {err.problems}") from err
         text = normalise(visible_text(fmt, data))
         for word in words:
             assert word in text, f"{word!r} missing from the {fmt} edition"
@@ -122,7 +129,7 @@ def test_epub_edition_keeps_every_word_and_no_live_markup(article: tuple[str, li
 
 
 @settings(max_examples=8, **COMMON)
-@given(article_text())
+@given(article_text(PDF_TITLE))
 def test_pdf_edition_keeps_every_word(article: tuple[str, list[str]]) -> None:
     require_tool("pdftotext")
     check_article("pdf", *article)

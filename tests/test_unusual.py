@@ -24,7 +24,7 @@ from paperpress.options import BuildOptions
 from paperpress.run.executor import ProcessPool
 from paperpress.run.issue import open_publication
 from tests.checkers import ace, broken_links, epubcheck, html_errors, overflow, pdf_failures
-from tests.support import FIXTURES, copy_publication, require_tool
+from tests.support import FIXTURES, copy_publication, require_module, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -172,7 +172,7 @@ def test_dates_a_zip_cannot_hold_are_clamped_in_the_zip_and_kept_in_the_metadata
         assert {info.date_time for info in epub.infolist()} == {zip_time}
         opf = epub.read("EPUB/content.opf").decode()
     assert f"<dc:date>{date}</dc:date>" in opf and f'"dcterms:modified">{date}T12:00:00Z<' in opf
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(built / name / f"{name}.pdf") as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith(f"D:{date.replace('-', '')}120000")
     assert f"<updated>{date}T12:00:00Z</updated>" in (built / "opds.xml").read_text()

@@ -24,7 +24,7 @@ from paperpress.cli import app
 from paperpress.output.state import STATE_NAME
 from paperpress.output.write import TEMP_SUFFIX, locked
 from paperpress.run import issue as issue_module
-from tests.fakes import WITH_FAKES, fake_art, make_archive
+from tests.fakes import HOLD_ISSUE, WITH_FAKES, fake_art, make_archive
 from tests.support import REPO, require_tool
 
 runner = CliRunner()
@@ -191,6 +191,8 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
         "import os, sys; from tests import fakes; registry = dict(fakes.WITH_FAKES); "
         "registry.update(stuck=fakes.STUCK, snag=fakes.SNAG) if os.environ.get('WITH_STUCK') else None; "
         "registry.update(paced=fakes.PACED) if os.environ.get('WITH_PACED') else None; "
+        "exec('from paperpress.run.dask import executor as d; d.CONNECT_SECONDS = float(os.environ[\"CONNECT_SECONDS\"])')"
+        " if os.environ.get('CONNECT_SECONDS') else None; "
         f"exec({_KILL_HALFWAY!r}) if os.environ.get('KILL_AT_WRITE') else None; "
         "from paperpress.cli import app; sys.argv[0] = 'paperpress'; app(obj=registry)"
     )
@@ -268,12 +270,15 @@ def test_kill_9_at_any_moment_leaves_only_complete_files(tmp_path: Path) -> None
     old = _published(out)
     seen: list[dict[str, str]] = []
     # The moments a kill lands: while the first edition is written, after one issue, while writing after
-    # one issue, after three; each forced run rebuilds every issue, so each moment comes.
+    # one issue, after three; each forced run rebuilds every issue, so each moment comes. The last issue
+    # submitted (issue-1) is held unfinished, so no run can end before its kill.
+    held = {"SOURCE_DATE_EPOCH": "1700000000", HOLD_ISSUE: "issue-1"}  # every output changes
     for moment in (_while_writing(), _after_issues(1), _while_writing(_after_issues(1)), _after_issues(3)):
-        run = _paperpress(*args, "--force", env={"SOURCE_DATE_EPOCH": "1700000000"})  # every output changes
+        run = _paperpress(*args, "--force", env=held)
         moment(run, _Lines(run.stdout), out)  # type: ignore[arg-type]
+        assert run.poll() is None, f"the build ended before the kill, so nothing was tested: {run.communicate()}"
         os.killpg(run.pid, signal.SIGKILL)
-        run.wait(30)
+        assert run.wait(30) == -signal.SIGKILL  # the kill, not the build's end, stopped it
         seen.append(_published(out))
         for state in out.rglob(STATE_NAME):
             json.loads(state.read_bytes())  # never torn

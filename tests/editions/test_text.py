@@ -58,9 +58,37 @@ def test_no_markup_reaches_the_reader(sample: str) -> None:
 def test_links_photos_notes_and_tables_are_plain_text(sample: str) -> None:
     assert "[1]   https://example.org/" in sample
     assert "[Photo: " in sample and "Photo: Courier photo desk" in sample
-    assert "[note\u00a01] " in sample
     assert "Staff group               Balloted  Returned" in sample  # columns aligned
     assert "Drivers                        236       191" in sample  # numbers right-aligned
+
+
+def _article_text(sample: str, title: str) -> str:
+    """The part of the text edition from the article's headline to the rule that ends it (the next article's or
+    section's), or to the end."""
+    start = sample.index(f"\n{title}\n")
+    ends = [sample.find(f"\n{rule * 72}\n", start) for rule in "-="]
+    return sample[start : min([end for end in ends if end >= 0], default=len(sample))]
+
+
+# The footnotes of the sample issue's articles, as the Markdown gives them (with the typographer's apostrophe).
+SAMPLE_NOTES = {
+    "Two branch libraries face closure in council budget vote": "The campaign’s figures have not been independently"
+    " checked. The council says it will publish a full breakdown of one-off costs alongside the final budget.",
+    "Foundry Road: inside the depot that voted to stop the trams": "Under current law, industrial action in transport is only"
+    " lawful if at least half of the members balloted return a paper. The turnout at Foundry Road was 78 per cent.",
+    "Home care workers lodge claim for paid travel time": "Time spent travelling between appointments counts as"
+    " working time for minimum wage purposes. Employers who fail to pay it can be ordered to make up the difference.",
+}
+
+
+def test_notes_are_printed_after_their_article(sample: str) -> None:
+    for title, note in SAMPLE_NOTES.items():
+        article = _article_text(sample, title)
+        body, notes_heading, notes = article.rpartition("\n\nNotes\n")
+        assert notes_heading, f"no Notes after {title!r}"
+        assert notes.startswith("[note\u00a01] "), notes[:40]  # the mark never splits across lines
+        assert " ".join(notes.split()) == f"[note 1] {note}"
+        assert "[note\u00a01]" in body  # the mark in the text, where the reader meets it
 
 
 def test_an_empty_list_item_keeps_its_number() -> None:

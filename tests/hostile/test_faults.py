@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from paperpress.cli import app
+from paperpress.registry import EDITIONS
+from tests.fakes import HEAVY
 from tests.support import FIXTURES, copy_publication
 
 LIMITED_BUILD = """
@@ -46,16 +49,21 @@ def test_a_full_disk_leaves_every_previous_edition_complete(tmp_path: Path) -> N
     assert files(pub / "dist" / "issue-7") == before  # no temporary file left, nothing replaced
 
 
-def test_an_issue_past_its_time_limit_is_stopped_and_changes_nothing(tmp_path: Path) -> None:
+def test_an_issue_past_its_time_limit_is_stopped_and_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition that never ends (a heavy one, laid out beside the build as the PDF is): past its limit on any
+    machine, where a real PDF of the minimal issue was only hoped to take longer than the limit."""
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
-    previous = pub / "dist" / "issue-7" / "issue-7.pdf"
+    manifest = pub / "issues" / "issue-7.yaml"
+    manifest.write_text(manifest.read_text().replace("title: A small issue", "title: stuck"))  # HeavyEdition hangs
+    previous = pub / "dist" / "issue-7" / "issue-7.heavy"
     previous.parent.mkdir(parents=True)
-    previous.write_bytes(b"%PDF previous edition\n")
+    previous.write_bytes(b"previous edition\n")
 
-    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "pdf", "--time-limit", "0.2"])
+    registry = {**EDITIONS, "heavy": HEAVY}
+    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "heavy", "--time-limit", "0.2"], obj=registry)
 
     assert result.exit_code == 1, result.output
     assert (
         "issues/issue-7.yaml: building this issue took longer than 0.2 seconds and was stopped" in result.stderr
     )
-    assert files(pub / "dist" / "issue-7") == {"issue-7.pdf": b"%PDF previous edition\n"}
+    assert files(pub / "dist" / "issue-7") == {"issue-7.heavy": b"previous edition\n"}

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from paperpress.build import build_archive
-from paperpress.editions.base import EDITIONS
 from paperpress.editions.pdf.edition import PdfEdition
 from paperpress.errors import PaperpressError
 from paperpress.options import BuildOptions
 from paperpress.output.plan import Job, select_issues
+from paperpress.registry import EDITIONS
 from paperpress.run import issue as issue_module
 from paperpress.run import sidecar as sidecar_module
 from paperpress.run.executor import Serial, guarded

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 
 def _page_boxes() -> list[Any]:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     html = ('<html><style>@page { size: 80mm 60mm; } .next { break-before: page; }</style><body>'
             '<nav class="contents box"><p class="inner contents">words</p></nav><p class="next">more</p></body></html>')
     return [page._page_box for page in weasyprint.HTML(string=html).render().pages]

@@ -22,7 +22,7 @@ article {{ break-before: page; }}
 
 
 def _document(articles: int) -> Any:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     links = "".join(f'<li><a class="contents-link" href="#a{n}">Story {n}</a></li>' for n in range(articles))
     body = "".join(f'<article id="a{n}"><h2>Story {n}</h2><p>Words of story {n}.</p></article>' for n in range(articles))
     html = f'<html lang="en"><style>{_CSS}</style><body><nav class="contents"><ul>{links}</ul></nav>{body}</body></html>'
@@ -51,7 +51,7 @@ def test_the_front_page_is_laid_out_once(monkeypatch) -> None:
 
 
 def test_a_link_to_nowhere_keeps_its_placeholder() -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     html = f'<html><style>{_CSS}</style><body><nav class="contents"><a class="contents-link" href="#gone">Gone</a></nav></body></html>'
     document = weasyprint.HTML(string=html).render()
     assert number_contents(document) == 0

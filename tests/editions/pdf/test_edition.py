@@ -32,7 +32,7 @@ from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, 
 from paperpress.model.walk import images
 from paperpress.options import BuildOptions, source_date
 from paperpress.run.issue import build_info, check_issue, open_publication
-from tests.support import FIXTURES, REPO, copy_publication, reaches, require_tool
+from tests.support import FIXTURES, REPO, copy_publication, reaches, require_module, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def test_metadata_names_the_issue(sample: dict[str, Path]) -> None:
     assert info["CreationDate"] == "Fri Nov 20 12:00:00 2026 UTC"
     assert info["Tagged"] == "yes"
     assert info["Page size"].startswith("595.276 x 841.89")
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(sample["screen"]) as pdf:
         assert str(pdf.Root.Lang) == "en"
         assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
@@ -121,13 +121,13 @@ def test_screen_profile_has_a_structure_tree(sample: dict[str, Path], issue) -> 
 
 
 def test_screen_profile_is_pdf_ua1(sample: dict[str, Path]) -> None:
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(sample["screen"]), profile="ua1")
     assert result.failures == [] and result.is_compliant
 
 
 def test_archive_profile_is_pdf_a2u(sample: dict[str, Path]) -> None:
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(sample["archive"]), profile="2u")
     assert result.failures == [] and result.is_compliant
 
@@ -139,7 +139,7 @@ def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dic
     assert [float(v) for v in re.search(r"BleedBox:\s+(.*)", boxes)[1].split()] == media  # 3 mm round the trim
     bleed = 3 * _MM
     assert media[0] == pytest.approx(trim[0] - bleed, abs=0.05) and media[2] == pytest.approx(trim[2] + bleed, abs=0.05)
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(sample["print"]) as pdf:
         [intent] = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFX" and intent.DestOutputProfile.N == 4  # the press's CMYK profile
@@ -147,7 +147,7 @@ def test_print_profile_has_bleed_crop_marks_and_a_pdfx_output_intent(sample: dic
         xmp = pdf.Root.Metadata.read_bytes()
     assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
     # crop marks are drawn in the bleed, outside the trim box: the corner of the sheet has ink
-    image_module = pytest.importorskip("PIL.Image")
+    from PIL import Image as image_module
     _run("pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", sample["print"], tmp_path / "sheet")
     sheet = image_module.open(next(tmp_path.glob("sheet*.png"))).convert("L")
     strip = sheet.crop((0, 0, sheet.width, 11))  # the top 3 mm of the sheet, all bleed
@@ -166,7 +166,7 @@ class _Colours:
 
 
 def _colours(path: Path) -> _Colours:
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     found, seen = _Colours(), set()
 
     def space(value: Any, where: str) -> None:
@@ -236,7 +236,7 @@ def test_print_profile_sets_black_text_and_rules_in_black_ink_alone(sample: dict
 
 def _ink(pdf: Path) -> list[float]:
     """The most ink (C+M+Y+K, in percent) on any spot of each page, as PyMuPDF renders it in CMYK at 50 dpi."""
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     most = []
     for page in pymupdf.open(pdf):
         samples = page.get_pixmap(dpi=50, colorspace=pymupdf.csCMYK).samples
@@ -280,7 +280,7 @@ def test_press_warnings_name_the_packaged_profile_and_photos_under_200_ppi(issue
 
 
 def test_the_press_s_own_profile_is_the_output_intent_and_an_rgb_one_is_refused(tmp_path: Path) -> None:
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     ghostscript = Path("/usr/share/color/icc/ghostscript")
     if not (ghostscript / "default_cmyk.icc").is_file():
         require_tool("gs")  # skips, saying how to install it
@@ -464,7 +464,7 @@ def test_long_words_break_inside_their_column(tmp_path: Path) -> None:
 
 def _outline(path: Path) -> list[tuple[int, str, int]]:
     """(level, title, page number) for every bookmark, in order."""
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     out: list[tuple[int, str, int]] = []
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
@@ -504,7 +504,7 @@ def test_contents_page_numbers_are_where_the_articles_start(sample: dict[str, Pa
 
 
 def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue, tmp_path: Path) -> None:
-    image_module = pytest.importorskip("PIL.Image")
+    from PIL import Image as image_module
     _run("pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", sample["screen"], tmp_path / "front")
     front = image_module.open(next(tmp_path.glob("front*.png"))).convert("L")
     inked = sum(1 for value in front.tobytes() if value < 200) / (front.width * front.height)
@@ -573,7 +573,7 @@ def test_the_front_page_lead_sets_its_photos_in_its_first_column_unless_a_table_
 def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path], issue) -> None:
     from paperpress.typeset.geometry import PageSetup
 
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     page = PageSetup.from_options(open_publication(REPO).config.pdf)
     with pymupdf.open(sample["screen"]) as pdf:
         widths = sorted(round((found["bbox"][2] - found["bbox"][0]) / (72 / 25.4)) for found in pdf[0].get_image_info())
@@ -583,7 +583,7 @@ def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path
 def _page_fill(pdf: Path, cell: float = 2.0) -> list[float]:
     """How much of each page's text area carries ink, read back by PyMuPDF: its text lines, images and
     filled shapes on a 2 pt grid, within the page less its running head and folio bands."""
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     fills = []
     for page in pymupdf.open(pdf):
         width, height = page.rect.width, page.rect.height
@@ -612,7 +612,7 @@ def test_the_sample_fills_its_pages(sample: dict[str, Path]) -> None:
 def _news_fill(pdf: Path, cell: float = 2.0) -> list[float]:
     """How much of each page's text area carries news: text lines and images as PyMuPDF reads them, on a 2 pt
     grid, less the running head and folio bands, and less the house panels (their lines are on a tint)."""
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     panels: dict[int, list[Any]] = {}
     for page_number, shape, inside, _ in tints(pdf):
         if inside:
@@ -660,7 +660,7 @@ def test_a_house_panel_closes_a_gap_with_the_other_editions_and_how_to_subscribe
     for n in panels:
         assert "EPUB, for e-readers" in pages[n - 1] and "example.org/courier" in pages[n - 1]
     # Only on a section's last page: the page after each panel starts a section (or there is none).
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf", "PyMuPDF")
     starts = {page for level, _, page in pymupdf.open(sample["screen"]).get_toc() if level == 1}
     assert all(n + 1 in starts or n == len(pages) - 1 for n in panels), (panels, starts)
     assert len(panels) <= len(issue.sections)
@@ -677,7 +677,7 @@ def tints(pdf: Path) -> list[tuple[int, Any, list[Any], list[Any]]]:
     WeasyPrint draws a border as the ring between two rectangles filled even-odd: a ring no thicker than a
     rule is a rule.
     """
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     found = []
     for number, page in enumerate(pymupdf.open(pdf), start=1):
         lines = [pymupdf.Rect(line["bbox"]) for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
@@ -710,7 +710,7 @@ def test_every_tint_is_drawn_behind_its_own_block(sample: dict[str, Path], profi
 
 
 def test_a_house_panel_s_tint_is_behind_its_lines_down_to_the_foot(sample: dict[str, Path]) -> None:
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     document = pymupdf.open(sample["screen"])
     shapes = tints(sample["screen"])
     panels = [(n, rect) for n, page in enumerate(document, start=1) for rect in page.search_for("is also published as")]
@@ -778,8 +778,8 @@ def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> None:
-    ttlib = pytest.importorskip("fontTools.ttLib")
     import font_source_sans_pro
+    from fontTools import ttLib as ttlib
 
     pub = _with_style(tmp_path, 'p { font-family: "House Sans"; }')
     font = ttlib.TTFont(font_source_sans_pro.font_files_ttf["SourceSansProLight"])
@@ -849,7 +849,7 @@ def test_a_photo_that_cannot_be_read_fails_the_build(profile: str, message: str)
 
 def test_no_headline_is_stranded_at_the_foot_of_a_page(sample: dict[str, Path]) -> None:
     """Every headline has at least 40 mm of its page below its top: room for its standfirst and first lines."""
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     bottom = (14 + 2) * _MM
     with pikepdf.open(sample["screen"]) as pdf, pdf.open_outline() as outline:
         marks = [(item.title, float(item.destination[3])) for item in outline.root]
@@ -886,7 +886,7 @@ def test_links_into_the_issue_are_internal_and_give_the_page_of_another_article(
 
 def test_list_items_hold_only_a_label_and_a_body(unusual_links: Path) -> None:
     """Items with paragraphs, a quote, code and nested lists: PDF/UA-1 lets an LI hold only Lbl and LBody."""
-    page = pytest.importorskip("page")
+    page = require_module("page", "page-validation")
     result = page.validate_pdf(str(unusual_links), profile="ua1")
     assert result.failures == [] and result.is_compliant
     tree = _run("pdfinfo", "-struct", unusual_links)

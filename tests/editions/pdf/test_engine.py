@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from paperpress.editions.pdf import engine
-from tests.support import REPO
+from tests.support import REPO, require_module
 
 _COUNTED = """
 import ctypes.util, sys
@@ -149,7 +149,7 @@ def test_a_rewritten_text_box_draws_its_new_text() -> None:
 
 
 def _page_text(pdf: bytes) -> bytes:
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     return pymupdf.open(stream=pdf, filetype="pdf")[0].get_text().encode()
 
 
@@ -186,7 +186,7 @@ def test_a_placed_box_s_background_is_laid_out_where_it_was_put_and_as_tall() ->
     [layer] = panel.background.layers
     assert tuple(layer.painting_area) == pytest.approx(engine.border_box(panel))
     assert layer.clipped_boxes[0][:4] == pytest.approx(engine.border_box(panel))
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     page = pymupdf.open(stream=document.write_pdf(), filetype="pdf")[0]
     [tint] = [d["rect"] for d in page.get_drawings() if d.get("fill") and min(d["rect"].width, d["rect"].height) > 5]
     assert tint.contains(page.search_for("Panel")[0])
@@ -200,7 +200,7 @@ def test_the_metadata_stream_is_rewritten_and_left_plain_through_the_finisher() 
 
     data = engine.weasyprint.HTML(string="<p>x</p>").write_pdf(pdf_variant="pdf/a-2u", finisher=finisher)
     assert seen == [True]
-    pikepdf = pytest.importorskip("pikepdf")
+    pikepdf = require_module("pikepdf")
     with pikepdf.open(io.BytesIO(data)) as pdf:
         metadata = pdf.Root.Metadata
         assert "/Filter" not in metadata and b'Producer="ours, WeasyPrint' in metadata.read_raw_bytes()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from paperpress.editions.pdf.panels import place_panels
+from tests.support import require_module
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +26,7 @@ def _section(name: str, lines: int) -> str:
 
 
 def _document(sections: dict[str, int], panel_lines: int = 3) -> Any:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     panel = "".join(f"<p>About this paper, line {n}</p>" for n in range(panel_lines))
     store = "".join(f'<aside class="house-panel" data-section="{name}">{panel}</aside>' for name in sections)
     body = "".join(_section(name, lines) for name, lines in sections.items())
@@ -70,7 +71,7 @@ def test_a_moved_panel_s_tint_is_laid_out_where_the_panel_now_is_and_as_tall() -
     [layer] = panel.background.layers
     box = (panel.border_box_x(), panel.border_box_y(), panel.border_width(), panel.border_height())
     assert tuple(layer.painting_area) == pytest.approx(box)
-    pymupdf = pytest.importorskip("pymupdf")
+    pymupdf = require_module("pymupdf")
     page = pymupdf.open(stream=document.write_pdf(), filetype="pdf")[0]
     [tint] = [d["rect"] for d in page.get_drawings() if d.get("fill") and min(d["rect"].width, d["rect"].height) > 20]
     first, last = (page.search_for(f"About this paper, line {n}")[0] for n in (0, 2))
@@ -96,7 +97,7 @@ def test_a_gap_too_small_for_the_panels_lines_stays_white() -> None:
 
 
 def test_a_document_without_a_store_is_left_as_it_is() -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     document = weasyprint.HTML(string=f"<style>{_CSS}</style>" + _section("news", 4)).render()
     assert place_panels(document, ["news"]) == []
     assert len(document.pages) == 1
@@ -111,7 +112,7 @@ _RUN_ON = """
 
 def _run_on(sections: dict[str, int]) -> Any:
     """The sections with a title each, the second running on under the first where 40 mm are left."""
-    weasyprint = pytest.importorskip("weasyprint")
+    weasyprint = require_module("weasyprint")
     panel = "<p>About this paper</p>"
     store = "".join(f'<aside class="house-panel" data-section="{name}">{panel}</aside>' for name in sections)
     body = "".join(_section(name, lines).replace("<p>", f'<h1 class="section-title">{name}</h1><p>', 1)
