@@ -18,10 +18,15 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TOOLS = REPO / ".tools"
+#: Set by `make test-fast`: the lane that runs no independent checker.
+FAST_LANE = "PAPERPRESS_FAST"
 
 
 def require_tool(name: str, path: str | Path | None = None) -> str:
-    """The tool's path; skips (with the reason shown) where it is missing, and fails in CI, which has them all."""
+    """The tool's path; skips (with the reason shown) where it is missing, and fails in CI, which has them all.
+    The fast lane (`make test-fast`) runs no independent checker: there it skips, saying so."""
+    if os.environ.get(FAST_LANE):
+        pytest.skip(f"{name} is an independent checker: make test runs it, make test-fast does not")
     found = str(path) if path and Path(path).exists() else shutil.which(name)
     if found:
         return found

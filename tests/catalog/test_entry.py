@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from paperpress.catalog.entry import article_identifier, catalog_entry
-
 from paperpress.editions.frame import issue_identifier
 from paperpress.editions.site import share_photo, site_map
 from paperpress.load import load_config, load_issue

@@ -13,9 +13,9 @@ from typing import Any
 import feedparser
 import pytest
 from lxml import etree, html
-from paperpress.catalog.index import write_catalog
 
 from paperpress.build import build_archive
+from paperpress.catalog.index import write_catalog
 from paperpress.cli.serve import catalog_server
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues

@@ -9,9 +9,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree
-from paperpress.catalog.index import write_catalog
 
 from paperpress.build import build_archive
+from paperpress.catalog.index import write_catalog
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.run import issue as issue_module

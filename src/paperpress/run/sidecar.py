@@ -69,7 +69,7 @@ class Sidecar:
             self._start()
         assert self._conn is not None
         self._unsent.clear()
-        self._caches = info.caches
+        self._caches = info.caches if isinstance(info, BuildInfo) else None  # a test may send what is no request
         sending = threading.Thread(target=_send, args=(self._conn, (formats, issue, info), self._unsent),
                                    daemon=True, name="paperpress-sidecar-request")
         self._sending[:] = [sending]
@@ -273,8 +273,8 @@ def _answer(conn: Connection) -> None:
         try:
             steps = {fmt: made[fmt].compose(issue, layouts, info) for fmt in asked}
             del issue  # what the layout does not read (the PDF's photos as the editor sent them) goes now
-            made = {fmt: step() for fmt, step in steps.items()}
-            answer: tuple[Any, ...] = ("done", made, info.caches.pending())
+            outputs = {fmt: step() for fmt, step in steps.items()}
+            answer: tuple[Any, ...] = ("done", outputs, info.caches.pending())
         except PaperpressError as err:
             answer = ("problems", err.problems, err.summary)
         except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue

@@ -40,12 +40,15 @@ _MM = 72 / 25.4
 
 
 def _build(root: Path, name: str, profile: str) -> bytes:
+    """The PDF of issue `name`, made as a build makes it: what it made for the cache is kept once it is done."""
     pub = open_publication(root)
     checked = check_issue(pub, name)
     issue, problems = checked.value, checked.problems
     assert issue is not None, problems
     info = build_info(pub, issue, BuildOptions(pdf_profile=profile, source_date=source_date(os.environ.get("SOURCE_DATE_EPOCH"))))
-    return PdfEdition().render(issue, pub.layouts, info)[0].data
+    data = PdfEdition().render(issue, pub.layouts, info)[0].data
+    info.caches.commit()
+    return data
 
 
 @pytest.fixture(scope="module")
