@@ -1,5 +1,5 @@
 # The two commands a new user needs: `make sample` and `make test`.
-.PHONY: sample test lint bench
+.PHONY: sample test test-fast lint bench
 
 sample:
 	scripts/setup.sh
@@ -8,6 +8,11 @@ sample:
 test:
 	scripts/setup.sh --tools
 	.venv/bin/python -m pytest
+
+# Everything that needs no independent checker and builds no whole PDF: a few minutes, for every change.
+test-fast:
+	scripts/setup.sh
+	PAPERPRESS_FAST=1 .venv/bin/python -m pytest -m "not slow and not tool" -q
 
 lint:
 	.venv/bin/ruff check src tests
