@@ -105,3 +105,17 @@ def test_a_new_line_reference_forges_no_playlist_entry_nor_a_chapter_title(tmp_p
     assert not any("\n" in title for title in titles)
     assert b"Line one\n" not in (audio / "issue-7.mp3").read_bytes()
 
+
+def test_a_writer_refuses_a_forbidden_character_that_reached_it_anyway() -> None:
+    """The loader cleans every string; if a bug let one through, the build stops instead of writing a broken file."""
+    from paperpress.render.audio import _one_line as audio_line
+    from paperpress.text import refuse_forbidden
+
+    layouts = Layouts.for_publication(None)
+    with pytest.raises(ValueError, match="U\\+000C"):
+        layouts.render("html", "catalog/sitemap.xml", {"urls": [("a\x0cb", None)], "link": str})
+    with pytest.raises(ValueError, match="U\\+0007"):
+        refuse_forbidden("a\x07b", "a test")
+    assert refuse_forbidden("a\tb\nc", "a test") == "a\tb\nc"
+    with pytest.raises(ValueError, match="line break"):
+        audio_line("#EXTINF:1,a\nhttp://example.net/x.mp3", "a playlist entry")

@@ -27,6 +27,7 @@ from PIL import Image as PILImage
 from ..cache import cache_folder, cached
 from ..layouts import Layouts
 from ..model import Issue
+from ..text import refuse_forbidden
 from . import BuildInfo, Output, mp3
 from .context import issue_label, issue_title
 from .script import Utterance, article_script, opening_script, section_script
@@ -156,7 +157,7 @@ def _art(issue: Issue) -> bytes:
 def _tags(issue: Issue, art: bytes, title: str, seconds: float) -> ID3:
     pub = issue.publication
     tags = ID3()
-    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TIT2(encoding=3, text=[_one_line(title, "an ID3 title")]))
     tags.add(TPE1(encoding=3, text=[pub.title]))
     tags.add(TPE2(encoding=3, text=[pub.title]))
     tags.add(TALB(encoding=3, text=[f"{pub.title}, {issue_label(issue)}"]))
@@ -182,7 +183,8 @@ def _chapter_frames(marks: Sequence[Chapter]) -> list[CHAP]:
     """A CHAP frame per chapter, in order: the frames `_whole_tags`' table of contents names."""
     return [
         CHAP(element_id=element, start_time=round(mark.start * 1000), end_time=round(mark.end * 1000),
-             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=[mark.title])])
+             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+             sub_frames=[TIT2(encoding=3, text=[_one_line(mark.title, "a chapter's title")])])
         for element, mark in zip(_chapter_ids(marks), marks, strict=True)
     ]
 
@@ -191,12 +193,21 @@ def _chapter_ids(marks: Sequence[Chapter]) -> list[str]:
     return [f"chp{n:03d}" for n in range(len(marks))]
 
 
+def _one_line(text: str, what: str) -> str:
+    """`text`, or a ValueError for a line break or a forbidden character: an M3U entry or an ID3 title is one
+    line, and the loader made every title one line, so reaching this is a bug (see text.refuse_forbidden)."""
+    if any(char in text for char in "\n\r\u2028\u2029"):
+        raise ValueError(f"internal error: {what} would hold a line break")
+    return refuse_forbidden(text, what)
+
+
 def _playlist(issue: Issue, listed: Sequence[Part], durations: Sequence[float]) -> bytes:
     """An extended M3U of the articles in reading order, each as its length, title and file."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{issue_title(issue)}"]
+    lines = ["#EXTM3U", _one_line(f"#PLAYLIST:{issue_title(issue)}", "the playlist's title")]
     for part, length in zip(listed, durations, strict=True):
         if part.file is not None:
-            lines += [f"#EXTINF:{round(length)},{issue.publication.title} - {part.title}", part.file]
+            entry = f"#EXTINF:{round(length)},{issue.publication.title} - {part.title}"
+            lines += [_one_line(entry, "a playlist entry"), _one_line(part.file, "a playlist entry")]
     return ("\n".join(lines) + "\n").encode()
 
 
