@@ -3,9 +3,24 @@ article may cost to say is bounded, refused at its file when it would be read fo
 
 from __future__ import annotations
 
-import pytest
+import threading
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from paperpress.cli import app
+from paperpress.config import AudioOptions
+from paperpress.errors import PaperpressError
+from paperpress.render import audio, mp3
+from paperpress.render.script import Utterance
 from paperpress.render.speakable import speakable
+
+from ..conftest import FIXTURES, copy_publication
+
+ARTICLE = "issues/issue-7/second.md"
 
 LONG = {
     "400 digits": "1" * 400,
@@ -36,3 +51,79 @@ def test_the_digits_read_one_by_one_are_the_digits_written() -> None:
     )
     assert speakable("£" + "1" * 20) == " ".join(["one"] * 20) + " pounds"
     assert speakable("123456789012345").startswith("one hundred and twenty-three trillion")  # 15 digits: words
+
+
+def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / "paperpress.yaml").write_text((pub / "paperpress.yaml").read_text() + f"audio:\n  max_minutes: {max_minutes}\n")
+    (pub / ARTICLE).write_text(f"---\ntitle: Figures\n---\n{body}\n")
+    return pub
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("The total was " + "9" * 5000 + ".", "about 31 minutes"),  # said digit by digit: 5,000 words
+        ("The total was " + "1" * 400 + ".", "about 3 minutes"),
+        ("A plain sentence of an ordinary article. " * 2000, "at least 85 minutes"),  # counted as written
+    ],
+    ids=["5,000 digits", "400 digits", "prose"],
+)
+def test_an_article_read_for_longer_than_the_cap_is_refused_at_its_file(tmp_path: Path, body: str, said: str) -> None:
+    pub = publication(tmp_path, body, max_minutes=2)
+    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "audio", "-j", "1"])
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    assert f"{ARTICLE}: body: read aloud, the article would last {said} (at most 2 (audio.max_minutes" in result.stderr
+    assert not (pub / "dist" / "issue-7" / "audio").exists()
+
+
+class Endless:
+    """A voice that never stops talking (one second of silence at a time) and notes when it is stopped."""
+
+    sample_rate = 22050
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.chunks = 0
+
+    def identity(self) -> str:
+        return "endless"
+
+    def stream(self, text: str) -> Iterator[bytes]:
+        try:
+            while True:
+                self.chunks += 1
+                yield bytes(2 * self.sample_rate)
+        finally:
+            self.closed = True
+
+
+def test_sound_past_the_cap_stops_the_voice_and_refuses_the_article() -> None:
+    voice = Endless()
+    part = audio.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
+    options = AudioOptions(max_minutes=1)
+    with pytest.raises(PaperpressError) as caught:
+        audio._sound(part, voice, None, threading.Event(), options)  # type: ignore[arg-type]
+    (problem,) = caught.value.problems
+    assert str(problem.file) == ARTICLE and problem.message == "read aloud, the article would last over 1 minute"
+    assert voice.closed and voice.chunks == 61
+
+
+def test_a_part_is_encoded_as_it_is_said_never_held_whole() -> None:
+    """59 seconds of sound are 2.6 MB of samples and 0.35 MB of MP3: the peak stays near the MP3's size."""
+
+    class Talker(Endless):
+        def stream(self, text: str) -> Iterator[bytes]:
+            for _ in range(59):
+                yield bytes(2 * self.sample_rate)
+
+    part = audio.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
+    tracemalloc.start()
+    try:
+        frames = audio._sound(part, Talker(), None, threading.Event(), AudioOptions(max_minutes=1))  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert 58 < mp3.duration(frames) < 60
+    assert peak < 1_500_000, peak

@@ -5,29 +5,39 @@ frames, and a Podcasting 2.0 chapters file), and an M3U playlist of the articles
 step, so each part's encoded sound is cached in .paperpress-cache/audio/ under the hash of its spoken text,
 its voice and the encoder: a correction to one article synthesises that article alone. Parts synthesise in
 parallel, one per core. The bytes depend only on the issue and the settings, so two builds are identical.
+
+What an article may cost is bounded: one that would be read for longer than `audio.max_minutes` is refused
+at its file before anything is said (its words counted at the voice's speed), and again if its sound
+passes the cap while it is made. Each utterance is encoded to MP3 as the voice makes it, so a part's raw
+sound is never held whole: memory follows the MP3 (6 KB a second), not the samples (44 KB a second).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import math
 import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
-from typing import ClassVar
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
 
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TLEN, TPE1, TPE2, TPUB, TRCK, CTOCFlags
 from PIL import Image as PILImage
 
 from ..cache import cache_folder, cached
+from ..config import AudioOptions
+from ..errors import PaperpressError, Problem
 from ..layouts import Layouts
-from ..model import Issue
+from ..model import Article, Issue
 from ..text import refuse_forbidden
+from ..walk import texts
 from . import BuildInfo, Output, mp3
 from .context import issue_label, issue_title
 from .script import Utterance, article_script, opening_script, section_script
@@ -37,6 +47,7 @@ FOLDER = "audio"
 #: The cover art inside each file: podcast apps show it small, so a thumbnail keeps every file light.
 ART_BOX = (600, 600)
 CHAPTERS_TYPE = "application/json+chapters"
+_REFUSED = "the audio edition cannot be made; nothing was written."
 PLAYLIST_TYPE = "audio/x-mpegurl"
 
 
@@ -48,6 +59,7 @@ class Part:
     script: tuple[Utterance, ...]
     article: int | None = None  # 1-based place of the article in the issue
     file: str | None = None
+    source: str | None = None  # the article's file, relative to the publication root
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +79,7 @@ def parts(issue: Issue) -> list[Part]:
         for article in section.articles:
             number += 1
             file = f"{issue.name}-{number:02d}-{article.slug}.mp3"
-            found.append(Part(article.title, article_script(article, language), number, file))
+            found.append(Part(article.title, article_script(article, language), number, file, article.source))
     return found
 
 
@@ -92,14 +104,25 @@ class AudioEdition:
 
     def render_files(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         """The whole-issue MP3 first, then one per article, the playlist and the chapters file."""
-        voice = make_voice(info.config.audio, issue.publication.language, layouts.root)
+        options = info.config.audio
+        # Counted twice before any voice is made, so a refused article costs the time to count its words: as
+        # written (a lower bound: speech only adds words), before it is made speakable, which takes a second
+        # for 5,000 numbers; then as it will be said.
+        too_long = [problem for article in issue.articles
+                    if (problem := _over_the_cap(article.source, _written_seconds(article, options), options, "at least"))]
+        if too_long:
+            raise PaperpressError(too_long, _REFUSED)
         listed = parts(issue)
+        too_long = [problem for part in listed if (problem := _over_the_cap(part.source, _estimate(part.script, options), options))]
+        if too_long:
+            raise PaperpressError(too_long, _REFUSED)
+        voice = make_voice(options, issue.publication.language, layouts.root)
         cache = cache_folder(layouts.root, FOLDER) if layouts.root is not None else None
         workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            streams = list(pool.map(lambda part: _sound(part.script, voice, cache, stop), listed))
+            streams = list(pool.map(lambda part: _sound(part, voice, cache, stop, options), listed))
         finally:  # a time limit or Ctrl-C: parts not started are dropped, parts under way stop at their next utterance
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -120,20 +143,70 @@ class AudioEdition:
         return files
 
 
-def _sound(script: Sequence[Utterance], voice: Voice, cache: Path | None, stop: threading.Event) -> bytes:
-    """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised."""
+def _estimate(script: Sequence[Utterance], options: AudioOptions) -> float:
+    """Seconds a script takes to say: its words at the voice's speed, and its pauses."""
+    spoken = sum(len(u.text.split()) for u in script)
+    return spoken * 60 / options.speed + sum(u.pause_ms for u in script) / 1000
+
+
+def _written_seconds(article: Article, options: AudioOptions) -> float:
+    """Seconds the article's written words take to say at the voice's speed: less than its speech takes."""
+    return sum(len(text.split()) for text in texts(article)) * 60 / options.speed
+
+
+def _over_the_cap(source: str | None, seconds: float, options: AudioOptions, how: str = "about") -> Problem | None:
+    """The error for an article read for longer than audio.max_minutes, at its file; None within the cap
+    (or for a part that is not an article: the opening, a section's name)."""
+    if source is None or seconds <= options.max_minutes * 60:
+        return None
+    return Problem(
+        PurePosixPath(source), None, "body",
+        f"read aloud, the article would last {how} {_minutes(options.max_minutes if how == 'over' else math.ceil(seconds / 60))}",
+        f"at most {options.max_minutes} (audio.max_minutes in paperpress.yaml); split the article, or raise the cap",
+    )
+
+
+def _minutes(count: int) -> str:
+    return f"{count:,} minute{'' if count == 1 else 's'}"
+
+
+def _sound(part: Part, voice: Voice, cache: Path | None, stop: threading.Event, options: AudioOptions) -> bytes:
+    """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised.
+
+    Each utterance is encoded as the voice makes it; an article whose sound passes the cap stops there.
+    """
 
     def synthesised() -> bytes:
-        pcm = bytearray()
-        for utterance in script:
+        frames = bytearray()
+        encoder: Any = None
+        samples = 0
+        cap = options.max_minutes * 60 if part.source is not None else None
+
+        def add(pcm: bytes) -> None:
+            nonlocal encoder, samples
+            if encoder is None:
+                encoder = mp3.encoder(voice.sample_rate)
+            samples += len(pcm) // 2
+            if cap is not None and samples > cap * voice.sample_rate:
+                problem = _over_the_cap(part.source, samples / voice.sample_rate, options, "over")
+                raise PaperpressError([problem] if problem else [], _REFUSED)
+            frames.extend(encoder.encode(pcm))
+
+        for utterance in part.script:
             if stop.is_set():
                 raise RuntimeError("synthesis was stopped")  # never seen: the build that stopped it is unwinding
             if utterance.text:
-                pcm += voice.synthesise(utterance.text)
-            pcm += bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000))
-        return mp3.encode(bytes(pcm), voice.sample_rate)
+                with contextlib.closing(voice.stream(utterance.text)) as sound:  # closed early: the engine stops
+                    for pcm in sound:
+                        add(pcm)
+                        if stop.is_set():
+                            break
+            add(bytes(2 * (voice.sample_rate * utterance.pause_ms // 1000)))
+        if encoder is None:
+            encoder = mp3.encoder(voice.sample_rate)
+        return bytes(frames + encoder.flush())
 
-    return cached(cache, f"{_key(script, voice)}.mp3", synthesised)
+    return cached(cache, f"{_key(part.script, voice)}.mp3", synthesised)
 
 
 def _key(script: Sequence[Utterance], voice: Voice) -> str:
