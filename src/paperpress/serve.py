@@ -38,9 +38,7 @@ _TYPES = {FEED_NAME: "application/rss+xml", ATOM_NAME: ATOM_TYPE, SITEMAP_NAME: 
 class CatalogHandler(SimpleHTTPRequestHandler):
     """Serves files with the media types reading systems expect; hidden files are 404."""
 
-    def __init__(self, *args: Any, timeout: float = CONNECTION_SECONDS, **kwargs: Any) -> None:
-        self.timeout = timeout  # socketserver sets it on the connection before reading: a silent client is let go
-        super().__init__(*args, **kwargs)
+    timeout = CONNECTION_SECONDS  # socketserver sets it on the connection before reading: a silent client is let go
 
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         **SimpleHTTPRequestHandler.extensions_map,
@@ -219,5 +217,5 @@ def catalog_server(
 
     `timeout` is how long a connection may stay silent before it is closed.
     """
-    handler = functools.partial(CatalogHandler, directory=str(folder), timeout=timeout)
-    return _CatalogServer((host, port), handler)
+    timed = type("CatalogHandler", (CatalogHandler,), {"timeout": timeout})
+    return _CatalogServer((host, port), functools.partial(timed, directory=str(folder)))

@@ -16,7 +16,7 @@ import importlib
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -45,7 +45,7 @@ class Voice(Protocol):
         """`text` spoken, as 16-bit little-endian mono PCM at `sample_rate`."""
         ...
 
-    def stream(self, text: str) -> Iterator[bytes]:
+    def stream(self, text: str) -> Generator[bytes, None, None]:
         """The same sound in chunks of whole samples as the engine makes them; `sample_rate` is right from
         the first chunk. Closing the iterator early stops the engine."""
         ...
@@ -80,7 +80,7 @@ class EspeakVoice:
     def synthesise(self, text: str) -> bytes:
         return b"".join(self.stream(text))
 
-    def stream(self, text: str) -> Iterator[bytes]:
+    def stream(self, text: str) -> Generator[bytes, None, None]:
         process = subprocess.Popen(
             [self.program, "-v", self.voice, "-s", str(self.speed), "-p", str(self.pitch), "-b", "1", "--stdout"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -232,7 +232,7 @@ class PiperVoice:
     def synthesise(self, text: str) -> bytes:
         return b"".join(self.stream(text))
 
-    def stream(self, text: str) -> Iterator[bytes]:
+    def stream(self, text: str) -> Generator[bytes, None, None]:
         if hasattr(self.voice, "synthesize_stream_raw"):  # piper-tts 1.2
             yield from self.voice.synthesize_stream_raw(text, length_scale=self.length_scale)
             return
