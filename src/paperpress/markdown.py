@@ -93,6 +93,7 @@ class Body:
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]
     problems: tuple[BodyProblem, ...] = field(default=())
+    lines: tuple[int | None, ...] = field(default=())  # the body line of each of `blocks`
 
 
 def _parser() -> MarkdownIt:
@@ -193,7 +194,8 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
     except _Refused as refused:
         return Body((), (), (), (refused.problem,))
     state = _State(article_id, resolve_image, resolve_link)
-    blocks, _ = state.blocks(tokens, 0, None)
+    lines: list[int | None] = []
+    blocks, _ = state.blocks(tokens, 0, None, lines)
     if state.removed:
         # The file's own cleaning saw only `&#12;`; markdown-it decoded it. One warning, at the first such line.
         found = [char for _, chars in state.removed for char in chars]
@@ -209,7 +211,7 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
                 "flatten the nesting; text inside would be lost",
             )
         )
-    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems))
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems), tuple(lines))
 
 
 def _line_of(tokens: list[Token], target: Token) -> int | None:
@@ -245,7 +247,10 @@ class _State:
             self.removed.append((line, found))
         return _one_line(cleaned) if single_line else cleaned
 
-    def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
+    def blocks(
+        self, tokens: list[Token], i: int, close: str | None, lines: list[int | None] | None = None
+    ) -> tuple[list[Block], int]:
+        """The blocks from token `i` to `close`; with `lines`, each block's body line is added to it."""
         out: list[Block] = []
         while i < len(tokens):
             tok = tokens[i]
@@ -253,6 +258,7 @@ class _State:
                 return out, i + 1
             line = tok.map[0] + 1 if tok.map else None
             kind = tok.type
+            made = len(out)
             if kind == "paragraph_open":
                 out.extend(self.paragraph(tokens[i + 1], line))
                 i += 3
@@ -285,6 +291,8 @@ class _State:
                 i = self.footnote_block(tokens, i + 1)
             else:
                 i += 1  # closing tokens of structures handled above, and anything inert
+            if lines is not None:
+                lines.extend([line] * (len(out) - made))
         return out, i
 
     def list_items(self, tokens: list[Token], i: int, close: str) -> tuple[tuple[tuple[Block, ...], ...], int]:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from paperpress.cli import app
 from paperpress.config import AudioOptions
 from paperpress.errors import PaperpressError
+from paperpress.model import Article, Paragraph, Text
 from paperpress.render import audio, mp3
 from paperpress.render.script import Utterance
 from paperpress.render.speakable import speakable
@@ -61,21 +62,29 @@ def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("body", "said"),
+    ("body", "line", "said"),
     [
-        ("The total was " + "9" * 5000 + ".", "about 31 minutes"),  # said digit by digit: 5,000 words
-        ("The total was " + "1" * 400 + ".", "about 3 minutes"),
-        ("A plain sentence of an ordinary article. " * 2000, "at least 85 minutes"),  # counted as written
+        ("The total was " + "9" * 5000 + ".", 4, "about 31 minutes"),  # said digit by digit: 5,000 words
+        ("A first paragraph.\n\nThe total was " + "1" * 400 + ".", 6, "about 3 minutes"),
+        # Counted as written, before any number is made speakable: 7 words a paragraph, 330 words in 2 minutes.
+        ("A plain sentence of an ordinary article.\n\n" * 2000, 98, "at least 85 minutes"),
     ],
     ids=["5,000 digits", "400 digits", "prose"],
 )
-def test_an_article_read_for_longer_than_the_cap_is_refused_at_its_file(tmp_path: Path, body: str, said: str) -> None:
+def test_an_article_read_for_longer_than_the_cap_is_refused_at_its_line(
+    tmp_path: Path, body: str, line: int, said: str
+) -> None:
     pub = publication(tmp_path, body, max_minutes=2)
     result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "audio", "-j", "1"])
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
-    assert f"{ARTICLE}: body: read aloud, the article would last {said} (at most 2 (audio.max_minutes" in result.stderr
+    assert (f"{ARTICLE}:{line}: body: read aloud, the article would last {said} (at most 2 (audio.max_minutes"
+            in result.stderr), result.stderr
     assert not (pub / "dist" / "issue-7" / "audio").exists()
+
+
+FIGURES = Article("a2", "second", ARTICLE, "Figures", None, None, (), (Paragraph((Text("words without end"),)),), (), (),
+                  block_lines=(4,))
 
 
 class Endless:
@@ -104,7 +113,7 @@ def test_sound_past_the_cap_stops_the_voice_and_refuses_the_article() -> None:
     part = audio.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
     options = AudioOptions(max_minutes=1)
     with pytest.raises(PaperpressError) as caught:
-        audio._sound(part, voice, None, threading.Event(), options)  # type: ignore[arg-type]
+        audio._sound(part, FIGURES, voice, None, threading.Event(), options)  # type: ignore[arg-type]
     (problem,) = caught.value.problems
     assert str(problem.file) == ARTICLE and problem.message == "read aloud, the article would last over 1 minute"
     assert voice.closed and voice.chunks == 61
@@ -121,7 +130,7 @@ def test_a_part_is_encoded_as_it_is_said_never_held_whole() -> None:
     part = audio.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
     tracemalloc.start()
     try:
-        frames = audio._sound(part, Talker(), None, threading.Event(), AudioOptions(max_minutes=1))  # type: ignore[arg-type]
+        frames = audio._sound(part, FIGURES, Talker(), None, threading.Event(), AudioOptions(max_minutes=1))  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -182,4 +182,5 @@ def load_article(
         blocks=body.blocks,
         footnotes=body.footnotes,
         links=body.links,
+        block_lines=tuple(line + body_offset if line else None for line in body.lines),
     )

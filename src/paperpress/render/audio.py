@@ -35,12 +35,13 @@ from ..cache import cache_folder, cached
 from ..config import AudioOptions
 from ..errors import PaperpressError, Problem
 from ..layouts import Layouts
-from ..model import Article, Issue
+from ..model import Article, Block, Issue
 from ..text import refuse_forbidden
 from ..walk import texts
 from . import BuildInfo, Output, mp3
 from .context import issue_label, issue_title
 from .script import Utterance, article_script, opening_script, section_script
+from .speakable import speakable
 from .voices import Voice, make_voice
 
 FOLDER = "audio"
@@ -108,12 +109,16 @@ class AudioEdition:
         # Counted twice before any voice is made, so a refused article costs the time to count its words: as
         # written (a lower bound: speech only adds words), before it is made speakable, which takes a second
         # for 5,000 numbers; then as it will be said.
+        language = issue.publication.language
         too_long = [problem for article in issue.articles
-                    if (problem := _over_the_cap(article.source, _written_seconds(article, options), options, "at least"))]
+                    if (problem := _over_the_cap(article, _written_seconds(article, options), options, "at least"))]
         if too_long:
             raise PaperpressError(too_long, _REFUSED)
         listed = parts(issue)
-        too_long = [problem for part in listed if (problem := _over_the_cap(part.source, _estimate(part.script, options), options))]
+        by_source = {article.source: article for article in issue.articles}
+        too_long = [problem for part in listed if part.source is not None
+                    if (problem := _over_the_cap(by_source[part.source], _estimate(part.script, options), options,
+                                                 spoken=language))]
         if too_long:
             raise PaperpressError(too_long, _REFUSED)
         voice = make_voice(options, issue.publication.language, layouts.root)
@@ -122,7 +127,7 @@ class AudioEdition:
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            streams = list(pool.map(lambda part: _sound(part, voice, cache, stop, options), listed))
+            streams = list(pool.map(lambda part: _sound(part, by_source.get(part.source or ""), voice, cache, stop, options), listed))
         finally:  # a time limit or Ctrl-C: parts not started are dropped, parts under way stop at their next utterance
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -151,44 +156,65 @@ def _estimate(script: Sequence[Utterance], options: AudioOptions) -> float:
 
 def _written_seconds(article: Article, options: AudioOptions) -> float:
     """Seconds the article's written words take to say at the voice's speed: less than its speech takes."""
-    return sum(len(text.split()) for text in texts(article)) * 60 / options.speed
+    return sum(_written_words(block) for block in article.blocks) * 60 / options.speed
 
 
-def _over_the_cap(source: str | None, seconds: float, options: AudioOptions, how: str = "about") -> Problem | None:
-    """The error for an article read for longer than audio.max_minutes, at its file; None within the cap
-    (or for a part that is not an article: the opening, a section's name)."""
-    if source is None or seconds <= options.max_minutes * 60:
+def _written_words(block: Block) -> int:
+    return sum(len(text.split()) for text in texts(block))
+
+
+def _over_the_cap(
+    article: Article, seconds: float, options: AudioOptions, how: str = "about", spoken: str | None = None
+) -> Problem | None:
+    """The error for an article read for longer than audio.max_minutes, at its file and the line of the
+    block where the cap is passed (its words counted as written, or as said in the language `spoken`);
+    None within the cap."""
+    if seconds <= options.max_minutes * 60:
         return None
+    minutes = options.max_minutes if how == "over" else math.ceil(seconds / 60)
     return Problem(
-        PurePosixPath(source), None, "body",
-        f"read aloud, the article would last {how} {_minutes(options.max_minutes if how == 'over' else math.ceil(seconds / 60))}",
+        PurePosixPath(article.source), _line_past_the_cap(article, options, spoken), "body",
+        f"read aloud, the article would last {how} {_minutes(minutes)}",
         f"at most {options.max_minutes} (audio.max_minutes in paperpress.yaml); split the article, or raise the cap",
     )
+
+
+def _line_past_the_cap(article: Article, options: AudioOptions, spoken: str | None) -> int | None:
+    """The line of the block whose words, added to those before it, pass the cap; None if none does."""
+    limit, count = options.max_minutes * options.speed, 0
+    for block, line in zip(article.blocks, article.block_lines, strict=False):
+        count += len(speakable(" ".join(texts(block)), spoken).split()) if spoken else _written_words(block)
+        if count > limit:
+            return line
+    return None
 
 
 def _minutes(count: int) -> str:
     return f"{count:,} minute{'' if count == 1 else 's'}"
 
 
-def _sound(part: Part, voice: Voice, cache: Path | None, stop: threading.Event, options: AudioOptions) -> bytes:
+def _sound(
+    part: Part, article: Article | None, voice: Voice, cache: Path | None, stop: threading.Event, options: AudioOptions
+) -> bytes:
     """A part's MP3 frames: from the cache when this text was said by this voice before, else synthesised.
 
-    Each utterance is encoded as the voice makes it; an article whose sound passes the cap stops there.
+    Each utterance is encoded as the voice makes it; the part of an `article` whose sound passes the cap
+    stops there.
     """
 
     def synthesised() -> bytes:
         frames = bytearray()
         encoder: Any = None
         samples = 0
-        cap = options.max_minutes * 60 if part.source is not None else None
+        cap = options.max_minutes * 60 if article is not None else None
 
         def add(pcm: bytes) -> None:
             nonlocal encoder, samples
             if encoder is None:
                 encoder = mp3.encoder(voice.sample_rate)
             samples += len(pcm) // 2
-            if cap is not None and samples > cap * voice.sample_rate:
-                problem = _over_the_cap(part.source, samples / voice.sample_rate, options, "over")
+            if article is not None and cap is not None and samples > cap * voice.sample_rate:
+                problem = _over_the_cap(article, samples / voice.sample_rate, options, "over")
                 raise PaperpressError([problem] if problem else [], _REFUSED)
             frames.extend(encoder.encode(pcm))
 
