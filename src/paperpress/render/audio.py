@@ -48,8 +48,8 @@ FOLDER = "audio"
 #: The cover art inside each file: podcast apps show it small, so a thumbnail keeps every file light.
 ART_BOX = (600, 600)
 CHAPTERS_TYPE = "application/json+chapters"
-_REFUSED = "the audio edition cannot be made; nothing was written."
 PLAYLIST_TYPE = "audio/x-mpegurl"
+_REFUSED = "the audio edition cannot be made; nothing was written."
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,9 @@ class AudioEdition:
         stop = threading.Event()
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            streams = list(pool.map(lambda part: _sound(part, by_source.get(part.source or ""), voice, cache, stop, options), listed))
+            streams = list(pool.map(
+                lambda part: _sound(part, by_source.get(part.source or ""), voice, cache, stop, options), listed
+            ))
         finally:  # a time limit or Ctrl-C: parts not started are dropped, parts under way stop at their next utterance
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -204,18 +206,18 @@ def _sound(
 
     def synthesised() -> bytes:
         frames = bytearray()
-        encoder: Any = None
+        encoder: Any = None  # made with the first sound, once the voice knows its sample rate
         samples = 0
-        cap = options.max_minutes * 60 if article is not None else None
 
         def add(pcm: bytes) -> None:
             nonlocal encoder, samples
             if encoder is None:
                 encoder = mp3.encoder(voice.sample_rate)
             samples += len(pcm) // 2
-            if article is not None and cap is not None and samples > cap * voice.sample_rate:
+            if article is not None and samples > options.max_minutes * 60 * voice.sample_rate:
                 problem = _over_the_cap(article, samples / voice.sample_rate, options, "over")
-                raise PaperpressError([problem] if problem else [], _REFUSED)
+                assert problem is not None
+                raise PaperpressError([problem], _REFUSED)
             frames.extend(encoder.encode(pcm))
 
         for utterance in part.script:
