@@ -119,3 +119,14 @@ def test_a_writer_refuses_a_forbidden_character_that_reached_it_anyway() -> None
     assert refuse_forbidden("a\tb\nc", "a test") == "a\tb\nc"
     with pytest.raises(ValueError, match="line break"):
         audio_line("#EXTINF:1,a\nhttp://example.net/x.mp3", "a playlist entry")
+
+
+def test_a_headline_or_alt_text_of_nothing_but_references_is_refused_at_its_line(tmp_path: Path) -> None:
+    pub = publication(tmp_path, '---\ntitle: "&#12;&#10;"\nimages:\n  - src: photos/square.png\n    alt: "&#13;"\n'
+                                "    credit: C\n---\nBody.\n")
+    result = CliRunner().invoke(app, ["check", "7", "--root", str(pub)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{ARTICLE}:2: title: the headline has no visible words (write the headline)",
+        f"{ARTICLE}:5: images[0].alt: the alt text has no visible words (describe the photo for readers who cannot see it)",
+    ]

@@ -106,12 +106,16 @@ def load_article(
     if front is not None:
         for i, entry in enumerate(front.images):
             assert doc is not None
+            alt = said(entry.alt, f"images[{i}].alt")
+            if not alt:  # "&#12;": nothing left once cleaned
+                problems.append(Problem(file, doc.line(f"images[{i}].alt"), f"images[{i}].alt", "the alt text has no "
+                                        "visible words", "describe the photo for readers who cannot see it"))
             image = load_image(
                 root,
                 path.parent,
                 entry.src,
                 id=f"{article_id}-img{i + 1}",
-                alt=said(entry.alt, f"images[{i}].alt") or "",
+                alt=alt or "",
                 caption=said(entry.caption, f"images[{i}].caption"),
                 credit=said(entry.credit, f"images[{i}].credit"),
                 file=file,
