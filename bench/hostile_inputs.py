@@ -90,6 +90,19 @@ def prose(pub: Path) -> None:
     _write(pub, ARTICLE, _article(_fill("A plain sentence of an ordinary article about the council budget.\n\n")))
 
 
+def numbers(pub: Path) -> None:
+    """Numbers up to the article cap, 50 to a paragraph: each said as up to 20 words, so the article's
+    speech would last days (the audio edition's worst case for what a byte costs)."""
+    paragraph = " ".join(f"{i * 7_919_113 % 10**9:,}" for i in range(50)) + "\n\n"
+    _write(pub, ARTICLE, _article(_fill(paragraph)))
+
+
+def hour_of_prose(pub: Path) -> None:
+    """Prose just inside the audio edition's 60-minute cap (8,470 words at 165 a minute and a pause after each paragraph):
+    the longest article it synthesises, built, not refused."""
+    _write(pub, ARTICLE, _article("A plain sentence of an ordinary article about the council budget.\n\n" * 770))
+
+
 def many_articles(pub: Path, count: int = 501) -> None:
     """One article over the 500-article cap, each with a body of 200 KB, so loading them all would be felt."""
     shutil.rmtree(pub / "issues" / "issue-7")
@@ -116,6 +129,8 @@ CASES: dict[str, Callable[[Path], None]] = {
     "quotes in one paragraph": quotes_one_paragraph,
     "quotes at the caps": quotes_at_the_caps,
     "prose at the cap": prose,
+    "numbers at the cap": numbers,
+    "an hour of prose": hour_of_prose,
     "501 articles": many_articles,
     "YAML 5000 deep": nested_yaml,
 }

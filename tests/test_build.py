@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from paperpress import __version__
-from paperpress import catalog as catalog_package
 from paperpress import editions as editions_package
 from paperpress.build import ArchiveResult, build_archive, build_issue
+from paperpress.catalog import index as catalog_package
 from paperpress.catalog.index import CATALOG_FILES
 from paperpress.editions import cover
 from paperpress.errors import UsageError

@@ -142,6 +142,11 @@ class AudioOptions:
     )
     speed: int = field(default=165, metadata={"doc": "words per minute", "min": 80, "max": 450})
     pitch: int = field(default=50, metadata={"doc": "voice pitch from 0 to 99 (eSpeak NG)", "min": 0, "max": 99})
+    max_minutes: int = field(
+        default=60,
+        metadata={"doc": "the longest an article may be read aloud, in minutes; a longer one is refused, "
+                         "since its speech would take that long to make", "min": 1, "max": 1440},
+    )
     base_url: str | None = field(
         default=None,
         metadata={"doc": "the web address dist/ is published at (https://example.org/courier/); "

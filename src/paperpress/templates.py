@@ -25,6 +25,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .cache import CACHE_FOLDER
+from .characters import refuse_forbidden
 from .errors import PaperpressError, Problem
 from .paths import relative, resolve_inside
 
@@ -146,7 +147,7 @@ class Layouts:
     def render(self, kind: str, name: str, context: dict[str, Any]) -> str:
         """Renders one template; template mistakes become Problems that name the template file and line."""
         try:
-            return self.env(kind).get_template(name).render(context)
+            rendered = self.env(kind).get_template(name).render(context)
         except jinja2.TemplateSyntaxError as err:
             raise PaperpressError([Problem(self._where(err.name or name), err.lineno, None, err.message or "syntax error")]) from None
         except jinja2.TemplateNotFound as err:
@@ -159,6 +160,7 @@ class Layouts:
             elif isinstance(err, jinja2.UndefinedError):
                 hint = "check the variable's name"
             raise PaperpressError([Problem(file, line, None, f"template error: {err.message}", hint)]) from None
+        return refuse_forbidden(rendered, f"the output of layout '{name}'")  # XML, HTML and plain text alike
 
     def read(self, name: str) -> bytes:
         """A static file (an image or font shipped with the layouts), first found in lookup order."""

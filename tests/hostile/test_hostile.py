@@ -208,6 +208,7 @@ HARMLESS = {
     "yaml-1.1-words-stay-words": article("Body.", "title: no\nbyline: 1984\nstandfirst: 'on'\n"),
     "nested-quotes-at-the-limit": article(">" * 20 + " deep"),
     "bom-and-crlf": "\ufeff---\r\ntitle: Windows letter\r\n---\r\nBody from Windows.\r\n",
+    "character-references": article("Body&#12;text and &#10;more.", 'title: "Head&#12;line&#10;two"\n'),
 }
 
 
@@ -311,3 +312,6 @@ def test_hostile_text_builds_harmlessly_in_every_edition(name: str, tmp_path: Pa
         assert "deep" in text
     if name == "bom-and-crlf":
         assert "Windows letter" in text and "\r" not in text
+    if name == "character-references":  # every edition built (the PDF's fonts had no glyph for a form feed)
+        assert "Head line two" in text and "Body text and more." in " ".join(text.split())
+        assert "\x0c" not in text

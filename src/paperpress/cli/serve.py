@@ -1,8 +1,10 @@
-"""A small HTTP server for browsing the catalog locally: serves the output folder and nothing else.
+"""A small HTTP server for previewing the catalog locally: serves the output folder and nothing else.
 
-Loopback by default. Hidden files (the lock, the build states, temporary files) are never served, nor is
-anything a symbolic link leads to outside the folder; the standard library's handler already refuses
-paths that climb out of it. The podcast and Atom feeds are served with their links made absolute under the address
+A preview server, not a web server to publish on: loopback by default, one thread per connection. Every
+request is answered, whatever it holds: a NUL byte or a garbled path is a 400, an absurd Range the whole
+file or a 416, and a connection that says nothing for CONNECTION_SECONDS is closed. Hidden files (the lock,
+the build states, temporary files) are never served, nor is anything a symbolic link leads to outside the
+folder or to a hidden file in it; the standard library's handler already refuses paths that climb out. The podcast and Atom feeds are served with their links made absolute under the address
 the app asked for, since podcast apps resolve no relative links (nor do some feed readers). Byte ranges are answered (206, or 416 past the end), because podcast apps and
 players seek with them and large downloads resume with them.
 """
@@ -21,12 +23,21 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..names import ATOM_NAME, ATOM_TYPE, PODCAST_NAME, SITEMAP_NAME
 
+#: How long a connection may stay silent (before its request, or between two) before it is closed.
+CONNECTION_SECONDS = 30
+#: Connections the kernel queues while every thread is busy (the standard library's 5 drops a browser's burst).
+LISTEN_BACKLOG = 128
+#: A byte position longer than this (a quintillion) is past the end of any file; its digits are not read.
+_MAX_POSITION_DIGITS = 18
+
 #: The catalog's own files whose type their suffix does not tell.
 _TYPES = {PODCAST_NAME: "application/rss+xml", ATOM_NAME: ATOM_TYPE, SITEMAP_NAME: "application/xml"}
 
 
 class CatalogHandler(SimpleHTTPRequestHandler):
     """Serves files with the media types reading systems expect; hidden files are 404."""
+
+    timeout = CONNECTION_SECONDS  # socketserver sets it on the connection before reading: a silent client is let go
 
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         **SimpleHTTPRequestHandler.extensions_map,
@@ -60,7 +71,11 @@ class CatalogHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self) -> Any:
-        parts = unquote(urlsplit(self.path).path).split("/")
+        asked = unquote(urlsplit(self.path).path)
+        if "\x00" in asked or "\x00" in self.path:  # no file name holds one; os.stat would raise
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request")
+            return None
+        parts = asked.split("/")
         if any(part.startswith(".") for part in parts if part) or not self._inside(self.translate_path(self.path)):
             self.send_error(404, "Not found")
             return None
@@ -112,8 +127,15 @@ class CatalogHandler(SimpleHTTPRequestHandler):
         return _Slice(handle, end - start + 1)
 
     def _inside(self, path: str) -> bool:
-        """True when the file asked for really is in the served folder, once every link is followed."""
-        return Path(path).resolve().is_relative_to(Path(self.directory).resolve())
+        """True when the file asked for really is in the served folder, and not hidden, once every link is followed."""
+        folder = Path(self.directory).resolve()
+        try:
+            target = Path(path).resolve()
+        except (OSError, RuntimeError, ValueError):  # a link loop, a name too long
+            return False
+        if not target.is_relative_to(folder):
+            return False
+        return not any(part.startswith(".") for part in target.relative_to(folder).parts)
 
     def list_directory(self, path: Any) -> Any:
         self.send_error(404, "Not found")  # the catalog is the listing
@@ -150,13 +172,20 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None | str:
     if not first and not last:
         return "whole"
     if not first:  # the last N bytes
-        length = int(last)
+        length = _position(last)
         return (max(0, size - length), size - 1) if length > 0 and size > 0 else None
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or (last and int(last) < start):
+    start = _position(first)
+    end = min(_position(last), size - 1) if last else size - 1
+    if start >= size or (last and _position(last) < start):
         return None
     return start, end
+
+
+def _position(digits: str) -> int:
+    """A byte position from its digits; a number past any file's size is read as such, its digits never
+    converted (5,000 of them are over int()'s limit, and the connection was dropped)."""
+    significant = digits.lstrip("0") or "0"
+    return int(significant) if len(significant) <= _MAX_POSITION_DIGITS else 10**_MAX_POSITION_DIGITS
 
 
 class _Slice:
@@ -175,7 +204,17 @@ class _Slice:
         self.handle.close()
 
 
-def catalog_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    """A server bound to host:port (port 0 picks a free one), ready for serve_forever()."""
-    handler = functools.partial(CatalogHandler, directory=str(folder))
-    return ThreadingHTTPServer((host, port), handler)
+class _CatalogServer(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True  # a connection under way never keeps the program from stopping
+
+
+def catalog_server(
+    folder: Path, host: str = "127.0.0.1", port: int = 8000, timeout: float = CONNECTION_SECONDS
+) -> ThreadingHTTPServer:
+    """A server bound to host:port (port 0 picks a free one), ready for serve_forever().
+
+    `timeout` is how long a connection may stay silent before it is closed.
+    """
+    timed = type("CatalogHandler", (CatalogHandler,), {"timeout": timeout})
+    return _CatalogServer((host, port), functools.partial(timed, directory=str(folder)))

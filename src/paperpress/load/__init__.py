@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from ..cache import Learnt, cache_folder
-from ..characters import clean_file_text
+from ..characters import clean_field, clean_file_text, clean_string
 from ..config import Config
 from ..errors import Loaded, Problem, errors_in, sorted_problems
 from ..model import Article, Issue, Publication, Section
@@ -54,15 +54,25 @@ def load_config(root: Path) -> Loaded[Config]:
     doc, yaml_problems = parse_yaml(clean_file_text(text, file, problems), file)
     problems.extend(yaml_problems)
     config = validate(Config, doc, file, problems, "configuration") if doc is not None else None
+    if config is not None and doc is not None:  # the warnings for what publication() takes out of the names
+        for name in ("title", "subtitle"):
+            written = getattr(config, name)
+            if written:
+                clean_field(smarten(written), file, doc.line(name), name, problems)
     return Loaded(config, sorted_problems(problems))
+
+
+def _line(text: str) -> str:
+    """A single-line field of the configuration, cleaned as load_config warned it would be."""
+    return clean_string(smarten(text), single_line=True)[0]
 
 
 def publication(config: Config) -> Publication:
     """The publication as every issue and the catalog show it: smart punctuation, an identifier always."""
     identifier = config.identifier or f"urn:paperpress:{slug(config.title, 'publication')}"
     return Publication(
-        title=smarten(config.title),
-        subtitle=smarten(config.subtitle) if config.subtitle else None,
+        title=_line(config.title),
+        subtitle=_line(config.subtitle) if config.subtitle else None,
         publisher=config.publisher,
         language=config.language,
         identifier=identifier,
@@ -98,7 +108,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt |
             base,
             manifest.cover,
             id="cover",
-            alt=f"Cover of {config.title}, issue {manifest.number}",
+            alt=f"Cover of {_line(config.title)}, issue {manifest.number}",
             caption=None,
             credit=None,
             file=file,
@@ -146,7 +156,9 @@ def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt |
             article = load_article(root, path, article_id, problems, pending, links=links)
             if article is not None:
                 articles.append(article)
-        sections.append(Section(id=f"s{len(sections) + 1}", slug=slug(entry.title, "section"), title=smarten(entry.title), articles=tuple(articles)))
+        where = f"sections[{len(sections)}].title"
+        title = clean_field(smarten(entry.title), file, doc.line(where), where, problems)
+        sections.append(Section(id=f"s{len(sections) + 1}", slug=slug(entry.title, "section"), title=title, articles=tuple(articles)))
 
     problems.extend(decode_problems(pending))
     problems.extend(links.check(a for section in sections for a in section.articles))
@@ -156,7 +168,7 @@ def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt |
         publication=publication(config),
         number=manifest.number,
         date=manifest.date,
-        cover_line=smarten(manifest.title) if manifest.title else None,
+        cover_line=clean_field(smarten(manifest.title), file, doc.line("title"), "title", problems) if manifest.title else None,
         cover=cover,
         sections=tuple(sections),
         source=str(file),

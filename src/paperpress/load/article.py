@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..characters import clean_file_text
+from ..characters import clean_field, clean_file_text
 from ..errors import Problem, errors_in
 from ..model import Article, Image
 from ..paths import relative
@@ -97,18 +97,27 @@ def load_article(
     problems.extend(yaml_problems)
     front = validate(FrontMatter, doc, file, problems, "front matter") if doc is not None else None
 
+    def said(text: str | None, where: str) -> str | None:
+        """A front-matter field as every edition gets it: smart punctuation, then cleaned (see text.py)."""
+        assert doc is not None
+        return clean_field(smarten(text), file, doc.line(where), where, problems) if text else None
+
     images: list[Image] = []
     if front is not None:
         for i, entry in enumerate(front.images):
             assert doc is not None
+            alt = said(entry.alt, f"images[{i}].alt")
+            if not alt:  # "&#12;": nothing left once cleaned
+                problems.append(Problem(file, doc.line(f"images[{i}].alt"), f"images[{i}].alt", "the alt text has no "
+                                        "visible words", "describe the photo for readers who cannot see it"))
             image = load_image(
                 root,
                 path.parent,
                 entry.src,
                 id=f"{article_id}-img{i + 1}",
-                alt=smarten(entry.alt),
-                caption=smarten(entry.caption) if entry.caption else None,
-                credit=smarten(entry.credit) if entry.credit else None,
+                alt=alt or "",
+                caption=said(entry.caption, f"images[{i}].caption"),
+                credit=said(entry.credit, f"images[{i}].credit"),
                 file=file,
                 line=doc.line(f"images[{i}].src"),
                 field=f"images[{i}].src",
@@ -157,17 +166,25 @@ def load_article(
     for found in body.problems:
         at = found.line + body_offset if found.line else None
         problems.append(Problem(file, at, "body", found.message, found.hint, found.severity))
-    if front is None or errors_in(problems[before:]):
+    if front is None:
         return None
+    title, byline, standfirst = said(front.title, "title"), said(front.byline, "byline"), said(front.standfirst, "standfirst")
+    if not title:
+        assert doc is not None
+        problems.append(Problem(file, doc.line("title"), "title", "the headline has no visible words", "write the headline"))
+    if errors_in(problems[before:]):
+        return None
+    assert title is not None
     return Article(
         id=article_id,
         slug=path.stem,
         source=str(file),
-        title=smarten(front.title),
-        byline=smarten(front.byline) if front.byline else None,
-        standfirst=smarten(front.standfirst) if front.standfirst else None,
+        title=title,
+        byline=byline,
+        standfirst=standfirst,
         images=tuple(images),
         blocks=body.blocks,
         footnotes=body.footnotes,
         links=body.links,
+        block_lines=tuple(line + body_offset if line else None for line in body.lines),
     )

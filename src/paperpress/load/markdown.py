@@ -19,6 +19,7 @@ from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..characters import REMOVED_HINT, clean_string, removed_message
 from ..errors import Severity
 from ..model import (
     Block,
@@ -92,6 +93,7 @@ class Body:
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]
     problems: tuple[BodyProblem, ...] = field(default=())
+    lines: tuple[int | None, ...] = field(default=())  # the body line of each of `blocks`
 
 
 def _parser() -> MarkdownIt:
@@ -192,7 +194,13 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
     except _Refused as refused:
         return Body((), (), (), (refused.problem,))
     state = _State(article_id, resolve_image, resolve_link)
-    blocks, _ = state.blocks(tokens, 0, None)
+    lines: list[int | None] = []
+    blocks, _ = state.blocks(tokens, 0, None, lines)
+    if state.removed:
+        # The file's own cleaning saw only `&#12;`; markdown-it decoded it. One warning, at the first such line.
+        found = [char for _, chars in state.removed for char in chars]
+        state.problems.append(BodyProblem(state.removed[0][0], f"{removed_message(found)}, written as character references",
+                                          REMOVED_HINT, Severity.WARNING))
     deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deepest is not None:
         # markdown-it stops reading a structure at its nesting limit and drops what is inside: refuse it.
@@ -203,7 +211,7 @@ def parse_body(text: str, article_id: str, resolve_image: ImageResolver, resolve
                 "flatten the nesting; text inside would be lost",
             )
         )
-    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems))
+    return Body(tuple(blocks), tuple(state.footnotes), tuple(state.links), tuple(state.problems), tuple(lines))
 
 
 def _line_of(tokens: list[Token], target: Token) -> int | None:
@@ -230,8 +238,19 @@ class _State:
         self.link_numbers: dict[str, int] = {}
         self.footnotes: list[Footnote] = []
         self.problems: list[BodyProblem] = []
+        self.removed: list[tuple[int | None, list[str]]] = []  # (body line, characters taken out there)
 
-    def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
+    def clean(self, text: str, line: int | None, single_line: bool = True) -> str:
+        """Decoded text as editions get it (text.py): what a character reference made, taken out or collapsed."""
+        cleaned, found = clean_string(text, single_line=False)
+        if found:
+            self.removed.append((line, found))
+        return _one_line(cleaned) if single_line else cleaned
+
+    def blocks(
+        self, tokens: list[Token], i: int, close: str | None, lines: list[int | None] | None = None
+    ) -> tuple[list[Block], int]:
+        """The blocks from token `i` to `close`; with `lines`, each block's body line is added to it."""
         out: list[Block] = []
         while i < len(tokens):
             tok = tokens[i]
@@ -239,6 +258,7 @@ class _State:
                 return out, i + 1
             line = tok.map[0] + 1 if tok.map else None
             kind = tok.type
+            made = len(out)
             if kind == "paragraph_open":
                 out.extend(self.paragraph(tokens[i + 1], line))
                 i += 3
@@ -262,7 +282,7 @@ class _State:
                 else:
                     out.append(table)
             elif kind in ("fence", "code_block"):
-                out.append(CodeBlock(tok.content.rstrip("\n")))
+                out.append(CodeBlock(self.clean(tok.content.rstrip("\n"), line, single_line=False)))
                 i += 1
             elif kind == "hr":
                 out.append(Rule())
@@ -271,6 +291,8 @@ class _State:
                 i = self.footnote_block(tokens, i + 1)
             else:
                 i += 1  # closing tokens of structures handled above, and anything inert
+            if lines is not None:
+                lines.extend([line] * (len(out) - made))
         return out, i
 
     def list_items(self, tokens: list[Token], i: int, close: str) -> tuple[tuple[tuple[Block, ...], ...], int]:
@@ -368,8 +390,8 @@ class _State:
 
     def image(self, tok: Token, line: int | None) -> Image | None:
         src = str(tok.attrGet("src") or "")
-        alt = "".join(_plain(tok.children or [])).strip()
-        title = smarten(str(tok.attrGet("title") or "")) or None
+        alt = self.clean("".join(_plain(tok.children or [])), line).strip()
+        title = self.clean(smarten(str(tok.attrGet("title") or "")), line).strip() or None
         return self.resolve_image(src, alt, title, line)
 
     def inlines(self, tokens: Sequence[Token], line: int | None) -> tuple[Inline, ...]:
@@ -378,13 +400,13 @@ class _State:
             top = stack[-1][1]
             kind = tok.type
             if kind == "text":
-                top.append(Text(tok.content))
+                top.append(Text(self.clean(tok.content, line)))
             elif kind == "softbreak":
                 top.append(Text(" "))
             elif kind == "hardbreak":
                 top.append(LineBreak())
             elif kind == "code_inline":
-                top.append(Code(tok.content))
+                top.append(Code(self.clean(tok.content, line)))
             elif kind in ("em_open", "strong_open", "s_open"):
                 stack.append((kind, [], ""))
             elif kind == "link_open":
@@ -400,7 +422,7 @@ class _State:
                 if image:
                     top.append(InlineImage(image))
             elif kind == "html_inline":
-                top.append(Text(tok.content))
+                top.append(Text(self.clean(tok.content, line)))
         while len(stack) > 1:  # unbalanced tokens cannot happen in markdown-it; be safe all the same
             opened, children, href = stack.pop()
             stack[-1][1].extend(children)
@@ -441,6 +463,14 @@ class _State:
             self.links.append(link)
             return (link,)
         return (Link(children, href, number),)
+
+
+_LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """Body text with a decoded line break (`&#10;`) read as a space; a break the editor means is a LineBreak."""
+    return _LINE_BREAKS.sub(" ", text) if _LINE_BREAKS.search(text) else text
 
 
 def _shorten(text: str) -> str:

@@ -8,7 +8,7 @@ editions can never disagree about it.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 # --- inline content ----------------------------------------------------------------------------------
@@ -199,6 +199,9 @@ class Article:
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...]
     links: tuple[Link, ...]  # in order of number
+    #: The file line each of `blocks` starts at, for a problem an edition finds in it (the audio edition's
+    #: cap on time read aloud); not compared, so two articles that differ only in blank lines are equal.
+    block_lines: tuple[int | None, ...] = field(default=(), compare=False)
 
     @property
     def lead_image(self) -> Image | None:

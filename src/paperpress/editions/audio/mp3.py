@@ -31,14 +31,24 @@ def bit_rate(sample_rate: int) -> int:
     return BIT_RATE if sample_rate >= 22050 else LOW_RATE_BIT_RATE
 
 
+def encoder(sample_rate: int) -> lameenc.Encoder:
+    """A LAME encoder for 16-bit mono PCM: `encode` each chunk as it is made, then `flush`.
+
+    The frames do not depend on how the samples were cut into chunks (each chunk an even number of bytes),
+    so a part encoded utterance by utterance is byte for byte the part encoded whole.
+    """
+    made = lameenc.Encoder()
+    made.set_bit_rate(bit_rate(sample_rate))
+    made.set_in_sample_rate(sample_rate)
+    made.set_channels(1)
+    made.set_quality(QUALITY)
+    return made
+
+
 def encode(pcm: bytes, sample_rate: int) -> bytes:
     """16-bit mono PCM as whole MP3 frames, with no header of its own (so streams can be joined)."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(bit_rate(sample_rate))
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(QUALITY)
-    return bytes(encoder.encode(pcm) + encoder.flush())
+    made = encoder(sample_rate)
+    return bytes(made.encode(pcm) + made.flush())
 
 
 def duration(frames: bytes) -> float:

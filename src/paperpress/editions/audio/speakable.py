@@ -3,6 +3,8 @@ written out as words in the publication's language, so a voice reads "£530,000"
 
 Numbers are spelled by num2words (a well-kept library) in the publication's language; the words around them
 (currency names, "per cent", abbreviations) come from one table per language below, English by default.
+A number longer than MAX_WORDED_DIGITS (a code, a hostile string of digits) is read digit by digit, as a
+listener would say it, and never reaches num2words, which overflows on a few hundred digits.
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def words_for(language: str) -> Words:
 
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: Past this many digits (hundreds of trillions) a number is read digit by digit.
+MAX_WORDED_DIGITS = 15
 _DASH = r"\s?[-–—]\s?"
 
 
@@ -137,21 +141,33 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     lang = num2words_language(language)
     month = "|".join(words.months)
 
+    digit_words = tuple(str(num2words(d, lang=lang)) for d in range(10))
+
+    def digits(text: str) -> str:
+        return " ".join(digit_words[int(d)] for d in text)
+
+    def whole_number(text: str, to: str = "cardinal") -> str:
+        """Words for a string of digits: num2words' up to MAX_WORDED_DIGITS, the digits one by one past that."""
+        if len(text.lstrip("0")) > MAX_WORDED_DIGITS:
+            return digits(text)
+        try:
+            return str(num2words(int(text), to=to, lang=lang))
+        except (OverflowError, ValueError, NotImplementedError):  # a language whose words end sooner
+            return digits(text)
+
     def number(text: str) -> str:
         text = text.replace(",", "")
         if "." in text:
             whole, _, decimals = text.partition(".")
-            return f"{num2words(int(whole), lang=lang)} {words.point} " + " ".join(
-                num2words(int(d), lang=lang) for d in decimals
-            )
-        return str(num2words(int(text), lang=lang))
+            return f"{whole_number(whole)} {words.point} {digits(decimals)}"
+        return whole_number(text)
 
     def year(text: str) -> str:
         value = int(text)
-        return str(num2words(value, to="year", lang=lang)) if 1100 <= value <= 2099 else number(text)
+        return whole_number(text, "year") if 1100 <= value <= 2099 else number(text)
 
-    def ordinal(value: int) -> str:
-        return str(num2words(value, to="ordinal", lang=lang))
+    def ordinal(text: str) -> str:
+        return whole_number(text, "ordinal")
 
     def money(m: re.Match[str] | _FakeMatch) -> str:
         one, many, small_one, small_many = words.currencies[m["cur"]]
@@ -160,8 +176,8 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
             big = {"m": words.million, "bn": words.billion, "k": words.thousand}[scale]
             return f"{number(amount)} {big} {many}"
         whole, _, pence = amount.replace(",", "").partition(".")
-        said = f"{number(whole)} {one if int(whole) == 1 else many}"
-        if pence and int(pence):
+        said = f"{number(whole)} {one if whole.lstrip('0') == '1' else many}"
+        if pence.strip("0"):
             said += f" {number(str(int(pence.ljust(2, '0')[:2])))}"
         return said
 
@@ -192,15 +208,15 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
         return f"{number(low)} {words.to} {number(high)}"
 
     def day_month(m: re.Match[str] | _FakeMatch) -> str:
-        day = int(m["day"])
+        day = str(int(m["day"]))
         if lang.startswith("en"):
             said = f"the {ordinal(day)} of {m['month']}"
         else:  # "le premier mai", "le vingt mai"
-            said = f"{ordinal(day) if day == 1 else number(str(day))} {m['month']}"
+            said = f"{ordinal(day) if day == '1' else number(day)} {m['month']}"
         return said + (f" {year(m['year'])}" if m["year"] else "")
 
     def month_day(m: re.Match[str]) -> str:
-        return f"{m['month']} {ordinal(int(m['day']))}" + (f", {year(m['year'])}" if m["year"] else "")
+        return f"{m['month']} {ordinal(str(int(m['day'])))}" + (f", {year(m['year'])}" if m["year"] else "")
 
     def month_year(m: re.Match[str]) -> str:
         return f"{m['month']} {year(m['year'])}"
@@ -220,7 +236,7 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
         return f"{number(str(hour))} {minutes} {suffix}".strip()
 
     def ordinal_mark(m: re.Match[str]) -> str:
-        return ordinal(int(m["n"]))
+        return ordinal(m["n"])
 
     def unit(m: re.Match[str]) -> str:
         one, many = words.units[m["unit"]]

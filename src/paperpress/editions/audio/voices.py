@@ -1,18 +1,22 @@
-"""The speech engines behind one small interface: text in, 16-bit mono PCM out.
+"""The speech engines behind one small interface: text in, 16-bit mono PCM out, in chunks as it is made.
 
 eSpeak NG (a Debian package, offline everywhere) is the default. A Piper neural voice is used instead when
 paperpress.yaml names its `.onnx` model and the `piper-tts` package is installed. Another engine is one more
-class with `sample_rate`, `identity` and `synthesise`. A missing engine or voice is an error that names what
-to install; nothing is ever downloaded.
+class with `sample_rate`, `identity`, `synthesise` and `stream`. A missing engine or voice is an error that
+names what to install; nothing is ever downloaded. `stream` hands the sound over as the engine makes it, so
+no utterance's whole sound (nor eSpeak NG's whole WAV) is ever held.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
 import shutil
 import subprocess
+import threading
+from collections.abc import Generator
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -26,6 +30,8 @@ CONFIG = PurePosixPath("paperpress.yaml")
 SYNTHESIS_SECONDS = 120
 #: The speed at which a Piper voice speaks as its model was trained (length scale 1).
 PIPER_NATURAL_WPM = 165
+#: How much of eSpeak NG's WAV is read at a time: about 1.5 s of sound.
+_CHUNK_BYTES = 64 * 1024
 
 
 class Voice(Protocol):
@@ -37,6 +43,11 @@ class Voice(Protocol):
 
     def synthesise(self, text: str) -> bytes:
         """`text` spoken, as 16-bit little-endian mono PCM at `sample_rate`."""
+        ...
+
+    def stream(self, text: str) -> Generator[bytes, None, None]:
+        """The same sound in chunks of whole samples as the engine makes them; `sample_rate` is right from
+        the first chunk. Closing the iterator early stops the engine."""
         ...
 
 
@@ -67,16 +78,97 @@ class EspeakVoice:
         return f"espeak-ng {_espeak_version(self.program)} voice={self.voice} speed={self.speed} pitch={self.pitch}"
 
     def synthesise(self, text: str) -> bytes:
-        done = subprocess.run(
+        return b"".join(self.stream(text))
+
+    def stream(self, text: str) -> Generator[bytes, None, None]:
+        process = subprocess.Popen(
             [self.program, "-v", self.voice, "-s", str(self.speed), "-p", str(self.pitch), "-b", "1", "--stdout"],
-            input=text.encode(), capture_output=True, timeout=SYNTHESIS_SECONDS, check=False,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
-        if done.returncode != 0:
-            raise _problem("audio", f"eSpeak NG failed: {done.stderr.decode(errors='replace').strip()[:200]}",
-                           "check that `espeak-ng --voices` works on this machine")
-        rate, pcm = wav_pcm(done.stdout)
-        self.sample_rate = rate
-        return pcm
+        assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+        # Written from a thread of its own: eSpeak NG speaks while it reads, and both pipes must keep flowing.
+        feeder = threading.Thread(target=_feed, args=(process.stdin, text.encode()), daemon=True)
+        timer = threading.Timer(SYNTHESIS_SECONDS, process.kill)
+        feeder.start()
+        timer.start()
+        try:
+            wav = _WavStream()
+            while chunk := process.stdout.read(_CHUNK_BYTES):
+                pcm = wav.samples(chunk)
+                if wav.rate:
+                    self.sample_rate = wav.rate
+                if pcm:
+                    yield pcm
+            said = process.stderr.read()
+            if process.wait() != 0:
+                if not timer.is_alive():
+                    raise _problem("audio", f"eSpeak NG took over {SYNTHESIS_SECONDS} s to say one paragraph",
+                                   "split the paragraph, or check that espeak-ng works on this machine")
+                raise _problem("audio", f"eSpeak NG failed: {said.decode(errors='replace').strip()[:200]}",
+                               "check that `espeak-ng --voices` works on this machine")
+            wav.finish()
+        finally:  # finished, failed, or closed early by a caller that has heard enough
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            feeder.join()
+            for pipe in (process.stdout, process.stderr):
+                pipe.close()
+
+
+def _feed(pipe: Any, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # the program stopped early: its exit status says why
+        pipe.write(data)
+    with contextlib.suppress(OSError):
+        pipe.close()
+
+
+class _WavStream:
+    """A 16-bit mono WAV read as it arrives: the header's rate, then samples (a streamed WAV's chunk sizes
+    are not trusted). A byte left over from an odd-sized read waits for the next."""
+
+    def __init__(self) -> None:
+        self.rate = 0
+        self._head = b""
+        self._in_data = False
+        self._odd = b""
+
+    def samples(self, chunk: bytes) -> bytes:
+        if not self._in_data:
+            self._head += chunk
+            found = _data_start(self._head)
+            if found is None:
+                return b""
+            self.rate, start = found
+            self._in_data, chunk, self._head = True, self._head[start:], b""
+        chunk = self._odd + chunk
+        whole = len(chunk) // 2 * 2
+        self._odd = chunk[whole:]
+        return chunk[:whole]
+
+    def finish(self) -> None:
+        if not self._in_data:
+            wav_pcm(self._head)  # raises, saying what is wrong with it
+
+
+def _data_start(head: bytes) -> tuple[int, int] | None:
+    """(sample rate, where the samples start) once the header is whole, else None."""
+    if len(head) < 12:
+        return None
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise ValueError("not a WAV stream")
+    pos, rate = 12, 0
+    while pos + 8 <= len(head):
+        kind, size = head[pos:pos + 4], int.from_bytes(head[pos + 4:pos + 8], "little")
+        if kind == b"data":
+            return rate, pos + 8
+        if pos + 8 + size > len(head):
+            return None
+        if kind == b"fmt ":
+            rate = int.from_bytes(head[pos + 12:pos + 16], "little")
+        pos += 8 + size
+    return None
 
 
 @functools.cache
@@ -138,10 +230,15 @@ class PiperVoice:
         return f"piper {version} model={self.model_sha} length_scale={self.length_scale}"
 
     def synthesise(self, text: str) -> bytes:
+        return b"".join(self.stream(text))
+
+    def stream(self, text: str) -> Generator[bytes, None, None]:
         if hasattr(self.voice, "synthesize_stream_raw"):  # piper-tts 1.2
-            return b"".join(self.voice.synthesize_stream_raw(text, length_scale=self.length_scale))
+            yield from self.voice.synthesize_stream_raw(text, length_scale=self.length_scale)
+            return
         config = self._piper.SynthesisConfig(length_scale=self.length_scale)  # piper-tts 1.3 and later
-        return b"".join(chunk.audio_int16_bytes for chunk in self.voice.synthesize(text, syn_config=config))
+        for chunk in self.voice.synthesize(text, syn_config=config):
+            yield chunk.audio_int16_bytes
 
 
 def espeak_voice_for(language: str) -> str:
