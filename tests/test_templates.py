@@ -140,3 +140,11 @@ def test_the_sample_publication_overrides_the_packaged_masthead_and_still_shows_
     motto = '<p class="masthead-subtitle masthead-motto">Owned by its readers since 1987</p>'
     assert motto not in packaged and motto in sample
     assert packaged.strip() in sample  # the override keeps the packaged masthead whole
+
+
+def test_a_publication_named_by_a_relative_path_has_absolute_layout_folders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF edition gives WeasyPrint its layouts folder as a file URI, which only an absolute path can be."""
+    monkeypatch.chdir(REPO)
+    layouts = Layouts.for_publication(Path("."))
+    assert layouts.folders[0] == REPO / "layouts" and all(folder.is_absolute() for folder in layouts.folders)
+    assert (layouts.folders[0] / "pdf").as_uri().startswith("file:///")

@@ -119,6 +119,7 @@ class Layouts:
 
     @classmethod
     def for_publication(cls, root: Path | None) -> Layouts:
+        root = root.absolute() if root is not None else None  # its folders become file URIs (the PDF's base)
         own = root / "layouts" if root is not None else None
         folders = ((own,) if own is not None and own.is_dir() else ()) + (DEFAULTS,)
         return cls(folders, root)
