@@ -332,6 +332,7 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
 
 
+@pytest.mark.slow  # four whole builds in other processes
 def test_output_is_identical_whatever_the_time_zone_locale_and_jobs(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 3))
     runs = [

@@ -283,6 +283,7 @@ def test_hostile_input_is_refused_clearly(case: Case, tmp_path: Path, listener: 
     assert listener.connections == 0
 
 
+@pytest.mark.slow  # every edition, the PDF included
 @pytest.mark.parametrize("name", sorted(HARMLESS))
 def test_hostile_text_builds_harmlessly_in_every_edition(name: str, tmp_path: Path, listener: Listener) -> None:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")

@@ -384,6 +384,7 @@ def _build_in(env: dict[str, str]) -> str:
     return run_elsewhere(_BUILD, env, timeout=300).decode()
 
 
+@pytest.mark.slow  # a whole build in another process
 def test_two_builds_in_different_time_zones_and_locales_are_identical(sample: Site) -> None:
     east = _build_in({"TZ": "Pacific/Auckland", "LC_ALL": "C.UTF-8"})
     west = _build_in({"TZ": "America/Los_Angeles", "LC_ALL": "C"})
