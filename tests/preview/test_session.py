@@ -138,3 +138,14 @@ def test_a_layout_saved_remakes_only_the_edition_that_reads_it(pub: Path) -> Non
     assert made.editions == ("txt",)
     assert made.files == ("issue-7/issue-7.txt",)
     assert (pub / PREVIEW_FOLDER / "issue-7" / "issue-7.txt").read_text().endswith("Previewed.\n")
+
+
+def test_hostile_copy_is_a_problem_with_its_file(pub: Path) -> None:
+    heard = Heard()
+    session = heard.session(pub)
+    session.refresh()
+    article = pub / "issues" / "issue-7" / "second.md"
+    article.write_text("---\ntitle: &a [x, *a]\n---\n" + "word " * 200_000)  # an alias, and over 512 KB
+
+    assert session.refresh({article}) is None
+    assert [str(p) for p in session.problems] == ["issues/issue-7/second.md: the article is 976 KB (articles must be under 512 KB; split it)"]

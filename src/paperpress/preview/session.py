@@ -156,6 +156,11 @@ class Session:
         except PaperpressError as err:
             self._fail(err.problems)
             return None
+        except OSError as err:  # a file taken away mid-save (deleted, then written again) while it was read
+            where = Path(err.filename).relative_to(self.root) if err.filename and Path(err.filename).is_relative_to(self.root) else None
+            self._fail((Problem(where, None, None, f"could not be read: {err.strerror or err}",
+                                "save it again; the preview tries once more on every save"),))
+            return None
         return made
 
     def _refresh(self, what: Touched, changed: Collection[Path], began: float) -> Refreshed | None:
