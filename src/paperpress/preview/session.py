@@ -21,9 +21,11 @@ from pathlib import Path
 from ..cache import Caches, Learnt
 from ..config import TIME_LIMIT
 from ..editions.base import BuildInfo, Edition, Output, edition
+from ..editions.site import site_map
+from ..editions.web.edition import WebEdition
 from ..errors import PaperpressError, Problem, count_problems, errors_in
 from ..load import CONFIG_NAME
-from ..model import Issue
+from ..model import Article, Issue
 from ..output.write import OutsideOutput, contained_all, write_all_atomic
 from ..registry import EDITIONS, EditionSpec
 from ..run.executor import TimeUp, deadline, time_up
@@ -203,6 +205,10 @@ class Session:
         heavy = [f for f in formats if self.registry[f].heavy]
         files: list[str] = []
         first = 0.0
+        pages = _pages_of(issue, saved_all(self.root, issue, changed))
+        web = self._edition("web") if "web" in light else None
+        if pages and isinstance(web, WebEdition):  # the saved article's page, before the rest of the edition
+            files += self._write(issue.name, {"web": web.render_pages(issue, pub.layouts, info, pages)}, partial=True)
         for group in ([f for f in light if f in FIRST], [f for f in light if f not in FIRST]):
             if group:
                 files += self._make(issue, group, info)
@@ -220,7 +226,9 @@ class Session:
         outputs = {fmt: self._edition(fmt).render(issue, self.pub.layouts, info) for fmt in formats}
         return self._write(issue.name, outputs)
 
-    def _write(self, name: str, outputs: Mapping[str, list[Output]]) -> list[str]:
+    def _write(self, name: str, outputs: Mapping[str, list[Output]], partial: bool = False) -> list[str]:
+        """Writes the files of `outputs` whose bytes changed and removes those an edition no longer makes
+        (`partial`: some of an edition's files only, nothing removed); tells which changed."""
         changed: dict[str, bytes] = {}
         gone: list[str] = []
         with self._lock:
@@ -228,6 +236,9 @@ class Session:
                 before = self._files.get(fmt, {})
                 now = {f"{name}/{output.file}": output.data for output in made}
                 changed |= {file: data for file, data in now.items() if before.get(file) != data}
+                if partial:
+                    self._files[fmt] = before | now
+                    continue
                 gone += [file for file in before if file not in now]
                 self._files[fmt] = now
         try:
@@ -340,9 +351,19 @@ class Session:
             self.report(f"{len(errors_in(problems))} problem(s) in {self.name}; the preview shows them, and the last good files are kept")
 
 
+def saved_all(root: Path, issue: Issue, changed: Collection[Path]) -> list[Article]:
+    """The articles of `issue` among the changed files, in reading order."""
+    sources = {str(path.relative_to(root)) if path.is_relative_to(root) else str(path) for path in changed}
+    return [article for article in issue.articles if article.source in sources]
+
+
 def _saved_article(root: Path, issue: Issue, changed: Collection[Path]) -> str | None:
     """The id of the article among the changed files (the last one, if several), for the PDF's link."""
-    sources = {str(path.relative_to(root)) if path.is_relative_to(root) else str(path) for path in changed}
-    found = [article.id for article in issue.articles if article.source in sources]
-    return found[-1] if found else None
+    found = saved_all(root, issue, changed)
+    return found[-1].id if found else None
+
+
+def _pages_of(issue: Issue, articles: list[Article]) -> set[str]:
+    site = site_map(issue)
+    return {site.article_page(article) for article in articles}
 
