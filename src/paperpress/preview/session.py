@@ -207,9 +207,11 @@ class Session:
         first = 0.0
         pages = _pages_of(issue, saved_all(self.root, issue, changed))
         web = self._edition("web") if "web" in light else None
-        if pages and isinstance(web, WebEdition):  # the saved article's page, before the rest of the edition
+        groups = [[f for f in light if f in FIRST], [f for f in light if f not in FIRST]]
+        if pages and isinstance(web, WebEdition):  # the saved article's page, then the text, then the rest
             files += self._write(issue.name, {"web": web.render_pages(issue, pub.layouts, info, pages)}, partial=True)
-        for group in ([f for f in light if f in FIRST], [f for f in light if f not in FIRST]):
+            groups = [[f for f in light if f in FIRST and f != "web"], ["web"], groups[1]]
+        for group in groups:
             if group:
                 files += self._make(issue, group, info)
                 first = first or time.perf_counter() - began
@@ -253,31 +255,29 @@ class Session:
         return list(changed)
 
     def _start_heavy(self, issue: Issue, formats: list[str], info: BuildInfo) -> None:
-        """Lays the heavy editions (the PDF) out in their own process, from a thread; a newer refresh kills it."""
-        self.cancel()
-        with self._lock:
-            self.pdf_state = "making"
-        threading.Thread(
-            target=self._heavy, args=(issue, formats, info, self._generation), daemon=True, name="paperpress-preview-pdf",
-        ).start()
-        self.notify(["/"])
+        """Lays the heavy editions (the PDF) out in their own process, awaited in a thread; a newer refresh
+        kills it. The process is the spare one started with the last, warm already; another spare starts now.
 
-    def _heavy(self, issue: Issue, formats: list[str], info: BuildInfo, generation: int) -> None:
-        began = time.perf_counter()
+        Sidecars are started here, in the main thread: Linux ends a sidecar when the thread that started it
+        ends (run/sidecar.py asks for SIGTERM at its parent's death, and the parent is that thread)."""
+        self.cancel()
         with self._lock:
             sidecar, self._spare = self._spare, None
         if sidecar is None or sidecar.formats != frozenset(formats):
             if sidecar is not None:
                 sidecar.stop()
-            sidecar = Sidecar(self.root, self.registry, formats)  # a fresh interpreter: about a second to import
+            sidecar = Sidecar(self.root, self.registry, formats)
+        spare = Sidecar(self.root, self.registry, formats)  # imports WeasyPrint while this one lays out
         with self._lock:
-            current = generation == self._generation
-            if current:
-                self._sidecar = sidecar
-        if not current:
-            sidecar.stop()
-            return
+            self._sidecar, self._spare, self.pdf_state = sidecar, spare, "making"
         sidecar.submit(formats, issue, info)
+        threading.Thread(
+            target=self._heavy, args=(sidecar, issue.name, self._generation), daemon=True, name="paperpress-preview-pdf",
+        ).start()
+        self.notify(["/"])
+
+    def _heavy(self, sidecar: Sidecar, name: str, generation: int) -> None:
+        began = time.perf_counter()
         try:
             made = sidecar.result()
         except PaperpressError as err:
@@ -286,17 +286,13 @@ class Session:
         except Exception:  # noqa: BLE001 - stopped by a newer save (that one tells), or the process died
             self._heavy_failed(generation, (), "the PDF's process stopped before it was done; save again to retry")
             return
-        spare = Sidecar(self.root, self.registry, formats)  # warms up for the next save while nothing happens
         with self._lock:
             current = generation == self._generation and not self._closed
-            if current:
-                self._spare, spare = spare, self._spare
+            if self._sidecar is sidecar:
                 self._sidecar = None
-        if spare is not None:
-            spare.stop()
         if not current:
             return
-        files = self._write(issue.name, made)
+        files = self._write(name, made)
         with self._lock:
             self.pdf_state, self.pdf_problems = "made", ()
         self.report(f"refreshed {', '.join(made)} in {time.perf_counter() - began:.1f} s ({len(files)} files changed)")
