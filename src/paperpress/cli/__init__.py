@@ -200,6 +200,7 @@ def preview(
     ),
 ) -> None:
     """Preview an issue while you edit it: each save refreshes what it changed, and the browser follows."""
+    import signal
     import threading
 
     from ..names import find_manifest, issue_name, list_manifests
@@ -225,6 +226,7 @@ def preview(
     except OSError as err:
         typer.echo(f"cannot listen on {host}:{port}: {err.strerror}", err=True)
         raise typer.Exit(1) from None
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by a process manager as by Ctrl-C: the PDF's process too
     watcher = Watcher(base).start()
     threading.Thread(target=server.serve_forever, daemon=True, name="paperpress-preview-server").start()
     address, bound = str(server.server_address[0]), server.server_address[1]
@@ -240,6 +242,10 @@ def preview(
         session.close()
         server.shutdown()
         server.server_close()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _refreshed(made: object) -> None:
