@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-FLOOR = REPO.parent / "shared" / "bench-floor"
+FLOOR = Path(os.environ.get("BENCH_FLOOR", REPO.parent / "shared" / "bench-floor"))
 OUT = REPO / "bench" / "out" / "preview"
 PYTHON = sys.executable
 
