@@ -48,7 +48,10 @@ def test_the_index_links_every_page_and_download_and_the_pdf_at_the_article_last
     article.write_text(article.read_text() + "\nMore.\n")
     session.refresh({article})
 
+    assert "issue-7.pdf" not in index_page(session).decode()  # a preview told to leave the PDF out
+    session.pdf = True  # the index of a preview that makes it (made here, it would take a PDF build)
     page = index_page(session).decode()
+    assert page.index("EPUB") < page.index("PDF") < page.index("Plain text") < page.index("Front page")
     assert 'href="/issue-7/web/index.html"' in page
     assert 'href="/issue-7/web/letters/second.html"' in page
     assert 'href="/issue-7/issue-7.pdf#a2"' in page

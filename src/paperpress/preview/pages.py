@@ -9,7 +9,7 @@ from html import escape
 
 from ..editions.site import FRONT, site_map
 from ..errors import Problem, count_problems, errors_in
-from ..registry import EditionSpec
+from ..registry import EditionSpec, downloads
 from .session import Session
 
 #: Its own style sheet, served at STYLESHEET (the preview's policy allows no inline style).
@@ -61,6 +61,9 @@ def index_page(session: Session) -> bytes:
                      "<p>What follows is the last good preview.</p>")
     elif session.problems:
         parts.append(f"<h2>Warnings</h2>\n<pre>{escape(_lines(session.problems))}</pre>")
+    files = [_download(session, spec) for spec in downloads(formats, session.registry)]  # e-book first
+    if files:
+        parts.append("<h2>Downloads</h2>\n<ul>" + "\n".join(files) + "</ul>")
     if "web" in formats:
         site = site_map(issue)
         items = [f'<li><a href="/{issue.name}/{FRONT}">Front page</a></li>']
@@ -69,9 +72,6 @@ def index_page(session: Session) -> bytes:
             items += [f'<li><a href="/{issue.name}/{site.article_page(a)}">{escape(a.title)}</a></li>' for a in section.articles]
             items.append("</ul></li>")
         parts.append("<h2>Online</h2>\n<ul>" + "\n".join(items) + "</ul>")
-    files = [_download(session, session.registry[f]) for f in formats if not session.registry[f].online]
-    if files:
-        parts.append("<h2>Downloads</h2>\n<ul>" + "\n".join(files) + "</ul>")
     return _page(f"Preview of {issue.name}", "\n".join(parts))
 
 

@@ -131,9 +131,10 @@ class Session:
         return bool(errors_in(self.problems))
 
     def formats(self) -> list[str]:
-        """The editions the publication makes, as the preview makes them: the web and text first, the heavy last."""
+        """The editions the publication makes, as the preview makes them: the web and text first, the heavy last
+        (unless the preview was told to leave them out)."""
         made = self.pub.config.editions if self.pub is not None else tuple(self.registry)
-        wanted = [f for f in made if f in self.registry and f not in SKIPPED]
+        wanted = [f for f in made if f in self.registry and f not in SKIPPED and (self.pdf or not self.registry[f].heavy)]
         return sorted(wanted, key=lambda f: (self.registry[f].heavy, f not in FIRST, FIRST.index(f) if f in FIRST else 0))
 
     # -- refreshing ------------------------------------------------------------------------------------------
