@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.preview.session import EVERY, PREVIEW_FOLDER, Refreshed, Session, touched
+from paperpress.preview.session import EVERY, PREVIEW_FOLDER, Refreshed, Session, files_changed, touched
 from tests.support import FIXTURES, copy_publication
 
 
@@ -149,3 +149,7 @@ def test_hostile_copy_is_a_problem_with_its_file(pub: Path) -> None:
 
     assert session.refresh({article}) is None
     assert [str(p) for p in session.problems] == ["issues/issue-7/second.md: the article is 976 KB (articles must be under 512 KB; split it)"]
+
+
+def test_a_refresh_counts_its_files_in_words() -> None:
+    assert [files_changed(n) for n in (0, 1, 3)] == ["0 files changed", "1 file changed", "3 files changed"]

@@ -249,12 +249,12 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def _refreshed(made: object) -> None:
-    from ..preview.session import Refreshed
+    from ..preview.session import Refreshed, files_changed
 
     if isinstance(made, Refreshed):
         later = f"; {', '.join(made.background)} in the background" if made.background else ""
         typer.echo(f"refreshed {', '.join(made.editions)} in {made.seconds:.2f} s (the first in {made.first:.2f} s, "
-                   f"{len(made.files)} files changed){later}")
+                   f"{files_changed(len(made.files))}){later}")
 
 
 @app.command()

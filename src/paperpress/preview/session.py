@@ -296,7 +296,7 @@ class Session:
         files = self._write(name, made)
         with self._lock:
             self.pdf_state, self.pdf_problems = "made", ()
-        self.report(f"refreshed {', '.join(made)} in {time.perf_counter() - began:.1f} s ({len(files)} files changed)")
+        self.report(f"refreshed {', '.join(made)} in {time.perf_counter() - began:.1f} s ({files_changed(len(files))})")
         self.notify(["/"])
 
     def _heavy_failed(self, generation: int, problems: tuple[Problem, ...], message: str) -> None:
@@ -346,6 +346,11 @@ class Session:
             self.report(str(problem))
         if errors_in(problems):
             self.report(f"{len(errors_in(problems))} problem(s) in {self.name}; the preview shows them, and the last good files are kept")
+
+
+def files_changed(count: int) -> str:
+    """"1 file changed", "3 files changed": how a refresh's line counts them."""
+    return f"{count} file{'' if count == 1 else 's'} changed"
 
 
 def saved_all(root: Path, issue: Issue, changed: Collection[Path]) -> list[Article]:
