@@ -25,6 +25,7 @@ from ..editions.site import site_map
 from ..editions.web.edition import WebEdition
 from ..errors import PaperpressError, Problem, count_problems, errors_in
 from ..load import CONFIG_NAME
+from ..load.memo import ArticleMemo
 from ..model import Article, Issue
 from ..output.write import OutsideOutput, contained_all, write_all_atomic
 from ..registry import EDITIONS, EditionSpec
@@ -115,6 +116,7 @@ class Session:
         self.pdf_state = "none"  # none, making, made, failed
         self.saved_article: str | None = None  # the id of the article last saved, for the PDF's link
         self.caches = Caches(root)
+        self.memo = ArticleMemo()  # the articles of the last clean load: a save parses its own article alone
         self._editions: dict[str, Edition] = {}
         self._files: dict[str, dict[str, bytes]] = {}  # edition → file in the preview folder → its bytes there
         self._lock = threading.Lock()
@@ -178,7 +180,7 @@ class Session:
         issue = self.issue
         problems = self.problems if not what.copy else ()
         if what.copy or what.config or issue is None:
-            loaded = check_issue(pub, self.name, learnt=learnt)
+            loaded = check_issue(pub, self.name, learnt=learnt, memo=self.memo)
             issue, problems = loaded.value, loaded.problems
             if issue is None or errors_in(problems):
                 self._fail(problems)
