@@ -211,9 +211,12 @@ class Session:
         pages = _pages_of(issue, saved_all(self.root, issue, changed))
         web = self._edition("web") if "web" in light else None
         groups = [[f for f in light if f in FIRST], [f for f in light if f not in FIRST]]
-        if pages and isinstance(web, WebEdition):  # the saved article's page, then the text, then the rest
-            files += self._write(issue.name, {"web": web.render_pages(issue, pub.layouts, info, pages)}, partial=True)
-            groups = [[f for f in light if f in FIRST and f != "web"], ["web"], groups[1]]
+        if pages and isinstance(web, WebEdition):  # the saved article's page with the text, written together
+            made = {"web": web.render_pages(issue, pub.layouts, info, pages)}
+            made |= {f: self._edition(f).render(issue, pub.layouts, info) for f in light if f in FIRST and f != "web"}
+            files += self._write(issue.name, made, partial={"web"})
+            first = time.perf_counter() - began
+            groups = [["web"], groups[1]]
         for group in groups:
             if group:
                 files += self._make(issue, group, info)
@@ -231,9 +234,9 @@ class Session:
         outputs = {fmt: self._edition(fmt).render(issue, self.pub.layouts, info) for fmt in formats}
         return self._write(issue.name, outputs)
 
-    def _write(self, name: str, outputs: Mapping[str, list[Output]], partial: bool = False) -> list[str]:
+    def _write(self, name: str, outputs: Mapping[str, list[Output]], partial: Collection[str] = ()) -> list[str]:
         """Writes the files of `outputs` whose bytes changed and removes those an edition no longer makes
-        (`partial`: some of an edition's files only, nothing removed); tells which changed."""
+        (of the editions in `partial`, only some files were made: none is removed); tells which changed."""
         changed: dict[str, bytes] = {}
         gone: list[str] = []
         with self._lock:
@@ -241,7 +244,7 @@ class Session:
                 before = self._files.get(fmt, {})
                 now = {f"{name}/{output.file}": output.data for output in made}
                 changed |= {file: data for file, data in now.items() if before.get(file) != data}
-                if partial:
+                if fmt in partial:
                     self._files[fmt] = before | now
                     continue
                 gone += [file for file in before if file not in now]
@@ -347,7 +350,7 @@ class Session:
         for problem in problems:
             self.report(str(problem))
         if errors_in(problems):
-            self.report(f"{len(errors_in(problems))} problem(s) in {self.name}; the preview shows them, and the last good files are kept")
+            self.report(f"{count_problems(problems)} in {self.name}; the preview shows them, and keeps the last good files")
 
 
 def files_changed(count: int) -> str:
