@@ -153,3 +153,24 @@ def test_hostile_copy_is_a_problem_with_its_file(pub: Path) -> None:
 
 def test_a_refresh_counts_its_files_in_words() -> None:
     assert [files_changed(n) for n in (0, 1, 3)] == ["0 files changed", "1 file changed", "3 files changed"]
+
+
+def test_a_file_taken_away_while_it_was_read_is_a_problem_until_the_next_save(
+    pub: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard = Heard()
+    session = heard.session(pub)
+    session.refresh()
+    article = pub / "issues" / "issue-7" / "second.md"
+
+    def vanished(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", str(article))
+
+    monkeypatch.setattr("paperpress.preview.session.check_issue", vanished)
+    assert session.refresh({article}) is None
+    assert [str(p) for p in session.problems] == [
+        "issues/issue-7/second.md: could not be read: No such file or directory "
+        "(save it again; the preview tries once more on every save)"
+    ]
+    monkeypatch.undo()
+    assert session.refresh({article}) is not None

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..cache import Caches, Learnt
 from ..config import TIME_LIMIT
@@ -162,7 +162,8 @@ class Session:
             self._fail(err.problems)
             return None
         except OSError as err:  # a file taken away mid-save (deleted, then written again) while it was read
-            where = Path(err.filename).relative_to(self.root) if err.filename and Path(err.filename).is_relative_to(self.root) else None
+            lost = Path(err.filename) if err.filename else None
+            where = PurePosixPath(lost.relative_to(self.root)) if lost and lost.is_relative_to(self.root) else None
             self._fail((Problem(where, None, None, f"could not be read: {err.strerror or err}",
                                 "save it again; the preview tries once more on every save"),))
             return None
