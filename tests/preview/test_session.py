@@ -174,3 +174,24 @@ def test_a_file_taken_away_while_it_was_read_is_a_problem_until_the_next_save(
     ]
     monkeypatch.undo()
     assert session.refresh({article}) is not None
+
+
+def test_hostile_copy_saved_during_a_preview_stops_at_the_loaders_caps(pub: Path) -> None:
+    heard = Heard()
+    session = heard.session(pub)
+    session.refresh()
+    article = pub / "issues" / "issue-7" / "second.md"
+    article.write_text("---\ntitle: Deep\nextra: " + "[" * 5000 + "]" * 5000 + "\n---\nBody.\n")
+    assert session.refresh({article}) is None
+    assert [str(p) for p in session.problems] == [
+        "issues/issue-7/second.md:3: YAML syntax: exceeded maximum nesting depth (flatten the structure)"
+    ]
+
+    manifest = pub / "issues" / "issue-7.yaml"
+    lines = ["number: 7", "date: 2026-03-06", "sections:", "  - title: News", "    articles:"]
+    lines += [f"      - issue-7/a{i}.md" for i in range(501)]  # named, never read: the cap is counted first
+    manifest.write_text("\n".join(lines) + "\n")
+    assert session.refresh({manifest}) is None
+    assert [str(p) for p in session.problems] == [
+        "issues/issue-7.yaml:3: sections: 501 articles in one issue (an issue may hold at most 500; split it)"
+    ]
