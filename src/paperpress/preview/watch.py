@@ -3,7 +3,9 @@
 The issues' folder (manifests, articles, photos), `layouts/` and `fonts/` are watched with their subfolders;
 the publication's folder itself only for `paperpress.yaml`, so that a virtual environment or dist/ beside it
 costs no watch at all. watchfiles groups the events of one save (an editor's temporary file, its rename) and
-leaves out editors' swap and backup files. Idle, each watching thread sleeps in the kernel: no busy loop.
+leaves out editors' swap and backup files. The events come from the kernel (inotify); idle, each watching
+thread only wakes every STEP_MS to see whether it is stopped, which the benchmark finds costs the whole
+preview under 0.2 % of a core.
 """
 
 from __future__ import annotations
