@@ -16,9 +16,9 @@ from lxml import etree, html
 
 from paperpress.build import build_archive
 from paperpress.catalog.index import write_catalog
-from paperpress.cli.serve import catalog_server
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
+from paperpress.preview.static import catalog_server
 from paperpress.run import issue as issue_module
 from paperpress.run.executor import ProcessPool
 from paperpress.run.issue import open_publication

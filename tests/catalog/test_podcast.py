@@ -15,9 +15,9 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
-from paperpress.cli.serve import catalog_server
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
+from paperpress.preview.static import catalog_server
 from paperpress.run.issue import open_publication
 from tests.fakes import make_archive
 from tests.support import require_tool

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.cli.serve import catalog_server
+from paperpress.preview.static import catalog_server
 
 BODY = b"the edition\n"
 HUGE = "9" * 5000

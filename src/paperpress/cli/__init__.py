@@ -165,7 +165,7 @@ def serve(
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on (0: any free port)."),
 ) -> None:
     """Browse the catalog over HTTP (index.html, opds.xml and the editions), from dist/ only."""
-    from .serve import catalog_server
+    from ..preview.static import catalog_server
 
     try:
         folder = (out or _root(root) / "dist").absolute()
@@ -186,6 +186,75 @@ def serve(
         pass
     finally:
         server.server_close()
+
+
+@app.command()
+def preview(
+    issue: str | None = typer.Argument(None, help="The issue to preview (default: the latest).", show_default=False),
+    root: Path | None = RootOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; loopback unless you say otherwise."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on (0: any free port)."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also lay out the PDF after each save, in the background."),
+    time_limit: float = typer.Option(
+        TIME_LIMIT, "--time-limit", min=0, metavar="SECONDS", help="Stop a refresh that takes longer than this (0: no limit)."
+    ),
+) -> None:
+    """Preview an issue while you edit it: each save refreshes what it changed, and the browser follows."""
+    import signal
+    import threading
+
+    from ..names import find_manifest, issue_name, list_manifests
+    from ..preview.pages import index_page, problems_page
+    from ..preview.server import Changes, preview_server
+    from ..preview.session import Session
+    from ..preview.watch import Watcher
+
+    try:
+        base = _root(root)
+        numbers = list_manifests(base).numbers
+        if issue is None and not numbers:
+            raise UsageError("no issue to preview in issues/", "start one with `paperpress new`")
+        name = issue_name(find_manifest(base, issue or str(numbers[-1])))
+        changes = Changes()
+        session = Session(base, name, report=lambda line: typer.echo(line, err=True), notify=changes.publish,
+                          time_limit=time_limit, pdf=pdf)
+        server = preview_server(session.out, changes, lambda _: index_page(session), lambda _: problems_page(session),
+                                host, port)
+    except PaperpressError as err:
+        _fail(err)
+        return
+    except OSError as err:
+        typer.echo(f"cannot listen on {host}:{port}: {err.strerror}", err=True)
+        raise typer.Exit(1) from None
+    signal.signal(signal.SIGTERM, _interrupted)  # stopped by a process manager as by Ctrl-C: the PDF's process too
+    watcher = Watcher(base).start()
+    threading.Thread(target=server.serve_forever, daemon=True, name="paperpress-preview-server").start()
+    address, bound = str(server.server_address[0]), server.server_address[1]
+    typer.echo(f"previewing {name} at http://{address}:{bound}/ (files in {session.out}); Ctrl-C stops")
+    try:
+        _refreshed(session.refresh())
+        for batch in watcher:
+            _refreshed(session.refresh(batch))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        session.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _refreshed(made: object) -> None:
+    from ..preview.session import Refreshed, files_changed
+
+    if isinstance(made, Refreshed):
+        later = f"; {', '.join(made.background)} in the background" if made.background else ""
+        typer.echo(f"refreshed {', '.join(made.editions)} in {made.seconds:.2f} s (the first in {made.first:.2f} s, "
+                   f"{files_changed(len(made.files))}){later}")
 
 
 @app.command()

@@ -20,6 +20,7 @@ from .images import PhotoFiles, decode_problems, load_image
 from .links import IssueLinks
 from .manifest import read_manifest
 from .markdown import smarten
+from .memo import ArticleMemo
 from .preflight import preflight
 from .runs import unbreakable_text
 from .schema import validate
@@ -80,11 +81,25 @@ def publication(config: Config) -> Publication:
     )
 
 
-def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt | None = None) -> Loaded[Issue]:
+def load_issue(
+    root: Path, config: Config, manifest_path: Path, learnt: Learnt | None = None, memo: ArticleMemo | None = None
+) -> Loaded[Issue]:
     """Reads everything the issue names; returns the Issue only when no error was found anywhere.
 
     What the cache folder did not know yet (photos that decode, fonts' tables) joins `learnt`, if given.
+    With a `memo` (a preview's), articles unchanged since its last clean load are taken from it unparsed.
     """
+    if memo is not None:
+        memo.start()
+    loaded = _load_issue(root, config, manifest_path, learnt, memo)
+    if memo is not None:
+        memo.settle(loaded.ok)
+    return loaded
+
+
+def _load_issue(
+    root: Path, config: Config, manifest_path: Path, learnt: Learnt | None, memo: ArticleMemo | None
+) -> Loaded[Issue]:
     problems: list[Problem] = []
     read = read_manifest(root, manifest_path, problems)
     if read is None:
@@ -153,9 +168,19 @@ def load_issue(root: Path, config: Config, manifest_path: Path, learnt: Learnt |
     for entry, files in zip(read.sections, planned, strict=True):
         articles: list[Article] = []
         for path, article_id in files:
+            kept = memo.find(root, path, article_id, links.articles) if memo is not None else None
+            if kept is not None:
+                articles.append(kept.article)
+                problems.extend(kept.problems)
+                links.claims.extend(kept.claims)
+                continue
+            told, claimed = len(problems), len(links.claims)
+            raw = memo.read(path) if memo is not None else None
             article = load_article(root, path, article_id, problems, pending, links=links)
             if article is not None:
                 articles.append(article)
+                if memo is not None and raw is not None:
+                    memo.offer(root, path, raw, article_id, links.articles, article, problems[told:], links.claims[claimed:])
         where = f"sections[{len(sections)}].title"
         title = clean_field(smarten(entry.title), file, doc.line(where), where, problems)
         sections.append(Section(id=f"s{len(sections) + 1}", slug=slug(entry.title, "section"), title=title, articles=tuple(articles)))

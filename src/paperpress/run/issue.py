@@ -26,6 +26,7 @@ from ..editions.base import BuildInfo, Edition, Output, build_timestamp, edition
 from ..editions.cover import render_art
 from ..errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
 from ..load import load_config, load_issue
+from ..load.memo import ArticleMemo
 from ..model import Issue
 from ..model.walk import images
 from ..names import find_manifest, issue_name
@@ -66,19 +67,22 @@ def open_publication(root: Path) -> OpenPublication:
     return OpenPublication(root, loaded.value, Layouts.for_publication(root), loaded.problems)
 
 
-def check_issue(pub: OpenPublication, name: str, time_limit: float = 0, learnt: Learnt | None = None) -> Loaded[Issue]:
+def check_issue(
+    pub: OpenPublication, name: str, time_limit: float = 0, learnt: Learnt | None = None, memo: ArticleMemo | None = None
+) -> Loaded[Issue]:
     """Loads the issue a person named, in any of the ways names.py reads (`0901`, `issue-0901.yaml`, …).
 
     Stopped with a problem after `time_limit` seconds (0: no limit), as a build would be. Without a limit of
     its own, a limit around it (a build's) is left to stop it and say so. Cache entries found on the way
-    join `learnt` (a build keeps them once it has written the issue).
+    join `learnt` (a build keeps them once it has written the issue). A `memo` keeps unchanged articles from
+    one load to the next (load/memo.py), for a preview.
     """
     path = find_manifest(pub.root, name)
     if time_limit <= 0:
-        return load_issue(pub.root, pub.config, path, learnt)
+        return load_issue(pub.root, pub.config, path, learnt, memo)
     try:
         with deadline(time_limit):
-            return load_issue(pub.root, pub.config, path, learnt)
+            return load_issue(pub.root, pub.config, path, learnt, memo)
     except TimeUp:
         return Loaded(None, (time_up(issue_name(path), "checking", time_limit),))
 

@@ -88,6 +88,16 @@ def test_every_page_of_the_site_map_is_written_the_front_page_first(sample: Site
     assert len(written) == 1 + len(sample.issue.sections) + len(sample.issue.articles)
 
 
+def test_pages_rendered_alone_are_the_same_bytes_as_in_the_whole_edition(sample: Site) -> None:
+    pub = open_publication(REPO)
+    article = sample.issue.articles[2]
+    wanted = {sample.map.article_page(article)}
+    alone = WebEdition().render_pages(sample.issue, pub.layouts, build_info(pub, sample.issue), wanted)
+    whole = {output.file: output for output in sample.files}
+    assert [output.file for output in alone] == sorted(wanted)
+    assert alone == [whole[file] for file in sorted(wanted)]
+
+
 def test_each_page_has_the_language_one_h1_and_a_title(sample: Site) -> None:
     for path, page in sample.pages().items():
         assert page.get("lang") == "en", path

@@ -10,6 +10,7 @@ script and no inline style, under a Content-Security-Policy that allows only the
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -63,16 +64,27 @@ class WebEdition(Edition):
     spec = WEB
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
+        return self.render_pages(issue, layouts, info)
+
+    def render_pages(
+        self, issue: Issue, layouts: Layouts, info: BuildInfo, only: Collection[str] | None = None
+    ) -> list[Output]:
+        """`render`; or, given `only` (pages as site.py names them), those pages alone and nothing else: no style
+        sheet, font or photo file. The preview shows the page of a saved article so, before the whole edition."""
         site = site_map(issue)
         photos = Photos(issue, info.caches)
-        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Pillow encodes while fontTools subsets
-            fonts_made = pool.submit(web_fonts, issue, layouts.root, info.caches)
-            photos.prepare(pool)
-            fonts = fonts_made.result()
+        fonts = None
+        if only is None:
+            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # Pillow encodes while fontTools subsets
+                fonts_made = pool.submit(web_fonts, issue, layouts.root, info.caches)
+                photos.prepare(pool)
+                fonts = fonts_made.result()
         base = _context(issue, info)
         files: list[Output] = []
 
         def page(path: str, kind: str, first_photo: Image | None, **extra: Any) -> None:
+            if only is not None and path not in only:
+                return
             context = base | _page_context(issue, info, site, photos, path, first_photo) | extra
             context |= {"page_kind": kind, "first_photo": first_photo}
             files.append(Output(path, HTML, layouts.render("html", f"web/{kind}.html", context).encode("utf-8")))
@@ -85,6 +97,8 @@ class WebEdition(Edition):
                 found = images(article)
                 page(site.article_page(article), "article", found[0] if found else None,
                      section=section, article=article, **_neighbours(issue, article))
+        if fonts is None:
+            return files
         files.append(Output(STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
         files.extend(Output(file, WOFF2, data) for file, data in fonts.files)
         files.extend(photos.files())

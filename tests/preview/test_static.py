@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paperpress.cli.serve import catalog_server
+from paperpress.preview.static import catalog_server
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A small HTTP server for previewing the catalog locally: serves the output folder and nothing else.
+"""`paperpress serve`: a small HTTP server for previewing the catalog locally; serves the output folder and nothing else.
 
 A preview server, not a web server to publish on: loopback by default, one thread per connection. Every
 request is answered, whatever it holds: a NUL byte or a garbled path is a 400, an absurd Range the whole
