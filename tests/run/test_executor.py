@@ -124,3 +124,13 @@ def test_an_import_under_way_is_not_cut_short_by_the_deadline(tmp_path: Path, mo
     import sys
 
     assert sys.modules["slow_module_for_deadline"].DONE
+
+
+def test_a_limit_that_rings_at_once_is_disarmed_on_the_way_out() -> None:
+    """A limit so short that its alarm rings before the work starts still stops the work, and the alarm,
+    which rings again until the work is left, does not go on ringing after it."""
+    for _ in range(20):
+        with pytest.raises(TimeUp), deadline(1e-6):
+            while True:
+                pass
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -203,10 +203,11 @@ def deadline(seconds: float) -> Iterator[None]:
             raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, stop)
-    # Rung again every RERING seconds until the work is left: a TimeUp raised inside a finaliser or a weakref
-    # callback (a garbage collection mid-import) is printed and dropped by Python, and the work would run on.
-    signal.setitimer(signal.ITIMER_REAL, seconds, RERING)
     try:
+        # Rung again every RERING seconds until the work is left: a TimeUp raised inside a finaliser or a
+        # weakref callback (a garbage collection mid-import) is printed and dropped by Python, and the work
+        # would run on. Armed inside the try: a limit that rings at once is still disarmed on the way out.
+        signal.setitimer(signal.ITIMER_REAL, seconds, RERING)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
