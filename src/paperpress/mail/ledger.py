@@ -10,7 +10,10 @@ transaction, so that a run killed anywhere is resumed without sending anything t
 server keeps nothing of a message whose end it never saw), `sent` once the server has said 250. A run that
 finds a row still `sending` knows its message was never complete: it sends it again. A row still
 `committing` may or may not have been accepted (SMTP cannot say): it becomes `uncertain`. Each change is its
-own transaction, in WAL mode with full synchronisation, so what is written survives the process and the machine.
+own transaction in WAL mode, so it survives the process at once. Only `committing` is worth a flush to disk
+(it is what makes a resend after a power cut safe): a lost `sending` leaves a row pending whose message the
+server never finished, and a lost `sent` leaves it `committing`, so uncertain, never sent twice. The WAL keeps
+the changes in order, so no later one survives an earlier one lost; one flush a message, not three.
 Knows SQLite and addresses, not messages or SMTP.
 """
 
@@ -83,7 +86,7 @@ class Ledger:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -147,8 +150,13 @@ class Ledger:
         if state not in STATES:
             raise ValueError(state)
         count = ", attempts = attempts + 1" if state == "sending" else ""
+        durable = state == "committing"
+        if durable:
+            self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(f"UPDATE deliveries SET state = ?, detail = ?, changed = ?{count} WHERE issue = ? AND email = ?",
                         (state, detail, time.time(), issue, email.lower()))
+        if durable:
+            self.db.execute("PRAGMA synchronous=NORMAL")
 
     def tally(self, issue: str) -> Tally:
         rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE issue = ? GROUP BY state", (issue,))
