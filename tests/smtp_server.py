@@ -6,6 +6,8 @@ before it answers 250, so a client that heard 250 finds the file. Recipients cho
 a tag in their address: `+451` is put off (451) every time, `+451once` the first time only, `+550` is refused
 (550), `+cut` loses the connection after RCPT the first time (the server goes away mid-transaction), and
 `+drop` loses it after the whole message arrived but before the reply (the one case SMTP cannot settle).
+With `--log`, only each message's Message-ID and recipient are kept, a line each in STORE/received.log (the
+benchmark's thousands of messages are counted, not stored).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from aiosmtpd.smtp import SMTP
 class Store:
     """The aiosmtpd handler: answers by tag and stores what it accepts."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, log: bool = False) -> None:
         self.folder = folder
+        self.log = (folder / "received.log").open("a", encoding="utf-8") if log else None
         self.numbers = itertools.count(1)
         self.seen: set[str] = set()
         self.lock = threading.Lock()
@@ -54,6 +57,13 @@ class Store:
         if any("+drop" in r for r in envelope.rcpt_tos) and self._first("drop:" + ",".join(envelope.rcpt_tos)):
             server.transport.abort()  # the whole message arrived; the client never hears so
             return "421 4.4.2 Going away"
+        if self.log is not None:
+            data = envelope.original_content or envelope.content
+            head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+            found = [line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith("message-id:")]
+            self.log.write(f"{found[0] if found else '-'}\t{','.join(envelope.rcpt_tos)}\n")
+            self.log.flush()
+            return "250 Message accepted"
         number = next(self.numbers)
         temp = self.folder / f".{number}.tmp"
         temp.write_bytes(envelope.original_content or envelope.content)
@@ -61,8 +71,8 @@ class Store:
         return "250 Message accepted"
 
 
-async def serve(folder: Path) -> None:
-    handler = Store(folder)
+async def serve(folder: Path, log: bool) -> None:
+    handler = Store(folder, log)
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listening.bind(("127.0.0.1", 0))
@@ -83,18 +93,18 @@ async def serve(folder: Path) -> None:
 if __name__ == "__main__":
     store = Path(sys.argv[1])
     store.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(store))
+    asyncio.run(serve(store, "--log" in sys.argv[2:]))
 
 
 class Running:
     """A server started by `python -m tests.smtp_server` for one test: its port and what it stored."""
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, log: bool = False) -> None:
         import subprocess
 
         self.store = store
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.smtp_server", str(store)], cwd=Path(__file__).resolve().parent.parent,
+            [sys.executable, "-m", "tests.smtp_server", str(store), *(["--log"] if log else [])], cwd=Path(__file__).resolve().parent.parent,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert self.process.stdout is not None
@@ -111,6 +121,13 @@ class Running:
         from email import message_from_bytes, policy
 
         return [str(message_from_bytes(m, policy=policy.default)["To"].addresses[0].addr_spec) for m in self.messages()]
+
+    def logged(self) -> list[tuple[str, str]]:
+        """With `log`: (Message-ID, recipient) of each message accepted, in order."""
+        path = self.store / "received.log"
+        if not path.is_file():
+            return []
+        return [tuple(line.split("\t", 1)) for line in path.read_text().splitlines()]  # type: ignore[misc]
 
     def stop(self) -> None:
         if self.process.poll() is None:
