@@ -53,3 +53,17 @@ def test_a_token_is_made_once_per_subscriber_and_never_shows_the_address(tmp_pat
         assert "ann" not in token and len(token) >= 24
     with Ledger(tmp_path / "l.sqlite") as again:
         assert again.token("ann@example.org") == token
+
+
+def test_only_one_run_sends_from_a_ledger_at_a_time(tmp_path: Path) -> None:
+    import pytest
+
+    from paperpress.errors import PaperpressError
+
+    first, second = Ledger(tmp_path / "l.sqlite"), Ledger(tmp_path / "l.sqlite")
+    first.exclusive()
+    with pytest.raises(PaperpressError, match="another `paperpress send` is running"):
+        second.exclusive()
+    first.close()
+    second.exclusive()  # free once the first run is over
+    second.close()

@@ -25,6 +25,7 @@ def send_issue(root: Path, typed: str, subscribers: Path | None, resend_uncertai
     name = plan.mailing.issue
     listed = [(s.email, s.name, s.receives) for s in plan.subscribers]
     with Ledger(ledger_path(root)) as ledger:
+        ledger.exclusive()
         if dry_run:
             folder = (outbox or root / "outbox" / name).absolute()
             written = write_outbox(folder, plan.mailing, listed, ledger.token, plan.signing)

@@ -18,10 +18,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import PaperpressError, Problem
 from .ledger import Delivery, Ledger, fingerprint
 from .message import Mailing, build_message, signed
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 _END_OF_DATA = b"\r\n.\r\n"
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -67,7 +71,7 @@ class _Recorded:
     on_commit: Callable[[], None] | None = None
     ended = False
 
-    def send(self, s: bytes | str) -> None:
+    def send(self, s: ReadableBuffer | str) -> None:
         last = isinstance(s, bytes) and s.endswith(_END_OF_DATA)
         if last and self.on_commit is not None:
             self.on_commit()

@@ -19,13 +19,17 @@ Knows SQLite and addresses, not messages or SMTP.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..errors import PaperpressError, Problem
 
 #: The default ledger, at the publication's root: it lists readers' addresses, so never under dist/.
 LEDGER_NAME = ".paperpress-send.sqlite"
@@ -84,6 +88,7 @@ class Ledger:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock: int | None = None
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -91,6 +96,21 @@ class Ledger:
 
     def close(self) -> None:
         self.db.close()
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    def exclusive(self) -> None:
+        """Makes this the only run sending from the ledger until it is closed; raises PaperpressError when
+        another is (two runs would both find a delivery pending). The kernel lets go when the run dies."""
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise PaperpressError([Problem(None, None, None, "another `paperpress send` is running for this publication",
+                                           "wait for it to end; what it sends is recorded")]) from None
+        self._lock = fd
 
     def __enter__(self) -> Ledger:
         return self
