@@ -5,7 +5,9 @@
 before it answers 250, so a client that heard 250 finds the file. Recipients choose how they are treated by
 a tag in their address: `+451` is put off (451) every time, `+451once` the first time only, `+550` is refused
 (550), `+cut` loses the connection after RCPT the first time (the server goes away mid-transaction), and
-`+drop` loses it after the whole message arrived but before the reply (the one case SMTP cannot settle).
+`+drop` loses it after the whole message arrived but before the reply (the one case SMTP cannot settle), and
+`+hold` keeps the whole message (stored) but answers only once the client has gone, printing `holding` first:
+the moment a test kills the client between the message's last byte and the server's reply.
 With `--log`, only each message's Message-ID and recipient are kept, a line each in STORE/received.log (the
 benchmark's thousands of messages are counted, not stored).
 """
@@ -57,6 +59,12 @@ class Store:
         if any("+drop" in r for r in envelope.rcpt_tos) and self._first("drop:" + ",".join(envelope.rcpt_tos)):
             server.transport.abort()  # the whole message arrived; the client never hears so
             return "421 4.4.2 Going away"
+        if any("+hold" in r for r in envelope.rcpt_tos):
+            self._store(envelope)
+            print("holding", flush=True)
+            while not server.transport.is_closing():
+                await asyncio.sleep(0.05)
+            return "250 Message accepted"
         if self.log is not None:
             data = envelope.original_content or envelope.content
             head = data.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
@@ -64,11 +72,14 @@ class Store:
             self.log.write(f"{found[0] if found else '-'}\t{','.join(envelope.rcpt_tos)}\n")
             self.log.flush()
             return "250 Message accepted"
+        self._store(envelope)
+        return "250 Message accepted"
+
+    def _store(self, envelope: Any) -> None:
         number = next(self.numbers)
         temp = self.folder / f".{number}.tmp"
         temp.write_bytes(envelope.original_content or envelope.content)
         os.replace(temp, self.folder / f"{number}.eml")
-        return "250 Message accepted"
 
 
 async def serve(folder: Path, log: bool) -> None:
@@ -121,6 +132,12 @@ class Running:
         from email import message_from_bytes, policy
 
         return [str(message_from_bytes(m, policy=policy.default)["To"].addresses[0].addr_spec) for m in self.messages()]
+
+    def wait_for(self, word: str) -> None:
+        """Blocks until the server prints `word` (its own signal, never a sleep)."""
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode().strip()
+        assert line == word, line
 
     def logged(self) -> list[tuple[str, str]]:
         """With `log`: (Message-ID, recipient) of each message accepted, in order."""

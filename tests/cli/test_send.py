@@ -71,3 +71,29 @@ def test_a_bad_list_is_refused_with_every_line_and_nothing_is_sent(mail_pub: Pat
         "2 problems; nothing was sent.",
     ]
     assert smtp.messages() == []
+
+
+def test_a_send_killed_after_a_messages_last_byte_resumes_without_sending_it_twice(mail_pub: Path, smtp: Running) -> None:
+    """The real command, killed (SIGKILL) while the server holds its answer to the second message."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.support import REPO
+
+    subscribe(mail_pub, "ann@example.org,Ann,email", "bob+hold@example.org,Bob,email", "cy@example.org,Cy,email")
+    child = subprocess.Popen([sys.executable, "-m", "paperpress", "send", "7", "--root", str(mail_pub)], cwd=REPO,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    smtp.wait_for("holding")  # bob's message is whole at the server; the command waits for its answer
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert smtp.recipients() == ["ann@example.org", "bob+hold@example.org"]
+    again = cli("send", "7", "--root", str(mail_pub))
+    assert again.exit_code == 0, again.output
+    assert "1 messages a stopped run left uncertain" in again.stderr
+    assert smtp.recipients() == ["ann@example.org", "bob+hold@example.org", "cy@example.org"]
+    status = cli("send", "7", "--status", "--root", str(mail_pub))
+    assert status.stdout.splitlines()[:2] == [
+        "issue-7: 2 sent, 0 refused, 0 pending, 1 uncertain",
+        "uncertain: bob+hold@example.org: the run stopped before the server answered",
+    ]
