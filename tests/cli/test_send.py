@@ -97,3 +97,13 @@ def test_a_send_killed_after_a_messages_last_byte_resumes_without_sending_it_twi
         "issue-7: 2 sent, 0 refused, 0 pending, 1 uncertain",
         "uncertain: bob+hold@example.org: the run stopped before the server answered",
     ]
+
+
+def test_a_reader_who_left_the_list_between_two_runs_is_not_sent_the_issue(mail_pub: Path, smtp: Running) -> None:
+    subscribe(mail_pub, "ann+451@example.org,Ann,email", "bob@example.org,Bob,email")
+    first = cli("send", "7", "--retry-wait", "0", "--root", str(mail_pub))  # ann is put off (451), stays pending
+    assert first.exit_code == 1 and smtp.recipients() == ["bob@example.org"]
+    (mail_pub / "subscribers.csv").write_text("email,name,receives\nbob@example.org,Bob,email\n")
+    again = cli("send", "7", "--root", str(mail_pub))
+    assert again.stdout.splitlines()[-1] == "issue-7: 0 sent now; 1 sent, 0 refused, 0 pending, 0 uncertain, 1 withdrawn (left the list)"
+    assert smtp.recipients() == ["bob@example.org"]

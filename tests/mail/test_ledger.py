@@ -67,3 +67,15 @@ def test_only_one_run_sends_from_a_ledger_at_a_time(tmp_path: Path) -> None:
     first.close()
     second.exclusive()  # free once the first run is over
     second.close()
+
+
+def test_a_reader_who_left_the_list_before_their_message_went_is_withdrawn_and_back_if_they_return(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        ledger.enlist("issue-7", LIST)
+        ledger.mark("issue-7", "ann@example.org", "sent")
+        assert ledger.enlist("issue-7", LIST[2:]) == 0  # ann (sent) and bob (pending) have left the list
+        assert [d.email for d in ledger.pending("issue-7")] == ["kay@kindle.com"]
+        assert ledger.tally("issue-7").counts == {"sent": 1, "withdrawn": 1, "pending": 1}
+        ledger.enlist("issue-7", LIST)
+        assert [d.email for d in ledger.pending("issue-7")] == ["bob@example.org", "kay@kindle.com"]
+        assert ledger.tally("issue-7")["sent"] == 1

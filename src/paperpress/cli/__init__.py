@@ -257,6 +257,9 @@ def send(
         False, "--resend-uncertain", help="Also send the messages a stopped run may or may not have delivered."),
     rate: float | None = typer.Option(None, "--rate", min=0.1, metavar="N", help="At most N messages a minute.",
                                       show_default=False),
+    retry_wait: float = typer.Option(
+        30.0, "--retry-wait", min=0, metavar="SECONDS",
+        help="Wait before trying a put-off (4xx) message again; doubled each time, four tries in a run."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Write each message as an .eml file instead of sending."),
     outbox: Path | None = typer.Option(None, "--outbox", help="Where --dry-run writes (default: <root>/outbox/ISSUE).",
                                        show_default=False),
@@ -268,7 +271,7 @@ def send(
         base = _root(root)
         if status:
             raise typer.Exit(show_status(base, issue))
-        raise typer.Exit(send_issue(base, issue, subscribers, resend_uncertain, rate, dry_run, outbox))
+        raise typer.Exit(send_issue(base, issue, subscribers, resend_uncertain, rate, dry_run, outbox, retry_wait))
     except PaperpressError as err:
         _fail(err)
     except KeyboardInterrupt:

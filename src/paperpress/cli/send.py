@@ -14,7 +14,7 @@ from ..run.issue import open_publication
 
 
 def send_issue(root: Path, typed: str, subscribers: Path | None, resend_uncertain: bool, rate: float | None,
-               dry_run: bool, outbox: Path | None) -> int:
+               dry_run: bool, outbox: Path | None, retry_wait: float = 30.0) -> int:
     """Sends (or with `dry_run` writes) the issue's messages; returns the exit status."""
     pub = open_publication(root)
     for warning in pub.warnings:
@@ -37,7 +37,7 @@ def send_issue(root: Path, typed: str, subscribers: Path | None, resend_uncertai
             typer.echo(f"{name}: {added} new subscribers in the ledger")
         if again:
             typer.echo(f"{name}: sending {again} uncertain messages again, as asked")
-        report = deliver(ledger, plan.mailing, plan.server, signing=plan.signing, rate=rate)
+        report = deliver(ledger, plan.mailing, plan.server, signing=plan.signing, rate=rate, backoff=retry_wait)
         tally = ledger.tally(name)
     if report.requeued:
         typer.echo(f"{name}: {report.requeued} messages a stopped run had not finished were sent again")
@@ -72,11 +72,12 @@ def show_status(root: Path, typed: str) -> int:
                 typer.echo(f"{d.state}: {d.email}: {d.detail or ''}".rstrip(": "))
     if tally["uncertain"]:
         typer.echo("uncertain messages may have arrived; `paperpress send --resend-uncertain` sends them again")
-    return 0 if tally["sent"] + tally["refused"] == tally.total else 1
+    return 0 if tally["sent"] + tally["refused"] + tally["withdrawn"] == tally.total else 1
 
 
 def _tally_line(counts: dict[str, int]) -> str:
     """"12 sent, 1 refused, 2 pending, 1 uncertain": every state a delivery can be left in, in that order."""
     pending = counts.get("pending", 0) + counts.get("sending", 0)
     uncertain = counts.get("uncertain", 0) + counts.get("committing", 0)
-    return f"{counts.get('sent', 0)} sent, {counts.get('refused', 0)} refused, {pending} pending, {uncertain} uncertain"
+    line = f"{counts.get('sent', 0)} sent, {counts.get('refused', 0)} refused, {pending} pending, {uncertain} uncertain"
+    return line + (f", {counts['withdrawn']} withdrawn (left the list)" if counts.get("withdrawn") else "")

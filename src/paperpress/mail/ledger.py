@@ -5,6 +5,7 @@ transaction, so that a run killed anywhere is resumed without sending anything t
        ▲          │            │
        └──────────┘            └─► (killed here) uncertain ─► pending only with --resend-uncertain
     pending ─► refused   (a permanent 5xx; a 4xx goes back to pending with its reply, and is retried)
+    pending ─► withdrawn (the reader left the list before their message was sent; back to pending if they return)
 
 `sending` is written before the transaction starts, `committing` just before the message's last bytes go (the
 server keeps nothing of a message whose end it never saw), `sent` once the server has said 250. A run that
@@ -33,7 +34,7 @@ from ..errors import PaperpressError, Problem
 
 #: The default ledger, at the publication's root: it lists readers' addresses, so never under dist/.
 LEDGER_NAME = ".paperpress-send.sqlite"
-STATES = ("pending", "sending", "committing", "sent", "refused", "uncertain")
+STATES = ("pending", "sending", "committing", "sent", "refused", "uncertain", "withdrawn")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -121,19 +122,28 @@ class Ledger:
     def enlist(self, issue: str, subscribers: Iterable[tuple[str, str, str]]) -> int:
         """Adds a pending row for each (email, name, receives) not yet in the issue's ledger; returns how many.
 
-        A subscriber already there keeps the state it has: a second run never sends twice. One transaction,
-        so a list is recorded whole or not at all.
+        A subscriber already there keeps the state it has: a second run never sends twice. A pending one no
+        longer on the list is withdrawn (and pending again if they come back). One transaction, so a list is
+        recorded whole or not at all.
         """
         now = time.time()
         with self._transaction():
-            before = self.db.total_changes
             start = self.db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries WHERE issue = ?",
                                     (issue,)).fetchone()[0]
-            self.db.executemany(
-                "INSERT OR IGNORE INTO deliveries (issue, email, name, receives, position, changed) VALUES (?, ?, ?, ?, ?, ?)",
-                ((issue, email.lower(), name, receives, start + i, now) for i, (email, name, receives) in enumerate(subscribers)),
-            )
-            return self.db.total_changes - before
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS listed (email TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM listed")
+            before = self.db.execute("SELECT COUNT(*) FROM deliveries WHERE issue = ?", (issue,)).fetchone()[0]
+            for i, (email, name, receives) in enumerate(subscribers):
+                self.db.execute("INSERT OR IGNORE INTO listed (email) VALUES (?)", (email.lower(),))
+                self.db.execute(
+                    "INSERT INTO deliveries (issue, email, name, receives, position, changed) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (issue, email) DO UPDATE SET state = 'pending' WHERE state = 'withdrawn'",
+                    (issue, email.lower(), name, receives, start + i, now))
+            # A reader who left the list since the run that enlisted them is not sent what they left.
+            self.db.execute("UPDATE deliveries SET state = 'withdrawn', changed = ? WHERE issue = ? AND state = 'pending' "
+                            "AND email NOT IN (SELECT email FROM listed)", (now, issue))
+            after = self.db.execute("SELECT COUNT(*) FROM deliveries WHERE issue = ?", (issue,)).fetchone()[0]
+            return int(after - before)
 
     def recover(self, issue: str) -> tuple[int, int]:
         """What a run left behind, settled before sending: rows `sending` go back to pending (their message was
