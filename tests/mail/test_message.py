@@ -57,6 +57,17 @@ def test_the_email_edition_is_text_and_html_alternatives_with_the_bulk_senders_h
     assert '<a href="https://example.org/bulletin/issue-7/web/news/first.html"' in html
     assert 'style="' in html  # the CSS inlined into the elements
     assert len(html.encode()) < HTML_LIMIT
+    assert [(part.get_content_type(), part.defects) for part in msg.walk() if part.defects] == []
+    assert msg.defects == []
+
+
+def test_a_newsletter_mail_clients_would_clip_is_refused(pub: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    subscribe(pub, "ann@example.org,Ann,email")
+    monkeypatch.setattr(message_module, "HTML_LIMIT", 2000)
+    with pytest.raises(PaperpressError) as raised:
+        plan_sending(open_publication(pub), "7", None, {})
+    assert str(raised.value).startswith("layouts/mail/newsletter.html: the newsletter's HTML is ")
+    assert "mail clients clip it above 1 KB" in str(raised.value)
 
 
 def test_the_kindle_edition_carries_the_epub(mailing: Mailing, pub: Path) -> None:
