@@ -8,6 +8,7 @@ a tag in their address: `+451` is put off (451) every time, `+451once` the first
 `+drop` loses it after the whole message arrived but before the reply (the one case SMTP cannot settle), and
 `+hold` keeps the whole message (stored) but answers only once the client has gone, printing `holding` first:
 the moment a test kills the client between the message's last byte and the server's reply.
+With `--tls CERT KEY` the server requires STARTTLS and a login (`courier`, password `s3cret`) before mail.
 With `--log`, only each message's Message-ID and recipient are kept, a line each in STORE/received.log (the
 benchmark's thousands of messages are counted, not stored).
 """
@@ -82,13 +83,27 @@ class Store:
         os.replace(temp, self.folder / f"{number}.eml")
 
 
-async def serve(folder: Path, log: bool) -> None:
+def _login(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"courier", b"s3cret")
+    return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers a refusal with 535
+
+
+async def serve(folder: Path, log: bool, tls: tuple[str, str] | None = None) -> None:
     handler = Store(folder, log)
+    options: dict[str, Any] = {}
+    if tls:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        options = {"tls_context": context, "require_starttls": True, "authenticator": _login, "auth_require_tls": True}
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listening.bind(("127.0.0.1", 0))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, data_size_limit=60 * 2**20), sock=listening)
+    server = await loop.create_server(lambda: SMTP(handler, data_size_limit=60 * 2**20, **options), sock=listening)
     print(f"ready {listening.getsockname()[1]}", flush=True)
     closed = loop.create_future()
 
@@ -104,18 +119,21 @@ async def serve(folder: Path, log: bool) -> None:
 if __name__ == "__main__":
     store = Path(sys.argv[1])
     store.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(store, "--log" in sys.argv[2:]))
+    flags = sys.argv[2:]
+    tls = (flags[flags.index("--tls") + 1], flags[flags.index("--tls") + 2]) if "--tls" in flags else None
+    asyncio.run(serve(store, "--log" in flags, tls))
 
 
 class Running:
     """A server started by `python -m tests.smtp_server` for one test: its port and what it stored."""
 
-    def __init__(self, store: Path, log: bool = False) -> None:
+    def __init__(self, store: Path, log: bool = False, tls: tuple[Path, Path] | None = None) -> None:
         import subprocess
 
         self.store = store
+        flags = (["--log"] if log else []) + (["--tls", str(tls[0]), str(tls[1])] if tls else [])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.smtp_server", str(store), *(["--log"] if log else [])], cwd=Path(__file__).resolve().parent.parent,
+            [sys.executable, "-m", "tests.smtp_server", str(store), *flags], cwd=Path(__file__).resolve().parent.parent,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert self.process.stdout is not None

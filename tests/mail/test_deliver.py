@@ -5,9 +5,13 @@ uncertain (after it), and a run stopped anywhere resumed without a duplicate."""
 from __future__ import annotations
 
 import os
+import re
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
+
+from paperpress.errors import PaperpressError
 from paperpress.mail.deliver import deliver
 from paperpress.mail.ledger import Ledger
 from paperpress.mail.plan import ledger_path, plan_sending
@@ -91,10 +95,6 @@ def test_a_run_stopped_mid_transaction_is_resumed_exactly(pub: Path, smtp: Runni
 
 
 def test_the_server_gone_stops_the_run_and_the_same_command_sends_the_rest(pub: Path, smtp: Running) -> None:
-    import pytest
-
-    from paperpress.errors import PaperpressError
-
     subscribe(pub, "ann@example.org,Ann,email", "bob@example.org,Bob,email")
     smtp.stop()
     with pytest.raises(PaperpressError) as raised:
@@ -121,3 +121,32 @@ def test_a_rate_spaces_the_messages(pub: Path, smtp: Running) -> None:
 
     _run(pub, rate=30, sleep=sleep, clock=lambda: now[0])
     assert waits == [2.0, 2.0]  # 30 a minute: one every two seconds, the first at once
+
+
+def test_starttls_and_a_login_with_the_password_from_the_environment(pub: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that takes mail only over STARTTLS after a login; its certificate is trusted as a CA's would be."""
+    import subprocess
+
+    from tests.support import require_tool
+
+    openssl = require_tool("openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # what ssl.create_default_context() trusts
+    server = Running(tmp_path / "tls-received", tls=(cert, key))
+    try:
+        config = pub / "paperpress.yaml"
+        text = config.read_text().replace("security: none", "security: starttls")
+        config.write_text(re.sub(r"port: \d+", f"port: {server.port}", text) + "  user: courier\n")
+        subscribe(pub, "ann@example.org,Ann,email")
+        monkeypatch.setenv("PAPERPRESS_SMTP_PASSWORD", "wrong")
+        with pytest.raises(PaperpressError, match=r"refused the login of 'courier': 535 5.7.8 Authentication credentials invalid"):
+            _run(pub)
+        monkeypatch.setenv("PAPERPRESS_SMTP_PASSWORD", "s3cret")
+        report, _ = _run(pub)
+        assert report.sent == 1 and server.recipients() == ["ann@example.org"]
+    finally:
+        server.stop()

@@ -181,6 +181,10 @@ class _Run:
             self._refused(d, code, reply, attempt, later, retries, backoff)
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as err:
             self._refused(d, err.smtp_code, err.smtp_error, attempt, later, retries, backoff)
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLCertVerificationError) as err:
+            self.ledger.mark(issue, d.email, "pending")  # nothing was sent: a setting is wrong, not the message
+            self._drop()
+            raise PaperpressError([_refused_login(self.server, err)]) from None
         except (OSError, smtplib.SMTPException) as err:
             ended = self.conn is not None and self.conn.ended
             self._drop()
@@ -245,6 +249,20 @@ class _Run:
                 conn.quit()
             except (OSError, smtplib.SMTPException):
                 conn.close()
+
+
+def _refused_login(server: Server, err: Exception) -> Problem:
+    """What to tell when the server cannot be used at all: a wrong password, no STARTTLS, a certificate."""
+    where = f"the SMTP server {server.host}:{server.port}"
+    if isinstance(err, smtplib.SMTPAuthenticationError):
+        reply = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
+        return Problem(None, None, "mail.user", f"{where} refused the login of '{server.user}': {err.smtp_code} {reply}",
+                       "check the user and PAPERPRESS_SMTP_PASSWORD")
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return Problem(None, None, "mail.host", f"{where}'s certificate cannot be trusted: {err.verify_message}",
+                       "give the name the certificate is for")
+    return Problem(None, None, "mail.security", f"{where} does not offer what mail.security asks: {err}",
+                   "use the security and port the server's documentation gives")
 
 
 def write_outbox(folder: Path, mailing: Mailing, subscribers: list[tuple[str, str, str]], tokens: Callable[[str], str],
