@@ -72,12 +72,19 @@ def send(pub: Path, *args: str, kill_after: float | None = None) -> tuple[int, f
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "paperpress", "send", "1142", "--root", str(pub), *args],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if kill_after is not None:
-        try:
-            child.wait(timeout=kill_after)
-        except subprocess.TimeoutExpired:
-            child.send_signal(signal.SIGKILL)
-    _, status, usage = os.wait4(child.pid, 0)
+    pid, status, usage = 0, 0, None
+    if kill_after is not None:  # reaped here, not by Popen.wait, so that wait4 gives its peak memory
+        deadline = start + kill_after
+        while time.perf_counter() < deadline:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.01)
+        if not pid:
+            os.kill(child.pid, signal.SIGKILL)
+    if not pid:
+        _, status, usage = os.wait4(child.pid, 0)
+    assert usage is not None
     child.returncode = os.waitstatus_to_exitcode(status)
     return child.returncode, time.perf_counter() - start, usage.ru_maxrss / 1024
 
@@ -103,10 +110,11 @@ def kills(base: Path, work: Path, runs: int, size: int, seed: int) -> None:
     server = Running(work / "server-kills", log=True)
     try:
         pub = prepare(base, work, server, size)
-        finished = 0
+        finished = []
         for _ in range(runs):
             status, _, _ = send(pub, kill_after=rng.uniform(0.5, 6.0))
-            finished += status != -signal.SIGKILL
+            if status != -signal.SIGKILL:
+                finished.append(status)
         last, _, _ = send(pub)
         logged = server.logged()
     finally:
@@ -120,7 +128,8 @@ def kills(base: Path, work: Path, runs: int, size: int, seed: int) -> None:
                  db.execute("SELECT email FROM deliveries WHERE state = 'uncertain'")}
     twice = sum(1 for count in by_id.values() if count > 1)
     missing = set(readers) - set(by_id)
-    print(f"{runs} runs killed at random ({finished} finished before their kill), then one to the end (exit {last})")
+    print(f"{runs} runs killed at random ({len(finished)} ended before their kill, exit {finished}), "
+          f"then one to the end (exit {last})")
     print(f"  subscribers {size}; messages at the server {len(logged)}; readers with two messages {twice}")
     print(f"  ledger: {dict(states)}")
     print(f"  readers without a message {len(missing)}, of whom uncertain {len(missing & uncertain)}; "
