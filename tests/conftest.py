@@ -1,4 +1,5 @@
-"""pytest's hooks and fixtures: the --update-golden option, isolated tool caches, one browser per module.
+"""pytest's hooks and fixtures: the --update-golden option, isolated tool caches, one browser per module, and
+what `send` is tested with (a built publication, a real SMTP server).
 
 What tests share otherwise (paths, the tool rule, golden files) is in support.py, imported by name."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,3 +55,43 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal publication with issue 7's text edition and EPUB built, once for the session (for `send`)."""
+    import subprocess
+    import sys
+
+    from tests.support import FIXTURES, REPO, copy_publication
+
+    pub = copy_publication(FIXTURES / "minimal", tmp_path_factory.mktemp("built") / "pub")
+    done = subprocess.run([sys.executable, "-m", "paperpress", "build", "7", "-f", "txt", "-f", "epub", "--root", str(pub)],
+                          cwd=REPO, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return pub
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 in a process of its own (tests/smtp_server.py)."""
+    from tests.smtp_server import Running
+
+    server = Running(tmp_path / "received")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_pub(built_minimal: Path, tmp_path: Path, smtp: Any) -> Path:
+    """A copy of the built publication that sends to `smtp`, with an empty subscribers.csv to fill."""
+    import shutil
+
+    from tests.smtp_server import mail_settings
+
+    copy = tmp_path / "pub"
+    shutil.copytree(built_minimal, copy, ignore=shutil.ignore_patterns(".paperpress-cache"))
+    config = copy / "paperpress.yaml"
+    config.write_text(config.read_text() + mail_settings(smtp.port))
+    (copy / "subscribers.csv").write_text("email,name,receives\n")
+    return copy

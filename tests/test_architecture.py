@@ -24,6 +24,7 @@ FORBIDDEN = {
                 "paperpress.editions.web", "paperpress.editions.audio", "paperpress.editions.base",
                 "paperpress.run", "paperpress.build", "paperpress.cli"},
     "run": {"paperpress.build", "paperpress.cli"},
+    "mail": {"paperpress.build", "paperpress.cli", "paperpress.output", "paperpress.catalog", "paperpress.load"},
     "load/markdown.py": {"yaml", "jinja2", "paperpress.load", "os", "pathlib"},
 }
 #: The editions that are packages of their own, and the one that is a module.

@@ -17,6 +17,7 @@ import pytest
 
 from paperpress import __version__
 from paperpress import editions as editions_package
+from paperpress import mail as mail_package
 from paperpress.build import ArchiveResult, build_archive, build_issue
 from paperpress.catalog import index as catalog_package
 from paperpress.catalog.index import CATALOG_FILES
@@ -194,16 +195,21 @@ def test_the_web_edition_records_every_page_and_a_change_to_its_layouts_rebuilds
 
 def test_no_layout_reaches_into_another_editions_folder() -> None:
     """What makes the scoped fingerprints sound: an edition's folder is read by that edition only."""
-    owners = {spec.layouts: name for name, spec in EDITIONS.items() if spec.layouts} | {CATALOG_LAYOUTS: "catalog"}
+    owners = {spec.layouts: name for name, spec in EDITIONS.items() if spec.layouts} | {CATALOG_LAYOUTS: "catalog",
+                                                                                        "mail": "mail"}
     reference = re.compile(r"""(?:include|import|extends|from|render\([^,]+,|read\()\s*["']([\w-]+)/""")
     code = Path(editions_package.__file__).parent
-    sources = [*DEFAULTS.rglob("*.*"), *code.rglob("*.py"), *Path(catalog_package.__file__).parent.rglob("*.py")]
+    mail = Path(mail_package.__file__).parent
+    sources = [*DEFAULTS.rglob("*.*"), *code.rglob("*.py"), *Path(catalog_package.__file__).parent.rglob("*.py"),
+               *mail.rglob("*.py")]
     seen = 0
     for source in sources:
         owner = source.relative_to(DEFAULTS).parts[0] if source.is_relative_to(DEFAULTS) else None
-        if source.suffix == ".py":  # an edition's package (or module) reads its own folder; the catalog's, its
-            place = source.relative_to(code).parts if source.is_relative_to(code) else ("catalog",)
-            owner = {"text.py": "text", "epub": "epub", "pdf": "pdf", "web": "web", "catalog": "catalog"}.get(place[0])
+        if source.suffix == ".py":  # an edition's package (or module) reads its own folder; the catalog and mail, theirs
+            place = (source.relative_to(code).parts if source.is_relative_to(code)
+                     else ("mail",) if source.is_relative_to(mail) else ("catalog",))
+            owner = {"text.py": "text", "epub": "epub", "pdf": "pdf", "web": "web", "catalog": "catalog",
+                     "mail": "mail"}.get(place[0])
         for folder in reference.findall(source.read_text(errors="replace")):
             seen += folder in owners
             if folder in owners:

@@ -154,6 +154,57 @@ class AudioOptions:
     )
 
 
+_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def mail_address(value: str) -> str | None:
+    """A bare address such as courier@example.org, as the mail settings and subscribers.csv give them."""
+    return None if _ADDRESS.match(value) else f"'{value}' is not an e-mail address | write it as name@example.org"
+
+
+def _https(value: str) -> str | None:
+    if value.startswith("https://") and " " not in value:
+        return None
+    return f"'{value}' is not an https:// address | mail clients offer one-click unsubscribe only over HTTPS"
+
+
+@dataclass(frozen=True, slots=True)
+class DkimOptions:
+    """The DKIM signature every message carries: the publication's key, published in DNS under the selector."""
+
+    domain: str = field(metadata={"doc": "the signing domain, the one in the From address: example.org", "min": 1})
+    selector: str = field(metadata={"doc": "the DNS selector: its public key is at SELECTOR._domainkey.DOMAIN", "min": 1})
+    key_file: str = field(metadata={"doc": "the private key (PEM), relative to the publication or absolute", "min": 1})
+
+
+@dataclass(frozen=True, slots=True)
+class MailOptions:
+    """How `paperpress send` reaches the SMTP server and what its messages say about the sender.
+
+    The password is never a setting: it comes from the environment (PAPERPRESS_SMTP_PASSWORD) alone.
+    """
+
+    host: str = field(metadata={"doc": "the SMTP server: smtp.example.org", "min": 1})
+    sender: str = field(metadata={"doc": "the From address: courier@example.org", "key": "from", "check": mail_address})
+    unsubscribe: str = field(
+        metadata={"doc": "the HTTPS address that unsubscribes a reader; each message adds ?token=…", "check": _https}
+    )
+    port: int = field(default=587, metadata={"doc": "the server's port (587 with starttls, 465 with tls)",
+                                              "min": 1, "max": 65535})
+    security: str = field(
+        default="starttls",
+        metadata={"doc": "starttls (port 587), tls (port 465) or none (a relay on this machine only)",
+                  "choices": ("starttls", "tls", "none")},
+    )
+    user: str | None = field(default=None, metadata={"doc": "the login name, if the server asks for one"})
+    reply_to: str | None = field(default=None, metadata={"doc": "where replies go", "check": mail_address})
+    unsubscribe_mailto: str | None = field(
+        default=None, metadata={"doc": "the address that takes unsubscribe requests by mail (default: from)",
+                                "check": mail_address},
+    )
+    dkim: DkimOptions | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """`paperpress.yaml`: who publishes, and how each edition is set."""
@@ -170,6 +221,7 @@ class Config:
     epub: EpubOptions = EpubOptions()
     pdf: PdfOptions = PdfOptions()
     audio: AudioOptions = AudioOptions()
+    mail: MailOptions | None = None
     editions: tuple[str, ...] = field(
         default=DEFAULT_EDITIONS,
         metadata={"doc": "the editions a build makes when no -f is given: txt, epub, pdf, web, audio", "min": 1,

@@ -315,6 +315,39 @@ def new(
         typer.echo(f"created {path}")
 
 
+@app.command()
+def send(
+    issue: str = typer.Argument(..., help="The issue to send: 1142, issue-1142 or issue-1142.yaml.", show_default=False),
+    root: Path | None = RootOption,
+    subscribers: Path | None = typer.Option(None, "--subscribers", help="The list (default: <root>/subscribers.csv).",
+                                            show_default=False),
+    status: bool = typer.Option(False, "--status", help="Say how far the issue's delivery has gone; send nothing."),
+    resend_uncertain: bool = typer.Option(
+        False, "--resend-uncertain", help="Also send the messages a stopped run may or may not have delivered."),
+    rate: float | None = typer.Option(None, "--rate", min=0.1, metavar="N", help="At most N messages a minute.",
+                                      show_default=False),
+    retry_wait: float = typer.Option(
+        30.0, "--retry-wait", min=0, metavar="SECONDS",
+        help="Wait before trying a put-off (4xx) message again; doubled each time, four tries in a run."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write each message as an .eml file instead of sending."),
+    outbox: Path | None = typer.Option(None, "--outbox", help="Where --dry-run writes (default: <root>/outbox/ISSUE).",
+                                       show_default=False),
+) -> None:
+    """Deliver a built issue to subscribers.csv: the newsletter by e-mail, the EPUB to Kindle addresses."""
+    from .send import send_issue, show_status
+
+    try:
+        base = _root(root)
+        if status:
+            raise typer.Exit(show_status(base, issue))
+        raise typer.Exit(send_issue(base, issue, subscribers, resend_uncertain, rate, dry_run, outbox, retry_wait))
+    except PaperpressError as err:
+        _fail(err)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: every delivery is recorded; run the same command to send the rest", err=True)
+        raise typer.Exit(130) from None
+
+
 def _executor(name: str, scheduler: str | None, jobs: int, voice: PlainProgress) -> Executor:
     from ..run.executor import local_executor
 

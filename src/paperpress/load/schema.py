@@ -2,7 +2,8 @@
 
 A declaration is an ordinary dataclass: a field without a default is required, `X | None` is optional,
 `tuple[X, ...]` is a list, a nested dataclass is a mapping, and `field(metadata=...)` may add `doc`,
-`choices`, `min`, `max` and `check` (a function returning a message, or None when the value is fine).
+`choices`, `min`, `max`, `check` (a function returning a message, or None when the value is fine) and `key`
+(the key as written, where it cannot be a Python name: `from`).
 Unknown keys are errors with a "did you mean" hint, so a typo never passes silently.
 """
 
@@ -62,7 +63,7 @@ def _mapping(
     cls: type[T], data: dict[str, Any], path: str, doc: YamlDoc, file: PurePosixPath, problems: list[Problem]
 ) -> T | None:
     hints = _hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     ok = True
     for key in data:
@@ -91,11 +92,11 @@ def _mapping(
                 )
                 ok = False
             continue
-        value = _value(hints[name], f.metadata, raw, child, doc, file, problems)
+        value = _value(hints[f.name], f.metadata, raw, child, doc, file, problems)
         if value is _INVALID:
             ok = False
         else:
-            values[name] = value
+            values[f.name] = value
     return cls(**values) if ok else None
 
 
