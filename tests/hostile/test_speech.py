@@ -57,7 +57,7 @@ def test_the_digits_read_one_by_one_are_the_digits_written() -> None:
 
 def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
-    (pub / "paperpress.yaml").write_text((pub / "paperpress.yaml").read_text() + f"audio:\n  max_minutes: {max_minutes}\n")
+    (pub / "paperpress.yaml").write_text((pub / "paperpress.yaml").read_text() + f"  max_minutes: {max_minutes}\n")  # under the fixture's audio:
     (pub / ARTICLE).write_text(f"---\ntitle: Figures\n---\n{body}\n")
     return pub
 
