@@ -18,7 +18,7 @@ from ...registry import EPUB
 from ...templates import Layouts
 from ..base import BuildInfo, Edition, Output
 from ..cover import DRAWN_TYPE, cover_image, cover_photo
-from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead
+from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead, neighbours
 from ..images import Normalised, extension, normalise_kept
 from .package import Item, assemble, check_size
 
@@ -85,7 +85,8 @@ def _documents(issue: Issue, layouts: Layouts, context: dict[str, Any]) -> list[
     for section, entry in zip(issue.sections, context["contents"], strict=True):
         reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
         for article in section.articles:
-            reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
+            reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article,
+                                **neighbours(issue, article)))
     return reading
 
 
