@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from paperpress.cache import Caches
 from paperpress.cli import app
 from paperpress.config import AudioOptions
-from paperpress.editions.audio import edition as audio
-from paperpress.editions.audio import mp3
-from paperpress.editions.audio.script import Utterance
-from paperpress.editions.audio.speakable import speakable
+from paperpress.editions.speech import mp3, sound
+from paperpress.editions.speech.script import Utterance
+from paperpress.editions.speech.speakable import speakable
 from paperpress.errors import PaperpressError
 from paperpress.model import Article, Paragraph, Text
 from tests.support import FIXTURES, copy_publication
@@ -111,10 +110,10 @@ class Endless:
 
 def test_sound_past_the_cap_stops_the_voice_and_refuses_the_article() -> None:
     voice = Endless()
-    part = audio.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
+    part = sound.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
     options = AudioOptions(max_minutes=1)
     with pytest.raises(PaperpressError) as caught:
-        audio._sound(part, FIGURES, voice, Caches(None), threading.Event(), options)  # type: ignore[arg-type]
+        sound.sound(part, FIGURES, voice, Caches(None), threading.Event(), options)  # type: ignore[arg-type]
     (problem,) = caught.value.problems
     assert str(problem.file) == ARTICLE and problem.message == "read aloud, the article would last over 1 minute"
     assert voice.closed and voice.chunks == 61
@@ -128,10 +127,10 @@ def test_a_part_is_encoded_as_it_is_said_never_held_whole() -> None:
             for _ in range(59):
                 yield bytes(2 * self.sample_rate)
 
-    part = audio.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
+    part = sound.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
     tracemalloc.start()
     try:
-        frames = audio._sound(part, FIGURES, Talker(), Caches(None), threading.Event(), AudioOptions(max_minutes=1))  # type: ignore[arg-type]
+        frames = sound.sound(part, FIGURES, Talker(), Caches(None), threading.Event(), AudioOptions(max_minutes=1)).frames  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

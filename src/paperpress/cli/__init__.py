@@ -141,7 +141,7 @@ def build(
             )
             names = select_issues(base, issues or [], every, _date(since))
             if not quiet and "audio" in options.formats:
-                from ..editions.audio.voices import describe_voice
+                from ..editions.speech.voices import describe_voice
 
                 typer.echo(f"audio: read by {describe_voice(pub.config.audio, pub.config.language)}")
             target = (out or base / "dist").absolute()

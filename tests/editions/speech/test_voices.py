@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperpress.config import AudioOptions
-from paperpress.editions.audio import voices
+from paperpress.editions.speech import voices
 from paperpress.errors import PaperpressError
 from tests.support import require_tool
 
