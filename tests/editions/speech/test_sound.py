@@ -63,3 +63,37 @@ def test_the_key_changes_with_the_voice_the_words_and_the_pauses() -> None:
     keys = {sound.key(script, Counted()), sound.key(script, Other()), sound.key((Utterance("hullo", 100),), Counted()),
             sound.key((Utterance("hello", 200),), Counted())}
     assert len(keys) == 4
+
+
+def _minimal_issue():  # type: ignore[no-untyped-def]
+    from paperpress.load import load_config, load_issue
+    from tests.support import FIXTURES
+
+    root = FIXTURES / "minimal"
+    config = load_config(root).value
+    assert config is not None
+    issue = load_issue(root, config, root / "issues" / "issue-7.yaml").value
+    assert issue is not None
+    return issue
+
+
+def test_an_issue_is_spoken_once_per_build_whoever_asks_and_a_neural_voice_one_part_at_a_time(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    class Neural(Counted):
+        concurrent = False
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.threads: set[int] = set()
+
+        def stream(self, text: str) -> Iterator[bytes]:
+            self.threads.add(threading.get_ident())
+            yield from super().stream(text)
+
+    voice = Neural()
+    monkeypatch.setattr(sound, "make_voice", lambda *args: voice)
+    issue, caches = _minimal_issue(), Caches(None)
+    first = sound.issue_speech(issue, AudioOptions(), None, caches)
+    again = sound.issue_speech(issue, AudioOptions(), None, caches)  # the other edition of the same build
+    assert again is first and len(first) == len(sound.parts(issue))
+    assert len(voice.said) == sum(1 for part in sound.parts(issue) for u in part.script if u.text)
+    assert len(voice.threads) == 1

@@ -106,7 +106,8 @@ def _speak(issue: Issue, options: AudioOptions, root: Path | None, caches: Cache
     if too_long:
         raise PaperpressError(too_long, REFUSED)
     voice = make_voice(options, language, root)
-    workers = max(1, min(len(listed), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    workers = max(1, min(len(listed), cores if getattr(voice, "concurrent", True) else 1))
     stop = threading.Event()
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
