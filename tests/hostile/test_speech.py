@@ -71,16 +71,18 @@ def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
     ],
     ids=["5,000 digits", "400 digits", "prose"],
 )
+@pytest.mark.parametrize("edition", ["audio", "read-aloud"])
 def test_an_article_read_for_longer_than_the_cap_is_refused_at_its_line(
-    tmp_path: Path, body: str, line: int, said: str
+    tmp_path: Path, body: str, line: int, said: str, edition: str
 ) -> None:
     pub = publication(tmp_path, body, max_minutes=2)
-    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "audio", "-j", "1"])
+    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", edition, "-j", "1"])
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     assert (f"{ARTICLE}:{line}: body: read aloud, the article would last {said} (at most 2 (audio.max_minutes"
             in result.stderr), result.stderr
     assert not (pub / "dist" / "issue-7" / "audio").exists()
+    assert not (pub / "dist" / "issue-7" / "issue-7-read-aloud.epub").exists()
 
 
 FIGURES = Article("a2", "second", ARTICLE, "Figures", None, None, (), (Paragraph((Text("words without end"),)),), (), (),
