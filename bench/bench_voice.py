@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,22 +81,32 @@ def _transcribe(pcm: Path, rate: int) -> str:
     return " ".join(said)
 
 
-def _measure(engine: str, root: Path, issue: str, limit: int, folder: Path) -> dict[str, object]:
+def _speak(engine: str, root: Path, issue: str, limit: int, folder: Path) -> dict[str, object]:
     out = folder / engine
     out.mkdir(parents=True)
     done = subprocess.run([sys.executable, "-c", _SPEAKER, str(root), issue, engine, str(out), str(limit)],
                           check=True, capture_output=True, text=True, env={"PYTHONPATH": str(REPO / "src"),
                                                                            "PATH": "/usr/bin:/bin"})
     figures: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["folder"] = str(out)
+    return figures
+
+
+def _heard(job: tuple[str, int]) -> tuple[str, str]:
+    """(what was said, what PocketSphinx heard) for one article's recording."""
+    text, rate = Path(job[0]), job[1]
+    return _words(text.read_text()), _words(_transcribe(text.with_suffix(".pcm"), rate))
+
+
+def _wer(figures: dict[str, object]) -> tuple[float, int]:
+    """The word error rate over every article, transcribed two at a time (PocketSphinx uses one core)."""
     import jiwer
 
-    references, transcripts = [], []
-    for text in sorted(out.glob("*.txt")):
-        references.append(_words(text.read_text()))
-        transcripts.append(_words(_transcribe(text.with_suffix(".pcm"), int(str(figures["rate"])))))
-    figures["wer"] = jiwer.wer(references, transcripts)
-    figures["words"] = sum(len(r.split()) for r in references)
-    return figures
+    jobs = [(str(t), int(str(figures["rate"]))) for t in sorted(Path(str(figures["folder"])).glob("*.txt"))]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pairs = list(pool.map(_heard, jobs))
+    references, transcripts = [r for r, _ in pairs], [h for _, h in pairs]
+    return jiwer.wer(references, transcripts), sum(len(r.split()) for r in references)
 
 
 def main() -> None:
@@ -106,15 +117,17 @@ def main() -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        rows = {engine: _measure(engine, REPO, args.issue, args.articles, Path(folder)) for engine in ("piper", "espeak-ng")}
-    print(f"{'voice':62} {'WER':>6} {'speech s':>9} {'synth s':>8} {'× real':>7} {'peak MB':>8}")
-    for figures in rows.values():
-        spoken, seconds = float(str(figures["spoken"])), float(str(figures["seconds"]))
-        print(f"{figures['voice']!s:62} {float(str(figures['wer'])):6.3f} {spoken:9.1f} {seconds:8.1f} "
-              f"{spoken / seconds:7.1f} {float(str(figures['peak_mb'])):8.0f}")
-    print(f"{rows['piper']['articles']} articles, {rows['piper']['words']} spoken words; "
-          f"the neural voice loads in {float(str(rows['piper']['load'])):.2f} s")
-
+        rows = {engine: _speak(engine, REPO, args.issue, args.articles, Path(folder)) for engine in ("piper", "espeak-ng")}
+        print(f"{'voice':62} {'speech s':>9} {'synth s':>8} {'x real':>7} {'peak MB':>8}")
+        for figures in rows.values():
+            spoken, seconds = float(str(figures["spoken"])), float(str(figures["seconds"]))
+            print(f"{figures['voice']!s:62} {spoken:9.1f} {seconds:8.1f} {spoken / seconds:7.1f} "
+                  f"{float(str(figures['peak_mb'])):8.0f}", flush=True)
+        print(f"{rows['piper']['articles']} articles; the neural voice loads in {float(str(rows['piper']['load'])):.2f} s",
+              flush=True)
+        for engine, figures in rows.items():
+            wer, words = _wer(figures)
+            print(f"word error rate, {engine}: {wer:.3f} over {words} spoken words", flush=True)
 
 if __name__ == "__main__":
     main()
