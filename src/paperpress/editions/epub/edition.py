@@ -114,8 +114,9 @@ def _documents(
     for section, entry in zip(issue.sections, context["contents"], strict=True):
         reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
         for article in section.articles:
+            around = neighbours(issue, article)
             reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article,
-                                **neighbours(issue, article)))
+                                previous=around["previous"], next=around["next"]))
     return reading
 
 
