@@ -14,6 +14,7 @@ from paperpress.templates import DEFAULTS
 
 def test_readers_are_offered_the_downloads_e_book_first_and_never_the_web_pages() -> None:
     assert [s.name for s in downloads(["audio", "web", "txt", "pdf", "epub"])] == ["epub", "pdf", "txt", "audio"]
+    assert [s.label for s in downloads(["read-aloud", "audio", "epub"])] == ["EPUB", "Audio (MP3)", "EPUB read aloud"]
     assert [s.label for s in downloads(["txt", "epub"])] == ["EPUB", "Plain text"]
 
 
@@ -28,7 +29,7 @@ def test_a_main_file_is_named_for_the_issue_in_the_editions_own_place() -> None:
         "issue-0901.txt", "issue-0901.epub", "issue-0901.pdf", "web/index.html", "audio/issue-0901.mp3"]
 
 
-def test_a_plain_build_leaves_out_the_opt_in_audio_alone() -> None:
+def test_a_plain_build_leaves_out_the_opt_in_audio_and_read_aloud_alone() -> None:
     assert default_editions() == ("txt", "epub", "web", "pdf")
     custom = {"a": EditionSpec("a", "A", "a", "x/a", "{issue}.a", "m:A", None, default=False)}
     assert default_editions(custom) == ()
@@ -41,9 +42,11 @@ def test_every_edition_that_reads_layouts_has_its_own_folder(name: str) -> None:
     assert spec.layouts is None or (DEFAULTS / spec.layouts).is_dir()
 
 
-def test_no_two_editions_share_a_layouts_folder() -> None:
-    folders = [s.layouts for s in EDITIONS.values() if s.layouts]
+def test_no_two_editions_share_a_layouts_folder_but_the_read_aloud_epub_reads_the_epub_s() -> None:
+    """The read-aloud EPUB is the EPUB's pages with speech: a change to them must rebuild both."""
+    folders = [s.layouts for s in EDITIONS.values() if s.layouts and s.name != "read-aloud"]
     assert len(folders) == len(set(folders)) and "catalog" not in folders
+    assert EDITIONS["read-aloud"].layouts == EDITIONS["epub"].layouts == "epub"
 
 
 def test_the_registry_imports_nothing_of_paperpress() -> None:

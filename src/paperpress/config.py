@@ -129,9 +129,18 @@ def _editions(value: tuple[str, ...]) -> str | None:
 class AudioOptions:
     """The audio edition: which voice reads, how fast and how high."""
 
+    engine: str = field(
+        default="auto",
+        metadata={
+            "doc": "who reads: auto (the neural voice of the `voice` extra for an English publication where it is "
+            "installed, else eSpeak NG), piper (that neural voice, or an error naming what to install) or espeak-ng",
+            "choices": ("auto", "piper", "espeak-ng"),
+        },
+    )
     voice: str | None = field(
         default=None,
-        metadata={"doc": "an eSpeak NG voice such as en-gb or fr (default: the publication's language)"},
+        metadata={"doc": "an eSpeak NG voice such as en-gb or fr (default: the publication's language); "
+                         "naming one chooses eSpeak NG"},
     )
     model: str | None = field(
         default=None,

@@ -30,6 +30,7 @@ class EditionSpec:
     #: Where its class is: "module:Class", imported only when the edition is built.
     edition: str
     #: The layouts folder that only this edition reads, so a change there rebuilds it alone; None when it reads none.
+    #: The read-aloud EPUB reads the EPUB's: it is those pages with speech, so a change there rebuilds both.
     layouts: str | None
     #: Made by a plain `paperpress build`; an opt-in edition (audio: synthesis is slow) needs -f or `editions:`.
     default: bool = True
@@ -58,6 +59,9 @@ PDF = EditionSpec("pdf", "PDF", "PDF, the pages as printed", "application/pdf", 
                   heavy=True, preload=("paperpress.editions.pdf.engine",), download_rank=2)
 AUDIO = EditionSpec("audio", "Audio (MP3)", "audio, every article read aloud", "audio/mpeg", "audio/{issue}.mp3",
                     "paperpress.editions.audio.edition:AudioEdition", None, default=False, download_rank=4)
+READ_ALOUD = EditionSpec("read-aloud", "EPUB read aloud", "EPUB read aloud, text and speech in step",
+                         "application/epub+zip", "{issue}-read-aloud.epub",
+                         "paperpress.editions.epub.read_aloud:ReadAloudEdition", "epub", default=False, download_rank=5)
 
 #: The audio edition's further files, as the podcast feed finds them among its files.
 CHAPTERS_TYPE = "application/json+chapters"  # Podcasting 2.0 chapters
@@ -65,7 +69,7 @@ PLAYLIST_TYPE = "audio/x-mpegurl"
 
 #: The registry: name → description. Its order is the build order, fast editions first. A build is given a
 #: registry (this one unless a caller injects another), never a changed copy of this one.
-EDITIONS: Mapping[str, EditionSpec] = {spec.name: spec for spec in (TXT, EPUB, WEB, PDF, AUDIO)}
+EDITIONS: Mapping[str, EditionSpec] = {spec.name: spec for spec in (TXT, EPUB, WEB, PDF, AUDIO, READ_ALOUD)}
 
 
 def spec_of(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> EditionSpec:

@@ -29,7 +29,7 @@ PODCAST = "{https://podcastindex.org/namespace/1.0}"
 def _archive(dest: Path, extra: str = "") -> Path:
     pub = make_archive(dest, range(1, 3))
     with open(pub / "paperpress.yaml", "a") as config:
-        config.write("audio:\n  speed: 400\n" + extra)  # fast speech keeps the test quick
+        config.write("  speed: 400\n" + extra)  # under the fixture's audio: fast speech keeps the test quick
     result = build_archive(open_publication(pub), select_issues(pub, [], every=True), pub / "dist", BuildOptions(("txt", "audio")))
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub / "dist"

@@ -190,7 +190,7 @@ def test_an_audio_voice_espeak_lacks_is_a_clear_error_and_nothing_is_written(tmp
     require_tool("espeak-ng")
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     with open(pub / "paperpress.yaml", "a") as config:
-        config.write("audio:\n  voice: zz-nowhere\n")
+        config.write("  voice: zz-nowhere\n")  # under the fixture's audio:
     result = runner.invoke(app, ["build", "7", "-f", "audio", "--root", str(pub)])
     assert result.exit_code == 1
     assert "paperpress.yaml: audio.voice: eSpeak NG has no voice 'zz-nowhere' (set audio.voice to one that" in result.stderr
@@ -201,8 +201,18 @@ def test_audio_is_built_only_when_asked_for(tmp_path: Path) -> None:
     require_tool("espeak-ng")
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     with open(pub / "paperpress.yaml", "a") as config:
-        config.write("audio:\n  speed: 450\n")
+        config.write("  speed: 450\n")  # under the fixture's audio:
     result = runner.invoke(app, ["build", "7", "-f", "audio", "--root", str(pub)])
     assert result.exit_code == 0, result.output
     assert "dist/podcast.xml" in result.stderr + result.stdout
+    assert "audio: read by eSpeak NG (en)\n" in result.stdout  # the voice the fixture pins
     assert (pub / "dist/issue-7/audio/issue-7.mp3").is_file() and not (pub / "dist/issue-7/issue-7.txt").exists()
+
+
+def test_the_read_aloud_epub_says_which_voice_reads_it(tmp_path: Path) -> None:
+    require_tool("espeak-ng")
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    result = runner.invoke(app, ["build", "7", "-f", "read-aloud", "--root", str(pub)])
+    assert result.exit_code == 0, result.output
+    assert "audio: read by eSpeak NG (en)\n" in result.stdout
+    assert (pub / "dist/issue-7/issue-7-read-aloud.epub").is_file() and not (pub / "dist/issue-7/audio").exists()

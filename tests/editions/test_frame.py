@@ -19,6 +19,7 @@ from paperpress.editions.frame import (
     header,
     iso_timestamp,
     masthead,
+    neighbours,
     publication_masthead,
 )
 from paperpress.load import load_config, load_issue
@@ -52,6 +53,14 @@ def test_the_contents_tree_holds_every_section_and_article_in_reading_order() ->
     assert [s.title for s in tree] == [s.title for s in issue.sections]
     assert [a.article for s in tree for a in s.articles] == list(issue.articles)
     assert tree[0].articles[0].byline == issue.articles[0].byline
+
+
+def test_neighbours_cross_sections_in_reading_order_and_stop_at_the_ends() -> None:
+    issue, _ = _issue()
+    first, second = issue.articles
+    assert [len(section.articles) for section in issue.sections] == [1, 1]  # one article in each of two sections
+    assert neighbours(issue, first) == {"previous": None, "next": second}
+    assert neighbours(issue, second) == {"previous": first, "next": None}
 
 
 def test_the_masthead_prints_the_website_without_its_scheme_and_carries_the_cover_line() -> None:

@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from paperpress.cache import Caches
 from paperpress.cli import app
 from paperpress.config import AudioOptions
-from paperpress.editions.audio import edition as audio
-from paperpress.editions.audio import mp3
-from paperpress.editions.audio.script import Utterance
-from paperpress.editions.audio.speakable import speakable
+from paperpress.editions.speech import mp3, sound
+from paperpress.editions.speech.script import Utterance
+from paperpress.editions.speech.speakable import speakable
 from paperpress.errors import PaperpressError
 from paperpress.model import Article, Paragraph, Text
 from tests.support import FIXTURES, copy_publication
@@ -57,7 +56,7 @@ def test_the_digits_read_one_by_one_are_the_digits_written() -> None:
 
 def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
-    (pub / "paperpress.yaml").write_text((pub / "paperpress.yaml").read_text() + f"audio:\n  max_minutes: {max_minutes}\n")
+    (pub / "paperpress.yaml").write_text((pub / "paperpress.yaml").read_text() + f"  max_minutes: {max_minutes}\n")  # under the fixture's audio:
     (pub / ARTICLE).write_text(f"---\ntitle: Figures\n---\n{body}\n")
     return pub
 
@@ -72,16 +71,18 @@ def publication(tmp_path: Path, body: str, max_minutes: int) -> Path:
     ],
     ids=["5,000 digits", "400 digits", "prose"],
 )
+@pytest.mark.parametrize("edition", ["audio", "read-aloud"])
 def test_an_article_read_for_longer_than_the_cap_is_refused_at_its_line(
-    tmp_path: Path, body: str, line: int, said: str
+    tmp_path: Path, body: str, line: int, said: str, edition: str
 ) -> None:
     pub = publication(tmp_path, body, max_minutes=2)
-    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", "audio", "-j", "1"])
+    result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-f", edition, "-j", "1"])
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     assert (f"{ARTICLE}:{line}: body: read aloud, the article would last {said} (at most 2 (audio.max_minutes"
             in result.stderr), result.stderr
     assert not (pub / "dist" / "issue-7" / "audio").exists()
+    assert not (pub / "dist" / "issue-7" / "issue-7-read-aloud.epub").exists()
 
 
 FIGURES = Article("a2", "second", ARTICLE, "Figures", None, None, (), (Paragraph((Text("words without end"),)),), (), (),
@@ -111,10 +112,10 @@ class Endless:
 
 def test_sound_past_the_cap_stops_the_voice_and_refuses_the_article() -> None:
     voice = Endless()
-    part = audio.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
+    part = sound.Part("Figures", (Utterance("words without end", 0),), 1, "x.mp3", ARTICLE)
     options = AudioOptions(max_minutes=1)
     with pytest.raises(PaperpressError) as caught:
-        audio._sound(part, FIGURES, voice, Caches(None), threading.Event(), options)  # type: ignore[arg-type]
+        sound.sound(part, FIGURES, voice, Caches(None), threading.Event(), options)  # type: ignore[arg-type]
     (problem,) = caught.value.problems
     assert str(problem.file) == ARTICLE and problem.message == "read aloud, the article would last over 1 minute"
     assert voice.closed and voice.chunks == 61
@@ -128,10 +129,10 @@ def test_a_part_is_encoded_as_it_is_said_never_held_whole() -> None:
             for _ in range(59):
                 yield bytes(2 * self.sample_rate)
 
-    part = audio.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
+    part = sound.Part("Figures", (Utterance("words", 0),), 1, "x.mp3", ARTICLE)
     tracemalloc.start()
     try:
-        frames = audio._sound(part, FIGURES, Talker(), Caches(None), threading.Event(), AudioOptions(max_minutes=1))  # type: ignore[arg-type]
+        frames = sound.sound(part, FIGURES, Talker(), Caches(None), threading.Event(), AudioOptions(max_minutes=1)).frames  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -111,7 +111,7 @@ def test_any_unicode_at_all_is_built_or_refused_at_its_line_never_a_crash(drawn:
 
 def build_and_check(drawn: dict[str, str]) -> bool:
     """Builds the issue; checks what it wrote if it was built (True), and how it said no if not (False)."""
-    with tempfile.TemporaryDirectory() as tmp, mock.patch("paperpress.editions.audio.edition.make_voice", lambda *a: Silent()):
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("paperpress.editions.speech.sound.make_voice", lambda *a: Silent()):
         pub = publication(Path(tmp), drawn)
         result = CliRunner().invoke(app, ["build", "7", "--root", str(pub), "-j", "1", "-f", "txt", "-f", "epub", "-f", "audio"])
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)

@@ -140,6 +140,10 @@ def build(
                 time_limit=time_limit, environ=os.environ,
             )
             names = select_issues(base, issues or [], every, _date(since))
+            if not quiet and {"audio", "read-aloud"} & set(options.formats):  # the voice both speak with
+                from ..editions.speech.voices import describe_voice
+
+                typer.echo(f"audio: read by {describe_voice(pub.config.audio, pub.config.language)}")
             target = (out or base / "dist").absolute()
             voice = reporter(base, quiet, live=sys.stderr.isatty())
             archive = build_archive(

@@ -115,6 +115,14 @@ def header(article: Article) -> tuple[HeaderPart, ...]:
     return tuple(HeaderPart(kind, values[kind] or "") for kind in HEADER_ORDER if values[kind])
 
 
+def neighbours(issue: Issue, article: Article) -> dict[str, Article | None]:
+    """The articles before and after `article` in reading order, across sections (`previous`, `next`):
+    where the web pages and the EPUB's articles lead on to."""
+    every = issue.articles
+    at = every.index(article)
+    return {"previous": every[at - 1] if at > 0 else None, "next": every[at + 1] if at + 1 < len(every) else None}
+
+
 def contents(issue: Issue) -> tuple[ContentsSection, ...]:
     """The contents tree: every section in reading order, then its articles."""
     return tuple(

@@ -13,8 +13,8 @@ from mutagen.mp3 import MP3
 from PIL import Image
 
 from paperpress.build import build_archive
-from paperpress.editions.audio import voices
-from paperpress.editions.audio.script import article_script
+from paperpress.editions.speech import voices
+from paperpress.editions.speech.script import article_script
 from paperpress.options import BuildOptions
 from paperpress.run.issue import check_issue, open_publication
 from tests.support import FIXTURES, copy_publication, require_tool

@@ -430,3 +430,27 @@ def test_long_words_wrap_inside_a_narrow_screen(tmp_path: Path) -> None:
         assert found, done.stderr[-500:]
         widths[name] = int(found.group(1))
     assert widths and all(width <= 500 for width in widths.values()), widths
+
+
+def test_each_article_ends_with_previous_section_and_next_links_in_reading_order(sample: Book) -> None:
+    """calibre's news recipes end an article this way: a reader goes on without the contents."""
+    spine = [sample.opf.find(f"opf:manifest/opf:item[@id='{ref.get('idref')}']", NS).get("href")
+             for ref in sample.opf.iterfind("opf:spine/opf:itemref", NS)]
+    articles = [href for href in spine if sample.xml(href).find(".//x:article", NS) is not None]
+    assert len(articles) > 2
+    for at, href in enumerate(articles):
+        nav = sample.xml(href).find(".//x:nav[@class='article-nav']", NS)
+        links = {li.get("class"): li.find("x:a", NS) for li in nav.iterfind("x:ul/x:li", NS)}
+        front = [h for h in spine[: spine.index(href)] if sample.xml(h).find(".//x:article", NS) is None][-1]
+        assert links["section"].get("href") == front  # the front of the section the article is in
+        assert "".join(links["section"].itertext()).startswith("Section: ")
+        if at == 0:
+            assert "previous" not in links
+        else:
+            assert links["previous"].get("href") == articles[at - 1] and links["previous"].get("rel") == "prev"
+        if at == len(articles) - 1:
+            assert "next" not in links
+        else:
+            assert links["next"].get("href") == articles[at + 1] and links["next"].get("rel") == "next"
+            title = sample.xml(articles[at + 1]).findtext(".//x:header/x:h1", namespaces=NS)
+            assert "".join(links["next"].itertext()) == f"Next: {title}"

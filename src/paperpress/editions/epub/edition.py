@@ -7,9 +7,10 @@ and hands the files to `epub_package` for a reproducible zip. It never imports W
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ...cache import Caches
 from ...model import Article, Image, Issue, Link, Section
@@ -18,7 +19,7 @@ from ...registry import EPUB
 from ...templates import Layouts
 from ..base import BuildInfo, Edition, Output
 from ..cover import DRAWN_TYPE, cover_image, cover_photo
-from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead
+from ..frame import contents, iso_timestamp, issue_context, issue_identifier, masthead, neighbours
 from ..images import Normalised, extension, normalise_kept
 from .package import Item, assemble, check_size
 
@@ -50,42 +51,72 @@ class EpubEdition(Edition):
     spec = EPUB
 
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
-        """Photos and the cover are made in threads (Pillow lets go of the interpreter) while the pages render."""
-        with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
-            cover = pool.submit(cover_image, issue, info.caches)
-            pictures = _pictures(issue, info.config.epub.image_max_edge, pool, info.caches)
-            # A drawn cover is a JPEG, known before it is drawn; a manifest's type comes from normalising it.
-            cover_type = DRAWN_TYPE if issue.cover is None else cover.result().media_type
-            cover_href = f"images/cover{extension(cover_type)}"
-            context = _context(issue, info, pictures, cover_href)
-            reading = _documents(issue, layouts, context)
-            cover_item = _cover_item(issue, cover_href, cover.result())
-        extras = [
-            Item("ncx", "toc.ncx", "application/x-dtbncx+xml", layouts.render("html", "epub/toc.ncx", context).encode()),
-            Item("css", "style.css", "text/css", layouts.read("epub/style.css")),
-            cover_item,
-            *pictures.values(),
-        ]
-        items = reading + extras
-        opf = layouts.render("html", "epub/content.opf", context | {"items": items, "spine": reading})
-        data = assemble(opf.encode("utf-8"), items, info.timestamp)
+        data, items = make_epub(issue, layouts, info)
         made = self.main(issue, data)
         check_size(len(data), items, made.file)
         return [made]
 
 
-def _documents(issue: Issue, layouts: Layouts, context: dict[str, Any]) -> list[Item]:
-    """The spine's documents in reading order: cover, contents, then each section's front and its articles."""
+class Overlays(Protocol):
+    """What the read-aloud EPUB adds to the EPUB (read_aloud.py): context for every page and for one page,
+    and the files each reading document's speech needs."""
+
+    def context(self) -> dict[str, Any]: ...
+
+    def page(self, target: Article | Section) -> dict[str, Any]: ...
+
+    def items(self, reading: list[Item]) -> tuple[list[Item], list[Item]]: ...
+
+
+def make_epub(issue: Issue, layouts: Layouts, info: BuildInfo, overlays: Overlays | None = None) -> tuple[bytes, list[Item]]:
+    """The EPUB's bytes and its items. Photos and the cover are made in threads (Pillow lets go of the
+    interpreter) while the pages render."""
+    with ThreadPoolExecutor(max_workers=_IMAGE_WORKERS) as pool:
+        cover = pool.submit(cover_image, issue, info.caches)
+        pictures = _pictures(issue, info.config.epub.image_max_edge, pool, info.caches)
+        # A drawn cover is a JPEG, known before it is drawn; a manifest's type comes from normalising it.
+        cover_type = DRAWN_TYPE if issue.cover is None else cover.result().media_type
+        cover_href = f"images/cover{extension(cover_type)}"
+        context = _context(issue, info, pictures, cover_href)
+        if overlays is not None:
+            context |= overlays.context()
+        reading = _documents(issue, layouts, context, overlays.page if overlays is not None else None)
+        cover_item = _cover_item(issue, cover_href, cover.result())
+    css = layouts.read("epub/style.css") + (context.get("extra_css", "").encode() if overlays is not None else b"")
+    extras = [
+        Item("ncx", "toc.ncx", "application/x-dtbncx+xml", layouts.render("html", "epub/toc.ncx", context).encode()),
+        Item("css", "style.css", "text/css", css),
+        cover_item,
+        *pictures.values(),
+    ]
+    if overlays is not None:
+        reading, more = overlays.items(reading)
+        extras += more
+    items = reading + extras
+    opf = layouts.render("html", "epub/content.opf", context | {"items": items, "spine": reading})
+    return assemble(opf.encode("utf-8"), items, info.timestamp), items
+
+
+def _documents(
+    issue: Issue, layouts: Layouts, context: dict[str, Any],
+    page_context: Callable[[Article | Section], dict[str, Any]] | None = None,
+) -> list[Item]:
+    """The spine's documents in reading order: cover, contents, then each section's front and its articles;
+    `page_context` adds to the context of a section's front or an article's page."""
 
     def page(href: str, template: str, properties: str = "", **extra: Any) -> Item:
-        text = layouts.render("html", template, context | extra)
-        return Item(_item_id(href), href, XHTML, text.encode("utf-8"), properties)
+        target = extra.get("article", extra.get("section"))
+        own = page_context(target) if page_context is not None and target is not None else {}
+        text = layouts.render("html", template, context | extra | own)
+        return Item(item_id(href), href, XHTML, text.encode("utf-8"), properties)
 
     reading = [page("cover.xhtml", "epub/cover.xhtml"), page("nav.xhtml", "epub/nav.xhtml", "nav")]
     for section, entry in zip(issue.sections, context["contents"], strict=True):
         reading.append(page(section_href(section), "epub/section.xhtml", section=section, entry=entry))
         for article in section.articles:
-            reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article))
+            around = neighbours(issue, article)
+            reading.append(page(article_href(article), "epub/article.xhtml", section=section, article=article,
+                                previous=around["previous"], next=around["next"]))
     return reading
 
 
@@ -184,7 +215,7 @@ def _pictures(issue: Issue, max_edge: int, pool: ThreadPoolExecutor, caches: Cac
     found: dict[str, Item] = {}
     for image, fit in zip(unique.values(), fits, strict=False):
         href = f"images/{image.id}{fit.extension}"
-        found[image.source] = Item(_item_id(href), href, fit.media_type, fit.data, source=image.source)
+        found[image.source] = Item(item_id(href), href, fit.media_type, fit.data, source=image.source)
     return found
 
 
@@ -211,6 +242,6 @@ def _description(issue: Issue) -> str:
     return " ".join(s for s in leads if s)
 
 
-def _item_id(href: str) -> str:
+def item_id(href: str) -> str:
     """A manifest id from a file name: XML ids cannot start with a digit or hold '/' or '.'."""
     return "f-" + href.replace("/", "-").replace(".", "-")

@@ -28,7 +28,7 @@ CONTAINER_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 </rootfiles>
 </container>
 """
-_STORED_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+_STORED_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "audio/mpeg")
 #: The times a zip entry can hold (DOS dates, two-second steps); an issue's own date stays in its metadata.
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
@@ -44,6 +44,7 @@ class Item:
     data: bytes
     properties: str = ""
     source: str | None = None  # the editor's file it came from, for messages
+    overlay: str = ""  # the id of its Media Overlay (SMIL) item, in the read-aloud EPUB
 
 
 def assemble(opf: bytes, items: Sequence[Item], timestamp: dt.datetime) -> bytes:

@@ -26,7 +26,7 @@ from ...registry import WEB
 from ...templates import Layouts
 from ...typeset.geometry import Role, article_placements
 from ..base import BuildInfo, Edition, Output
-from ..frame import issue_context
+from ..frame import issue_context, neighbours
 from ..site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from . import fonts as webfonts
 from .fonts import WebFonts, web_fonts
@@ -96,7 +96,7 @@ class WebEdition(Edition):
             for article in section.articles:
                 found = images(article)
                 page(site.article_page(article), "article", found[0] if found else None,
-                     section=section, article=article, **_neighbours(issue, article))
+                     section=section, article=article, **neighbours(issue, article))
         if fonts is None:
             return files
         files.append(Output(STYLESHEET, CSS, stylesheet(fonts, layouts.read("web/site.css"))))
@@ -187,13 +187,6 @@ def description(article: Article) -> str:
     if len(text) <= _DESCRIPTION_CHARS:
         return text
     return text[:_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def _neighbours(issue: Issue, article: Article) -> dict[str, Article | None]:
-    """The articles before and after this one in reading order, across sections."""
-    every = issue.articles
-    at = every.index(article)
-    return {"previous": every[at - 1] if at > 0 else None, "next": every[at + 1] if at + 1 < len(every) else None}
 
 
 def _context(issue: Issue, info: BuildInfo) -> dict[str, Any]:

@@ -9,7 +9,7 @@ are made speakable (editions/audio/speakable.py) in the publication's language; 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...model import (
@@ -69,10 +69,13 @@ PHRASES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Utterance:
-    """Words to say, already speakable, and the silence that follows them."""
+    """Words to say, already speakable, and the silence that follows them; `node` is what they read aloud (a
+    block, a table row, a list item, a photo, a note, or 'headline', 'byline', 'standfirst', 'notes' or
+    'section'), for the read-aloud EPUB to point at; None for words no text shows ("Photos of this article.")."""
 
     text: str
     pause_ms: int
+    node: object = field(default=None, compare=False)
 
 
 def phrases(language: str) -> dict[str, str]:
@@ -91,10 +94,10 @@ class _Reader:
         self.read_notes: set[int] = set()
         self.cited: list[int] = []  # notes marked in the block being read
 
-    def say(self, text: str, pause: str) -> None:
+    def say(self, text: str, pause: str, node: object = None) -> None:
         spoken = speakable(" ".join(text.split()), self.language)
         if spoken:
-            self.out.append(Utterance(spoken, PAUSES[pause]))
+            self.out.append(Utterance(spoken, PAUSES[pause], node))
 
     def inline(self, children: Iterable[Inline]) -> str:
         return "".join(INLINES[type(node)](self, node) for node in children)
@@ -116,11 +119,12 @@ class _Reader:
             read.block(block)
         first = f"{self.words['note']} {note.number}."
         if read.out:
-            read.out[0] = Utterance(speakable(first, self.language) + " " + read.out[0].text, read.out[0].pause_ms)
-        self.out.extend(read.out or [Utterance(speakable(first, self.language), PAUSES["note"])])
+            read.out[0] = Utterance(speakable(first, self.language) + " " + read.out[0].text, read.out[0].pause_ms,
+                                    read.out[0].node)
+        self.out.extend(read.out or [Utterance(speakable(first, self.language), PAUSES["note"], note)])
 
     def photo(self, image: Image) -> None:
-        self.say(f"{self.words['photo']}: {photo_words(image, self.words)}", "photo")
+        self.say(f"{self.words['photo']}: {photo_words(image, self.words)}", "photo", image)
 
 
 def photo_words(image: Image, words: dict[str, str]) -> str:
@@ -167,17 +171,17 @@ INLINES: dict[type, Callable[[_Reader, Any], str]] = {
 
 
 def _paragraph(r: _Reader, node: Paragraph) -> None:
-    r.say(r.inline(node.children), "paragraph")
+    r.say(r.inline(node.children), "paragraph", node)
     r.notes_after_block()
 
 
 def _heading(r: _Reader, node: Heading) -> None:
-    r.say(r.inline(node.children).rstrip(".") + ".", "subhead")
+    r.say(r.inline(node.children).rstrip(".") + ".", "subhead", node)
     r.notes_after_block()
 
 
 def _quote(r: _Reader, node: Quote) -> None:
-    r.say(r.words["quote"], "item")
+    r.say(r.words["quote"], "item")  # words no page shows: the quote's own paragraphs are what it reads
     for block in node.children:
         r.block(block)
     r.say(r.words["unquote"], "paragraph")
@@ -188,24 +192,27 @@ def _list(r: _Reader, node: ListBlock) -> None:
         before = len(r.out)
         for block in item:
             r.block(block)
+        if len(item) == 1 and isinstance(item[0], Paragraph):  # a tight item: its words stand in the <li> itself
+            r.out[before:] = [Utterance(u.text, u.pause_ms, item if u.node is item[0] else u.node) for u in r.out[before:]]
         if node.ordered and len(r.out) > before:
             first = r.out[before]
-            r.out[before] = Utterance(speakable(f"{number}.", r.language) + " " + first.text, PAUSES["item"])
+            r.out[before] = Utterance(speakable(f"{number}.", r.language) + " " + first.text, PAUSES["item"], first.node)
 
 
 def _table(r: _Reader, node: Table) -> None:
     headers = [r.inline(cell.children).strip() for cell in node.header]
     rows = len(node.rows)
-    r.say(f"{r.words['table']}, {rows} {'row' if rows == 1 else 'rows'}: {', '.join(h for h in headers if h)}.", "row")
+    r.say(f"{r.words['table']}, {rows} {'row' if rows == 1 else 'rows'}: {', '.join(h for h in headers if h)}.", "row",
+          node)
     for row in node.rows:
         cells = [r.inline(cell.children).strip() for cell in row]
         pairs = [f"{h}: {c}" if h else c for h, c in zip(headers, cells, strict=False) if c]
-        r.say("; ".join(pairs) + ".", "row")
+        r.say("; ".join(pairs) + ".", "row", row)
     r.notes_after_block()
 
 
 def _code_block(r: _Reader, node: CodeBlock) -> None:
-    r.say(f"{r.words['code']} {node.text}", "paragraph")
+    r.say(f"{r.words['code']} {node.text}", "paragraph", node)
 
 
 BLOCKS: dict[type, Callable[[_Reader, Any], None]] = {
@@ -226,13 +233,13 @@ BLOCKS: dict[type, Callable[[_Reader, Any], None]] = {
 def article_script(article: Article, language: str) -> tuple[Utterance, ...]:
     """An article read aloud: headline, byline, standfirst, lead photo, body, the other photos, long notes."""
     r = _Reader(article, language)
-    r.say(article.title.rstrip(".") + ".", "headline")
+    r.say(article.title.rstrip(".") + ".", "headline", "headline")
     if article.byline:
         byline = article.byline
         lead_word = r.words["by"].lower()
-        r.say(byline if byline.lower().startswith(lead_word + " ") else f"{r.words['by']} {byline}.", "byline")
+        r.say(byline if byline.lower().startswith(lead_word + " ") else f"{r.words['by']} {byline}.", "byline", "byline")
     if article.standfirst:
-        r.say(article.standfirst, "standfirst")
+        r.say(article.standfirst, "standfirst", "standfirst")
     if article.lead_image is not None:
         r.photo(article.lead_image)
     for block in article.blocks:
@@ -243,11 +250,11 @@ def article_script(article: Article, language: str) -> tuple[Utterance, ...]:
             r.photo(image)
     rest = [note for note in article.footnotes if note.number not in r.read_notes]
     if rest:
-        r.say(r.words["notes"], "item")
+        r.say(r.words["notes"], "item", "notes")
         for note in rest:
             r.note(note)
-    out = r.out or [Utterance(speakable(article.title, language), 0)]
-    return (*out[:-1], Utterance(out[-1].text, PAUSES["article"]))
+    out = r.out or [Utterance(speakable(article.title, language), 0, "headline")]
+    return (*out[:-1], Utterance(out[-1].text, PAUSES["article"], out[-1].node))
 
 
 def opening_script(issue: Issue) -> tuple[Utterance, ...]:
@@ -262,7 +269,8 @@ def opening_script(issue: Issue) -> tuple[Utterance, ...]:
 
 
 def section_script(section: Section, language: str) -> tuple[Utterance, ...]:
-    return (Utterance(speakable(f"{phrases(language)['section']} {section.title.rstrip('.')}.", language), PAUSES["section"]),)
+    said = speakable(f"{phrases(language)['section']} {section.title.rstrip('.')}.", language)
+    return (Utterance(said, PAUSES["section"], "section"),)
 
 
 #: The parts of an issue the script reads as wholes (everything else is a block or an inline above):

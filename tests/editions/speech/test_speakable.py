@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperpress.editions.audio.speakable import num2words_language, speakable
+from paperpress.editions.speech.speakable import num2words_language, speakable
 
 ENGLISH = [
     # numbers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from paperpress.editions.audio.script import BLOCKS, INLINES, PARTS, article_script, opening_script, section_script
+from paperpress.editions.speech.script import BLOCKS, INLINES, PARTS, article_script, opening_script, section_script
 from paperpress.model import Article, Footnote, FootnoteRef, Link, Paragraph, Table, TableCell, Text
 from paperpress.model.walk import CHILDREN
 from tests.model.test_walk import NOT_NODES, every_kind, model_classes

