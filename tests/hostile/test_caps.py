@@ -123,7 +123,7 @@ CAPS = [
     Cap("YAML depth in paperpress.yaml",
         lambda p: write(p, "paperpress.yaml", (p / "paperpress.yaml").read_text() + f"extra: {nested(MAX_DEPTH)}\n"),
         lambda p: write(p, "paperpress.yaml", (p / "paperpress.yaml").read_text() + f"extra: {nested(MAX_DEPTH + 1)}\n"),
-        f"paperpress.yaml:4: YAML nested more than {MAX_DEPTH} levels deep"),
+        f"paperpress.yaml:7: YAML nested more than {MAX_DEPTH} levels deep"),  # under the fixture's six lines
     Cap("photo pixels", photo((7500, MAX_PIXELS // 7500)), photo((7500, MAX_PIXELS // 7500 + 1)),
         f"{ARTICLE}:4: images[0].src: 'photos/edge.png' has too many pixels"),
     Cap("photo bytes", photo((40, 30), MAX_FILE_BYTES), photo((40, 30), MAX_FILE_BYTES + 1),
