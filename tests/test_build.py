@@ -178,6 +178,7 @@ def test_a_template_change_rebuilds_only_the_editions_that_use_it(pub: Path) -> 
     assert (pub / "dist/index.html").read_bytes() != index  # the catalog is rewritten, no edition is
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_the_web_edition_records_every_page_and_a_change_to_its_layouts_rebuilds_it_alone(pub: Path) -> None:
     run(pub, formats=("txt", "web"))
     state = read_state(pub / "dist/issue-2")

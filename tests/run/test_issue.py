@@ -50,6 +50,7 @@ def test_an_issue_is_found_by_any_name_a_person_types(pub: Path) -> None:
     assert check_issue(opened, "issue-2.yaml").value.number == check_issue(opened, "2").value.number == 2
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_what_the_editions_made_is_kept_only_once_the_issue_is_written(pub: Path) -> None:
     made = _builder(pub, ("web", "heavy"))
     _say(pub, "issue-1", "problem")  # the heavy fake refuses the issue after the web edition made its photos

@@ -256,6 +256,7 @@ def test_previous_and_next_follow_the_reading_order_and_related_lists_the_sectio
         assert listed == [to(o) for o in section.articles if o is not article] + ["../../../index.html"]
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_audio_is_offered_where_the_publication_makes_it() -> None:
     from paperpress.editions.audio.edition import FOLDER
 
@@ -265,6 +266,7 @@ def test_audio_is_offered_where_the_publication_makes_it() -> None:
     assert offered == ["../issue-7.txt", f"../{FOLDER}/issue-7.mp3", "../../index.html", "../../feed.xml"]
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_each_article_offers_its_printable_version_in_the_print_edition(sample: Site) -> None:
     for article in sample.issue.articles:
         page = sample.page(sample.map.article_page(article))
@@ -294,6 +296,7 @@ def test_canonical_urls_and_sharing_metadata_come_from_the_website(sample: Site)
     assert (sample.folder / image).is_file()
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_without_a_website_there_is_no_canonical_url_and_no_photo_card() -> None:
     issue, files = render(FIXTURES / "minimal", "issue-7")
     assert issue.publication.website is None
@@ -335,6 +338,7 @@ def test_json_ld_is_a_news_article_that_parses(sample: Site) -> None:
     assert data["isPartOf"]["issueNumber"] == "1142" and data["articleSection"] == "News"
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_no_headline_can_close_the_json_ld_or_reach_the_page_as_markup(tmp_path: Path) -> None:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     first = pub / "issues" / "issue-7" / "first.md"

@@ -108,6 +108,7 @@ def test_the_rules_name_each_file_relative_to_the_stylesheet(fonts: WebFonts) ->
     assert fonts.body_stack == f'"{BODY_FAMILY}", serif' and fonts.sans_stack == f'"{SANS_FAMILY}", sans-serif'
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_two_builds_give_the_same_bytes(issue: Issue, fonts: WebFonts) -> None:
     assert web_fonts(issue, None) == fonts
 
@@ -207,6 +208,7 @@ def test_chromium_accepts_every_face(issue: Issue, fonts: WebFonts, tmp_path: Pa
     assert sorted(tuple(s) for s in statuses) == sorted((f.family, str(f.weight), f.style, "loaded") for f in fonts.faces)
 
 
+@pytest.mark.slow  # whole editions built more than once
 def test_the_fonts_tables_are_read_from_the_cache_loading_keeps(issue: Issue, tmp_path: Path) -> None:
     """What each font file says of itself is asked for as loading asks (load/glyphs.py), so a build parses no font
     twice, and the cache it fills is the one the next process reads instead of parsing them."""
