@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -116,12 +117,14 @@ def check_article(fmt: str, source: str, words: list[str]) -> None:
 COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow], "derandomize": True}
 
 
+@pytest.mark.slow  # many builds: make test runs it, make test-fast does not
 @settings(max_examples=60, **COMMON)
 @given(article_text())
 def test_text_edition_keeps_every_word(article: tuple[str, list[str]]) -> None:
     check_article("txt", *article)
 
 
+@pytest.mark.slow  # many builds: make test runs it, make test-fast does not
 @settings(max_examples=40, **COMMON)
 @given(article_text())
 def test_epub_edition_keeps_every_word_and_no_live_markup(article: tuple[str, list[str]]) -> None:

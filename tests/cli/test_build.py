@@ -261,6 +261,7 @@ def _while_writing(then: Callable[[subprocess.Popen, _Lines, Path], None] | None
     return wait
 
 
+@pytest.mark.slow  # many builds: make test runs it, make test-fast does not
 def test_kill_9_at_any_moment_leaves_only_complete_files(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub")
     out = pub / "dist"
@@ -312,6 +313,7 @@ def test_a_build_killed_halfway_through_writing_a_file_leaves_the_old_file(tmp_p
         assert digest in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
 
 
+@pytest.mark.slow  # many builds: make test runs it, make test-fast does not
 def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub")
     out = pub / "dist"

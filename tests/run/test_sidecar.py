@@ -87,6 +87,7 @@ def test_the_pdf_made_beside_is_byte_for_byte_the_pdf_made_here(pub: Path) -> No
     assert data == PdfEdition().render(issue, opened.layouts, info)[0].data
 
 
+@pytest.mark.slow  # many builds: make test runs it, make test-fast does not
 def test_a_build_on_two_cores_writes_what_one_core_writes(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 3))
     names = select_issues(pub, [], every=True)
