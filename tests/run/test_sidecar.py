@@ -75,6 +75,7 @@ def test_on_one_core_or_without_a_heavy_edition_there_is_no_sidecar(pub: Path) -
     assert builder(pub, ("fake",)).renderer.sidecar is None
 
 
+@pytest.mark.slow  # a whole PDF, twice
 def test_the_pdf_made_beside_is_byte_for_byte_the_pdf_made_here(pub: Path) -> None:
     opened = open_publication(pub)
     issue = check_issue(opened, "issue-1").value

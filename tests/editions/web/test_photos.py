@@ -211,6 +211,7 @@ def test_a_photo_placed_twice_is_encoded_once_and_its_files_are_the_same_in_ever
     assert all(files[name] == data for name, data in small.files if name in files)
 
 
+@pytest.mark.slow  # photos of 12 megapixels decoded
 def test_decoding_takes_its_memory_from_the_pixel_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     held: list[int] = []
     real = BUDGET.hold
