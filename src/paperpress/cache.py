@@ -99,7 +99,7 @@ class Caches:
     def __init__(self, root: Path | None, memory_bytes: int = MEMORY_BYTES) -> None:
         self.root = root
         self.memory_bytes = memory_bytes
-        self._pending: dict[tuple[Path, str], bytes] = {}
+        self._pending = Learnt()  # made for the issue under way, kept as the loader's findings are
         self._held: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
         self._per_issue: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
@@ -117,7 +117,7 @@ class Caches:
             return make()
         folder = cache_folder(self.root, kind)
         with self._lock:
-            waiting = self._pending.get((folder, key))
+            waiting = self._pending.entries.get((folder, key))
         if waiting is not None:
             return waiting
         found = read_entry(folder, key)
@@ -125,7 +125,7 @@ class Caches:
             return found
         data = make()
         with self._lock:
-            self._pending[(folder, key)] = data
+            self._pending.add(folder, key, data)
         return data
 
     def remembered(self, key: str, make: Callable[[], bytes]) -> bytes:
@@ -156,21 +156,21 @@ class Caches:
     def pending(self) -> list[tuple[Path, str, bytes]]:
         """The disk entries made and not yet kept, to hand to the session that writes the issue."""
         with self._lock:
-            return [(folder, key, data) for (folder, key), data in self._pending.items()]
+            return [(folder, key, data) for (folder, key), data in self._pending.entries.items()]
 
     def adopt(self, entries: Iterable[tuple[Path, str, bytes]]) -> None:
         """Entries another process's session made for the issue this one writes."""
         with self._lock:
-            self._pending.update({(folder, key): data for folder, key, data in entries})
+            for folder, key, data in entries:
+                self._pending.add(folder, key, data)
 
     def commit(self) -> None:
         """Keeps what was made: the issue it was made for is written."""
         with self._lock:
-            entries, self._pending = self._pending, {}
-        for (folder, key), data in entries.items():
-            keep_entry(folder, key, data)
+            entries, self._pending = self._pending, Learnt()
+        entries.keep()
 
     def discard(self) -> None:
         """Forgets what was made for an issue that was not written."""
         with self._lock:
-            self._pending.clear()
+            self._pending = Learnt()
