@@ -96,6 +96,13 @@ def test_a_gap_too_small_for_the_panels_lines_stays_white() -> None:
                for page in document.pages)
 
 
+def test_the_same_panel_never_closes_gaps_on_two_pages_running() -> None:
+    document = _document({"news": 4, "sport": 4, "arts": 4, "letters": 200})
+    assert place_panels(document, ["news", "sport", "arts", "letters"]) == ["news", "arts"]
+    assert [any(box.element_tag == "aside" for box in _boxes(page._page_box) if box.element is not None)
+            for page in document.pages[:3]] == [True, False, True]
+
+
 def test_a_document_without_a_store_is_left_as_it_is() -> None:
     import weasyprint
     document = weasyprint.HTML(string=f"<style>{_CSS}</style>" + _section("news", 4)).render()

@@ -23,8 +23,9 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     """Moves each section's panel into the gap on its last page where it fits whole, drops the store's pages.
 
     `sections` are the sections' ids, in order; returns those that got a panel. A panel keeps its margins free above and below it (from
-    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white. Where
-    the next section runs on under a section (print.css), there is no gap and no panel.
+    the style sheet), and one whose lines need more room than the gap is left out: the gap stays white, as
+    does a gap on the page after one that has a panel (the same notice twice running). Where the next
+    section runs on under a section (print.css), there is no gap and no panel.
     """
     from . import engine
 
@@ -35,15 +36,21 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
     panels = {engine.attribute(box, "data-section"): box for page in pages[first:] for box in _panels(engine.page_box(page))}
     del pages[first:]
     placed = []
+    last = -2  # the page the last panel went on
     order = list(sections)
     for section, after in zip(order, [*order[1:], None], strict=True):
         panel = panels.get(section)
         mark = f"{section}-end"
-        page_box = next((engine.page_box(page) for page in pages if mark in page.anchors), None)
-        if page_box is not None and after is not None and _starts_on(page_box, after):
+        number = next((n for n, page in enumerate(pages) if mark in page.anchors), None)
+        if number is None:
+            continue
+        page_box = engine.page_box(pages[number])
+        if after is not None and _starts_on(page_box, after):
             continue  # the next section runs on under this one: no gap
-        found = _find(page_box, mark) if page_box is not None else None
-        if panel is None or page_box is None or found is None:
+        if number == last + 1:
+            continue  # the same panel on facing pages reads as a mistake: this gap stays white
+        found = _find(page_box, mark)
+        if panel is None or found is None:
             continue
         end, parent = found
         above, below = (engine.margin(panel, side) for side in ("top", "bottom"))
@@ -56,6 +63,7 @@ def place_panels(document: Any, sections: Iterable[str]) -> list[str]:
         engine.grow(panel, room)
         engine.place_after(page_box, parent, end, panel)  # its tint, laid out on the store's page, follows it
         placed.append(section)
+        last = number
     return placed
 
 
