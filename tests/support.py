@@ -55,6 +55,28 @@ def require_module(name: str, install: str | None = None) -> Any:
     pytest.skip(message, allow_module_level=True)
 
 
+def require_floor() -> Path:
+    """The shared speed floor (read its README): `shared/bench-floor/` beside the repository, or beside the main
+    checkout of a worktree, or where BENCH_FLOOR says. Its issues of 10, 40 and 160 articles are the copy the
+    print edition's page fill is measured on. Skips where it is missing, and fails in CI, which has it."""
+    import subprocess
+
+    if os.environ.get("BENCH_FLOOR"):
+        roots = [Path(os.environ["BENCH_FLOOR"])]
+    else:
+        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO,
+                                capture_output=True, text=True, check=False).stdout.strip()
+        beside = [REPO, *([Path(common).parent] if common else [])]
+        roots = [root.parent / "shared" / "bench-floor" for root in beside]
+    found = next((root for root in roots if (root / "gen.py").is_file()), None)
+    if found:
+        return found
+    message = "the shared speed floor is not beside the repository (shared/bench-floor/, or set BENCH_FLOOR)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
     """Compares with tests/golden/NAME; `pytest --update-golden` rewrites it (commit that on its own)."""
     path = GOLDEN / name

@@ -22,7 +22,7 @@ from typing import Any
 
 from ...cache import Caches
 from ...errors import PaperpressError, Problem, Severity, nothing_written
-from ...model import Article, Block, Image, Issue, Link, Table
+from ...model import Article, Block, Image, Issue, Link, Paragraph, Table
 from ...model.walk import images, walk
 from ...registry import PDF, spec_of
 from ...templates import Layouts, publication_file
@@ -122,6 +122,21 @@ def photos_in_columns(article: Article, issue: Issue) -> bool:
     return article.id == issue.lead_article.id and bool(runs) and not runs[0].wide
 
 
+def photos_after_intro(article: Article) -> bool:
+    """Whether an article that shares its section's column set draws its photos under its first paragraph
+    rather than under its headline: it does when its body opens with a paragraph.
+
+    Held to the headline (which keeps with what follows it), the photos made one block of 100-120 mm on A4
+    that had to fit a column whole: where less was left under the section before, the article and its
+    section moved to the next page and left the rest of this one white (the sample's page 5 carried 44 %
+    news), and in a section's last column set such blocks kept WeasyPrint from balancing the columns (two
+    full, the third empty). Under the first paragraph, the headline, standfirst and first lines need a few
+    centimetres, and the photos take the next room a column has, as a sub-editor runs them. Decided here
+    once, for every issue: no article is placed by hand.
+    """
+    return bool(article.images) and bool(article.blocks) and isinstance(article.blocks[0], Paragraph)
+
+
 def link_href(link: Link) -> str:
     """A link's URL in the PDF: its web address, or the anchor of the article or subhead it leads to."""
     if link.target is None:
@@ -175,6 +190,7 @@ class PdfEdition(Edition):
             "flows": lambda section: section_flows(section.articles, issue.lead_article, apart),
             "has_photos": lambda nodes: bool(images(nodes)),
             "photos_in_columns": lambda article: photos_in_columns(article, issue),
+            "photos_after_intro": photos_after_intro,
             "page": page,
             "contents_placeholder": PLACEHOLDER,
             "profile": profile,
