@@ -679,6 +679,18 @@ def test_a_section_s_first_article_starts_under_the_section_before_with_its_phot
     assert photos_after_intro(international.articles[0])
 
 
+def test_a_running_head_names_the_section_running_on_and_the_one_starting(sample: dict[str, Path]) -> None:
+    """Page 5 is mostly Workplace's and International starts under it: its head named International alone."""
+    pymupdf = require_module("pymupdf")
+    heads = []
+    for page in pymupdf.open(sample["screen"]):
+        head = page.get_text("text", clip=pymupdf.Rect(0, 0, page.rect.width / 2, 14 * _MM))
+        heads.append(" ".join(re.findall(r"\w+", head)).casefold())
+    assert heads[0] == ""  # the front page has none
+    assert heads[1:5] == ["the riverside courier news", "the riverside courier news workplace",
+                          "the riverside courier workplace", "the riverside courier workplace international"]
+
+
 def test_an_article_runs_its_photos_under_its_first_paragraph_when_it_opens_with_one(issue) -> None:
     article = next(a for a in issue.articles if a.images and isinstance(a.blocks[0], Paragraph))
     assert photos_after_intro(article)
