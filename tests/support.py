@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import sys
 import types
@@ -55,28 +56,6 @@ def require_module(name: str, install: str | None = None) -> Any:
     pytest.skip(message, allow_module_level=True)
 
 
-def require_floor() -> Path:
-    """The shared speed floor (read its README): `shared/bench-floor/` beside the repository, or beside the main
-    checkout of a worktree, or where BENCH_FLOOR says. Its issues of 10, 40 and 160 articles are the copy the
-    print edition's page fill is measured on. Skips where it is missing, and fails in CI, which has it."""
-    import subprocess
-
-    if os.environ.get("BENCH_FLOOR"):
-        roots = [Path(os.environ["BENCH_FLOOR"])]
-    else:
-        common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO,
-                                capture_output=True, text=True, check=False).stdout.strip()
-        beside = [REPO, *([Path(common).parent] if common else [])]
-        roots = [root.parent / "shared" / "bench-floor" for root in beside]
-    found = next((root for root in roots if (root / "gen.py").is_file()), None)
-    if found:
-        return found
-    message = "the shared speed floor is not beside the repository (shared/bench-floor/, or set BENCH_FLOOR)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def check_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
     """Compares with tests/golden/NAME; `pytest --update-golden` rewrites it (commit that on its own)."""
     path = GOLDEN / name
@@ -106,6 +85,30 @@ def run_elsewhere(code: str, env: dict[str, str], timeout: float = 300) -> bytes
 def copy_publication(src: Path, dest: Path) -> Path:
     """A writable copy of a publication (without its dist/), for tests that break or build it."""
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", ".paperpress-cache", ".venv", ".tools", ".git", "src", "tests", "bench"))
+    return dest
+
+
+def long_issue(dest: Path, articles: int) -> Path:
+    """A publication at `dest` whose issue-N holds `articles` articles in four sections, cycled from the sample's
+    own copy and photos (each headline numbered), for the layout tests that need more pages than the sample."""
+    copy_publication(REPO, dest)
+    sample = REPO / "issues" / "issue-1142"
+    pool = sorted(sample.glob("*.md"))
+    folder = dest / "issues" / f"issue-{articles}"
+    shutil.copytree(sample / "photos", folder / "photos")
+    lines = [f"number: {articles}", "date: 2026-11-27", "title: A long issue", "sections:"]
+    per_section = -(-articles // 4)
+    for n in range(articles):
+        if n % per_section == 0:
+            lines += [f"  - title: Section {n // per_section + 1}", "    articles:"]
+        source = pool[n % len(pool)]
+        name = f"{n:03}-{source.name}"
+        text = source.read_text(encoding="utf-8")
+        text = re.sub(r"^title: ['\"]?(.*?)['\"]?$", lambda m, n=n: f'title: "{m[1].replace(chr(34), chr(39))} ({n})"', text,
+                      count=1, flags=re.MULTILINE)
+        (folder / name).write_text(text, encoding="utf-8")
+        lines.append(f"      - issue-{articles}/{name}")
+    (dest / "issues" / f"issue-{articles}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return dest
 
 

@@ -33,7 +33,7 @@ from paperpress.model import Article, Block, Figure, Heading, Image, ListBlock, 
 from paperpress.model.walk import images
 from paperpress.options import BuildOptions, source_date
 from paperpress.run.issue import build_info, check_issue, open_publication
-from tests.support import FIXTURES, REPO, copy_publication, reaches, require_floor, require_module, require_tool
+from tests.support import FIXTURES, REPO, copy_publication, long_issue, reaches, require_module, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -710,43 +710,23 @@ def test_a_house_panel_names_the_other_editions_and_how_to_subscribe(tmp_path: P
     assert "EPUB, for e-readers" in text and "example.org/bulletin" in text
 
 
-# --- the floor's synthetic issues (../shared/bench-floor), as paperpress sets them ----------------------
+# --- an issue of 40 articles (the sample's copy, cycled), as bench/bench_pdf.py measures the floor's -----------
 
 
 @pytest.fixture(scope="module")
-def floor_issue(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The floor's issue of N articles (gen.py, to_pub.py) as paperpress's screen PDF, and the pages the floor
-    itself (WeasyPrint alone, wp_phases.py) sets it in; each made once, when a test first asks for it."""
-    floor = require_floor()
-    folder = tmp_path_factory.mktemp("floor")
-    made: dict[int, tuple[Path, int]] = {}
+def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The screen PDF of 40 articles in four sections: enough pages for sections to end mid-page and leave gaps.
 
-    def issue_of(count: int) -> tuple[Path, int]:
-        if count not in made:
-            copy, pub, pdf = folder / "gen", folder / f"pub{count}", folder / f"issue-{count}.pdf"
-            for script, *args in (("gen.py", copy, count), ("to_pub.py", copy / f"N{count}", pub, count)):
-                subprocess.run([sys.executable, floor / script, *map(str, args)], check=True, capture_output=True)
-            pdf.write_bytes(_build(pub, f"issue-{count}", "screen"))
-            done = subprocess.run([sys.executable, floor / "wp_phases.py", copy / f"N{count}", folder / f"floor-{count}.pdf"],
-                                  check=True, capture_output=True, text=True)
-            found = re.search(r"pages=(\d+)", done.stdout)
-            assert found, done.stdout
-            made[count] = pdf, int(found[1])
-        return made[count]
-
-    return issue_of
+    The floor's own 10, 40 and 160-article issues (../shared/bench-floor, outside the repository) are measured
+    by bench/bench_pdf.py, with the same page fill as here."""
+    pub = long_issue(tmp_path_factory.mktemp("long") / "pub", 40)
+    pdf = pub / "issue-40.pdf"
+    pdf.write_bytes(_build(pub, "issue-40", "screen"))
+    return pdf
 
 
-@pytest.mark.parametrize("count", [10, 40, 160])
-def test_the_floor_s_issues_carry_half_news_on_every_page_but_the_last_in_no_more_pages(floor_issue: Any, count: int) -> None:
-    pdf, floor_pages = floor_issue(count)
-    fills = _news_fill(pdf)
-    assert len(fills) <= floor_pages
-    assert min(fills[:-1]) >= 0.5, [round(f, 2) for f in fills]
-
-
-def test_house_panels_close_gaps_on_sections_last_pages_never_two_running(floor_issue: Any) -> None:
-    pdf, _ = floor_issue(40)
+def test_house_panels_close_gaps_on_sections_last_pages_never_two_running(long_pdf: Path) -> None:
+    pdf = long_pdf
     pages = _run("pdftotext", "-layout", pdf, "-").split("\f")[:-1]
     panels = [n for n, page in enumerate(pages, start=1) if "is also published as" in page.casefold()]
     assert panels, "no house panel"
@@ -807,13 +787,13 @@ def test_every_tint_is_drawn_behind_its_own_block(sample: dict[str, Path], profi
     _tints_behind_their_blocks(sample[profile])
 
 
-def test_every_tint_of_the_floor_s_40_articles_is_drawn_behind_its_own_block(floor_issue: Any) -> None:
-    _tints_behind_their_blocks(floor_issue(40)[0])
+def test_every_tint_of_forty_articles_is_drawn_behind_its_own_block(long_pdf: Path) -> None:
+    _tints_behind_their_blocks(long_pdf)
 
 
-def test_a_house_panel_s_tint_is_behind_its_lines_down_to_the_foot(floor_issue: Any) -> None:
+def test_a_house_panel_s_tint_is_behind_its_lines_down_to_the_foot(long_pdf: Path) -> None:
     pymupdf = require_module("pymupdf")
-    pdf, _ = floor_issue(40)
+    pdf = long_pdf
     document = pymupdf.open(pdf)
     shapes = tints(pdf)
     panels = [(n, rect) for n, page in enumerate(document, start=1) for rect in page.search_for("is also published as")]
