@@ -1,4 +1,4 @@
-"""The distributors' catalog: dist/index.html, dist/opds.xml, dist/SHA256SUMS, the feeds, plus each issue's cover art.
+"""The distributors' catalog: its pages, the OPDS catalog, the feeds, SHA256SUMS and the search, from the states.
 
 The catalog is built only from the states that builds recorded in dist/issue-N/, never by loading issues
 again, so it can be regenerated after every run in milliseconds. It lists what is really on disk.
@@ -16,25 +16,52 @@ from typing import Any
 from ..config import Config
 from ..editions.frame import iso_timestamp, publication_masthead
 from ..load import publication
-from ..names import ATOM_NAME, CATALOG_NAME, OPDS_NAME, OUTPUT_FOLDERS, PODCAST_NAME, SITEMAP_NAME, SUMS_NAME
+from ..names import (
+    ARCHIVE_FOLDER,
+    ATOM_NAME,
+    CATALOG_NAME,
+    FEEDS_FOLDER,
+    OPDS_FOLDER,
+    OPDS_NAME,
+    OUTPUT_FOLDERS,
+    PODCAST_NAME,
+    SEARCH_NAME,
+    SEARCH_SCRIPT,
+    SEARCH_STYLE,
+    SITEMAP_NAME,
+    SITEMAPS_FOLDER,
+    SUMS_NAME,
+)
 from ..output.state import ART, STATE_NAME, Checked, IssueState, OutputRecord, edition_of, read_state, sha256_file
 from ..output.write import write_if_changed
 from ..registry import spec_of
 from ..templates import Layouts
+from .opds import opds_bytes
+from .pages import page_bytes, shelves
 from .podcast import audio_of, write_feed_bytes
+from .search import index_search, search_bytes
 from .syndication import atom_bytes, sitemap_bytes, web_of
 
-CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME)
+CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME, SEARCH_NAME)
+#: The catalog's folders in dist/: whatever a build no longer writes there is removed.
+CATALOG_FOLDERS = (ARCHIVE_FOLDER, OPDS_FOLDER, FEEDS_FOLDER, SITEMAPS_FOLDER)
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: The catalog's file names, as its templates link them.
+_NAMES = {
+    "catalog": CATALOG_NAME, "opds": OPDS_NAME, "atom": ATOM_NAME, "sums": SUMS_NAME, "podcast": PODCAST_NAME,
+    "search": SEARCH_NAME, "script": SEARCH_SCRIPT, "style": SEARCH_STYLE,
+}
 
 
 def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[str, Checked] | None = None) -> list[Path]:
-    """Writes index.html, opds.xml, SHA256SUMS and the feeds for every issue in `out` (newest first).
+    """Writes the catalog's pages, feeds and sums for every issue in `out` (newest first), and its search index.
 
     `checked` holds, by folder name, what this run already read and found on disk of issues it did not touch
-    (plan.Plan.checked): their states are not read again, nor those files stated again.
-    Returns the paths written: CATALOG_FILES, podcast.xml once an issue has audio, sitemap.xml when a website is set.
+    (plan.Plan.checked): their states are not read again, nor those files stated again. Only files whose
+    bytes changed are written again (write_if_changed), so a new issue rewrites the front page, its year's
+    pages and the feeds' newest documents. Returns the paths of the catalog's files: CATALOG_FILES, the
+    archive's pages and feeds, podcast.xml once an issue has audio, the sitemaps when a website is set.
     """
     checked = checked or {}
     entries = []
@@ -44,32 +71,45 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
+    found = shelves(entries)
     context = {
-        "publication": shown, "entries": entries, "updated": updated, "acquisition": _ACQUISITION,
+        "publication": shown, "updated": updated, "acquisition": _ACQUISITION, "names": _NAMES,
         "masthead": publication_masthead(shown["title"], shown.get("subtitle"), shown.get("website")),
-        "atom_feed": ATOM_NAME,
+        "podcast": any(e.get("audio") for e in entries), "shelves": found,
     }
-    files = {
-        CATALOG_NAME: layouts.render("html", "catalog/index.html", context).encode(),
-        OPDS_NAME: layouts.render("html", "catalog/opds.xml", context).encode(),
-        SUMS_NAME: "".join(
-            f"{f['sha256']}  {f['href']}\n"
-            for e in entries
-            for f in (*e["downloads"], *e["companions"].values(), *e["art"].values(), *e["web_files"])
-        ).encode(),
-        ATOM_NAME: atom_bytes(entries, shown, updated, layouts, config),
-    }
+    files = page_bytes(entries, found, context, layouts)
+    files.update(opds_bytes(entries, context, layouts))
+    files.update(search_bytes(context, layouts))
+    files.update(atom_bytes(entries, shown, updated, layouts, config))
+    files[SUMS_NAME] = "".join(
+        f"{f['sha256']}  {f['href']}\n"
+        for e in entries
+        for f in (*e["downloads"], *e["companions"].values(), *e["art"].values(), *e["web_files"])
+    ).encode()
     podcast = write_feed_bytes(entries, shown, layouts, config)
     if podcast is not None:
         files[PODCAST_NAME] = podcast
-    sitemap = sitemap_bytes(entries, layouts, config)
-    if sitemap is not None:
-        files[SITEMAP_NAME] = sitemap
+    pages = [name for name in files if name.endswith(".html")]
+    sitemaps = sitemap_bytes(entries, pages, layouts, config)
+    if sitemaps is not None:
+        files.update(sitemaps)
     else:
         (out / SITEMAP_NAME).unlink(missing_ok=True)  # no website any longer: its addresses would mislead
     for name, data in files.items():
+        (out / name).parent.mkdir(exist_ok=True)
         write_if_changed(out / name, data)
+    _remove_others(out, files)
+    if any(e.get("web") for e in entries):
+        index_search(out, entries)
     return [out / name for name in files]
+
+
+def _remove_others(out: Path, files: Mapping[str, bytes]) -> None:
+    """Removes the pages of the catalog's folders this build did not write: a year whose issues are gone."""
+    for folder in CATALOG_FOLDERS:
+        for path in (out / folder).glob("*") if (out / folder).is_dir() else ():
+            if path.is_file() and path.relative_to(out).as_posix() not in files:
+                path.unlink(missing_ok=True)
 
 
 def _latest_states(out: Path, checked: Mapping[str, Checked]) -> list[tuple[Path, IssueState]]:
