@@ -285,3 +285,34 @@ def test_a_no_op_run_writes_the_catalog_a_full_check_would(tmp_path: Path, monke
     assert {name: (pub / "dist" / name).read_bytes() for name in after_plan} == after_plan
     assert "issue-2/issue-2.txt" not in after_plan["SHA256SUMS"].decode()
     assert "issue-1/issue-1.txt" in after_plan["SHA256SUMS"].decode()
+
+
+def test_a_catalog_made_from_the_same_states_is_not_made_again(online: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A no-op build renders nothing of the catalog; a changed file on disk, a missing page or a changed
+    layout has it made again."""
+    import shutil
+
+    from paperpress.catalog import index as index_module
+
+    pub = shutil.copytree(online, tmp_path / "pub")
+    opened = open_publication(pub)
+    dist = pub / "dist"
+    write_catalog(dist, opened.layouts, opened.config)
+    made: list[int] = []
+    real = index_module.page_bytes
+    monkeypatch.setattr(index_module, "page_bytes", lambda *a: made.append(1) or real(*a))
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == []
+    (dist / "archive/2026.html").unlink()
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1] and (dist / "archive/2026.html").is_file()
+    with open(dist / "issue-3/issue-3.txt", "a") as text:
+        text.write("a correction\n")
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1, 1] and "issue-3/issue-3.txt" in (dist / "SHA256SUMS").read_text()
+    (pub / "layouts/catalog").mkdir(parents=True)
+    (pub / "layouts/catalog/style.css").write_text("body { color: black; }\n")
+    opened = open_publication(pub)
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1, 1, 1] and "color: black" in (dist / "index.html").read_text()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from ..names import (
     OPDS_NAME,
     OUTPUT_FOLDERS,
     PODCAST_NAME,
+    SEARCH_INDEX,
     SEARCH_NAME,
     SEARCH_SCRIPT,
     SEARCH_STYLE,
@@ -32,7 +36,17 @@ from ..names import (
     SITEMAPS_FOLDER,
     SUMS_NAME,
 )
-from ..output.state import ART, STATE_NAME, Checked, IssueState, OutputRecord, edition_of, read_state, sha256_file
+from ..output.state import (
+    ART,
+    CATALOG_LAYOUTS,
+    STATE_NAME,
+    Checked,
+    IssueState,
+    OutputRecord,
+    edition_of,
+    read_state,
+    sha256_file,
+)
 from ..output.write import write_if_changed
 from ..registry import spec_of
 from ..templates import Layouts
@@ -42,7 +56,13 @@ from .podcast import audio_of, write_feed_bytes
 from .search import index_search, search_bytes
 from .syndication import atom_bytes, sitemap_bytes, web_of
 
-CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME, SEARCH_NAME)
+CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME)
+#: The catalog's files a reader or an app starts from, as a build names them; the others are linked from these.
+_MAIN = (*CATALOG_FILES, SEARCH_NAME, PODCAST_NAME, SITEMAP_NAME)
+#: What the last catalog was made from and the files it wrote (hidden: never served, never listed).
+_STAMP = ".paperpress-catalog"
+#: Files written only while there is something to show in them.
+_OPTIONAL = (SEARCH_NAME, SEARCH_SCRIPT, SEARCH_STYLE, SITEMAP_NAME)
 #: The catalog's folders in dist/: whatever a build no longer writes there is removed.
 CATALOG_FOLDERS = (ARCHIVE_FOLDER, OPDS_FOLDER, FEEDS_FOLDER, SITEMAPS_FOLDER)
 _ACQUISITION = "http://opds-spec.org/acquisition"
@@ -71,15 +91,19 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
+    stamp = _fingerprint(entries, layouts, config)
+    done = _unchanged(out, stamp)
+    if done is not None:
+        return done
     found = shelves(entries)
+    online = any(e.get("web") for e in entries)
     context = {
         "publication": shown, "updated": updated, "acquisition": _ACQUISITION, "names": _NAMES,
         "masthead": publication_masthead(shown["title"], shown.get("subtitle"), shown.get("website")),
-        "podcast": any(e.get("audio") for e in entries), "shelves": found,
+        "podcast": any(e.get("audio") for e in entries), "shelves": found, "search": online,
     }
     files = page_bytes(entries, found, context, layouts)
     files.update(opds_bytes(entries, context, layouts))
-    files.update(search_bytes(context, layouts))
     files.update(atom_bytes(entries, shown, updated, layouts, config))
     files[SUMS_NAME] = "".join(
         f"{f['sha256']}  {f['href']}\n"
@@ -89,23 +113,60 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     podcast = write_feed_bytes(entries, shown, layouts, config)
     if podcast is not None:
         files[PODCAST_NAME] = podcast
+    if online:  # the search finds articles of the web editions, and only there
+        files.update(search_bytes(context, layouts))
     pages = [name for name in files if name.endswith(".html")]
     sitemaps = sitemap_bytes(entries, pages, layouts, config)
     if sitemaps is not None:
         files.update(sitemaps)
-    else:
-        (out / SITEMAP_NAME).unlink(missing_ok=True)  # no website any longer: its addresses would mislead
     for name, data in files.items():
         (out / name).parent.mkdir(exist_ok=True)
         write_if_changed(out / name, data)
     _remove_others(out, files)
-    if any(e.get("web") for e in entries):
+    if online:
         index_search(out, entries)
-    return [out / name for name in files]
+    else:
+        shutil.rmtree(out / SEARCH_INDEX, ignore_errors=True)
+    write_if_changed(out / _STAMP, "\n".join([stamp, *files]).encode())
+    return [out / name for name in _MAIN if name in files]
+
+
+def _fingerprint(entries: list[dict[str, Any]], layouts: Layouts, config: Config) -> str:
+    """What the catalog is made from: the entries, the configuration, the catalog's layouts and its code."""
+    digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode())
+    digest.update(repr(config).encode())
+    here = Path(__file__).parent
+    sources = [*sorted(here.glob("*.py"))]
+    for folder in layouts.folders:
+        sources += [*sorted((folder / CATALOG_LAYOUTS).glob("*")), folder / "partials" / "masthead.html"]
+    for path in sources:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(out: Path, stamp: str) -> list[Path] | None:
+    """The catalog's main files when the last catalog was made from the same `stamp` and all its files are
+    there: a no-op build then renders nothing (about half a second of an archive of 1,000 issues)."""
+    try:
+        recorded, *names = (out / _STAMP).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return None
+    if recorded != stamp or not all(os.path.isfile(out / name) for name in names):
+        return None
+    _remove_others(out, dict.fromkeys(names, b""))
+    return [out / name for name in _MAIN if name in names]
 
 
 def _remove_others(out: Path, files: Mapping[str, bytes]) -> None:
-    """Removes the pages of the catalog's folders this build did not write: a year whose issues are gone."""
+    """Removes the catalog's files this build did not write: a year whose issues are gone, the sitemaps once
+    no website is set (their addresses would mislead), the search once no issue has a web edition."""
+    for name in _OPTIONAL:
+        if name not in files:
+            (out / name).unlink(missing_ok=True)
     for folder in CATALOG_FOLDERS:
         for path in (out / folder).glob("*") if (out / folder).is_dir() else ():
             if path.is_file() and path.relative_to(out).as_posix() not in files:
