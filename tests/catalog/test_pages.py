@@ -113,6 +113,7 @@ def test_a_new_issue_rewrites_only_the_pages_it_appears_on(tmp_path: Path, monke
     assert "archive/2024.html" in after and "opds/2024-2.xml" in after  # the older pages stay as they were
 
 
+@pytest.mark.tool("vnu")
 def test_the_catalog_pages_validate(pub: Path) -> None:
     dist = pub / "dist"
     assert html_errors([dist / "index.html", dist / "archive/2024.html", dist / "archive/2024-03.html",
@@ -120,6 +121,7 @@ def test_the_catalog_pages_validate(pub: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.tool("axe-core")
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_catalog_pages_are_accessible_and_never_scroll_sideways(pub: Path, browser: Any, width: int) -> None:
     dist = pub / "dist"

@@ -151,7 +151,7 @@ def test_the_article_pages_are_marked_for_the_index(real: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.tool
+@pytest.mark.tool("chromium")
 def test_a_word_of_one_back_issue_finds_its_article_first(served: tuple[str, list[tuple[str, int]]], browser: Any) -> None:
     base, sent = served
     sent.clear()
@@ -173,7 +173,7 @@ def test_a_word_of_one_back_issue_finds_its_article_first(served: tuple[str, lis
 
 
 @pytest.mark.slow
-@pytest.mark.tool
+@pytest.mark.tool("axe-core")
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_search_page_with_its_results_is_accessible_and_never_scrolls_sideways(
     served: tuple[str, list[tuple[str, int]]], browser: Any, width: int
@@ -183,7 +183,7 @@ def test_the_search_page_with_its_results_is_accessible_and_never_scrolls_sidewa
     assert overflow(base + "search.html?q=" + WORD, width, browser) == []
 
 
-@pytest.mark.tool
+@pytest.mark.tool("vnu")
 def test_the_search_page_validates(real: Path) -> None:
     assert html_errors([real / "search.html"]) == []
     assert re.search(r"<noscript>", (real / "search.html").read_text())

@@ -37,7 +37,14 @@ function result(data) {
 
 async function search(query) {
   const mine = ++asked;
-  const found = await (await engine()).search(query);
+  let found;
+  try {
+    found = await (await engine()).search(query);
+  } catch (error) {
+    // Opened from a file rather than a server: browsers load no module or WebAssembly from file://.
+    status.textContent = "The search could not load its index: it works when the catalog is served over HTTP. Every issue is listed by year below.";
+    return;
+  }
   const shown = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
   if (mine !== asked) return;  // a newer query answered first
   list.replaceChildren(...shown.map(result));
