@@ -53,6 +53,7 @@ def test_without_javascript_the_search_page_says_so_and_links_the_archive(online
     page = html.parse(str(online / "search.html")).getroot()
     assert page.get_element_by_id("search-form").get("hidden") is not None  # shown by its script only
     assert "needs JavaScript" in page.find(".//noscript").text_content()
+    assert "web address" in page.get_element_by_id("search-note").text_content()  # browsers run no module from a file
     assert [a.get("href") for a in page.find_class("years")[0].iter("a")] == ["archive/2026.html"]
 
 
@@ -165,6 +166,7 @@ def test_a_word_of_one_back_issue_finds_its_article_first(served: tuple[str, lis
     about = first.find_element("css selector", ".meta").get_attribute("textContent")
     assert about == "Issue 2 · Thursday 15 January 2026 · Letters"
     assert WORD in first.find_element("css selector", "mark").text.lower()
+    assert not browser.find_element("id", "search-note").is_displayed()
     logged = [m["message"] for m in browser.get_log("browser") if "favicon.ico" not in m["message"]]
     assert logged == []  # no policy violation, no failed fetch (the browser's own favicon.ico aside)
     fetched = dict(sent)

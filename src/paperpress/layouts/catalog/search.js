@@ -53,6 +53,7 @@ async function search(query) {
 }
 
 form.hidden = false;
+document.getElementById("search-note").hidden = true;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   search(input.value);
