@@ -141,6 +141,7 @@ def _results(browser: Any) -> list[Any]:
     return browser.find_elements(By.CSS_SELECTOR, "#search-results li")
 
 
+@pytest.mark.slow
 def test_the_article_pages_are_marked_for_the_index(real: Path) -> None:
     page = html.parse(str(real / "issue-2/web/letters/second.html")).getroot()
     body = page.find(".//*[@data-pagefind-body]")
