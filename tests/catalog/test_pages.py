@@ -68,6 +68,8 @@ def test_every_page_is_bounded_and_a_large_year_is_split_by_month(pub: Path) -> 
     assert list(year.iter("article")) == []  # 73 issues: the year lists its months instead
     months = [a.get("href") for a in year.find_class("years")[0].iter("a")]
     assert months == [f"2024-{m:02d}.html" for m in range(12, 0, -1)]
+    march = html.parse(str(dist / "archive/2024-03.html")).getroot()
+    assert march.findtext(".//h1") == "Back issues: March 2024"
     listed = [a.get("id") for m in months for a in html.parse(str(dist / "archive" / m)).getroot().iter("article")]
     assert len(listed) == len(set(listed)) == 73
     pages = [dist / "index.html", *sorted((dist / "archive").glob("*.html"))]

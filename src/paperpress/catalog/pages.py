@@ -8,7 +8,6 @@ and its own year's pages only. Made from the catalog's entries, never from an is
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,9 @@ from ..templates import Layouts
 
 #: The newest issues the front page shows whole: two months of a weekly, two weeks of a daily.
 FRONT_ISSUES = 10
+#: Month names as the pages give them, whatever the machine's locale (the catalog is reproducible).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 #: A year with more issues than this (a daily's) is listed by month, so no page grows past about 100 KB.
 YEAR_ISSUES = 60
 
@@ -39,7 +41,7 @@ def shelves(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             for entry in listed:
                 months.setdefault(entry["date"][:7], []).append(entry)
             shelf["parts"] = [
-                _shelf(month, f"{calendar.month_name[int(month[5:7])]} {year}", months[month])
+                _shelf(month, f"{_MONTHS[int(month[5:7]) - 1]} {year}", months[month])
                 for month in sorted(months, reverse=True)
             ]
             shelf["entries"] = []
