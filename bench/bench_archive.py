@@ -6,6 +6,7 @@ spent inside WeasyPrint (HTML layout + PDF writing) so paperpress's own overhead
 `paperpress build ISSUE` (a fresh process for one issue) shows what a long-lived worker saves.
 
     .venv/bin/python bench/bench_archive.py [--issues 60] [--articles 12] [--noop-issues 200]
+    .venv/bin/python bench/bench_archive.py --catalog 1000 [--catalog-small 13]   (the catalog's figures)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalog_figures import report
 from make_archive import make_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,7 +100,15 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=3, help="cold single-issue builds to average")
     parser.add_argument("--speedup", type=int, default=0, metavar="ROUNDS",
                         help="only alternate --jobs 1 and --jobs 2 full runs ROUNDS times (for a busy machine)")
+    parser.add_argument("--catalog", type=int, default=0, metavar="ISSUES",
+                        help="only the catalog's figures, for an archive of ISSUES small issues (and --catalog-small)")
+    parser.add_argument("--catalog-small", type=int, default=13, metavar="ISSUES")
+    parser.add_argument("--keep", type=Path, help="build the catalog's archive in this folder and leave it there")
     args = parser.parse_args()
+    if args.catalog:
+        catalog(args.catalog_small, search=False)
+        catalog(args.catalog, keep=args.keep)
+        return
     if args.speedup:
         speedup(args.issues, args.articles, args.speedup)
         return
@@ -147,6 +157,19 @@ def main() -> None:
         for name, row in restyled.items():
             print(f"{name} changed: {row['seconds']:.2f} s, {row['cpu']:.1f} s of CPU ({row['built']} issues rebuilt, "
                   f"that edition only; a full regeneration took {parallel['seconds']:.2f} s, {parallel['cpu']:.1f} s of CPU)")
+
+
+def catalog(issues: int, search: bool = True, keep: Path | None = None) -> None:
+    """Builds `issues` issues of one article (text and web), then measures the catalog (catalog_figures.py)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = keep or Path(tmp)
+        root = make_archive(base / "archive", issues, 1, photos=False)
+        out = base / "dist"
+        print(f"{'run':<38} {'seconds':>8} {'CPU s':>8} {'issues':>6} {'s/issue':>8} {'peak MB':>8} {'load':>6}")
+        built = run(f"{issues} issues, txt + web, first build", root, out, "--all", "-f", "txt", "-f", "web", "-j", "2")
+        noop = [run(f"no-op run {n + 1}", root, out, "--all", "-f", "txt", "-f", "web", "-j", "2")["seconds"]
+                for n in range(5)]
+        report(out, issues, noop, built["seconds"], REPO / ".tools" / "opds" / "opds.rnc", search=search)
 
 
 def speedup(issues: int, articles: int, rounds: int) -> None:

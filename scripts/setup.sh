@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for paperpress: the virtual environment, and with --tools the independent
 # checkers the tests use (EPUBCheck, Ace, calibre, qpdf, poppler, Chromium and its driver, pandoc, the Nu
-# validator, axe-core), eSpeak NG and
+# validator, axe-core, jing), eSpeak NG and
 # ffmpeg for the audio edition and its tests, and Ghostscript, whose CMYK profile the print PDF uses by default. `make sample` needs none of them: audio is opt-in.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
@@ -37,6 +37,8 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 # The print profile's CMYK profile when a publication names none (/usr/share/color/icc/ghostscript/).
 command -v gs >/dev/null || need+=(ghostscript)
+# RELAX NG validation of the OPDS catalog against the specification's schema.
+command -v jing >/dev/null || need+=(jing)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing ${need[*]}"
@@ -62,6 +64,12 @@ if [ ! -f .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] && command -v npm
   mkdir -p .tools/vnu
   npm install --silent --no-fund --no-audit --prefix .tools/vnu vnu-jar >/dev/null \
     || echo "setup: could not install the Nu Html Checker (tests that need it will skip)"
+fi
+# The OPDS 1.2 schema is published only in the specification's repository, with no licence to copy it and in
+# no package registry: the jing test skips until it is placed here by hand.
+if [ ! -f .tools/opds/opds.rnc ] || [ ! -f .tools/opds/atom.rnc ]; then
+  echo "setup: for the OPDS schema test, put schema/1.2/opds.rnc of the OPDS specification's repository and"
+  echo "       atom.rnc (RFC 4287, appendix B) in .tools/opds/ (the test skips until then)"
 fi
 if [ ! -x .tools/axe/node_modules/.bin/axe ] && command -v npm >/dev/null; then
   echo "setup: installing axe-core"

@@ -145,8 +145,9 @@ def _browser(driver: Any | None) -> Iterator[Any]:
         own.quit()
 
 
-def _open(driver: Any, page: Path, width: int, media: str = "screen") -> None:
-    """Loads `page` in a viewport exactly `width` CSS pixels wide, for screen or print.
+def _open(driver: Any, page: Path | str, width: int, media: str = "screen") -> None:
+    """Loads `page` (a file, or an address for pages that need HTTP) in a viewport exactly `width` CSS pixels
+    wide, for screen or print.
 
     The window size is not the viewport (a headless window is at least 500 px wide, and the axe CLI's
     `window-size` never reaches Chromium), so the viewport is set through the DevTools protocol and checked.
@@ -154,7 +155,7 @@ def _open(driver: Any, page: Path, width: int, media: str = "screen") -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": VIEWPORT_HEIGHT, "deviceScaleFactor": 1, "mobile": False})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
-    driver.get(page.resolve().as_uri())
+    driver.get(page if isinstance(page, str) else page.resolve().as_uri())
     shown = driver.execute_script("return window.innerWidth")
     assert shown == width, f"the viewport is {shown} px wide, not {width} px"
 
@@ -169,16 +170,17 @@ return own.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '
 """
 
 
-def overflow(page: Path, width: int, driver: Any | None = None) -> list[str]:
+def overflow(page: Path | str, width: int, driver: Any | None = None) -> list[str]:
     """Horizontal scrolling at `width`: the page's scroll width and the elements that stick out; empty if none."""
+    name = page if isinstance(page, str) else page.name
     with _browser(driver) as browser:
         _open(browser, page, width)
         scroll, inner = browser.execute_script(
             "return [document.documentElement.scrollWidth, window.innerWidth]")
         if scroll <= inner:
             return []
-        return [f"{page.name} at {width} px scrolls sideways: {scroll} px wide"] + [
-            f"{page.name} at {width} px: {element}" for element in browser.execute_script(_WIDEST)]
+        return [f"{name} at {width} px scrolls sideways: {scroll} px wide"] + [
+            f"{name} at {width} px: {element}" for element in browser.execute_script(_WIDEST)]
 
 
 _BOXES = """
@@ -202,18 +204,22 @@ def boxes(page: Path, width: int, selector: str, driver: Any | None = None) -> l
         return browser.execute_script(_BOXES, selector)
 
 
-def axe_violations(page: Path, width: int, driver: Any | None = None) -> list[str]:
-    """axe-core's violations at `width` (`rule-id (impact): target`), every rule the axe CLI runs."""
+def axe_violations(page: Path | str, width: int, driver: Any | None = None, ready: Any = None) -> list[str]:
+    """axe-core's violations at `width` (`rule-id (impact): target`), every rule the axe CLI runs; `ready`,
+    given the driver, waits for what a page's script shows before the check."""
     source = Path(require_tool("axe-core", AXE)).read_text(encoding="utf-8")
+    name = page if isinstance(page, str) else page.name
     with _browser(driver) as browser:
         _open(browser, page, width)
+        if ready is not None:
+            ready(browser)
         browser.execute_script(source)
         browser.set_script_timeout(60)
         result = browser.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "axe.run(document).then(r => done(r.violations), e => done(String(e)));")
-    assert isinstance(result, list), f"axe-core failed on {page.name}: {result}"
-    return [f"{page.name} at {width} px: {v['id']} ({v['impact']}): {' '.join(map(str, n['target']))}"
+    assert isinstance(result, list), f"axe-core failed on {name}: {result}"
+    return [f"{name} at {width} px: {v['id']} ({v['impact']}): {' '.join(map(str, n['target']))}"
             for v in result for n in v["nodes"]]
 
 

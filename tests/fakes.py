@@ -213,3 +213,56 @@ def make_web_archive(dest: Path, website: str | None, monkeypatch: pytest.Monkey
         result = build_archive(opened, names, pub / "dist", BuildOptions(formats), editions=WITH_FAKE_WEB)
         assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub
+
+
+def fabricate_archive(dest: Path, monkeypatch: pytest.MonkeyPatch, count: int, days: int = 5,
+                      website: str | None = None) -> Path:
+    """A dist/ of `count` issues made cheaply: issue 1 really built (text and the stand-in web edition), then its
+    folder and state cloned as issues 2…count, `days` apart from 2024-01-05, each with its own files, ids and
+    date, as the catalog reads them. Returns the publication (dist/ in it, no catalog written yet for the clones)."""
+    import datetime as dt
+    import json
+
+    from paperpress.catalog.index import write_catalog
+    from paperpress.output.state import STATE_NAME
+
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
+    pub = make_archive(dest, range(1, 2))
+    if website:
+        with open(pub / "paperpress.yaml", "a") as config:
+            config.write(f"website: {website}\n")
+    opened = open_publication(pub)
+    dist = pub / "dist"
+    result = build_archive(opened, ["issue-1"], dist, BuildOptions(("txt", "web")), editions=WITH_FAKE_WEB)
+    assert not result.failed, [str(p) for r in result.failed for p in r.problems]
+    raw = json.loads((dist / "issue-1" / STATE_NAME).read_text())
+    first = dt.date(2024, 1, 5)
+    for n in range(1, count + 1):
+        add_fabricated_issue(dist, raw, n, first + dt.timedelta(days=days * (n - 1)))
+    write_catalog(dist, opened.layouts, opened.config)
+    return pub
+
+
+def add_fabricated_issue(dist: Path, raw: dict[str, Any], n: int, date: Any) -> None:
+    """Issue `n` of date `date` cloned from issue 1's folder and state `raw` (see fabricate_archive)."""
+    import json
+    import uuid
+
+    from paperpress.output.state import STATE_NAME
+
+    name = f"issue-{n}"
+    folder = dist / name
+    if n != 1:
+        shutil.copytree(dist / "issue-1", folder, copy_function=shutil.copy2)
+        for path in list(folder.iterdir()):
+            if path.name.startswith("issue-1"):
+                path.rename(folder / path.name.replace("issue-1", name, 1))
+    state = json.loads(json.dumps(raw).replace('"issue-1', f'"{name}'))
+    state.update(name=name, number=n, date=date.isoformat())
+    catalog = state["catalog"]
+    identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"fabricated/{n}"))
+    catalog.update(label=f"Issue {n}", date_text=date.strftime("%A %-d %B %Y"), cover_line=f"Small issue {n}",
+                   identifier=identifier, updated=f"{date.isoformat()}T12:00:00Z")
+    for article in catalog["articles"]:
+        article["id"] = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identifier}/{article['id']}"))
+    (folder / STATE_NAME).write_text(json.dumps(state, indent=1))

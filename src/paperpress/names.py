@@ -32,6 +32,17 @@ ATOM_NAME = "feed.xml"
 ATOM_TYPE = "application/atom+xml"
 PODCAST_NAME = "podcast.xml"
 SITEMAP_NAME = "sitemap.xml"
+#: The catalog's pages past the front page, each bounded however large the archive grows: the back issues by
+#: year (and month), the OPDS acquisition feeds by year, the Atom feed's archived documents, the sitemaps
+#: by year, and the search page with Pagefind's index and the page's own script.
+ARCHIVE_FOLDER = "archive"
+OPDS_FOLDER = "opds"
+FEEDS_FOLDER = "feeds"
+SITEMAPS_FOLDER = "sitemaps"
+SEARCH_NAME = "search.html"
+SEARCH_SCRIPT = "search.js"
+SEARCH_STYLE = "catalog.css"
+SEARCH_INDEX = "pagefind"
 #: How a command line lists issues and ranges of them: `1140,1142`, `1100..1142` (plan.select_issues).
 LIST_MARK, RANGE_MARK = ",", ".."
 

@@ -42,27 +42,34 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_opds_feed_parses_and_lists_issues_newest_first(dist: Path) -> None:
-    feed = feedparser.parse(str(dist / "opds.xml"))
+    root = feedparser.parse(str(dist / "opds.xml"))
+    assert not root.bozo, root.bozo_exception
+    assert root.feed.title == "The Minimal Bulletin"
+    assert [e.title for e in root.entries] == ["Every issue, newest first", "2026"]  # a navigation feed
+    assert [link.href for e in root.entries for link in e.links] == ["opds/2026.xml", "opds/2026.xml"]
+    feed = feedparser.parse(str(dist / "opds/2026.xml"))
     assert not feed.bozo, feed.bozo_exception
-    assert feed.feed.title == "The Minimal Bulletin"
     assert [e.title for e in feed.entries] == ["Issue 3: Small issue 3", "Issue 2: Small issue 2", "Issue 1: Small issue 1"]
     entry = feed.entries[0]
     assert entry.summary == "In this issue: The first article; The second article"
     assert entry.id.startswith("urn:uuid:") and entry.updated == "2026-01-22T12:00:00Z"
     links = {(link.rel, link.type): link.href for link in entry.links}
-    assert links[(ACQUISITION, "application/epub+zip")] == "issue-3/issue-3.epub"
-    assert links[(ACQUISITION, "application/pdf")] == "issue-3/issue-3.pdf"
-    assert links[(ACQUISITION, "text/plain; charset=utf-8")] == "issue-3/issue-3.txt"
-    assert links[("http://opds-spec.org/image", "image/jpeg")] == "issue-3/issue-3-cover.jpg"
-    assert links[("http://opds-spec.org/image/thumbnail", "image/jpeg")] == "issue-3/issue-3-thumbnail.jpg"
+    assert links[(ACQUISITION, "application/epub+zip")] == "../issue-3/issue-3.epub"
+    assert links[(ACQUISITION, "application/pdf")] == "../issue-3/issue-3.pdf"
+    assert links[(ACQUISITION, "text/plain; charset=utf-8")] == "../issue-3/issue-3.txt"
+    assert links[("http://opds-spec.org/image", "image/jpeg")] == "../issue-3/issue-3-cover.jpg"
+    assert links[("http://opds-spec.org/image/thumbnail", "image/jpeg")] == "../issue-3/issue-3-thumbnail.jpg"
+    assert links[("alternate", "text/html")] == "../archive/2026.html#issue-3"
 
 
 def test_opds_structure(dist: Path) -> None:
     """feedparser forgives a lot, so the Atom and OPDS rules are checked on the XML itself."""
-    root = etree.parse(str(dist / "opds.xml")).getroot()
+    navigation = etree.parse(str(dist / "opds.xml")).getroot()
+    assert navigation.findtext(f"{ATOM}id") == "urn:uuid:7d0a3c1e-2f61-4b8e-9a53-0c9d1e2f3a41"
+    root = etree.parse(str(dist / "opds/2026.xml")).getroot()
     iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
     assert root.tag == f"{ATOM}feed"
-    assert root.findtext(f"{ATOM}id") == "urn:uuid:7d0a3c1e-2f61-4b8e-9a53-0c9d1e2f3a41"
+    assert root.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
     assert iso.match(root.findtext(f"{ATOM}updated") or "")
     self_link = root.find(f"{ATOM}link[@rel='self']")
     assert self_link is not None and self_link.get("type") == "application/atom+xml;profile=opds-catalog;kind=acquisition"
@@ -76,7 +83,7 @@ def test_opds_structure(dist: Path) -> None:
         acquisitions = entry.findall(f"{ATOM}link[@rel='{ACQUISITION}']")
         assert len(acquisitions) == 3
         for link in acquisitions:
-            target = dist / link.get("href")
+            target = dist / "opds" / link.get("href")
             assert target.is_file() and int(link.get("length")) == target.stat().st_size
             assert link.get("type") == TYPES[target.suffix]
 
@@ -107,7 +114,7 @@ def test_index_links_resolve_and_issues_are_newest_first(dist: Path) -> None:
     for target in local:
         assert (dist / target).is_file(), target
     first = page.find(".//article")
-    assert first.findtext(".//h2") == "Small issue 3"
+    assert first.findtext(".//h3") == "Small issue 3"
     assert first.find(".//time").get("datetime") == "2026-01-22"
     downloads = [" ".join(a.text_content().split()) for a in first.findall(".//ul[@class='downloads']//a")]
     assert [d.split()[0] for d in downloads] == ["EPUB", "PDF", "Plain"]
@@ -129,7 +136,7 @@ def test_index_on_a_phone_screen(dist: Path, browser: Any) -> None:
     for above, below in zip(issues, issues[1:], strict=False):
         assert above["bottom"] <= below["top"], (above, below)
     covers = boxes(index, PHONE, "main article.issue .cover img", browser)
-    headlines = boxes(index, PHONE, "main article.issue h2", browser)
+    headlines = boxes(index, PHONE, "main article.issue h3", browser)
     for n, issue, cover, headline in zip((3, 2, 1), issues, covers, headlines, strict=True):
         assert issue["shown"] and issue["left"] >= 0 and issue["right"] <= PHONE, issue
         links = boxes(index, PHONE, f"#issue-{n} .downloads a", browser)
@@ -252,10 +259,10 @@ def test_no_link_in_the_archive_is_broken(online: Path) -> None:
 
 def test_opds_and_checksums_cover_the_web_edition(online: Path) -> None:
     dist = online / "dist"
-    feed = feedparser.parse(str(dist / "opds.xml"))
+    feed = feedparser.parse(str(dist / "opds/2026.xml"))
     assert not feed.bozo
     related = [link.href for link in feed.entries[0].links if link.rel == "related"]
-    assert related == ["issue-3/web/index.html"]
+    assert related == ["../issue-3/web/index.html"]
     sums = [line.split("  ")[1] for line in (dist / "SHA256SUMS").read_text().splitlines()]
     assert "issue-3/web/index.html" in sums and "issue-3/web/news/first.html" in sums
     done = subprocess.run([require_tool("sha256sum"), "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True,
@@ -278,3 +285,34 @@ def test_a_no_op_run_writes_the_catalog_a_full_check_would(tmp_path: Path, monke
     assert {name: (pub / "dist" / name).read_bytes() for name in after_plan} == after_plan
     assert "issue-2/issue-2.txt" not in after_plan["SHA256SUMS"].decode()
     assert "issue-1/issue-1.txt" in after_plan["SHA256SUMS"].decode()
+
+
+def test_a_catalog_made_from_the_same_states_is_not_made_again(online: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A no-op build renders nothing of the catalog; a changed file on disk, a missing page or a changed
+    layout has it made again."""
+    import shutil
+
+    from paperpress.catalog import index as index_module
+
+    pub = shutil.copytree(online, tmp_path / "pub")
+    opened = open_publication(pub)
+    dist = pub / "dist"
+    write_catalog(dist, opened.layouts, opened.config)
+    made: list[int] = []
+    real = index_module.page_bytes
+    monkeypatch.setattr(index_module, "page_bytes", lambda *a: made.append(1) or real(*a))
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == []
+    (dist / "archive/2026.html").unlink()
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1] and (dist / "archive/2026.html").is_file()
+    with open(dist / "issue-3/issue-3.txt", "a") as text:
+        text.write("a correction\n")
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1, 1] and "issue-3/issue-3.txt" in (dist / "SHA256SUMS").read_text()
+    (pub / "layouts/catalog").mkdir(parents=True)
+    (pub / "layouts/catalog/style.css").write_text("body { color: black; }\n")
+    opened = open_publication(pub)
+    write_catalog(dist, opened.layouts, opened.config)
+    assert made == [1, 1, 1] and "color: black" in (dist / "index.html").read_text()

@@ -87,9 +87,9 @@ def test_the_catalog_links_each_issue_s_audio_and_the_feed(dist: Path) -> None:
     index = (dist / "index.html").read_text()
     assert 'href="issue-2/audio/issue-2.mp3" type="audio/mpeg"' in index
     assert 'href="issue-2/audio/issue-2.m3u"' in index and 'href="podcast.xml"' in index
-    opds = feedparser.parse(str(dist / "opds.xml"))
+    opds = feedparser.parse(str(dist / "opds/2026.xml"))
     links = {link.type: link.href for link in opds.entries[0].links}
-    assert links["audio/mpeg"] == "issue-2/audio/issue-2.mp3"
+    assert links["audio/mpeg"] == "../issue-2/audio/issue-2.mp3"
     sums = (dist / "SHA256SUMS").read_text()
     assert "issue-2/audio/issue-2-01-first.mp3" in sums
 

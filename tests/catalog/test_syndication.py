@@ -16,7 +16,7 @@ from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.run import issue as issue_module
 from paperpress.run.issue import open_publication
-from tests.fakes import WITH_FAKE_WEB, fake_art, make_web_archive
+from tests.fakes import WITH_FAKE_WEB, fabricate_archive, fake_art, make_web_archive
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -108,12 +108,23 @@ def _ids(feed: Path) -> dict[str, str]:
     }
 
 
+def _sitemap_urls(dist: Path) -> list[tuple[str, str]]:
+    """Every address of the sitemaps the index lists, in their order."""
+    index = etree.parse(str(dist / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = []
+    for loc in index.iterfind(f"{SITEMAP}sitemap/{SITEMAP}loc"):
+        root = etree.parse(str(dist / (loc.text or "").removeprefix(WEBSITE + "/"))).getroot()
+        assert root.tag == f"{SITEMAP}urlset"
+        urls += [(u.findtext(f"{SITEMAP}loc"), u.findtext(f"{SITEMAP}lastmod")) for u in root.findall(f"{SITEMAP}url")]
+    return urls
+
+
 def test_the_sitemap_lists_the_catalog_and_every_page_online(pub: Path) -> None:
-    root = etree.parse(str(pub / "dist/sitemap.xml")).getroot()
-    assert root.tag == f"{SITEMAP}urlset"
-    urls = [(u.findtext(f"{SITEMAP}loc"), u.findtext(f"{SITEMAP}lastmod")) for u in root.findall(f"{SITEMAP}url")]
-    assert urls[0] == (f"{WEBSITE}/index.html", "2026-01-22T12:00:00Z")
-    assert sorted(urls[1:]) == sorted(
+    urls = _sitemap_urls(pub / "dist")
+    catalog = [f"{WEBSITE}/{page}" for page in ("index.html", "archive/2026.html", "search.html")]
+    assert sorted(urls[:3]) == sorted((page, "2026-01-22T12:00:00Z") for page in catalog)
+    assert sorted(urls[3:]) == sorted(
         (f"{WEBSITE}/{name}/{page}", updated)
         for name, updated in (("issue-3", "2026-01-22T12:00:00Z"), ("issue-2", "2026-01-15T12:00:00Z"))
         for page in PAGES
@@ -131,7 +142,7 @@ def test_only_what_is_on_disk_is_linked(pub: Path, tmp_path: Path) -> None:
     write_catalog(copy / "dist", opened.layouts, opened.config)
     feed = feedparser.parse(str(copy / "dist/feed.xml"))
     assert [e.link for e in feed.entries] == [f"{WEBSITE}/issue-3/web/news/first.html"]
-    sitemap = (copy / "dist/sitemap.xml").read_text()
+    sitemap = "\n".join(url for url, _ in _sitemap_urls(copy / "dist"))
     assert "issue-2" not in sitemap and "second.html" not in sitemap and "issue-3/web/news/first.html" in sitemap
 
 
@@ -149,3 +160,45 @@ def test_without_a_website_links_are_relative_and_there_is_no_sitemap(tmp_path: 
     opened = open_publication(pub)
     write_catalog(dist, opened.layouts, opened.config)
     assert not (dist / "sitemap.xml").exists()
+
+
+HISTORY = "{http://purl.org/syndication/history/1.0}"
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 issues of two articles each, five days apart, published at WEBSITE."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return fabricate_archive(tmp_path_factory.mktemp("large") / "pub", monkeypatch, 120, website=WEBSITE) / "dist"
+
+
+def test_a_reader_backfills_every_article_through_the_archived_feeds(large: Path) -> None:
+    """RFC 5005 §4: from feed.xml, `prev-archive` to the newest archived document, and on to the oldest."""
+    feed = feedparser.parse(str(large / "feed.xml"))
+    assert not feed.bozo and len(feed.entries) <= 50
+    root = etree.parse(str(large / "feed.xml")).getroot()
+    assert root.find(f"{HISTORY}archive") is None  # the subscription document is not itself archived
+    ids = [e.id for e in feed.entries]
+    href = next(link.href for link in feed.feed.links if link.rel == "prev-archive")
+    walked = []
+    while href:
+        path = large / href.removeprefix(WEBSITE + "/")
+        walked.append(path.name)
+        archived = feedparser.parse(str(path))
+        assert not archived.bozo and len(archived.entries) <= 50
+        assert etree.parse(str(path)).getroot().find(f"{HISTORY}archive") is not None
+        links = {link.rel: link.href for link in archived.feed.links}
+        assert links["self"] == href and links["current"] == f"{WEBSITE}/feed.xml"
+        ids += [e.id for e in archived.entries]
+        href = links.get("prev-archive")
+    assert walked == ["archive-4.xml", "archive-3.xml", "archive-2.xml", "archive-1.xml"]
+    assert len(set(ids)) == 240  # every article of every issue, however many the reader saw twice
+
+
+def test_the_sitemap_index_lists_a_sitemap_per_year(large: Path) -> None:
+    index = etree.parse(str(large / "sitemap.xml")).getroot()
+    locs = [loc.text for loc in index.iterfind(f"{SITEMAP}sitemap/{SITEMAP}loc")]
+    assert locs == [f"{WEBSITE}/sitemaps/{name}.xml" for name in ("catalog", "2025", "2024")]
+    urls = _sitemap_urls(large)
+    assert len(urls) == len({u for u, _ in urls}) == 120 * len(PAGES) + 2 + 14  # the issues' pages, front and search pages, archive pages
+    assert all(len((large / f"sitemaps/{n}.xml").read_bytes()) < 150_000 for n in ("catalog", "2025", "2024"))

@@ -142,7 +142,7 @@ def test_the_unusual_padded_issue_builds_every_edition_under_its_own_name(tmp_pa
     assert (tmp_path / "issue-0901" / "web" / "index.html").is_file()
     text = (tmp_path / "issue-0901" / "issue-0901.txt").read_text()
     assert "Issue 901, Friday 12 June 2009" in text and "\nNature \\ Wildlife\n" in text
-    assert "issue-0901/issue-0901.epub" in (tmp_path / "opds.xml").read_text()
+    assert "../issue-0901/issue-0901.epub" in (tmp_path / "opds/2009.xml").read_text()
 
 
 def test_check_names_a_failing_padded_issue_by_its_file_and_goes_on(tmp_path: Path) -> None:
