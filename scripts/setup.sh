@@ -65,12 +65,6 @@ if [ ! -f .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar ] && command -v npm
   npm install --silent --no-fund --no-audit --prefix .tools/vnu vnu-jar >/dev/null \
     || echo "setup: could not install the Nu Html Checker (tests that need it will skip)"
 fi
-# The OPDS 1.2 schema is published only in the specification's repository, with no licence to copy it and in
-# no package registry: the jing test skips until it is placed here by hand.
-if [ ! -f .tools/opds/opds.rnc ] || [ ! -f .tools/opds/atom.rnc ]; then
-  echo "setup: for the OPDS schema test, put schema/1.2/opds.rnc of the OPDS specification's repository and"
-  echo "       atom.rnc (RFC 4287, appendix B) in .tools/opds/ (the test skips until then)"
-fi
 if [ ! -x .tools/axe/node_modules/.bin/axe ] && command -v npm >/dev/null; then
   echo "setup: installing axe-core"
   mkdir -p .tools/axe

@@ -37,26 +37,6 @@ def require_tool(name: str, path: str | Path | None = None) -> str:
     pytest.skip(message)
 
 
-#: The OPDS 1.2 RELAX NG schema (opds.rnc, published with the specification) and the Atom schema it includes
-#: (atom.rnc, RFC 4287's appendix B). Neither is vendored: the specification's repository gives no licence to
-#: copy it, and no package registry carries it. scripts/setup.sh --tools says where to put them;
-#: PAPERPRESS_OPDS_SCHEMA may name another opds.rnc (with atom.rnc beside it).
-OPDS_SCHEMA = TOOLS / "opds" / "opds.rnc"
-
-
-def require_opds_schema() -> str:
-    """The path of opds.rnc, with atom.rnc beside it; skips, saying why, where they are not.
-
-    Unlike require_tool it skips in CI too: CI installs from package registries only, and none has the schema.
-    """
-    if os.environ.get(FAST_LANE):
-        pytest.skip("jing with the OPDS schema is an independent checker: make test runs it, make test-fast does not")
-    path = Path(os.environ.get("PAPERPRESS_OPDS_SCHEMA", OPDS_SCHEMA))
-    if not (path.is_file() and (path.parent / "atom.rnc").is_file()):
-        pytest.skip(f"no OPDS schema at {path.name} and atom.rnc beside it (scripts/setup.sh --tools says where from)")
-    return str(path)
-
-
 def require_module(name: str, install: str | None = None) -> Any:
     """The imported module; skips (with the reason shown) where it is missing, and fails in CI, which has them all.
 
