@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lxml import html
 from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
 from paperpress.config import DEFAULT_EDITIONS
+from paperpress.names import SEARCH_NAME, SEARCH_SCRIPT
 from paperpress.templates import CACHE_FOLDER
 from tests.support import FIXTURES, copy_publication
 
@@ -296,7 +298,10 @@ def test_hostile_text_builds_harmlessly_in_every_edition(name: str, tmp_path: Pa
     editions |= {p.split("/")[0] for p in built if p.startswith("web/")}
     assert editions == set(DEFAULT_EDITIONS)  # every default edition (audio: tests/editions/audio/test_edition.py)
     for member, data in built.items():
-        if member.endswith((".xhtml", ".html")):
+        if member == SEARCH_NAME:  # the catalog's one page with a script: its own file, and no other markup live
+            assert live_markup(data) == ["script"], member
+            assert [s.get("src") for s in html.fromstring(data).iter("script")] == [SEARCH_SCRIPT]
+        elif member.endswith((".xhtml", ".html")):
             assert live_markup(data) == [], member
         if member.endswith(".pdf"):
             assert b"/JavaScript" not in data and b"/JS " not in data and b"/Launch" not in data
