@@ -158,3 +158,17 @@ def test_a_files_line_ends_are_made_new_lines_before_the_lines_of_the_warning_ar
     assert clean_file_text("one\r\ntwo\r\nthr\x1bee\rfour\x1b", file, problems) == "one\ntwo\nthree\nfour"
     assert [(p.line, p.message) for p in problems] == [
         (3, "removed 2 invisible control characters (U+001B) on lines 3, 4")]
+
+
+def test_the_warning_names_the_line_or_the_first_five_lines_and_how_many_more() -> None:
+    file = PurePosixPath("one.md")
+
+    def where(text: str) -> str:
+        problems: list[Problem] = []
+        clean_file_text(text, file, problems)
+        return problems[0].message.split(" on ")[1]
+
+    assert where("a\n\x01") == "line 2"
+    assert where("\x01\n\x01") == "lines 1, 2"
+    assert where("\x01\n" * 5) == "lines 1, 2, 3, 4, 5"
+    assert where("\x01\n" * 8) == "lines 1, 2, 3, 4, 5 and 3 more"
