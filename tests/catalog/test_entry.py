@@ -27,10 +27,10 @@ def test_catalog_entry_holds_what_the_feed_needs_of_each_article() -> None:
     pages = site_map(issue)
     first, second = issue.articles
     assert stored["articles"] == [
-        {"id": stored["articles"][0]["id"], "title": "The first article", "standfirst": "What happened, in one sentence.",
+        {"id": article_identifier(issue_identifier(issue), first.source), "title": "The first article", "standfirst": "What happened, in one sentence.",
          "byline": "Staff reporter", "section": "News", "page": pages.article_page(first),
          "photo": share_photo(first.lead_image)},
-        {"id": stored["articles"][1]["id"], "title": "The second article", "standfirst": None, "byline": None,
+        {"id": article_identifier(issue_identifier(issue), second.source), "title": "The second article", "standfirst": None, "byline": None,
          "section": "Letters", "page": pages.article_page(second), "photo": None},
     ]
 
