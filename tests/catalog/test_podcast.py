@@ -189,11 +189,12 @@ def _entry(n: int, cover: bool) -> dict[str, object]:
 
 def test_the_feed_is_dated_by_its_newest_issue_and_shows_the_first_cover_it_finds() -> None:
     opened = open_publication(FIXTURES / "minimal")
-    publication = {"title": "T", "subtitle": None, "publisher": None, "language": "en", "website": None}
+    publication = {"title": "Ink & <Paper>", "subtitle": None, "publisher": None, "language": "en", "website": None}
     assert write_feed_bytes([{**_entry(3, True), "audio": None}], publication, opened.layouts, opened.config) is None
     entries = [_entry(2, False), {**_entry(3, True), "audio": None}, _entry(1, True)]
     feed = etree.fromstring(write_feed_bytes(entries, publication, opened.layouts, opened.config))
     channel = feed.find("channel")
+    assert channel.findtext("title") == "Ink & <Paper>"  # escaped as XML: the feed parses
     assert channel.findtext("lastBuildDate") == "Mon, 02 Mar 2026 12:00:00 +0000"
     assert [i.findtext("pubDate") for i in channel.iter("item")] == [
         "Mon, 02 Mar 2026 12:00:00 +0000", "Sun, 01 Mar 2026 12:00:00 +0000"]

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import os
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,20 @@ def test_a_library_that_is_not_installed_is_recorded_as_absent(monkeypatch: pyte
         assert library_versions()["jinja2"] != "changed"  # a copy: the cached answer cannot be changed
     finally:
         fingerprint._library_versions.cache_clear()
+
+
+def test_a_stat_exactly_as_old_as_the_settling_time_is_not_trusted_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edge of SETTLE_NS: a file changed exactly that long ago may still change within the same tick."""
+    records = _old_files(tmp_path)
+    ctime = records["a.md"].ctime_ns
+    monkeypatch.setattr(fingerprint, "time", types.SimpleNamespace(time_ns=lambda: ctime + fingerprint.SETTLE_NS))
+    read: list[Path] = []
+    monkeypatch.setattr(fingerprint, "sha256_file", lambda path: read.append(path) or records["a.md"].sha256)
+    now, refreshed = current_inputs(tmp_path, {"a.md": records["a.md"]}) or ({}, True)
+    assert read == [tmp_path / "a.md"] and now == {"a.md": records["a.md"]} and not refreshed
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    st = os.stat(tmp_path / "a.md")
+    monkeypatch.setattr(fingerprint, "time", types.SimpleNamespace(time_ns=lambda: st.st_ctime_ns + fingerprint.SETTLE_NS))
+    now, refreshed = current_inputs(tmp_path, {"a.md": records["a.md"]}) or ({}, True)
+    assert now == {"a.md": FileRecord(st.st_size, 1, st.st_ctime_ns, st.st_ino, records["a.md"].sha256)}
+    assert not refreshed  # touched just now: saving it would only have it checked again
