@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import time
 import types
@@ -276,3 +277,25 @@ def test_a_stat_exactly_as_old_as_the_settling_time_is_not_trusted_yet(tmp_path:
     now, refreshed = current_inputs(tmp_path, {"a.md": records["a.md"]}) or ({}, True)
     assert now == {"a.md": FileRecord(st.st_size, 1, st.st_ctime_ns, st.st_ino, records["a.md"].sha256)}
     assert not refreshed  # touched just now: saving it would only have it checked again
+
+
+def test_a_states_bytes_are_pinned_because_every_earlier_build_wrote_its_state_so() -> None:
+    """A state another version wrote must read back: the format changes only with STATE_FORMAT."""
+    record = FileRecord(5, 1, 2, 3, "aa")
+    out = OutputRecord("issue-7.txt", "text/plain", 5, "x", 1, "fp", "in")
+    data = state_bytes(IssueState("issue-7", 7, "2026-03-06", {"cover_line": "Café"}, {"b.md": record}, {"txt": out}, ("w",)))
+    assert json.loads(data) == {
+        "catalog": {"cover_line": "Café"}, "date": "2026-03-06", "format": 1,
+        "inputs": {"b.md": {"ctime_ns": 2, "ino": 3, "mtime_ns": 1, "sha256": "aa", "size": 5}},
+        "name": "issue-7", "number": 7,
+        "outputs": {"txt": {"file": "issue-7.txt", "fingerprint": "fp", "inputs": "in", "media_type": "text/plain",
+                            "mtime_ns": 1, "sha256": "x", "size": 5}},
+        "warnings": ["w"],
+    }
+    assert data.startswith('{\n "catalog": {\n  "cover_line": "Café"\n },\n "date"'.encode()) and data.endswith(b"]\n}\n")
+
+
+def test_the_bytes_read_are_hashed_not_the_file_as_it_is_now(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("saved again since")
+    records = input_records(tmp_path, [("a.md", b"as read")], time.time_ns() + 10 * fingerprint.RACY_NS)
+    assert records["a.md"].sha256 == hashlib.sha256(b"as read").hexdigest()
