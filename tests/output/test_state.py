@@ -299,3 +299,17 @@ def test_the_bytes_read_are_hashed_not_the_file_as_it_is_now(tmp_path: Path) -> 
     (tmp_path / "a.md").write_text("saved again since")
     records = input_records(tmp_path, [("a.md", b"as read")], time.time_ns() + 10 * fingerprint.RACY_NS)
     assert records["a.md"].sha256 == hashlib.sha256(b"as read").hexdigest()
+
+
+def test_a_change_to_paperpress_own_code_changes_the_settings_but_not_other_files_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "package"
+    (package / "editions").mkdir(parents=True)
+    (package / "editions" / "text.py").write_text("WIDTH = 72\n")
+    monkeypatch.setattr(fingerprint, "_PACKAGE", package)
+    before = settings_digest(tmp_path, {}, "")
+    (package / "editions" / "notes.txt").write_text("not code")
+    assert settings_digest(tmp_path, {}, "") == before
+    (package / "editions" / "text.py").write_text("WIDTH = 66\n")
+    assert settings_digest(tmp_path, {}, "") != before
