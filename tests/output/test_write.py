@@ -135,6 +135,7 @@ def test_contained_refuses_a_path_outside_the_output_folder(tmp_path: Path) -> N
         contained(out, "..", "elsewhere.txt")
     assert refused.value.reason == f"is outside {out}"
     assert refused.value.hint == "choose output names inside the output folder"
+    assert refused.value.path == tmp_path / "elsewhere.txt"
 
 
 def test_contained_refuses_a_symbolic_link_on_the_way(tmp_path: Path) -> None:
@@ -267,3 +268,11 @@ def test_contained_all_finds_a_link_in_the_middle_of_a_path_and_looks_at_each_fo
     (out / "issue-8").symlink_to(tmp_path)
     with pytest.raises(OutsideOutput, match="is a symbolic link"):
         contained_all(out, ["issue-8/web/a.html"])
+
+
+def test_a_write_that_fails_before_any_temporary_file_exists_raises_its_own_error(tmp_path: Path) -> None:
+    """The clean-up after a failure must not hide it behind a missing temporary file of its own."""
+    (tmp_path / "a-file").write_text("in the way")
+    with pytest.raises(FileExistsError):
+        write_all_atomic({tmp_path / "a-file" / "x.txt": b"x", tmp_path / "ok.txt": b"y"})
+    assert _temps(tmp_path) == []
