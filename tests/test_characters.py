@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from PIL import Image
 
 from paperpress import characters as text_module
-from paperpress.characters import has_forbidden, without_controls
-from paperpress.errors import Severity
+from paperpress.characters import (
+    clean_field,
+    clean_file_text,
+    clean_string,
+    has_forbidden,
+    refuse_forbidden,
+    removed_message,
+    without_controls,
+)
+from paperpress.errors import Problem, Severity
 from paperpress.load import load_config, load_issue
 from paperpress.model import Paragraph, Text
 from paperpress.run.issue import open_publication
@@ -109,3 +117,58 @@ def test_a_non_ascii_photo_name_is_found_in_either_unicode_form(on_disk: str, wr
     loaded = load(pub)
     assert loaded.ok, [str(p) for p in loaded.problems]
     assert loaded.value.sections[1].articles[0].blocks[0].image.width == 40
+
+
+def test_a_single_line_field_is_cleaned_joined_and_trimmed_with_a_warning_at_its_place() -> None:
+    problems: list[Problem] = []
+    file = PurePosixPath("issues/issue-1/one.md")
+    assert clean_field("  Rain \t\n  and\u2028sun\x07 ", file, 3, "title", problems) == "Rain and sun"
+    assert [(p.file, p.line, p.field, p.message, p.severity) for p in problems] == [
+        (file, 3, "title", "removed 1 invisible control character (U+0007)", Severity.WARNING)]
+    assert clean_field("Clean", file, 4, "byline", problems) == "Clean" and len(problems) == 1
+
+
+def test_a_body_string_keeps_its_lines() -> None:
+    assert clean_string("one\ntwo\x0c", single_line=False) == ("one\ntwo ", ["\x0c"])
+    assert clean_string(" one\ntwo ", single_line=True) == ("one two", [])
+
+
+def test_a_writer_refuses_a_forbidden_character_naming_it_and_passes_clean_text_through() -> None:
+    assert refuse_forbidden("clean \U0001f389 text", "the feed") == "clean \U0001f389 text"
+    with pytest.raises(ValueError) as raised:
+        refuse_forbidden("bad \x1b[31m", "the feed")
+    assert str(raised.value) == "internal error: the feed would hold U+001B, which its format forbids"
+    with pytest.raises(ValueError, match="U\\+10FFFF"):
+        refuse_forbidden("astral \U0010ffff", "the feed")
+
+
+def test_the_warning_names_five_characters_then_says_there_are_more() -> None:
+    assert removed_message(list("\x01\x02")) == "removed 2 invisible control characters (U+0001, U+0002)"
+    assert removed_message(["\x07"]) == "removed 1 invisible control character (U+0007)"
+    assert removed_message(list("\x06\x05\x04\x03\x02\x01\x01")) == (
+        "removed 7 invisible control characters (U+0001, U+0002, U+0003, U+0004, U+0005, …)")
+    assert removed_message(list("\x05\x04\x03\x02\x01")) == (
+        "removed 5 invisible control characters (U+0001, U+0002, U+0003, U+0004, U+0005)")
+
+
+def test_a_files_line_ends_are_made_new_lines_before_the_lines_of_the_warning_are_counted() -> None:
+    problems: list[Problem] = []
+    file = PurePosixPath("issues/issue-1/one.md")
+    assert clean_file_text("one\r\ntwo\rthree\n", file, problems) == "one\ntwo\nthree\n" and problems == []
+    assert clean_file_text("one\r\ntwo\r\nthr\x1bee\rfour\x1b", file, problems) == "one\ntwo\nthree\nfour"
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "removed 2 invisible control characters (U+001B) on lines 3, 4")]
+
+
+def test_the_warning_names_the_line_or_the_first_five_lines_and_how_many_more() -> None:
+    file = PurePosixPath("one.md")
+
+    def where(text: str) -> str:
+        problems: list[Problem] = []
+        clean_file_text(text, file, problems)
+        return problems[0].message.split(" on ")[1]
+
+    assert where("a\n\x01") == "line 2"
+    assert where("\x01\n\x01") == "lines 1, 2"
+    assert where("\x01\n" * 5) == "lines 1, 2, 3, 4, 5"
+    assert where("\x01\n" * 8) == "lines 1, 2, 3, 4, 5 and 3 more"

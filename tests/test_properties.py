@@ -47,9 +47,9 @@ def paragraph(draw) -> tuple[str, list[str]]:
     return " ".join(parts), words
 
 
-#: Titles for the PDF: Latin-1's printable characters, which the fonts have. Any other title the PDF drew with
-#: .notdef or a system font and refused (U+022E, U+126DC): those known bugs are expected failures in
-#: tests/load/test_glyphs.py, and the old version of this test discarded such titles without a word.
+#: Titles for the PDF: Latin-1's printable characters, which the fonts have. Others the fonts lack are refused
+#: by preflight with their file and line (tests/load/test_glyphs.py has U+022E and U+126DC, which it once let
+#: through to the PDF), and the old version of this test discarded such titles without a word.
 PDF_TITLE = st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_categories=("Cc",))
 
 

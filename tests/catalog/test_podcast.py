@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import urllib.request
@@ -15,12 +16,13 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
+from paperpress.catalog.podcast import audio_of, clock, seconds, write_feed_bytes
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.preview.static import catalog_server
 from paperpress.run.issue import open_publication
 from tests.fakes import make_archive
-from tests.support import require_tool
+from tests.support import FIXTURES, require_tool
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 PODCAST = "{https://podcastindex.org/namespace/1.0}"
@@ -141,3 +143,65 @@ def test_an_archive_without_audio_has_no_feed(tmp_path: Path) -> None:
     pub = make_archive(tmp_path / "pub", range(1, 2))
     build_archive(open_publication(pub), ["issue-1"], pub / "dist", BuildOptions(("txt",)))
     assert (pub / "dist/index.html").is_file() and not (pub / "dist/podcast.xml").exists()
+
+
+def test_durations_are_written_as_hours_minutes_and_seconds() -> None:
+    assert [clock(s) for s in (0, 59, 60, 3599, 3725, 36000)] == [
+        "00:00:00", "00:00:59", "00:01:00", "00:59:59", "01:02:05", "10:00:00"]
+
+
+def test_the_length_is_read_from_the_tlen_frame_rounded_and_zero_without_one(tmp_path: Path) -> None:
+    from mutagen.id3 import ID3, TIT2, TLEN
+
+    for millis, expected in (("125400", 125), ("125600", 126)):
+        tagged = tmp_path / f"{millis}.mp3"
+        tags = ID3()
+        tags.add(TLEN(encoding=3, text=millis))
+        tags.save(tagged)
+        assert seconds(tagged) == expected
+    untimed = tmp_path / "untimed.mp3"
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text="A title"))
+    tags.save(untimed)
+    (tmp_path / "bare.mp3").write_bytes(b"\xff\xfb\x90\x00" + bytes(400))
+    assert (seconds(untimed), seconds(tmp_path / "bare.mp3"), seconds(tmp_path / "gone.mp3")) == (0, 0, 0)
+
+
+def test_an_issues_audio_is_its_mp3_with_the_chapters_and_playlist_beside_it(tmp_path: Path) -> None:
+    mp3 = {"format": "audio", "href": "issue-1/audio/issue-1.mp3", "media_type": "audio/mpeg"}
+    entry = {"downloads": [{"format": "epub", "href": "issue-1/issue-1.epub"}, mp3]}
+    chapters = {"href": "issue-1/audio/chapters.json", "media_type": "application/json+chapters"}
+    playlist = {"href": "issue-1/audio/issue-1.m3u", "media_type": "audio/x-mpegurl"}
+    assert audio_of(entry, {"c": chapters, "p": playlist}, tmp_path) == {
+        "file": mp3, "chapters": chapters, "playlist": playlist, "seconds": 0}
+    assert audio_of(entry, {}, tmp_path) == {"file": mp3, "chapters": None, "playlist": None, "seconds": 0}
+    assert audio_of({"downloads": entry["downloads"][:1]}, {"c": chapters}, tmp_path) is None
+
+
+def _entry(n: int, cover: bool) -> dict[str, object]:
+    return {
+        "name": f"issue-{n}", "number": n, "label": f"Issue {n}", "cover_line": f"Small issue {n}", "summary": "",
+        "identifier": f"urn:uuid:{n}", "date": f"2026-03-0{n}", "art": {"cover": {"href": f"issue-{n}/cover.jpg"} if cover else None},
+        "audio": {"file": {"href": f"issue-{n}/audio/issue-{n}.mp3", "size": 10, "media_type": "audio/mpeg"},
+                  "chapters": None, "seconds": 61},
+    }
+
+
+def test_the_feed_is_dated_by_its_newest_issue_and_shows_the_first_cover_it_finds() -> None:
+    opened = open_publication(FIXTURES / "minimal")
+    publication = {"title": "Ink & <Paper>", "subtitle": None, "publisher": None, "language": "en", "website": None}
+    assert write_feed_bytes([{**_entry(3, True), "audio": None}], publication, opened.layouts, opened.config) is None
+    entries = [_entry(2, False), {**_entry(3, True), "audio": None}, _entry(1, True)]
+    feed = etree.fromstring(write_feed_bytes(entries, publication, opened.layouts, opened.config))
+    channel = feed.find("channel")
+    assert channel.findtext("title") == "Ink & <Paper>"  # escaped as XML: the feed parses
+    assert channel.findtext("lastBuildDate") == "Mon, 02 Mar 2026 12:00:00 +0000"
+    assert [i.findtext("pubDate") for i in channel.iter("item")] == [
+        "Mon, 02 Mar 2026 12:00:00 +0000", "Sun, 01 Mar 2026 12:00:00 +0000"]
+    assert [i.findtext(f"{ITUNES}duration") for i in channel.iter("item")] == ["00:01:01", "00:01:01"]
+    assert channel.find(f"{ITUNES}image").get("href") == "issue-1/cover.jpg"
+    config = dataclasses.replace(opened.config, audio=dataclasses.replace(opened.config.audio, base_url="https://x.example/pod/"))
+    channel = etree.fromstring(write_feed_bytes([_entry(2, False)], publication, opened.layouts, config)).find("channel")
+    assert channel.find(f"{ITUNES}image") is None
+    assert channel.find("{http://www.w3.org/2005/Atom}link").get("href") == "https://x.example/pod/podcast.xml"
+    assert channel.find("item/enclosure").get("url") == "https://x.example/pod/issue-2/audio/issue-2.mp3"

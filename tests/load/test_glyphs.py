@@ -64,23 +64,60 @@ def test_an_unreadable_font_file_is_a_warning_and_the_check_passes(tmp_path: Pat
     assert [(str(p.file), p.severity) for p in problems] == [("fonts/house.ttf", Severity.WARNING)]
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known bugs, found by tests/test_properties.py: preflight lets these through (every face has O and U+0307; "
-    "U+126DC is unassigned, so counted as not drawn), then the PDF draws them in a system font or as .notdef "
-    "and is refused without a file or line. Strict: once fixed, this mark fails and must go"))
-@pytest.mark.parametrize("title", ["\u022e", "\U000126dc"], ids=["U+022E-O-with-dot-above", "U+126DC-unassigned"])
-def test_a_headline_that_passes_preflight_is_drawn_in_our_fonts(tmp_path: Path, title: str) -> None:
-    from paperpress.editions.pdf.edition import PdfEdition
-    from paperpress.errors import PaperpressError
+def test_a_letter_and_accent_typed_as_one_character_no_face_has_is_refused_with_its_spelling_in_parts(
+    tmp_path: Path,
+) -> None:
+    """Every face has O and U+0307 but none has U+022E: the layout engine, which picks a font per character,
+    would set it in a system font, so preflight refuses it and says how to type it."""
+    found = _problems(_publication(tmp_path, "Both \u022e and \u01e0 here.", front="byline: \u022e\n"))
+    assert found == [
+        "issues/issue-7/second.md:3: byline: the PDF's fonts cannot draw U+022E Ȯ (type it as U+004F U+0307, the "
+        "letter then its accent, which the fonts draw; or put a font that has it in fonts/)",
+        "issues/issue-7/second.md:5: body: the PDF's fonts cannot draw U+022E Ȯ and U+01E0 Ǡ (type each as its "
+        "letter then its accent, which the fonts draw (U+022E as U+004F U+0307); or put a font that has them in "
+        "fonts/)",
+    ]
 
+
+def test_the_same_letter_typed_as_letter_and_accent_passes(tmp_path: Path) -> None:
+    assert _problems(_titled(tmp_path, "O\u0307")) == []
+
+
+def test_a_code_point_unicode_assigns_no_character_to_is_refused_as_a_bad_paste(tmp_path: Path) -> None:
+    assert _problems(_titled(tmp_path, "\U000126dc")) == [
+        "issues/issue-7/second.md:2: title: the PDF's fonts cannot draw U+126DC (Unicode assigns no character to "
+        "it: check the text was pasted correctly, and leave it out)"]
+
+
+def test_a_mix_of_such_characters_gets_the_general_advice(tmp_path: Path) -> None:
+    assert _problems(_titled(tmp_path, "\u022e\U000126dc")) == [
+        "issues/issue-7/second.md:2: title: the PDF's fonts cannot draw U+022E Ȯ and U+126DC (put a font file "
+        "that has them in fonts/, or leave them out)"]
+
+
+def _titled(tmp_path: Path, title: str) -> Path:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     (pub / "issues/issue-7/second.md").write_text(f'---\ntitle: "{title}"\n---\naaa\n', encoding="utf-8")
+    return pub
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("title", ["\u022e", "\U000126dc", "O\u0307"],
+                         ids=["U+022E-O-with-dot-above", "U+126DC-unassigned", "O-then-U+0307"])
+def test_a_headline_that_passes_preflight_is_drawn_in_our_fonts(tmp_path: Path, title: str) -> None:
+    """Preflight and the PDF agree: what preflight lets through the PDF draws in our faces, and what the PDF
+    would refuse (without a file or line) preflight refuses first, with them."""
+    from paperpress.editions.pdf.edition import PdfEdition
+    from paperpress.errors import PaperpressError, errors_in
+
+    pub = _titled(tmp_path, title)
     opened = open_publication(pub)
     checked = check_issue(opened, "7")
-    if checked.value is None:
-        assert checked.problems  # refused at load, where the editor is told the file and line: that is right too
+    if not checked.ok:
+        errors = errors_in(checked.problems)
+        assert errors and all(e.file is not None and e.line is not None for e in errors), checked.problems
         return
+    assert checked.value is not None
     try:
         PdfEdition().render(checked.value, opened.layouts, build_info(opened, checked.value))
     except PaperpressError as err:

@@ -8,6 +8,9 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from paperpress.cli import app
+from paperpress.errors import Severity
+from paperpress.load.preflight import MAX_ALT, MAX_HEADLINE, _unlisted_articles
+from paperpress.run.issue import check_issue, open_publication
 from tests.support import FIXTURES, copy_publication
 
 LETTER = "issues/issue-7/second.md"
@@ -76,3 +79,47 @@ def test_photos_in_notes_lists_quotes_and_table_cells_are_checked_too(tmp_path: 
     ]
     assert f"{LETTER}: warning: body: 'issues/issue-7/photos/cell.png' is 60 px wide: 68 dpi when printed 22 mm wide" in result.stderr
     assert f"{LETTER}: warning: body: alt text of 'issues/issue-7/photos/cell.png' has 175 characters" in result.stderr
+
+
+def _warnings(pub: Path) -> list[str]:
+    checked = check_issue(open_publication(pub), "7")
+    assert checked.value is not None, checked.problems
+    return [f"{p.file}: {p.field}: {p.message}" for p in checked.problems if p.severity is Severity.WARNING]
+
+
+def _letter(tmp_path: Path, front: str, body: str = "A letter.") -> Path:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    (pub / LETTER).write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
+    return pub
+
+
+def test_a_headline_or_alt_text_at_the_limit_passes_and_one_character_more_is_named(tmp_path: Path) -> None:
+    Image.new("RGB", (2000, 1000), (90, 90, 90)).save(
+        (pub := _letter(tmp_path, f"title: {'h' * MAX_HEADLINE}\nimages:\n  - src: photos/big.png\n"
+                                  f"    alt: {'a' * MAX_ALT}\n    credit: Desk\n")) / "issues/issue-7/photos/big.png")
+    assert _warnings(pub) == []
+    (pub / LETTER).write_text((pub / LETTER).read_text().replace("hh", "hhh", 1).replace("aa", "aaa", 1))
+    assert _warnings(pub) == [
+        f"{LETTER}: images[0]: alt text of 'issues/issue-7/photos/big.png' has {MAX_ALT + 1} characters",
+        f"{LETTER}: title: the headline has {MAX_HEADLINE + 1} characters and may not fit",
+    ]
+
+
+def test_a_photo_in_the_body_needs_no_credit_and_a_note_mark_with_its_note_is_fine(tmp_path: Path) -> None:
+    pub = _letter(tmp_path, "title: Letter\n", "A photo.[^1]\n\n![Alt](photos/big.png)\n\n[^1]: The note.")
+    Image.new("RGB", (2000, 1000), (90, 90, 90)).save(pub / "issues/issue-7/photos/big.png")
+    assert _warnings(pub) == []
+
+
+def test_articles_in_no_section_are_each_named_in_order_and_an_issue_without_a_folder_has_none(tmp_path: Path) -> None:
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    for name in ("b-late.md", "a-early.md"):
+        (pub / "issues/issue-7" / name).write_text("---\ntitle: Forgotten\n---\nNobody listed me.\n")
+    (pub / "issues/issue-7/notes.txt").write_text("not an article")
+    assert _warnings(pub) == [
+        "issues/issue-7.yaml: None: 'issues/issue-7/a-early.md' is in no section",
+        "issues/issue-7.yaml: None: 'issues/issue-7/b-late.md' is in no section",
+    ]
+    issue = check_issue(open_publication(pub), "7").value
+    assert issue is not None
+    assert _unlisted_articles(tmp_path / "elsewhere", issue, set()) == []

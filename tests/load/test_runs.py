@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from paperpress.errors import errors_in
+from paperpress.load.runs import _first_line
 from paperpress.run.issue import check_issue, open_publication
-from paperpress.typeset.breaks import MAX_UNBREAKABLE
+from paperpress.typeset.breaks import MAX_UNBREAKABLE, Breaks
 from tests.support import FIXTURES, copy_publication
 
 
@@ -32,3 +33,12 @@ def test_one_character_over_the_cap_is_refused_at_the_line_where_it_stands(tmp_p
 def test_long_addresses_and_compounds_do_not_count(tmp_path: Path) -> None:
     words = "Nordstadthaltestellenwartehäuschenbeleuchtungsinstandsetzung https://example.org/a/b/c/d/e/f/g/h "
     assert _check(tmp_path, words * 400) == []
+
+
+def test_with_no_such_line_in_the_file_as_it_is_now_the_error_has_no_line(tmp_path: Path) -> None:
+    """The file was read once already: edited or gone since, the error is still given, without a line."""
+    (tmp_path / "now.md").write_text("---\ntitle: Prose\n---\nOnly words now.\n")
+    assert _first_line(tmp_path / "now.md", Breaks("en")) is None
+    assert _first_line(tmp_path / "gone.md", Breaks("en")) is None
+    (tmp_path / "run.md").write_text(f"Words.\n\n{'[' * 200}\n", encoding="utf-8")
+    assert _first_line(tmp_path / "run.md", Breaks("en")) == 3

@@ -135,6 +135,7 @@ def test_contained_refuses_a_path_outside_the_output_folder(tmp_path: Path) -> N
         contained(out, "..", "elsewhere.txt")
     assert refused.value.reason == f"is outside {out}"
     assert refused.value.hint == "choose output names inside the output folder"
+    assert refused.value.path == tmp_path / "elsewhere.txt"
 
 
 def test_contained_refuses_a_symbolic_link_on_the_way(tmp_path: Path) -> None:
@@ -230,3 +231,48 @@ def test_many_files_wait_for_the_disk_at_the_same_time(tmp_path: Path, monkeypat
     files = {tmp_path / f"page-{n}.html": f"page {n}".encode() for n in range(4)}
     write_all_atomic(files)
     assert {path: path.read_bytes() for path in files} == files and _temps(tmp_path) == []
+
+
+def test_a_file_already_there_is_written_over_and_the_output_folder_may_itself_be_a_link(tmp_path: Path) -> None:
+    """Only what lies below the output folder must be real: dist/ may be a link to a bigger disk."""
+    real = tmp_path / "big-disk"
+    (real / "issue-7").mkdir(parents=True)
+    (real / "issue-7" / "issue-7.txt").write_text("last week's")
+    out = tmp_path / "dist"
+    out.symlink_to(real)
+    assert contained(out, "issue-7", "issue-7.txt") == real / "issue-7" / "issue-7.txt"
+    assert contained_all(out, ["issue-7/issue-7.txt"]) == [real / "issue-7" / "issue-7.txt"]
+
+
+def test_the_hint_names_the_file_that_stands_where_a_folder_must(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "issue-7").write_text("a file")
+    with pytest.raises(OutsideOutput) as refused:
+        contained_all(out, ["issue-7/issue-7.txt"])
+    assert refused.value.hint == "move or delete the file issue-7; paperpress makes the folder itself"
+
+
+def test_contained_all_finds_a_link_in_the_middle_of_a_path_and_looks_at_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "dist"
+    (out / "issue-7/web").mkdir(parents=True)
+    looked: list[str] = []
+    real_lstat = os.lstat
+    monkeypatch.setattr(write.os, "lstat", lambda p: looked.append(os.fspath(p)) or real_lstat(p))
+    contained_all(out, ["issue-7/web/a.html", "issue-7/web/b.html"])
+    below = [p for p in looked if p.startswith(os.fspath(out) + os.sep)]  # resolving dist/ itself looks above it
+    assert sorted(below) == sorted(os.path.join(out, p) for p in ("issue-7", "issue-7/web", "issue-7/web/a.html", "issue-7/web/b.html"))
+    monkeypatch.undo()
+    (out / "issue-8").symlink_to(tmp_path)
+    with pytest.raises(OutsideOutput, match="is a symbolic link"):
+        contained_all(out, ["issue-8/web/a.html"])
+
+
+def test_a_write_that_fails_before_any_temporary_file_exists_raises_its_own_error(tmp_path: Path) -> None:
+    """The clean-up after a failure must not hide it behind a missing temporary file of its own."""
+    (tmp_path / "a-file").write_text("in the way")
+    with pytest.raises(FileExistsError):
+        write_all_atomic({tmp_path / "a-file" / "x.txt": b"x", tmp_path / "ok.txt": b"y"})
+    assert _temps(tmp_path) == []

@@ -10,7 +10,15 @@ import pytest
 from paperpress.cache import Learnt, cache_folder
 from paperpress.errors import Severity
 from paperpress.typeset import fonts
-from paperpress.typeset.fonts import FONT_TABLES, describe, edition_faces, packaged_faces, publication_fonts, undrawable
+from paperpress.typeset.fonts import (
+    FONT_TABLES,
+    as_parts,
+    describe,
+    edition_faces,
+    packaged_faces,
+    publication_fonts,
+    undrawable,
+)
 
 
 def house_font(path: Path, family: str = "House Ethiopic", extra: tuple[int, ...] = (0x1230, 0x120B, 0x121D)) -> Path:
@@ -46,9 +54,19 @@ def test_spaces_joiners_and_invisible_marks_need_no_glyph() -> None:
     assert undrawable(text, packaged_faces()) == []
 
 
-def test_a_letter_and_its_accents_count_as_drawn_when_the_face_has_the_parts() -> None:
+def test_a_letter_and_its_accents_typed_apart_count_as_drawn_when_the_face_has_the_parts() -> None:
     assert undrawable("Hue\u0302\u0301", packaged_faces()) == []  # "Huế" typed as e + two combining accents
     assert undrawable("q\u0316", packaged_faces()) == ["\u0316"]  # a grave accent below, which no face has
+
+
+def test_typed_as_one_character_it_must_be_in_a_face_as_one_because_the_layout_engine_picks_fonts_so() -> None:
+    faces = packaged_faces()
+    assert undrawable("O\u0307 \u022e", faces) == ["\u022e"]  # O with a dot above, as two and as one
+    assert as_parts("\u022e", faces) == "O\u0307"
+    assert as_parts("\u01e0", faces) == "A\u0307\u0304"
+    assert as_parts("\u1ebf", faces) == "e\u0302\u0301"  # the faces have it whole, and its parts too
+    assert as_parts("O", faces) is None  # no accent to take apart
+    assert as_parts("\u1e09", []) is None  # ḉ: parts no face has
 
 
 def test_a_face_in_fonts_adds_what_its_cmap_has(tmp_path: Path) -> None:

@@ -34,12 +34,14 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]], out: 
 
 
 def seconds(path: Path) -> int:
-    """The length of an MP3, from the TLEN frame the audio edition writes (0 when it has none)."""
-    from mutagen.id3 import ID3, ID3NoHeaderError  # only catalogs with audio pay for the import
+    """The length of an MP3, from the TLEN frame the audio edition writes (0 when it has none, or the file is
+    gone: mutagen says so with its own error, not an OSError)."""
+    from mutagen import MutagenError  # only catalogs with audio pay for the import
+    from mutagen.id3 import ID3
 
     try:
         frames = ID3(path).getall("TLEN")
-    except (OSError, ID3NoHeaderError):
+    except (OSError, MutagenError):  # ID3NoHeaderError, a file with no tag, is one too
         return 0
     return round(int(frames[0].text[0]) / 1000) if frames else 0
 

@@ -7,14 +7,15 @@ check applies whichever editions are built, so that every edition of an issue ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from ..cache import Learnt, cache_folder
 from ..errors import Problem
 from ..model import Article, Code, CodeBlock, Image, Issue, Text
 from ..model.walk import walk
-from ..typeset.fonts import FONT_TABLES, describe, packaged_faces, publication_fonts, undrawable
+from ..typeset.fonts import FONT_TABLES, FontFace, as_parts, describe, packaged_faces, publication_fonts, undrawable
 from .article import _FENCE  # the fence the loader splits front matter on
 from .yamlfile import YamlDoc, parse_yaml
 
@@ -43,10 +44,10 @@ def undrawn_characters(
             docs[file] = _read(root, file)
         doc, lines, body_start = docs[file]
         if field == "body":
-            found.extend(_body_problems(file, missing, lines, body_start))
+            found.extend(_body_problems(file, missing, lines, body_start, faces))
         else:
             line = doc.line(field) if doc is not None else None
-            found.append(_problem(file, line, field, missing))
+            found.append(_problem(file, line, field, missing, faces))
     return found
 
 
@@ -97,16 +98,18 @@ def _read(root: Path, file: PurePosixPath) -> tuple[YamlDoc | None, list[str], i
     return parse_yaml("\n".join(lines[1:end]), file, line_offset=1)[0], lines, end + 1
 
 
-def _body_problems(file: PurePosixPath, missing: list[str], lines: list[str], body_start: int) -> list[Problem]:
+def _body_problems(
+    file: PurePosixPath, missing: list[str], lines: list[str], body_start: int, faces: Sequence[FontFace]
+) -> list[Problem]:
     """One problem per body line that holds such characters, the first few of them, then a count of the rest."""
     wanted = set(missing)
     hits = [(n, [c for c in dict.fromkeys(line) if c in wanted])
             for n, line in enumerate(lines[body_start:], start=body_start + 1)]
     hits = [(n, chars) for n, chars in hits if chars]
-    out = [_problem(file, n, "body", chars) for n, chars in hits[:MAX_LINES]]
+    out = [_problem(file, n, "body", chars, faces) for n, chars in hits[:MAX_LINES]]
     unseen = [c for c in missing if not any(c in chars for _, chars in hits)]
     if unseen:  # written as entities (&#x1F389;), so no line shows them
-        out.insert(0, _problem(file, None, "body", unseen))
+        out.insert(0, _problem(file, None, "body", unseen, faces))
     if len(hits) > MAX_LINES:
         rest = len(hits) - MAX_LINES
         out.append(Problem(file, hits[MAX_LINES][0], "body", f"and on {rest} more line{'s' * (rest != 1)}",
@@ -114,7 +117,21 @@ def _body_problems(file: PurePosixPath, missing: list[str], lines: list[str], bo
     return out
 
 
-def _problem(file: PurePosixPath, line: int | None, field: str, chars: list[str]) -> Problem:
+def _problem(file: PurePosixPath, line: int | None, field: str, chars: list[str], faces: Sequence[FontFace]) -> Problem:
     them = "it" if len(chars) == 1 else "them"
-    return Problem(file, line, field, f"the PDF's fonts cannot draw {describe(chars)}",
-                   f"put a font file that has {them} in fonts/, or leave {them} out")
+    return Problem(file, line, field, f"the PDF's fonts cannot draw {describe(chars)}", _hint(chars, faces, them))
+
+
+def _hint(chars: list[str], faces: Sequence[FontFace], them: str) -> str:
+    """How to fix it: type an accented letter as its parts where the fonts have those; a code point Unicode
+    assigns no character to was not meant (a bad paste); else a font that has them."""
+    if all(unicodedata.category(c) == "Cn" for c in chars):
+        return f"Unicode assigns no character to {them}: check the text was pasted correctly, and leave {them} out"
+    parts = [as_parts(c, faces) for c in chars]
+    if all(parts):
+        spelt = " ".join(f"U+{ord(p):04X}" for p in parts[0] or "")
+        if len(chars) == 1:
+            return f"type it as {spelt}, the letter then its accent, which the fonts draw; or put a font that has it in fonts/"
+        return (f"type each as its letter then its accent, which the fonts draw (U+{ord(chars[0]):04X} as {spelt}); "
+                "or put a font that has them in fonts/")
+    return f"put a font file that has {them} in fonts/, or leave {them} out"

@@ -12,7 +12,7 @@ import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 TEMP_PREFIX = ".paperpress-"
@@ -103,7 +103,8 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
             os.replace(temp, path)
     except BaseException:
         for temp in temps.values():
-            temp.unlink(missing_ok=True)
+            with suppress(OSError):  # never made, or its folder never was: the error to tell is the first one
+                temp.unlink()
         raise
     for folder in {path.parent for path in files}:
         _sync_folder(folder)

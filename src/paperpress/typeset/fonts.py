@@ -146,20 +146,20 @@ def foreign_fonts(used: Iterable[str], faces: Iterable[FontFace]) -> list[str]:
 def undrawable(text: str, faces: Iterable[FontFace]) -> list[str]:
     """The characters of `text` that no face can draw, in order of first appearance.
 
-    A character counts as drawn when a face has it, or has every part of its canonical decomposition (the
-    layout engine then sets the letter and its accents from separate glyphs).
+    Each character is looked up as it is written, because that is how the layout engine picks a font for it:
+    a letter and its accent typed as one character (U+022E) that no face has is set in a system font, even
+    though every face has the letter and the accent (O, U+0307); typed as those two, it is set in ours.
     """
     covered: frozenset[int] = frozenset().union(*(face.characters for face in faces))
-    text = unicodedata.normalize("NFC", text)
-    missing = []
-    for char in set(text):  # each character once (a set is made three times faster than an ordered dict)
-        if ord(char) in covered or _invisible(char):
-            continue
-        parts = unicodedata.normalize("NFD", char)
-        if len(parts) > 1 and all(ord(part) in covered for part in parts):
-            continue
-        missing.append(char)
-    return sorted(missing, key=text.index)
+    missing = [char for char in set(text) if ord(char) not in covered and not _invisible(char)]
+    return sorted(missing, key=text.index)  # each character once (a set is made three times faster than an ordered dict)
+
+
+def as_parts(char: str, faces: Iterable[FontFace]) -> str | None:
+    """`char` as its letter and combining accents, where it has them and the faces draw every one (the spelling
+    the layout engine sets in our fonts), else None."""
+    parts = unicodedata.normalize("NFD", char)
+    return parts if len(parts) > 1 and not undrawable(parts, faces) else None
 
 
 def describe(chars: Iterable[str], most: int = 8) -> str:
