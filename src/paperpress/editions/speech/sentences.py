@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...model import Code, Emphasis, FootnoteRef, Inline, InlineImage, LineBreak, Link, Strike, Strong, Text
 
@@ -44,14 +44,14 @@ _DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")
 _OPENERS = "\"'“‘«([¡¿"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Sentence:
     """One sentence of an element: the element (a paragraph, or an article's 'standfirst'), the sentence's
-    place in it, and its inline content."""
+    place in it, and its inline content. Told apart by identity, as the elements are."""
 
-    owner: object = field(compare=False)
+    owner: object
     index: int
-    children: tuple[Inline, ...] = field(compare=False)
+    children: tuple[Inline, ...]
 
 
 def _flat(node: Inline) -> str:
