@@ -8,10 +8,10 @@ issue asks at most 1.3: the speech is made once for both), and the peak memory o
     .venv/bin/python bench/bench_read_aloud.py [--issue 1142] [--rounds 2] [--engines piper,espeak-ng]
     .venv/bin/python bench/bench_read_aloud.py --clips dist/issue-1142/issue-1142-read-aloud.epub
 
-With --clips, the three first body paragraphs of three articles are cut from their MP3 with ffmpeg at the
-times their SMIL gives, and each cut is measured (ffprobe: its length against its words at 165 a minute)
-and transcribed by PocketSphinx, whose words are compared with the paragraph's: a clip that spoke another
-sentence, or half of one, would score far worse than the whole issue does.
+With --clips, the first sentence of a body paragraph in each of three articles is cut from its MP3 with
+ffmpeg at the times its SMIL gives, and each cut is measured (ffprobe: its length against its words as said
+at 165 a minute) and transcribed by PocketSphinx, whose words are compared with the sentence's and with the
+next sentence's: a clip that spoke another sentence, or half of one, would match its own no better.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 _RUNNER = """
@@ -76,14 +77,15 @@ def check_clips(epub: Path, count: int = 3) -> None:
     ns = {"s": "http://www.w3.org/ns/SMIL"}
     book = zipfile.ZipFile(epub)
     names = sorted((n for n in book.namelist() if re.search(r"/a\d+\.smil$", n)), key=lambda n: int(re.sub(r"\D", "", n)))
-    print(f"{'clip':22} {'from s':>8} {'to s':>8} {'cut s':>6} {'words':>5} {'wpm':>5} {'WER':>5}  words heard")
+    print(f"{'clip':22} {'from s':>8} {'to s':>8} {'cut s':>6} {'words':>5} {'wpm':>5} {'WER':>5} {'next':>5}  words heard")
     with tempfile.TemporaryDirectory() as tmp:
         for name in names[:count]:
             smil = etree.fromstring(book.read(name))
             page = etree.fromstring(book.read(name.replace(".smil", ".xhtml")))
             pars = smil.findall(".//s:par", ns)
-            par = next(p for p in pars if page.xpath("//*[local-name()='p' and not(@class) and @id=$a]",
-                                                      a=p.find("s:text", ns).get("src").partition("#")[2]))
+            at = next(i for i, p in enumerate(pars) if page.xpath("//*[local-name()='p' and not(@class)]/*[@id=$a]",
+                                                                   a=p.find("s:text", ns).get("src").partition("#")[2]))
+            par, following = pars[at], pars[at + 1]
             anchor = par.find("s:text", ns).get("src").partition("#")[2]
             audio = par.find("s:audio", ns)
             start, end = (float(audio.get(k).removesuffix("s")) for k in ("clipBegin", "clipEnd"))
@@ -94,8 +96,8 @@ def check_clips(epub: Path, count: int = 3) -> None:
                             "-ac", "1", "-ar", "16000", str(cut)], check=True)
             length = float(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
                                            "csv=p=0", str(cut)], check=True, capture_output=True, text=True).stdout)
-            text = " ".join(page.xpath("//*[@id=$a]//text()", a=anchor))
-            words = " ".join(re.findall(r"[a-z']+", text.lower()))
+            words = _said(page, anchor)
+            after = _said(page, following.find("s:text", ns).get("src").partition("#")[2])
             pcm = cut.read_bytes()[44:]
             decoder, heard = Decoder(samprate=16000), []
             for segment in Segmenter(sample_rate=16000).segment(io.BytesIO(pcm)):
@@ -107,7 +109,19 @@ def check_clips(epub: Path, count: int = 3) -> None:
             said = " ".join(heard)
             count_words = len(words.split())
             print(f"{name.removeprefix('EPUB/') + '#' + anchor:22} {start:8.3f} {end:8.3f} {length:6.2f} {count_words:5d} "
-                  f"{count_words / length * 60:5.0f} {jiwer.wer(words, said or '-'):5.2f}  {said[:70]}")
+                  f"{count_words / length * 60:5.0f} {jiwer.wer(words, said or '-'):5.2f} {jiwer.wer(after, said or '-'):5.2f}"
+                  f"  {said[:60]}")
+            print(f"{'':22} said: {words[:90]}")
+
+
+def _said(page: Any, anchor: str) -> str:
+    """The words of the element `anchor` as the voice says them (the normaliser's), lower case."""
+    import re
+
+    from paperpress.editions.speech.speakable import speakable
+
+    text = " ".join(" ".join(page.xpath("//*[@id=$a]//text()", a=anchor)).split())
+    return " ".join(re.findall(r"[a-z']+", speakable(text).lower().replace("-", " ")))
 
 
 def main() -> None:

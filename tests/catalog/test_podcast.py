@@ -16,7 +16,7 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
-from paperpress.catalog.podcast import audio_of, clock, seconds, write_feed_bytes
+from paperpress.catalog.podcast import audio_of, clock, duration_of, minutes_text, seconds, write_feed_bytes
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.preview.static import catalog_server
@@ -168,14 +168,14 @@ def test_the_length_is_read_from_the_tlen_frame_rounded_and_zero_without_one(tmp
 
 
 def test_an_issues_audio_is_its_mp3_with_the_chapters_and_playlist_beside_it(tmp_path: Path) -> None:
-    mp3 = {"format": "audio", "href": "issue-1/audio/issue-1.mp3", "media_type": "audio/mpeg"}
+    mp3 = {"format": "audio", "href": "issue-1/audio/issue-1.mp3", "media_type": "audio/mpeg", "duration": None}
     entry = {"downloads": [{"format": "epub", "href": "issue-1/issue-1.epub"}, mp3]}
     chapters = {"href": "issue-1/audio/chapters.json", "media_type": "application/json+chapters"}
     playlist = {"href": "issue-1/audio/issue-1.m3u", "media_type": "audio/x-mpegurl"}
-    assert audio_of(entry, {"c": chapters, "p": playlist}, tmp_path) == {
+    assert audio_of(entry, {"c": chapters, "p": playlist}) == {
         "file": mp3, "chapters": chapters, "playlist": playlist, "seconds": 0}
-    assert audio_of(entry, {}, tmp_path) == {"file": mp3, "chapters": None, "playlist": None, "seconds": 0}
-    assert audio_of({"downloads": entry["downloads"][:1]}, {"c": chapters}, tmp_path) is None
+    assert audio_of(entry, {}) == {"file": mp3, "chapters": None, "playlist": None, "seconds": 0}
+    assert audio_of({"downloads": entry["downloads"][:1]}, {"c": chapters}) is None
 
 
 def _entry(n: int, cover: bool) -> dict[str, object]:

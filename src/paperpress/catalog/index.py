@@ -52,7 +52,7 @@ from ..registry import spec_of
 from ..templates import Layouts
 from .opds import opds_bytes
 from .pages import page_bytes, shelves
-from .podcast import audio_of, write_feed_bytes
+from .podcast import audio_of, duration_of, write_feed_bytes
 from .search import index_search, search_bytes
 from .syndication import atom_bytes, sitemap_bytes, web_of
 
@@ -199,14 +199,14 @@ def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) 
     # The web edition's pages are read online, not downloaded.
     web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if spec_of(edition_of(kind)).online}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
-    downloads = [dict(f, label=spec_of(k).label, format=k) for k, f in found.items()]
+    downloads = [dict(f, label=spec_of(k).label, format=k, **duration_of(k, f["href"], out)) for k, f in found.items()]
     downloads.sort(key=lambda f: (spec_of(f["format"]).download_rank, f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
     summary = entry.get("standfirst") or ("In this issue: " + "; ".join(headlines[:5]) if headlines else "")
     entry.update(name=state.name, number=state.number, date=state.date, downloads=downloads, art=art, summary=summary,
                  companions=companions, web_files=list(web_files.values()))
-    entry["audio"] = audio_of(entry, companions, out)
+    entry["audio"] = audio_of(entry, companions)
     entry["web"] = web_of(web_files, entry.get("articles", []))
     return entry
 

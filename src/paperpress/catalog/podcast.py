@@ -1,25 +1,29 @@
-"""dist/podcast.xml: the audio editions as a podcast (RSS 2.0 with the iTunes and Podcasting 2.0 tags).
+"""dist/podcast.xml: the audio editions as a podcast (RSS 2.0 with the iTunes and Podcasting 2.0 tags), and
+how long each spoken download lasts.
 
 Built with the catalog from the states in dist/, never by loading issues: one item per issue with audio,
 its enclosure the whole-issue MP3 with its exact length, its duration read from the file's own tag, its
-chapters the Podcasting 2.0 file beside it, and its guid the issue's stable identifier.
+chapters the Podcasting 2.0 file beside it, and its guid the issue's stable identifier. The read-aloud
+EPUB's duration is read from its own package (the `media:duration` its Media Overlays declare in total).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from ..config import Config
 from ..editions.site import published_url
 from ..names import PODCAST_NAME
-from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE
+from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE, READ_ALOUD
 from ..templates import Layouts
 
 
-def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]], out: Path) -> dict[str, Any] | None:
+def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     """What the catalog and the feed say of an issue's audio: the file, its chapters, playlist and duration."""
     main = next((f for f in entry["downloads"] if f["format"] == AUDIO.name), None)
     if main is None:
@@ -29,8 +33,50 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]], out: 
         "file": main,
         "chapters": found.get(CHAPTERS_TYPE),
         "playlist": found.get(PLAYLIST_TYPE),
-        "seconds": seconds(out / main["href"]),
+        "seconds": main["duration"] or 0,  # duration_of read it from the file
     }
+
+
+def duration_of(kind: str, href: str, out: Path) -> dict[str, Any]:
+    """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader), read from the
+    file itself: the MP3's tag, the read-aloud EPUB's package. None for other downloads, or for a file that
+    does not say."""
+    found = 0
+    if kind == AUDIO.name:
+        found = seconds(out / href)
+    elif kind == READ_ALOUD.name:
+        found = narrated_seconds(out / href)
+    return {"duration": found or None, "duration_text": minutes_text(found) if found else None}
+
+
+_OPF = "{http://www.idpf.org/2007/opf}"
+
+
+def narrated_seconds(path: Path) -> int:
+    """The length of an EPUB's narration: its package's total `media:duration` (0 when it has none)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            container = ElementTree.fromstring(book.read("META-INF/container.xml"))
+            rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
+            package = ElementTree.fromstring(book.read(rootfile.get("full-path", "") if rootfile is not None else ""))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return 0
+    for meta in package.iter(f"{_OPF}meta"):
+        if meta.get("property") == "media:duration" and meta.get("refines") is None:
+            try:
+                hours, minutes, secs = (meta.text or "").strip().split(":")
+                return round(int(hours) * 3600 + int(minutes) * 60 + float(secs))
+            except ValueError:
+                return 0
+    return 0
+
+
+def minutes_text(total: int) -> str:
+    """A duration as a reader reads it: '40 s', '48 min', '1 h 05 min'."""
+    if total < 60:
+        return f"{total} s"
+    minutes = round(total / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def seconds(path: Path) -> int:

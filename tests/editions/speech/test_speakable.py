@@ -49,6 +49,8 @@ ENGLISH = [
     ("fell by −4%", "fell by minus four per cent"),
     # abbreviations
     ("Dr Patel", "Doctor Patel"),
+    ("Dr. Patel met St. Mark's Rd. staff", "Doctor Patel met Saint Mark's Road staff"),
+    ("the corner of Station Rd.", "the corner of Station Road."),
     ("Cllr Jones", "Councillor Jones"),
     ("e.g. books", "for example books"),
     ("No. 9", "number nine"),

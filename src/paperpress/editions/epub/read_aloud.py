@@ -1,9 +1,11 @@
 """The read-aloud EPUB: the EPUB edition with the audio edition's speech in step (EPUB 3 Media Overlays).
 
 Every section front and article has its speech (the audio edition's part, the same MP3 frames) and a SMIL
-document that pairs each element the speech reads (headline, byline, standfirst, paragraphs, list items,
-quotes, photos by their figure, tables by their rows, notes) with the stretch of the MP3 that says it. The
-stretches are where the voice said each utterance, counted in samples (speech/sound.py), not estimated.
+document that pairs each thing the speech reads (each sentence of the standfirst and of every paragraph and
+list item, in the body, quotes and notes; the headline, byline, subheads, photos by their figure, tables by
+their rows) with the stretch of the MP3 that says it. A sentence is a `<span>` of its own in the page, split
+where the speech split it (speech/sentences.py). The stretches are where the voice said each utterance,
+counted in samples (speech/sound.py), not estimated.
 A table is read as the audio edition reads it: its header line on the table, then each row on its row.
 Words no page shows ("Photos of this article.") stay in the sound and out of the overlay.
 Built with the audio edition, the issue is synthesised once (`issue_speech`). It is the EPUB edition's own
@@ -12,16 +14,18 @@ packaging with overlays added (`make_epub`); the plain EPUB stays free of audio.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
-from ...model import Article, Footnote, Heading, Image, Issue, Section
+from ...model import Article, Footnote, Heading, Image, Inline, Issue, Section
 from ...registry import READ_ALOUD
 from ...templates import Layouts
 from ..base import BuildInfo, Edition, Output
+from ..speech.sentences import Sentence, sentences
 from ..speech.sound import Part, Spoken, issue_speech, parts
 from ..speech.voices import describe_voice
 from .edition import ACCESSIBILITY_SUMMARY, CONFORMS_TO, article_href, item_id, make_epub, section_href
@@ -65,7 +69,10 @@ class Overlay:
 
 
 def _key(node: object) -> object:
-    """Elements are told apart by identity (two paragraphs may hold the same words); header lines by kind."""
+    """Elements are told apart by identity (two paragraphs may hold the same words), header lines by kind,
+    sentences by their element and place in it."""
+    if isinstance(node, Sentence):
+        return ("sentence", _key(node.owner), node.index)
     return node if isinstance(node, str) else id(node)
 
 
@@ -151,6 +158,7 @@ class _Overlays:
             self.by_document[document] = overlay
             self.by_owner[id(owner)] = overlay
         self.narrator = describe_voice(options, issue.publication.language)
+        self.language = issue.publication.language
 
     def context(self) -> dict[str, Any]:
         overlays = [{"id": o.smil_id, "duration": clock(o.duration)} for o in self.by_document.values()]
@@ -170,7 +178,12 @@ class _Overlays:
             found = ids.get(_key(node))
             return Markup(f' id="{found}"') if found else Markup("")
 
-        return {"said": said}
+        def sentences_of(owner: object, children: Sequence[Inline] | str) -> list[tuple[str | None, tuple[Inline, ...]]]:
+            """The element's sentences as the speech split them, each with its id (None for one not heard)."""
+            split = sentences(children, self.language)
+            return [(ids.get(_key(Sentence(owner, index, words))), words) for index, words in enumerate(split)]
+
+        return {"said": said, "sentences_of": sentences_of}
 
     def items(self, reading: list[Item]) -> tuple[list[Item], list[Item]]:
         with_overlays, more = [], []

