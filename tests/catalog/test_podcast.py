@@ -205,3 +205,30 @@ def test_the_feed_is_dated_by_its_newest_issue_and_shows_the_first_cover_it_find
     assert channel.find(f"{ITUNES}image") is None
     assert channel.find("{http://www.w3.org/2005/Atom}link").get("href") == "https://x.example/pod/podcast.xml"
     assert channel.find("item/enclosure").get("url") == "https://x.example/pod/issue-2/audio/issue-2.mp3"
+
+
+def _narrated(path: Path, total: str | None) -> Path:
+    """A small EPUB whose package declares `total` as its narration's length (or no length)."""
+    import zipfile
+
+    meta = f'<meta property="media:duration">{total}</meta>' if total else ""
+    opf = (f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata>'
+           f'<meta property="media:duration" refines="#f-a1-smil">0:00:09.000</meta>{meta}</metadata></package>')
+    container = ('<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0"><rootfiles>'
+                 '<rootfile full-path="EPUB/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", container)
+        book.writestr("EPUB/content.opf", opf)
+    return path
+
+
+def test_the_read_aloud_epub_s_duration_is_its_package_s_total_and_other_downloads_have_none(tmp_path: Path) -> None:
+    _narrated(tmp_path / "issue-7-read-aloud.epub", "0:48:21.400")
+    assert duration_of("read-aloud", "issue-7-read-aloud.epub", tmp_path) == {"duration": 2901, "duration_text": "48 min"}
+    _narrated(tmp_path / "silent.epub", None)
+    (tmp_path / "broken.epub").write_bytes(b"not a zip")
+    for name in ("silent.epub", "broken.epub", "missing.epub"):
+        assert duration_of("read-aloud", name, tmp_path) == {"duration": None, "duration_text": None}
+    assert duration_of("epub", "silent.epub", tmp_path) == {"duration": None, "duration_text": None}
+    assert [minutes_text(n) for n in (40, 89, 3599, 3900)] == ["40 s", "1 min", "1 h 00 min", "1 h 05 min"]
