@@ -124,3 +124,88 @@ def test_only_a_single_word_or_url_may_run_past_the_width(long_words: str) -> No
 def test_a_table_too_wide_for_the_page_is_given_row_by_row(long_words: str) -> None:
     assert "Lot: North\nShelters: 34\nContract: Nordstadthaltestellenwartehäuschenbeleuchtungsinstandsetzung\n" in long_words
     assert "\nAnswers questions:\n  Verkehrsinfrastrukturinstandhaltungsabteilungsleiterinnenstellvertreterin\n" in long_words
+
+
+# --- tables, exactly as a reader of the text edition sees them ------------------------------------------------
+
+
+def _cells(*texts: str) -> tuple:
+    from paperpress.model import TableCell, Text
+
+    return tuple(TableCell((Text(t),) if t else ()) for t in texts)
+
+
+def _table_of(header: tuple[str, ...], rows: list[tuple[str, ...]], align: tuple[str, ...]) -> object:
+    from paperpress.model import Table
+
+    return Table(_cells(*header), tuple(_cells(*row) for row in rows), align)
+
+
+def _no_links(link: object, text: str) -> str:
+    return text
+
+
+def test_a_table_pads_each_column_to_its_widest_cell_aligned_as_the_markdown_says() -> None:
+    from paperpress.editions.text import _table
+
+    table = _table_of(("Group", "Votes", "Mid"), [("Drivers", "170", "a"), ("Cleaning staff", "29", "bcd")],
+                      ("", "right", "center"))
+    assert _table(table, 72, _no_links) == [
+        "Group           Votes  Mid",
+        "--------------  -----  ---",
+        "Drivers           170   a",
+        "Cleaning staff     29  bcd",
+    ]
+
+
+def test_a_short_row_is_padded_with_empty_cells_and_missing_alignments_are_left() -> None:
+    from paperpress.editions.text import _table
+
+    table = _table_of(("A", "B", "C"), [("x",), ("y", "z", "w")], ("right",))
+    assert _table(table, 72, _no_links) == ["A  B  C", "-  -  -", "x", "y  z  w"]
+
+
+def test_a_wide_table_wraps_its_widest_column_first_never_cutting_a_word() -> None:
+    from paperpress.editions.text import _table
+
+    table = _table_of(("Branch", "What the council proposes"),
+                      [("Eastfield", "close the branch in March and move its books to the mobile library")], ("", ""))
+    assert _table(table, 40, _no_links) == [
+        "Branch     What the council proposes",
+        "---------  -----------------------------",
+        "Eastfield  close the branch in March and",
+        "           move its books to the mobile",
+        "           library",
+    ]
+
+
+def test_a_table_too_wide_even_wrapped_is_given_row_by_row_as_heading_and_value() -> None:
+    from paperpress.editions.text import _table
+
+    long = "Verwaltungsgerichtsentscheidungssammlung"
+    table = _table_of(("Court", "", "Note"), [(long, "unnamed", ""), ("Low", "x", long + " and more words here")],
+                      ("", "", ""))
+    assert _table(table, 30, _no_links) == [
+        "Court:",  # a word longer than the line goes whole on a line of its own
+        f"  {long}",
+        "unnamed",  # a column without a heading gives its value alone
+        "",
+        "Court: Low",
+        "x",
+        "Note:",
+        f"  {long}",
+        "  and more words here",
+    ]
+
+
+def test_a_row_given_as_heading_and_value_never_breaks_a_line_at_a_hyphen() -> None:
+    from paperpress.editions.text import _records
+
+    rows = [["Note"], ["the twenty-four-hour-a-day service"]]
+    assert _records(rows, 30) == ["Note: the", "  twenty-four-hour-a-day", "  service"]
+
+
+def test_tidy_keeps_a_first_line_s_indent_and_the_letters_at_either_end() -> None:
+    from paperpress.editions.text import _tidy
+
+    assert _tidy("\n\n  X first  \n\n\n\nlast X  \n\n") == "  X first\n\nlast X\n"
