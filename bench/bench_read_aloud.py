@@ -66,13 +66,12 @@ def _build(root: Path, issue: str, formats: tuple[str, ...]) -> tuple[float, flo
 
 
 def check_clips(epub: Path, count: int = 3) -> None:
-    import io
     import re
     import zipfile
 
     import jiwer
+    from bench_voice import transcribe
     from lxml import etree
-    from pocketsphinx import Decoder, Segmenter
 
     ns = {"s": "http://www.w3.org/ns/SMIL"}
     book = zipfile.ZipFile(epub)
@@ -98,15 +97,7 @@ def check_clips(epub: Path, count: int = 3) -> None:
                                            "csv=p=0", str(cut)], check=True, capture_output=True, text=True).stdout)
             words = _said(page, anchor)
             after = _said(page, following.find("s:text", ns).get("src").partition("#")[2])
-            pcm = cut.read_bytes()[44:]
-            decoder, heard = Decoder(samprate=16000), []
-            for segment in Segmenter(sample_rate=16000).segment(io.BytesIO(pcm)):
-                decoder.start_utt()
-                decoder.process_raw(segment.pcm, full_utt=True)
-                decoder.end_utt()
-                if decoder.hyp() is not None:
-                    heard.append(decoder.hyp().hypstr)
-            said = " ".join(heard)
+            said = transcribe(cut.read_bytes()[44:])  # the samples after the WAV header
             count_words = len(words.split())
             print(f"{name.removeprefix('EPUB/') + '#' + anchor:22} {start:8.3f} {end:8.3f} {length:6.2f} {count_words:5d} "
                   f"{count_words / length * 60:5.0f} {jiwer.wer(words, said or '-'):5.2f} {jiwer.wer(after, said or '-'):5.2f}"

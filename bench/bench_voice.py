@@ -65,12 +65,17 @@ def _words(text: str) -> str:
 
 def _transcribe(pcm: Path, rate: int) -> str:
     """PocketSphinx's words for a 16-bit mono recording at `rate`, resampled to 16 kHz by ffmpeg."""
-    from pocketsphinx import Decoder, Segmenter
-
     audio = subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", str(pcm),
          "-ac", "1", "-ar", "16000", "-f", "s16le", "-"], check=True, capture_output=True,
     ).stdout
+    return transcribe(audio)
+
+
+def transcribe(audio: bytes) -> str:
+    """PocketSphinx's words for 16-bit mono samples at 16 kHz, utterance by utterance."""
+    from pocketsphinx import Decoder, Segmenter
+
     decoder, said = Decoder(samprate=16000), []
     for segment in Segmenter(sample_rate=16000).segment(io.BytesIO(audio)):
         decoder.start_utt()
