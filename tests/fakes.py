@@ -266,3 +266,35 @@ def add_fabricated_issue(dist: Path, raw: dict[str, Any], n: int, date: Any) -> 
     for article in catalog["articles"]:
         article["id"] = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identifier}/{article['id']}"))
     (folder / STATE_NAME).write_text(json.dumps(state, indent=1))
+
+
+def narrated_epub(total: str | None) -> bytes:
+    """A small EPUB whose package declares `total` as its narration's length ("0:48:21.400"), or no length; one
+    overlay's own length is there too, which must not be taken for the total."""
+    import io
+    import zipfile
+
+    meta = f'<meta property="media:duration">{total}</meta>' if total else ""
+    opf = (f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata>'
+           f'<meta property="media:duration" refines="#f-a1-smil">0:00:09.000</meta>{meta}</metadata></package>')
+    container = ('<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0"><rootfiles>'
+                 '<rootfile full-path="EPUB/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", container)
+        book.writestr("EPUB/content.opf", opf)
+    return made.getvalue()
+
+
+def timed_mp3(millis: str | None) -> bytes:
+    """An ID3 tag (all an MP3 needs here) with a TLEN frame of `millis`, or only a title."""
+    import io
+
+    from mutagen.id3 import ID3, TIT2, TLEN
+
+    tags = ID3()
+    tags.add(TLEN(encoding=3, text=millis) if millis else TIT2(encoding=3, text="A title"))
+    made = io.BytesIO()
+    tags.save(made)
+    return made.getvalue()

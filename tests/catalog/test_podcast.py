@@ -16,12 +16,12 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
-from paperpress.catalog.podcast import audio_of, clock, duration_of, minutes_text, seconds, write_feed_bytes
+from paperpress.catalog.podcast import audio_of, clock, duration_of, write_feed_bytes
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.preview.static import catalog_server
 from paperpress.run.issue import open_publication
-from tests.fakes import make_archive
+from tests.fakes import make_archive, narrated_epub, timed_mp3
 from tests.support import FIXTURES, require_tool
 
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -150,23 +150,6 @@ def test_durations_are_written_as_hours_minutes_and_seconds() -> None:
         "00:00:00", "00:00:59", "00:01:00", "00:59:59", "01:02:05", "10:00:00"]
 
 
-def test_the_length_is_read_from_the_tlen_frame_rounded_and_zero_without_one(tmp_path: Path) -> None:
-    from mutagen.id3 import ID3, TIT2, TLEN
-
-    for millis, expected in (("125400", 125), ("125600", 126)):
-        tagged = tmp_path / f"{millis}.mp3"
-        tags = ID3()
-        tags.add(TLEN(encoding=3, text=millis))
-        tags.save(tagged)
-        assert seconds(tagged) == expected
-    untimed = tmp_path / "untimed.mp3"
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text="A title"))
-    tags.save(untimed)
-    (tmp_path / "bare.mp3").write_bytes(b"\xff\xfb\x90\x00" + bytes(400))
-    assert (seconds(untimed), seconds(tmp_path / "bare.mp3"), seconds(tmp_path / "gone.mp3")) == (0, 0, 0)
-
-
 def test_an_issues_audio_is_its_mp3_with_the_chapters_and_playlist_beside_it(tmp_path: Path) -> None:
     mp3 = {"format": "audio", "href": "issue-1/audio/issue-1.mp3", "media_type": "audio/mpeg", "duration": None}
     entry = {"downloads": [{"format": "epub", "href": "issue-1/issue-1.epub"}, mp3]}
@@ -207,28 +190,13 @@ def test_the_feed_is_dated_by_its_newest_issue_and_shows_the_first_cover_it_find
     assert channel.find("item/enclosure").get("url") == "https://x.example/pod/issue-2/audio/issue-2.mp3"
 
 
-def _narrated(path: Path, total: str | None) -> Path:
-    """A small EPUB whose package declares `total` as its narration's length (or no length)."""
-    import zipfile
-
-    meta = f'<meta property="media:duration">{total}</meta>' if total else ""
-    opf = (f'<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata>'
-           f'<meta property="media:duration" refines="#f-a1-smil">0:00:09.000</meta>{meta}</metadata></package>')
-    container = ('<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" version="1.0"><rootfiles>'
-                 '<rootfile full-path="EPUB/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>')
-    with zipfile.ZipFile(path, "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("META-INF/container.xml", container)
-        book.writestr("EPUB/content.opf", opf)
-    return path
-
-
 def test_the_read_aloud_epub_s_duration_is_its_package_s_total_and_other_downloads_have_none(tmp_path: Path) -> None:
-    _narrated(tmp_path / "issue-7-read-aloud.epub", "0:48:21.400")
+    (tmp_path / "issue-7-read-aloud.epub").write_bytes(narrated_epub("0:48:21.400"))
     assert duration_of("read-aloud", "issue-7-read-aloud.epub", tmp_path) == {"duration": 2901, "duration_text": "48 min"}
-    _narrated(tmp_path / "silent.epub", None)
+    (tmp_path / "silent.epub").write_bytes(narrated_epub(None))
     (tmp_path / "broken.epub").write_bytes(b"not a zip")
     for name in ("silent.epub", "broken.epub", "missing.epub"):
         assert duration_of("read-aloud", name, tmp_path) == {"duration": None, "duration_text": None}
     assert duration_of("epub", "silent.epub", tmp_path) == {"duration": None, "duration_text": None}
-    assert [minutes_text(n) for n in (40, 89, 3599, 3900)] == ["40 s", "1 min", "1 h 00 min", "1 h 05 min"]
+    (tmp_path / "issue-7.mp3").write_bytes(timed_mp3("3725400"))
+    assert duration_of("audio", "issue-7.mp3", tmp_path) == {"duration": 3725, "duration_text": "1 h 02 min"}

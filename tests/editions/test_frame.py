@@ -16,11 +16,13 @@ from paperpress.editions.base import BuildInfo, Edition, Output, edition
 from paperpress.editions.frame import (
     HEADER_ORDER,
     contents,
+    duration_text,
     header,
     iso_timestamp,
     masthead,
     neighbours,
     publication_masthead,
+    size_text,
 )
 from paperpress.load import load_config, load_issue
 from paperpress.model import Issue
@@ -176,3 +178,10 @@ def test_the_catalog_masthead_shares_the_partial_without_an_issue_line() -> None
     shown = layouts.env("html").get_template("partials/masthead.html").render(masthead=head, masthead_tag="h1")
     assert shown == ('<h1 class="masthead-title">The Courier</h1>\n'
                      '<p class="dateline"><span class="website">example.org/courier</span></p>\n')
+
+
+def test_sizes_and_running_times_read_as_a_reader_reads_them() -> None:
+    assert [size_text(n) for n in (812, 999, 1000, 46_400, 999_499, 1_000_000, 13_640_000)] == [
+        "812 bytes", "999 bytes", "1 KB", "46 KB", "999 KB", "1.0 MB", "13.6 MB"]
+    assert [duration_text(n) for n in (40, 59, 60, 89, 91, 3599, 3600, 3900)] == [
+        "40 s", "59 s", "1 min", "1 min", "2 min", "1 h 00 min", "1 h 00 min", "1 h 05 min"]

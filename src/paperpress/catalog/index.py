@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..editions.frame import iso_timestamp, publication_masthead
+from ..editions.frame import iso_timestamp, publication_masthead, size_text
 from ..load import publication
 from ..names import (
     ARCHIVE_FOLDER,
@@ -230,14 +230,6 @@ def _file(folder: Path, name: str, record: OutputRecord, current: bool = False) 
         "href": f"{name}/{record.file}",
         "media_type": record.media_type,
         "size": size,
-        "size_text": _size(size),
+        "size_text": size_text(size),
         "sha256": sha256,
     }
-
-
-def _size(n: int) -> str:
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1000:.0f} KB"
-    return f"{n / 1_000_000:.1f} MB"

@@ -10,16 +10,16 @@ EPUB's duration is read from its own package (the `media:duration` its Media Ove
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from ..config import Config
+from ..editions.frame import duration_text
 from ..editions.site import published_url
 from ..names import PODCAST_NAME
-from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE, READ_ALOUD
+from ..output.lengths import running_seconds
+from ..registry import AUDIO, CHAPTERS_TYPE, PLAYLIST_TYPE, READ_ALOUD, spec_of
 from ..templates import Layouts
 
 
@@ -39,57 +39,10 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]]) -> di
 
 def duration_of(kind: str, href: str, out: Path) -> dict[str, Any]:
     """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader), read from the
-    file itself: the MP3's tag, the read-aloud EPUB's package. None for other downloads, or for a file that
-    does not say."""
-    found = 0
-    if kind == AUDIO.name:
-        found = seconds(out / href)
-    elif kind == READ_ALOUD.name:
-        found = narrated_seconds(out / href)
-    return {"duration": found or None, "duration_text": minutes_text(found) if found else None}
-
-
-_OPF = "{http://www.idpf.org/2007/opf}"
-
-
-def narrated_seconds(path: Path) -> int:
-    """The length of an EPUB's narration: its package's total `media:duration` (0 when it has none)."""
-    try:
-        with zipfile.ZipFile(path) as book:
-            container = ElementTree.fromstring(book.read("META-INF/container.xml"))
-            rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
-            package = ElementTree.fromstring(book.read(rootfile.get("full-path", "") if rootfile is not None else ""))
-    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-        return 0
-    for meta in package.iter(f"{_OPF}meta"):
-        if meta.get("property") == "media:duration" and meta.get("refines") is None:
-            try:
-                hours, minutes, secs = (meta.text or "").strip().split(":")
-                return round(int(hours) * 3600 + int(minutes) * 60 + float(secs))
-            except ValueError:
-                return 0
-    return 0
-
-
-def minutes_text(total: int) -> str:
-    """A duration as a reader reads it: '40 s', '48 min', '1 h 05 min'."""
-    if total < 60:
-        return f"{total} s"
-    minutes = round(total / 60)
-    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def seconds(path: Path) -> int:
-    """The length of an MP3, from the TLEN frame the audio edition writes (0 when it has none, or the file is
-    gone: mutagen says so with its own error, not an OSError)."""
-    from mutagen import MutagenError  # only catalogs with audio pay for the import
-    from mutagen.id3 import ID3
-
-    try:
-        frames = ID3(path).getall("TLEN")
-    except (OSError, MutagenError):  # ID3NoHeaderError, a file with no tag, is one too
-        return 0
-    return round(int(frames[0].text[0]) / 1000) if frames else 0
+    file itself (output/lengths.py): the MP3's tag, the read-aloud EPUB's package. None for other downloads, or
+    for a file that does not say."""
+    found = running_seconds(spec_of(kind).media_type, out / href) if kind in (AUDIO.name, READ_ALOUD.name) else 0
+    return {"duration": found or None, "duration_text": duration_text(found) if found else None}
 
 
 def clock(total: int) -> str:

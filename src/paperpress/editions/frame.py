@@ -85,6 +85,23 @@ def credit_line(image: Image) -> str:
     return f"Photo: {image.credit}" if image.credit else ""
 
 
+def size_text(n: int) -> str:
+    """How big a download is, as every page that offers one says it: '812 bytes', '46 KB', '13.6 MB'."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.0f} KB"
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def duration_text(total: int) -> str:
+    """How long a spoken download plays, as every page that offers one says it: '40 s', '48 min', '1 h 05 min'."""
+    if total < 60:
+        return f"{total} s"
+    minutes = round(total / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def issue_label(issue: Issue) -> str:
     return f"Issue {issue.number}"
 

@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 
 from paperpress.build import build_archive
-from paperpress.catalog.podcast import minutes_text
 from paperpress.config import AudioOptions
 from paperpress.editions.epub.read_aloud import Clip, Overlay, clock, smil
+from paperpress.editions.frame import duration_text
 from paperpress.editions.speech.speakable import speakable
 from paperpress.options import BuildOptions
 from paperpress.run.issue import open_publication
@@ -179,7 +179,7 @@ def test_the_catalog_and_opds_list_the_read_aloud_epub_with_its_size_and_duratio
     dist = built.parent.parent
     opf = etree.fromstring(_book(built).read("EPUB/content.opf"))
     h, m, s = opf.xpath("//opf:meta[@property='media:duration' and not(@refines)]", namespaces=NS)[0].text.split(":")
-    said = minutes_text(round(int(h) * 3600 + int(m) * 60 + float(s)))
+    said = duration_text(round(int(h) * 3600 + int(m) * 60 + float(s)))
     page = (dist / "index.html").read_text()
     assert re.search(rf'href="issue-7/issue-7-read-aloud.epub"[^>]*>EPUB read aloud <span class="size">\d+ KB · {said}</span>',
                      page), page
