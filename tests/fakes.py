@@ -46,10 +46,15 @@ PACED = _spec("paced", "PacedEdition")
 SNAG = _spec("snag", "SnagEdition")
 HEAVY = _spec("heavy", "HeavyEdition", heavy=True, preload=("json",))  # json: what a sidecar started ahead imports
 LEAN = _spec("lean", "LeanEdition", heavy=True)
+#: A download that plays (as the audio edition's MP3), and an edition whose pages give its length (as the web's).
+TIMED = dataclasses.replace(_spec("timed", "TimedEdition"), media_type="audio/mpeg")
+LISTING = _spec("listing", "ListingEdition", follows=("timed",))
 #: The registry a test passes to a build: the real editions and the fakes that finish (so "every edition" ends).
 WITH_FAKES = {**EDITIONS, "fake": FAKE, "slow": SLOW, "heavy": HEAVY}
 #: The same with a stand-in for the web edition, for tests of what the catalog makes of one.
 WITH_FAKE_WEB = {**WITH_FAKES, "web": FAKE_WEB}
+#: The fakes with a follower, the follower first as the web edition is in the real registry.
+WITH_FOLLOWER = {**WITH_FAKES, "listing": LISTING, "timed": TIMED}
 
 
 class FakeEdition(Edition):
@@ -83,6 +88,24 @@ class FakeWebEdition(FakeEdition):
             for a in issue.articles if a.lead_image
         ]
         return pages + photos
+
+
+class TimedEdition(FakeEdition):
+    """An MP3's tag that says the issue lasts a minute per article, and then the issue's cover line as "sound"."""
+
+    spec = TIMED
+
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
+        return timed_mp3(str(60_000 * len(issue.articles))) + (issue.cover_line or "").encode()
+
+
+class ListingEdition(FakeEdition):
+    """What a page listing the issue's other editions would be told of them: BuildInfo.lengths."""
+
+    spec = LISTING
+
+    def known(self, issue: Issue, info: BuildInfo) -> bytes:
+        return repr(sorted((name, tuple(length)) for name, length in info.lengths.items())).encode()
 
 
 def _page(title: str) -> str:

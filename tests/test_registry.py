@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paperpress import registry
-from paperpress.registry import EDITIONS, EditionSpec, default_editions, downloads, spec_of
+from paperpress.registry import EDITIONS, EditionSpec, default_editions, downloads, followers, spec_of
 from paperpress.templates import DEFAULTS
 
 
@@ -55,3 +55,11 @@ def test_the_registry_imports_nothing_of_paperpress() -> None:
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert [m for m in imported if m.startswith("paperpress") or not m] == []
+
+
+def test_the_web_pages_follow_what_plays_and_nothing_follows_the_rest() -> None:
+    assert followers(["audio"]) == followers(["read-aloud", "txt"]) == {"web"}
+    assert followers(["txt", "epub", "pdf", "web"]) == set()
+    custom = {"a": EditionSpec("a", "A", "a", "x/a", "{issue}.a", "m:A", None),
+              "b": EditionSpec("b", "B", "b", "x/b", "{issue}.b", "m:B", None, follows=("a",))}
+    assert (followers(["a"], custom), followers(["b"], custom)) == ({"b"}, set())

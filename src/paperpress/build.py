@@ -17,7 +17,7 @@ from .catalog.index import write_catalog
 from .errors import PaperpressError, Problem
 from .names import OUTPUT_FOLDERS, find_manifest, issue_name
 from .options import BuildOptions
-from .output.plan import Job, Plan, plan_builds
+from .output.plan import Job, Plan, plan_builds, with_followers
 from .output.state import STATE_NAME, Checked, save_state
 from .output.write import locked, remove_stale_temps
 from .registry import EDITIONS, EditionSpec
@@ -48,7 +48,8 @@ def build_issue(
 
     With `options.strict`, warnings stop the build before anything is written, as errors do.
     """
-    job = Job(issue_name(find_manifest(pub.root, name)), options.formats, art=True, reason="asked")
+    asked = Job(issue_name(find_manifest(pub.root, name)), options.formats, art=True, reason="asked")
+    job = with_followers(asked, options.formats, out / asked.name, editions)
     return guarded(issue_work(pub, out, options, editions).open(), job, options.time_limit)
 
 
@@ -75,7 +76,8 @@ def build_archive(
     with locked(out, on_wait):
         remove_stale_temps(out)
         work = issue_work(pub, out, options, editions)
-        plan = plan_builds(pub.root, out, names, options.formats, work.fingerprints, force=force, strict=options.strict)
+        plan = plan_builds(pub.root, out, names, options.formats, work.fingerprints, force=force, strict=options.strict,
+                           registry=editions)
         for name, state in plan.refreshed:
             save_state(out / name, state)
         on_plan(plan)

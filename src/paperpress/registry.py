@@ -43,6 +43,10 @@ class EditionSpec:
     online: bool = False
     #: Its place among the downloads, in the order a reader would choose (e-book first); ties go by name.
     download_rank: int = 100
+    #: Editions whose size and running time its pages give beside their links (the web edition's downloads:
+    #: "EPUB read aloud 13.6 MB · 33 min"). A build makes it after them, and makes it again whenever it makes
+    #: one of them, so what it says is what they are.
+    follows: tuple[str, ...] = ()
 
     def main_file(self, issue_name: str) -> str:
         """The main file of issue `issue_name`'s edition, relative to the issue's output folder."""
@@ -54,7 +58,7 @@ TXT = EditionSpec("txt", "Plain text", "plain text, for screen readers and e-mai
 EPUB = EditionSpec("epub", "EPUB", "EPUB, for e-readers and phones", "application/epub+zip", "{issue}.epub",
                    "paperpress.editions.epub.edition:EpubEdition", "epub", download_rank=1)
 WEB = EditionSpec("web", "Online", "online, every article on its own page", "text/html", "web/index.html", "paperpress.editions.web.edition:WebEdition", "web",
-                  online=True)
+                  online=True, follows=("audio", "read-aloud"))
 PDF = EditionSpec("pdf", "PDF", "PDF, the pages as printed", "application/pdf", "{issue}.pdf", "paperpress.editions.pdf.edition:PdfEdition", "pdf",
                   heavy=True, preload=("paperpress.editions.pdf.engine",), download_rank=2)
 AUDIO = EditionSpec("audio", "Audio (MP3)", "audio, every article read aloud", "audio/mpeg", "audio/{issue}.mp3",
@@ -82,6 +86,12 @@ def spec_of(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> Editio
 def default_editions(registry: Mapping[str, EditionSpec] = EDITIONS) -> tuple[str, ...]:
     """The editions a plain build makes, in build order."""
     return tuple(name for name, spec in registry.items() if spec.default)
+
+
+def followers(names: Iterable[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> set[str]:
+    """The editions of the registry that follow any of `names` (EditionSpec.follows): made again with them."""
+    made = set(names)
+    return {name for name, spec in registry.items() if made & set(spec.follows)}
 
 
 def downloads(names: Iterable[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> list[EditionSpec]:

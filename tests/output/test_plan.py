@@ -12,9 +12,9 @@ from paperpress.build import build_archive
 from paperpress.errors import UsageError
 from paperpress.options import BuildOptions
 from paperpress.output import state as fingerprint
-from paperpress.output.plan import plan_builds, select_issues
+from paperpress.output.plan import Job, plan_builds, select_issues, with_followers
 from paperpress.run.issue import issue_work, open_publication
-from tests.fakes import WITH_FAKES, make_archive
+from tests.fakes import WITH_FAKES, WITH_FOLLOWER, make_archive
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +101,12 @@ def test_the_plan_hands_on_what_it_found_current_and_nothing_it_did_not_check(tm
     (name, checked), = plan.checked
     assert name == "issue-2" and checked.state == fingerprint.read_state(pub / "dist/issue-2")
     assert checked.current == {"fake", "cover", "thumbnail"}  # not txt: this run did not ask for it
+
+
+def test_an_edition_that_follows_one_a_job_makes_joins_it_when_asked_for_or_made_before(tmp_path: Path) -> None:
+    timed = Job("issue-1", ("timed",), art=False, reason="new")
+    assert with_followers(timed, ("timed",), tmp_path / "issue-1", WITH_FOLLOWER) == timed  # never made
+    assert with_followers(timed, ("timed", "listing"), tmp_path / "issue-1", WITH_FOLLOWER).formats == ("timed", "listing")
+    assert with_followers(timed, ("timed", "listing"), tmp_path, WITH_FAKES) == timed  # a registry where none follows
+    fake = Job("issue-1", ("fake",), art=False, reason="new")
+    assert with_followers(fake, ("fake", "listing"), tmp_path / "issue-1", WITH_FOLLOWER) == fake  # follows no fake

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from paperpress.build import build_archive
 from paperpress.cache import CACHE_FOLDER
 from paperpress.errors import PaperpressError
 from paperpress.options import BuildOptions
 from paperpress.output.plan import Job
 from paperpress.run import issue as issue_module
 from paperpress.run.issue import Renderer, check_issue, issue_work, open_publication
-from tests.fakes import WITH_FAKES, fake_art, make_archive
+from tests.fakes import WITH_FAKES, WITH_FOLLOWER, fake_art, make_archive
 from tests.support import FIXTURES, copy_publication
 
 
@@ -77,3 +78,32 @@ def _files(pub: Path) -> list[Path]:
     used (they hold nothing of the copy)."""
     compiled = pub / CACHE_FOLDER / "layouts"
     return sorted(p.relative_to(pub) for p in pub.rglob("*") if p not in (compiled, compiled.parent) and compiled not in p.parents)
+
+
+def _listed(pub: Path, formats: tuple[str, ...], *, force: bool = False) -> tuple[tuple[str, ...], str]:
+    """Builds issue 1 with `formats` (the fakes' registry with a follower); what the job made and what the
+    listing edition was told of the timed one."""
+    result = build_archive(open_publication(pub), ["issue-1"], pub / "dist", BuildOptions(formats), editions=WITH_FOLLOWER,
+                           force=force)
+    made = result.results[0].formats if result.results else ()
+    return made, (pub / "dist" / "issue-1" / "issue-1.listing").read_text()
+
+
+def test_a_page_that_lists_a_download_is_told_its_length_as_just_made_then_as_found(pub: Path) -> None:
+    made, listed = _listed(pub, ("listing", "timed"))
+    timed = (pub / "dist" / "issue-1" / "issue-1.timed").read_bytes()
+    assert made == ("listing", "timed")
+    assert listed == repr([("timed", (len(timed), 120))])  # two articles: two minutes, from the bytes just made
+    _say(pub, "issue-1", "a longer cover line")  # the timed edition's bytes grow by the line
+    made, listed = _listed(pub, ("timed",))
+    assert made == ("timed", "listing")  # made again with what it follows, though not asked for
+    assert listed == repr([("timed", (len(timed) + len("a longer cover line") - len("Small issue 1"), 120))])
+    made, again = _listed(pub, ("listing",), force=True)
+    assert (made, again) == (("listing",), listed)  # not made now: its length is read from dist/
+
+
+def test_a_follower_never_asked_for_nor_made_before_is_not_made_with_what_it_follows(pub: Path) -> None:
+    made, _ = _listed(pub, ("listing", "timed"))
+    (pub / "dist" / "issue-1" / "issue-1.listing").unlink()
+    build_archive(open_publication(pub), ["issue-2"], pub / "dist", BuildOptions(("timed",)), editions=WITH_FOLLOWER)
+    assert sorted(p.name for p in (pub / "dist" / "issue-2").glob("issue-2.*")) == ["issue-2.timed"]

@@ -23,6 +23,13 @@ from ..registry import EDITIONS, EditionSpec
 from ..templates import Layouts
 
 
+class Length(NamedTuple):
+    """How big another edition's main file is and how long it plays, for a page that lists it."""
+
+    size: int  # bytes
+    seconds: int  # 0: it does not play
+
+
 @dataclass(frozen=True, slots=True)
 class BuildInfo:
     """Everything outside the issue that an edition may depend on, fixed before rendering starts."""
@@ -31,6 +38,8 @@ class BuildInfo:
     config: Config
     versions: Mapping[str, str] = field(default_factory=dict)  # paperpress and rendering libraries
     options: Mapping[str, str] = field(default_factory=dict)  # per-build choices, e.g. {"pdf_profile": "print"}
+    #: The editions it follows (EditionSpec.follows), as made in this build before it or found from an earlier one.
+    lengths: Mapping[str, Length] = field(default_factory=dict)
     #: The build session's caches: what an edition may keep or find again, never what its bytes depend on.
     caches: Caches = field(default_factory=lambda: Caches(None), compare=False, repr=False)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import Problem, UsageError
 from ..load.manifest import read_manifest
 from ..names import LIST_MARK, RANGE_MARK, Manifests, list_manifests, manifest_path, stem_number, typed_number
+from ..registry import EDITIONS, EditionSpec, followers
 from .state import (
     ART,
     Checked,
@@ -81,9 +82,12 @@ def select_issues(root: Path, names: Sequence[str], every: bool = False, since: 
 
 def plan_builds(
     root: Path, out: Path, names: Sequence[str], formats: Sequence[str], fingerprints: Mapping[str, str], *, force: bool,
-    strict: bool,
+    strict: bool, registry: Mapping[str, EditionSpec] = EDITIONS,
 ) -> Plan:
-    """A job for every issue with an output that is missing, altered, or made from other inputs or settings."""
+    """A job for every issue with an output that is missing, altered, or made from other inputs or settings.
+
+    An edition that follows another (the web pages give the audio's length) joins every job that makes that
+    one, when it is asked for or was made before."""
     jobs: list[Job] = []
     skipped: list[str] = []
     refreshed: list[tuple[str, IssueState]] = []
@@ -92,7 +96,7 @@ def plan_builds(
     for name in names:
         job = _job(root, out / name, name, formats, fingerprints, force, strict, manifests)
         if isinstance(job, Job):
-            jobs.append(job)
+            jobs.append(with_followers(job, formats, out / name, registry))
             continue
         found, refresh = job
         skipped.append(name)
@@ -142,6 +146,17 @@ def _job(
     if not todo and not art:
         return Checked(_with_inputs(state, now) if refreshed else state, frozenset(verified)), refreshed
     return Job(name, todo, art, _reason(state, now, digest, fingerprints, (*todo, *ART)))
+
+
+def with_followers(job: Job, formats: Sequence[str], folder: Path, registry: Mapping[str, EditionSpec]) -> Job:
+    """`job`, with the editions that follow one it makes, asked for now or found made before, after the rest."""
+    wanted = followers(job.formats, registry) - set(job.formats)
+    if not wanted:
+        return job
+    state = read_state(folder)
+    made_before = set(state.outputs) if state is not None else set()
+    more = tuple(name for name in registry if name in wanted and (name in formats or name in made_before))
+    return Job(job.name, job.formats + more, job.art, job.reason) if more else job
 
 
 def _because(job: Job, reason: str) -> Job:

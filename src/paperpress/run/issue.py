@@ -22,7 +22,7 @@ from .. import __version__
 from ..cache import Caches, Learnt
 from ..catalog.entry import catalog_entry
 from ..config import Config
-from ..editions.base import BuildInfo, Edition, Output, build_timestamp, edition, heavy_editions
+from ..editions.base import BuildInfo, Edition, Length, Output, build_timestamp, edition, heavy_editions
 from ..editions.cover import render_art
 from ..errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
 from ..load import load_config, load_issue
@@ -31,6 +31,7 @@ from ..model import Issue
 from ..model.walk import images
 from ..names import find_manifest, issue_name
 from ..options import BuildOptions
+from ..output.lengths import running_seconds
 from ..output.plan import Job
 from ..output.state import (
     ART,
@@ -191,7 +192,10 @@ class IssueBuilder:
         issue, problems = loaded.value, loaded.problems
         info = None
         if issue is not None:
-            info = build_info(pub, issue, work.options, self.versions, self.caches)
+            info = dataclasses.replace(
+                build_info(pub, issue, work.options, self.versions, self.caches),
+                lengths=found_lengths(work.out / issue.name, issue.name, job.formats, work.editions),
+            )
             problems = (*problems, *self.renderer.warnings(job.formats, issue, info))
         if work.options.strict:
             problems = tuple(dataclasses.replace(p, severity=Severity.ERROR) for p in problems)
@@ -257,7 +261,9 @@ class Renderer:
                     # But first when there is a layout: made here, its peak would hold the art's full-size frames
                     # too (by half again); made in the sidecar, it has the other core, which a thread would take.
                     drawing.result()
-                made = {fmt: self._edition(fmt).render(issue, self.layouts, info) for fmt in here}
+                made: dict[str, list[Output]] = {}
+                for fmt in _leaders_first(here, self.registry):  # what a page lists is made before the page
+                    made[fmt] = self._edition(fmt).render(issue, self.layouts, self._info(fmt, info, made))
                 art = drawing.result() if drawing is not None else {}
         except BaseException:
             if sidecar is not None:
@@ -276,8 +282,35 @@ class Renderer:
         """What each edition in `formats` has to say of `issue` before it is made (Edition.warnings)."""
         return [problem for fmt in formats for problem in self._edition(fmt).warnings(issue, self.layouts, info)]
 
+    def _info(self, fmt: str, info: BuildInfo, made: Mapping[str, list[Output]]) -> BuildInfo:
+        """`info`, with the lengths of what `fmt` follows that this job has just made, read from their bytes."""
+        fresh = {name: length_of(made[name][0]) for name in self.registry[fmt].follows if name in made}
+        return dataclasses.replace(info, lengths={**info.lengths, **fresh}) if fresh else info
+
     def _edition(self, fmt: str) -> Edition:
         return self.editions.get(fmt) or self.editions.setdefault(fmt, edition(fmt, self.registry))
+
+
+def _leaders_first(formats: Sequence[str], registry: Mapping[str, EditionSpec]) -> list[str]:
+    """`formats` with every edition that follows another of them after the rest (EditionSpec.follows)."""
+    return sorted(formats, key=lambda fmt: bool(set(registry[fmt].follows) & set(formats)))
+
+
+def length_of(output: Output) -> Length:
+    return Length(len(output.data), running_seconds(output.media_type, output.data))
+
+
+def found_lengths(folder: Path, issue_name: str, job_formats: Sequence[str], registry: Mapping[str, EditionSpec]
+) -> dict[str, Length]:
+    """The lengths of the editions that the job's editions follow but the job does not make, from their main
+    files in `folder` made by an earlier build; those not there are left out."""
+    found: dict[str, Length] = {}
+    for name in {n for fmt in job_formats for n in registry[fmt].follows} - set(job_formats):
+        spec = registry.get(name)
+        if spec is not None and (folder / spec.main_file(issue_name)).is_file():
+            path = folder / spec.main_file(issue_name)
+            found[name] = Length(path.stat().st_size, running_seconds(spec.media_type, path))
+    return found
 
 
 def _inputs(issue: Issue) -> list[tuple[str, bytes | None]]:

@@ -10,14 +10,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, html
 
 from paperpress.build import build_archive
 from paperpress.config import AudioOptions
 from paperpress.editions.epub.read_aloud import Clip, Overlay, clock, smil
-from paperpress.editions.frame import duration_text
+from paperpress.editions.frame import duration_text, size_text
 from paperpress.editions.speech.speakable import speakable
 from paperpress.options import BuildOptions
+from paperpress.output.lengths import mp3_seconds, narrated_seconds
 from paperpress.run.issue import open_publication
 from tests.checkers import ace, epubcheck
 from tests.support import FIXTURES, copy_publication, require_module, require_tool
@@ -41,12 +42,14 @@ vote is at 7 p.m. The council has not said how it will vote.
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal issue with a list, a quote and a table, read by eSpeak NG (the fixture pins it)."""
+    """The minimal issue with a list, a quote and a table, read by eSpeak NG (the fixture pins it), and its web pages."""
     require_tool("espeak-ng")
     pub = copy_publication(FIXTURES / "minimal", tmp_path_factory.mktemp("read-aloud") / "pub")
     with open(pub / "issues/issue-7/second.md", "a") as second:
         second.write("\n" + STORY)
-    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("audio", "read-aloud")))
+    with open(pub / "paperpress.yaml", "a") as config:  # published with the web pages that offer both
+        config.write("editions: [txt, web, audio, read-aloud]\n")
+    result = build_archive(open_publication(pub), ["issue-7"], pub / "dist", BuildOptions(("web", "audio", "read-aloud")))
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
     return pub / "dist/issue-7/issue-7-read-aloud.epub"
 
@@ -188,6 +191,22 @@ def test_the_catalog_and_opds_list_the_read_aloud_epub_with_its_size_and_duratio
     opds = etree.fromstring(year.read_bytes())
     (link,) = opds.xpath("//a:link[@href='../issue-7/issue-7-read-aloud.epub']", namespaces={"a": "http://www.w3.org/2005/Atom"})
     assert link.get("title") == f"EPUB read aloud ({said})" and int(link.get("length")) == built.stat().st_size
+
+
+def test_the_web_pages_offer_the_read_aloud_epub_and_the_mp3_with_their_sizes_and_durations(built: Path) -> None:
+    """Made after them in the same build, the pages say what the files are: their size and their own durations."""
+    folder = built.parent
+    mp3 = folder / "audio/issue-7.mp3"
+    said = {
+        "issue-7-read-aloud.epub": f"{size_text(built.stat().st_size)} · {duration_text(narrated_seconds(built))}",
+        "audio/issue-7.mp3": f"{size_text(mp3.stat().st_size)} · {duration_text(mp3_seconds(mp3))}",
+    }
+    for page in ("web/index.html", "web/news/index.html"):
+        nav = html.fromstring((folder / page).read_bytes()).find_class("editions-nav")[0]
+        offered = {a.get("href").split("../")[-1]: a.text_content() for a in nav.iter("a")}
+        assert offered["issue-7-read-aloud.epub"] == f"EPUB read aloud {said['issue-7-read-aloud.epub']}", offered
+        assert offered["audio/issue-7.mp3"] == f"Audio (MP3) {said['audio/issue-7.mp3']}", offered
+        assert offered["issue-7.txt"] == "Plain text"  # what does not play is offered by its name alone
 
 
 def test_the_articles_speech_is_the_audio_edition_s_own(built: Path) -> None:

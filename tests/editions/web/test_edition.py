@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html
 
-from paperpress.editions.base import Output
+from paperpress.editions.base import Length, Output
 from paperpress.editions.frame import HEADER_ORDER
 from paperpress.editions.site import FRONT, site_map
-from paperpress.editions.web.edition import STYLESHEET, WebEdition, json_ld
+from paperpress.editions.web.edition import STYLESHEET, WebEdition, downloads, json_ld
 from paperpress.editions.web.photos import SIZES, THUMBNAIL_SIZES
 from paperpress.model import Issue
 from paperpress.run.issue import build_info, check_issue, open_publication
@@ -254,6 +254,18 @@ def test_previous_and_next_follow_the_reading_order_and_related_lists_the_sectio
         (related,) = page.find_class("related")
         listed = [a.get("href") for a in related.iter("a")]
         assert listed == [to(o) for o in section.articles if o is not article] + ["../../../index.html"]
+
+
+def test_what_plays_is_offered_with_its_size_and_running_time_the_rest_by_its_name() -> None:
+    issue = check_issue(open_publication(FIXTURES / "minimal"), "issue-7").value
+    lengths = {"read-aloud": Length(13_640_000, 1980), "audio": Length(31_000_000, 1990), "pdf": Length(5_000_000, 0)}
+    offered = downloads(issue, ("pdf", "audio", "read-aloud", "web"), "web/index.html", lengths)
+    assert [(d.label, d.href, d.length) for d in offered] == [
+        ("PDF", "../issue-7.pdf", None),
+        ("Audio (MP3)", "../audio/issue-7.mp3", "31.0 MB · 33 min"),
+        ("EPUB read aloud", "../issue-7-read-aloud.epub", "13.6 MB · 33 min"),
+    ]
+    assert [d.length for d in downloads(issue, ("audio",), "web/index.html", {})] == [None]  # not made yet
 
 
 @pytest.mark.slow  # whole editions built more than once

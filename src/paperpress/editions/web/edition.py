@@ -10,7 +10,7 @@ script and no inline style, under a Content-Security-Policy that allows only the
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +25,8 @@ from ...names import ATOM_NAME, ATOM_TYPE, CATALOG_NAME
 from ...registry import WEB
 from ...templates import Layouts
 from ...typeset.geometry import Role, article_placements
-from ..base import BuildInfo, Edition, Output
-from ..frame import issue_context, neighbours
+from ..base import BuildInfo, Edition, Length, Output
+from ..frame import duration_text, issue_context, neighbours, size_text
 from ..site import FRONT, SiteMap, published_url, relative, share_photo, site_map
 from . import fonts as webfonts
 from .fonts import WebFonts, web_fonts
@@ -56,6 +56,8 @@ class Download:
     label: str
     href: str
     media_type: str
+    #: "13.6 MB · 33 min" for an edition the web pages follow (registry.WEB.follows), which plays; else None.
+    length: str | None = None
 
 
 class WebEdition(Edition):
@@ -163,13 +165,19 @@ def link_href(link: Link, page: str, site: SiteMap) -> str:
     return relative(page, site.articles[target.article]) + (f"#{target.anchor}" if target.anchor else "")
 
 
-def downloads(issue: Issue, published: tuple[str, ...], page: str) -> list[Download]:
+def downloads(issue: Issue, published: tuple[str, ...], page: str, lengths: Mapping[str, Length]) -> list[Download]:
     """The issue's other editions that the publication makes (paperpress.yaml's `editions`), linked from `page`
-    by their main files, as the registry describes them."""
+    by their main files, as the registry describes them; those that play with their size and running time."""
     return [
-        Download(spec.label, relative(page, spec.main_file(issue.name)), spec.media_type)
+        Download(spec.label, relative(page, spec.main_file(issue.name)), spec.media_type, _length(lengths.get(spec.name)))
         for spec in registry.downloads(published)
     ]
+
+
+def _length(length: Length | None) -> str | None:
+    if length is None or not length.seconds:
+        return None
+    return f"{size_text(length.size)} · {duration_text(length.seconds)}"
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -246,7 +254,7 @@ def _page_context(
         "front": relative(page, FRONT),
         "catalog": relative(page, CATALOG),
         "feed": {"href": relative(page, FEED), "type": ATOM_TYPE},
-        "downloads": downloads(issue, info.config.editions, page),
+        "downloads": downloads(issue, info.config.editions, page, info.lengths),
         "canonical": absolute(website, issue, page),
         "absolute": lambda path: absolute(website, issue, path),
         "share_photo": share_photo,
