@@ -182,7 +182,9 @@ def test_a_request_that_cannot_be_sent_fails_instead_of_waiting_for_ever(pub: Pa
         sidecar.result()
 
 
-def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("idle", [sidecar_module._IDLE, 0.0])  # 0: SIGTERM at once, whatever it is doing, exit included
+def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, monkeypatch, idle: float) -> None:
+    monkeypatch.setattr(sidecar_module, "_IDLE", idle)
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))  # where the sidecar's WeasyPrint keeps its fonts

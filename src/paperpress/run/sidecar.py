@@ -230,7 +230,11 @@ def _serve(conn: Connection, parent: int, preloads: list[str]) -> None:
                     importlib.import_module(module)
             _answer(conn)
     except _Stop:
-        return
+        pass
+    finally:
+        # Leaving: a SIGTERM now (a loaded machine exits slowly, past `_IDLE`) would break off Python's exit
+        # half-way, with an error and WeasyPrint's fonts left behind. The kill after `_GRACE` still ends us.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _die_with(parent: int) -> bool:
