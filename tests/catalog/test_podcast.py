@@ -16,7 +16,15 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
-from paperpress.catalog.podcast import audio_of, clock, duration_of, minutes_text, seconds, write_feed_bytes
+from paperpress.catalog.podcast import (
+    audio_of,
+    clock,
+    duration_of,
+    minutes_text,
+    seconds,
+    spoken_seconds,
+    write_feed_bytes,
+)
 from paperpress.options import BuildOptions
 from paperpress.output.plan import select_issues
 from paperpress.preview.static import catalog_server
@@ -56,6 +64,17 @@ def test_the_feed_parses_with_one_item_per_issue_and_exact_enclosures(dist: Path
         h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
         assert h * 3600 + m * 60 + s == round(MP3(mp3).info.length)
         assert entry.id.startswith("urn:uuid:") and entry.guidislink is False
+
+
+def test_each_issue_s_state_records_its_mp3_s_length_as_its_tag_says(dist: Path) -> None:
+    """Measured when built, so that the catalog need not open the MP3 again."""
+    from paperpress.output.state import read_state
+
+    for folder in ("issue-1", "issue-2"):
+        state = read_state(dist / folder)
+        assert state is not None
+        record = state.outputs["audio"]
+        assert record.seconds == seconds(dist / folder / record.file) > 0
 
 
 def test_the_feed_holds_the_elements_podcast_apps_require(dist: Path) -> None:
@@ -232,3 +251,31 @@ def test_the_read_aloud_epub_s_duration_is_its_package_s_total_and_other_downloa
         assert duration_of("read-aloud", name, tmp_path) == {"duration": None, "duration_text": None}
     assert duration_of("epub", "silent.epub", tmp_path) == {"duration": None, "duration_text": None}
     assert [minutes_text(n) for n in (40, 89, 3599, 3900)] == ["40 s", "1 min", "1 h 00 min", "1 h 05 min"]
+
+
+def test_a_build_measures_its_spoken_outputs_from_their_bytes_and_nothing_else(tmp_path: Path) -> None:
+    from mutagen.id3 import ID3, TLEN
+
+    tags = ID3()
+    tags.add(TLEN(encoding=3, text="125600"))
+    tags.save(tmp_path / "issue-7.mp3")
+    book = _narrated(tmp_path / "issue-7-read-aloud.epub", "0:48:21.400")
+    outputs = {
+        "audio": ("audio/issue-7.mp3", "audio/mpeg", (tmp_path / "issue-7.mp3").read_bytes()),
+        "read-aloud": ("issue-7-read-aloud.epub", "application/epub+zip", book.read_bytes()),
+        "audio/audio/issue-7-01-vote.mp3": ("audio/issue-7-01-vote.mp3", "audio/mpeg", b"\xff\xfb\x90\x00"),
+        "epub": ("issue-7.epub", "application/epub+zip", book.read_bytes()),
+        "txt": ("issue-7.txt", "text/plain", b"text\n"),
+    }
+    assert spoken_seconds(outputs) == {"audio": 126, "read-aloud": 2901}
+    silent = {"audio": ("audio/issue-7.mp3", "audio/mpeg", b"\xff\xfb\x90\x00" + bytes(400)),
+              "read-aloud": ("issue-7-read-aloud.epub", "application/epub+zip", b"not a zip")}
+    assert spoken_seconds(silent) == {"audio": 0, "read-aloud": 0}
+
+
+def test_a_recorded_duration_is_taken_without_opening_the_file(tmp_path: Path) -> None:
+    """The state's measure stands for the file: none is read, even one that is not there; 0 recorded is none."""
+    for kind in ("audio", "read-aloud"):
+        assert duration_of(kind, "gone", tmp_path, 2901) == {"duration": 2901, "duration_text": "48 min"}
+        assert duration_of(kind, "gone", tmp_path, 0) == {"duration": None, "duration_text": None}
+    assert duration_of("epub", "gone", tmp_path, 2901) == {"duration": None, "duration_text": None}

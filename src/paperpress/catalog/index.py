@@ -199,7 +199,8 @@ def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) 
     # The web edition's pages are read online, not downloaded.
     web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if spec_of(edition_of(kind)).online}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
-    downloads = [dict(f, label=spec_of(k).label, format=k, **duration_of(k, f["href"], out)) for k, f in found.items()]
+    downloads = [dict(f, label=spec_of(k).label, format=k, **duration_of(k, f["href"], out, _seconds(state.outputs[k], f)))
+                 for k, f in found.items()]
     downloads.sort(key=lambda f: (spec_of(f["format"]).download_rank, f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
@@ -209,6 +210,11 @@ def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) 
     entry["audio"] = audio_of(entry, companions)
     entry["web"] = web_of(web_files, entry.get("articles", []))
     return entry
+
+
+def _seconds(record: OutputRecord, found: dict[str, Any]) -> int | None:
+    """How long the file lasts as its state recorded it, when the file is still the one recorded."""
+    return record.seconds if found["sha256"] == record.sha256 else None
 
 
 def _file(folder: Path, name: str, record: OutputRecord, current: bool = False) -> dict[str, Any] | None:

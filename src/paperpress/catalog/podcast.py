@@ -5,15 +5,18 @@ Built with the catalog from the states in dist/, never by loading issues: one it
 its enclosure the whole-issue MP3 with its exact length, its duration read from the file's own tag, its
 chapters the Podcasting 2.0 file beside it, and its guid the issue's stable identifier. The read-aloud
 EPUB's duration is read from its own package (the `media:duration` its Media Overlays declare in total).
+Both are measured once, from the bytes a build writes (`spoken_seconds`), and kept in the issue's state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
+from collections.abc import Mapping
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from ..config import Config
@@ -33,26 +36,41 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]]) -> di
         "file": main,
         "chapters": found.get(CHAPTERS_TYPE),
         "playlist": found.get(PLAYLIST_TYPE),
-        "seconds": main["duration"] or 0,  # duration_of read it from the file
+        "seconds": main["duration"] or 0,  # duration_of: from the state, or the file
     }
 
 
-def duration_of(kind: str, href: str, out: Path) -> dict[str, Any]:
-    """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader), read from the
-    file itself: the MP3's tag, the read-aloud EPUB's package. None for other downloads, or for a file that
-    does not say."""
+def spoken_seconds(outputs: Mapping[str, tuple[str, str, bytes]]) -> dict[str, int]:
+    """How long each spoken output of a build lasts (kind → seconds, 0 for one that does not say), measured
+    from the bytes about to be written, for the issue's state: so the catalog never opens the files for it."""
+    found = {}
+    for kind, (_, _, data) in outputs.items():
+        if kind == AUDIO.name:
+            found[kind] = seconds(io.BytesIO(data))
+        elif kind == READ_ALOUD.name:
+            found[kind] = narrated_seconds(io.BytesIO(data))
+    return found
+
+
+def duration_of(kind: str, href: str, out: Path, recorded: int | None = None) -> dict[str, Any]:
+    """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader): as `recorded`
+    in its state when the file is the one recorded, else read from the file itself (the MP3's tag, the
+    read-aloud EPUB's package). None for other downloads, or for a file that does not say."""
     found = 0
-    if kind == AUDIO.name:
-        found = seconds(out / href)
-    elif kind == READ_ALOUD.name:
-        found = narrated_seconds(out / href)
+    if kind in (AUDIO.name, READ_ALOUD.name):
+        if recorded is not None:
+            found = recorded
+        elif kind == AUDIO.name:
+            found = seconds(out / href)
+        else:
+            found = narrated_seconds(out / href)
     return {"duration": found or None, "duration_text": minutes_text(found) if found else None}
 
 
 _OPF = "{http://www.idpf.org/2007/opf}"
 
 
-def narrated_seconds(path: Path) -> int:
+def narrated_seconds(path: Path | IO[bytes]) -> int:
     """The length of an EPUB's narration: its package's total `media:duration` (0 when it has none)."""
     try:
         with zipfile.ZipFile(path) as book:
@@ -79,7 +97,7 @@ def minutes_text(total: int) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def seconds(path: Path) -> int:
+def seconds(path: Path | IO[bytes]) -> int:
     """The length of an MP3, from the TLEN frame the audio edition writes (0 when it has none, or the file is
     gone: mutagen says so with its own error, not an OSError)."""
     from mutagen import MutagenError  # only catalogs with audio pay for the import

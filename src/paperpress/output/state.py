@@ -65,6 +65,9 @@ class OutputRecord:
     mtime_ns: int
     fingerprint: str  # settings, layouts, fonts, code and library versions for this kind of output
     inputs: str  # digest of the issue's own files when it was made
+    #: How long a spoken output lasts, measured from its bytes when written, so the catalog never opens the
+    #: file for it; None for what is not spoken, and for records older than the measure.
+    seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +249,10 @@ def record_build(
     written: Mapping[str, tuple[str, str, bytes]],
     fingerprints: Mapping[str, str],
     rebuilt: Iterable[str] = (),
+    seconds: Mapping[str, int] | None = None,
 ) -> list[OutputRecord]:
-    """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes).
+    """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes), with how long
+    each spoken one lasts (`seconds`, by kind).
 
     Kinds not built this time keep their earlier records, except the companions an edition in `rebuilt` no
     longer makes (an article taken out of the issue): those records are dropped and returned, for the caller
@@ -261,7 +266,7 @@ def record_build(
     for kind, (file, media_type, data) in written.items():
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), (folder / file).stat().st_mtime_ns,
-            fingerprints[edition_of(kind)], digest,
+            fingerprints[edition_of(kind)], digest, (seconds or {}).get(kind),
         )
     save_state(folder, dataclasses.replace(state, outputs=records))
     return gone
@@ -274,8 +279,16 @@ def save_state(folder: Path, state: IssueState) -> None:
 def state_bytes(state: IssueState) -> bytes:
     raw = {"format": STATE_FORMAT, **asdict(state)}
     raw["inputs"] = {k: asdict(v) for k, v in sorted(state.inputs.items())}
-    raw["outputs"] = {k: asdict(v) for k, v in sorted(state.outputs.items())}
+    raw["outputs"] = {k: _record(v) for k, v in sorted(state.outputs.items())}
     return (json.dumps(raw, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _record(record: OutputRecord) -> dict[str, Any]:
+    """An output's record as saved: a file that is not spoken has no `seconds` to say."""
+    raw = asdict(record)
+    if raw["seconds"] is None:
+        del raw["seconds"]
+    return raw
 
 
 def _file_digest(path: Path) -> str:
