@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import threading
@@ -335,6 +336,31 @@ class _Opened:
 
         monkeypatch.setattr(io, "open", spy)
         monkeypatch.setattr(builtins, "open", spy)
+
+
+def test_a_no_op_build_neither_assembles_entries_nor_renders_nor_opens_an_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed is decided from the states' stat data: no entry is made, no page rendered, no output
+    opened (the catalog used to hash every entry, and open each spoken download for its length)."""
+    from paperpress.catalog import index as index_module
+
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 4))
+    names = select_issues(pub, [], every=True)
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    made: list[str] = []
+    for name in ("_entry", "page_bytes", "opds_bytes", "atom_bytes", "duration_of", "sha256_file"):
+        real = getattr(index_module, name)
+        monkeypatch.setattr(index_module, name, lambda *a, _n=name, _r=real, **k: made.append(_n) or _r(*a, **k))
+    opened = _Opened(pub / "dist", monkeypatch)
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    assert result.results == () and len(result.catalog) > 0
+    assert made == []
+    assert {path.name for path in opened.paths} <= {".paperpress-state.json", ".paperpress-catalog"}
+    os.utime(pub / "dist/issue-2/.paperpress-state.json")  # as a build that recorded something would leave it
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    assert made.count("_entry") == 3 and made.count("page_bytes") == 1
 
 
 def test_a_spoken_download_s_length_comes_from_its_state_until_the_file_is_replaced(
