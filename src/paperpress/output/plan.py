@@ -8,6 +8,7 @@ worth refreshing come back in the plan, for the build to save.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +126,11 @@ def _job(
     digest = inputs_digest(now)
 
     verified: set[str] = set()
+    place = os.fspath(folder)  # once, not for each of an issue's pages and photos
 
     def stale(kind: str) -> bool:
         record = state.outputs.get(kind)
-        if record is None or not output_is_current(folder, record, fingerprints[edition_of(kind)], digest):
+        if record is None or not output_is_current(place, record, fingerprints[edition_of(kind)], digest):
             return True
         verified.add(kind)
         return False

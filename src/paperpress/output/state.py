@@ -145,9 +145,10 @@ def current_inputs(root: Path, recorded: Mapping[str, FileRecord]) -> tuple[dict
     now: dict[str, FileRecord] = {}
     refreshed = False
     settled = time.time_ns() - SETTLE_NS
+    base = os.fspath(root)  # a string join: a no-op run stats every input of every issue
     for rel, old in recorded.items():
         try:
-            st = os.stat(root / rel)
+            st = os.stat(os.path.join(base, rel))
         except OSError:
             return None
         same_stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == (old.size, old.mtime_ns, old.ctime_ns, old.ino)
@@ -213,7 +214,7 @@ def _library_versions() -> dict[str, str]:
     return found
 
 
-def output_is_current(folder: Path, record: OutputRecord, fingerprint: str, inputs: str | None) -> bool:
+def output_is_current(folder: str | Path, record: OutputRecord, fingerprint: str, inputs: str | None) -> bool:
     """True when the file on disk is the one recorded, made from these settings and these inputs."""
     if inputs is None or record.fingerprint != fingerprint or record.inputs != inputs:
         return False
