@@ -219,7 +219,7 @@ def output_is_current(folder: str | Path, record: OutputRecord, fingerprint: str
     if inputs is None or record.fingerprint != fingerprint or record.inputs != inputs:
         return False
     try:
-        st = os.stat(os.path.join(folder, record.file))  # a string join: a no-op run stats every page and photo
+        st = os.stat(f"{folder}/{record.file}")  # joined as strings: a no-op run stats every page and photo
     except OSError:
         return False
     return st.st_size == record.size and st.st_mtime_ns == record.mtime_ns
