@@ -132,6 +132,17 @@ def test_current_inputs_notice_an_edit_and_a_removal(tmp_path: Path) -> None:
     assert current_inputs(tmp_path, records) is None
 
 
+def test_settings_digest_covers_every_edition_s_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only output/'s own modules (as once it did, after the move from a module at the top of the tree):
+    a change to an edition's code must make its outputs stale."""
+    hashed: list[Path] = []
+    real = fingerprint.sha256_file
+    monkeypatch.setattr(fingerprint, "sha256_file", lambda path: hashed.append(path) or real(path))
+    settings_digest(tmp_path, {}, "")
+    package = Path(fingerprint.__file__).parent.parent
+    assert {package / "editions" / "text.py", package / "editions" / "pdf" / "edition.py", package / "build.py"} <= set(hashed)
+
+
 def test_settings_digest_follows_options_and_source_date(tmp_path: Path) -> None:
     (tmp_path / "paperpress.yaml").write_text("title: T\n")
     plain = settings_digest(tmp_path, {}, "")

@@ -40,7 +40,8 @@ LIBRARIES = (
 RACY_NS = 10_000_000
 #: Stat data younger than this is not trusted on its own later: the next check hashes the file again.
 SETTLE_NS = 1_000_000_000
-_PACKAGE = Path(__file__).parent
+#: paperpress's code, every edition's included: a change to any of it can change what an edition makes.
+_PACKAGE = Path(__file__).parent.parent
 
 
 @dataclass(frozen=True, slots=True)
