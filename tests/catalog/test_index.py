@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import threading
@@ -316,3 +317,77 @@ def test_a_catalog_made_from_the_same_states_is_not_made_again(online: Path, tmp
     opened = open_publication(pub)
     write_catalog(dist, opened.layouts, opened.config)
     assert made == [1, 1, 1] and "color: black" in (dist / "index.html").read_text()
+
+
+class _Opened:
+    """Every file opened under `folder` while installed (io.open and builtins.open are one function)."""
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        import builtins
+        import io
+
+        self.paths: list[Path] = []
+        real = io.open
+
+        def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(file, (str, Path)) and Path(file).is_relative_to(folder):
+                self.paths.append(Path(file).relative_to(folder))
+            return real(file, *args, **kwargs)
+
+        monkeypatch.setattr(io, "open", spy)
+        monkeypatch.setattr(builtins, "open", spy)
+
+
+def test_a_no_op_build_neither_assembles_entries_nor_renders_nor_opens_an_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed is decided from the states' stat data: no entry is made, no page rendered, no output
+    opened (the catalog used to hash every entry, and open each spoken download for its length)."""
+    from paperpress.catalog import index as index_module
+
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 4))
+    names = select_issues(pub, [], every=True)
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    made: list[str] = []
+    for name in ("_entry", "page_bytes", "opds_bytes", "atom_bytes", "duration_of", "sha256_file"):
+        real = getattr(index_module, name)
+        monkeypatch.setattr(index_module, name, lambda *a, _n=name, _r=real, **k: made.append(_n) or _r(*a, **k))
+    opened = _Opened(pub / "dist", monkeypatch)
+    result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    assert result.results == () and len(result.catalog) > 0
+    assert made == []
+    assert {path.name for path in opened.paths} <= {".paperpress-state.json", ".paperpress-catalog"}
+    os.utime(pub / "dist/issue-2/.paperpress-state.json")  # as a build that recorded something would leave it
+    build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("fake", "txt")), editions=WITH_FAKES)
+    assert made.count("_entry") == 3 and made.count("page_bytes") == 1
+
+
+def test_a_spoken_download_s_length_comes_from_its_state_until_the_file_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+    import hashlib
+
+    from paperpress.output.state import OutputRecord, read_state, save_state
+
+    monkeypatch.setattr(issue_module, "render_art", fake_art)
+    pub = make_archive(tmp_path / "pub", range(1, 2))
+    dist = pub / "dist"
+    build_archive(open_publication(pub), ["issue-1"], dist, BuildOptions(("txt",)), editions=WITH_FAKES)
+    mp3 = dist / "issue-1/audio/issue-1.mp3"
+    mp3.parent.mkdir()
+    mp3.write_bytes(b"\xff\xfb\x90\x00" + bytes(400))  # no length tag: only the state knows it
+    state = read_state(dist / "issue-1")
+    assert state is not None
+    record = OutputRecord("audio/issue-1.mp3", "audio/mpeg", 404, hashlib.sha256(mp3.read_bytes()).hexdigest(),
+                          mp3.stat().st_mtime_ns, "fp", "in", 61)
+    save_state(dist / "issue-1", dataclasses.replace(state, outputs={**state.outputs, "audio": record}))
+    opened = _Opened(dist, monkeypatch)
+    publication = open_publication(pub)
+    write_catalog(dist, publication.layouts, publication.config)
+    assert Path("issue-1/audio/issue-1.mp3") not in opened.paths
+    assert "· 1 min" in (dist / "index.html").read_text() and "00:01:01" in (dist / "podcast.xml").read_text()
+    mp3.write_bytes(b"\xff\xfb\x90\x00" + bytes(800))  # replaced by hand: measured again, and it does not say
+    write_catalog(dist, publication.layouts, publication.config)
+    assert "· 1 min" not in (dist / "index.html").read_text() and "00:00:00" in (dist / "podcast.xml").read_text()

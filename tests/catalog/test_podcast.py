@@ -16,8 +16,9 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from paperpress.build import build_archive
-from paperpress.catalog.podcast import audio_of, clock, duration_of, write_feed_bytes
+from paperpress.catalog.podcast import audio_of, clock, duration_of, spoken_seconds, write_feed_bytes
 from paperpress.options import BuildOptions
+from paperpress.output.lengths import mp3_seconds
 from paperpress.output.plan import select_issues
 from paperpress.preview.static import catalog_server
 from paperpress.run.issue import open_publication
@@ -56,6 +57,17 @@ def test_the_feed_parses_with_one_item_per_issue_and_exact_enclosures(dist: Path
         h, m, s = (int(x) for x in entry.itunes_duration.split(":"))
         assert h * 3600 + m * 60 + s == round(MP3(mp3).info.length)
         assert entry.id.startswith("urn:uuid:") and entry.guidislink is False
+
+
+def test_each_issue_s_state_records_its_mp3_s_length_as_its_tag_says(dist: Path) -> None:
+    """Measured when built, so that the catalog need not open the MP3 again."""
+    from paperpress.output.state import read_state
+
+    for folder in ("issue-1", "issue-2"):
+        state = read_state(dist / folder)
+        assert state is not None
+        record = state.outputs["audio"]
+        assert record.seconds == mp3_seconds(dist / folder / record.file) > 0
 
 
 def test_the_feed_holds_the_elements_podcast_apps_require(dist: Path) -> None:
@@ -200,3 +212,26 @@ def test_the_read_aloud_epub_s_duration_is_its_package_s_total_and_other_downloa
     assert duration_of("epub", "silent.epub", tmp_path) == {"duration": None, "duration_text": None}
     (tmp_path / "issue-7.mp3").write_bytes(timed_mp3("3725400"))
     assert duration_of("audio", "issue-7.mp3", tmp_path) == {"duration": 3725, "duration_text": "1 h 02 min"}
+
+
+def test_a_build_measures_its_spoken_outputs_from_their_bytes_and_nothing_else(tmp_path: Path) -> None:
+    book = narrated_epub("0:48:21.400")
+    outputs = {
+        "audio": ("audio/issue-7.mp3", "audio/mpeg", timed_mp3("125600")),
+        "read-aloud": ("issue-7-read-aloud.epub", "application/epub+zip", book),
+        "audio/audio/issue-7-01-vote.mp3": ("audio/issue-7-01-vote.mp3", "audio/mpeg", timed_mp3("5000")),
+        "epub": ("issue-7.epub", "application/epub+zip", book),
+        "txt": ("issue-7.txt", "text/plain", b"text\n"),
+    }
+    assert spoken_seconds(outputs) == {"audio": 126, "read-aloud": 2901}
+    silent = {"audio": ("audio/issue-7.mp3", "audio/mpeg", b"\xff\xfb\x90\x00" + bytes(400)),
+              "read-aloud": ("issue-7-read-aloud.epub", "application/epub+zip", b"not a zip")}
+    assert spoken_seconds(silent) == {"audio": 0, "read-aloud": 0}
+
+
+def test_a_recorded_duration_is_taken_without_opening_the_file(tmp_path: Path) -> None:
+    """The state's measure stands for the file: none is read, even one that is not there; 0 recorded is none."""
+    for kind in ("audio", "read-aloud"):
+        assert duration_of(kind, "gone", tmp_path, 2901) == {"duration": 2901, "duration_text": "48 min"}
+        assert duration_of(kind, "gone", tmp_path, 0) == {"duration": None, "duration_text": None}
+    assert duration_of("epub", "gone", tmp_path, 2901) == {"duration": None, "duration_text": None}

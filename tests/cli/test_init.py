@@ -100,6 +100,23 @@ def test_help_imports_no_rendering_library(args: list[str]) -> None:
     assert sorted(name for name in imported if name.startswith("paperpress.editions.base")) == []
 
 
+def test_a_no_op_build_imports_no_library_only_loading_or_rendering_needs(tmp_path: Path) -> None:
+    """A no-op `build --all` over an archive decides from the states alone; importing what loads and renders
+    an issue would be most of its time."""
+    pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    build = ["build", "--all", "-f", "txt", "--root", str(pub), "--jobs", "1"]
+    assert runner.invoke(app, build).exit_code == 0
+    code = (
+        "import sys; from paperpress.cli import app\n"
+        "try:\n    app(sys.argv[1:], prog_name='paperpress')\nexcept SystemExit as done:\n    assert not done.code, done\n"
+        "print('imported:', *sorted({name.split('.')[0] for name in sys.modules} | set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *build], check=True, capture_output=True, text=True)
+    assert "0 issues built" in done.stdout and "1 unchanged" in done.stdout
+    imported = set(done.stdout.rpartition("imported:")[2].split())
+    assert sorted(imported & {*RENDERING_LIBRARIES, "pyphen"} - {"PIL", "jinja2"}) == []
+
+
 def test_no_escape_sequence_from_an_article_reaches_the_terminal(tmp_path: Path) -> None:
     pub = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
     (pub / "issues/issue-7/second.md").write_text(

@@ -94,6 +94,24 @@ def test_a_rebuilt_edition_drops_the_companions_it_no_longer_makes(tmp_path: Pat
     assert state.outputs["audio/audio/issue-7-01-a.mp3"].fingerprint == "audio-fp2"  # its edition's fingerprint
 
 
+def test_a_spoken_output_keeps_its_length_until_it_is_rebuilt_and_other_records_say_none(tmp_path: Path) -> None:
+    folder = tmp_path / "dist" / "issue-7"
+    (folder / "audio").mkdir(parents=True)
+    inputs = _old_files(tmp_path)
+    written = {"audio": ("audio/issue-7.mp3", "audio/mpeg", b"all"), "txt": ("issue-7.txt", "text/plain", b"text\n")}
+    for file, _, data in written.values():
+        (folder / file).write_bytes(data)
+    record_build(folder, _state(inputs), written, {"audio": "audio-fp", "txt": "txt-fp"}, ("audio", "txt"), {"audio": 61})
+    raw = json.loads((folder / STATE_NAME).read_bytes())["outputs"]
+    assert raw["audio"]["seconds"] == 61 and "seconds" not in raw["txt"]  # a state without audio is as it was
+    record_build(folder, _state(inputs), {"txt": written["txt"]}, {"txt": "txt-fp"}, ("txt",))
+    state = read_state(folder)
+    assert state is not None and (state.outputs["audio"].seconds, state.outputs["txt"].seconds) == (61, None)
+    record_build(folder, _state(inputs), {"audio": written["audio"]}, {"audio": "audio-fp"}, ("audio",), {"audio": 0})
+    state = read_state(folder)
+    assert state is not None and state.outputs["audio"].seconds == 0  # measured: the file does not say
+
+
 def test_a_torn_or_foreign_state_reads_as_none(tmp_path: Path) -> None:
     save_state(tmp_path, _state({}))
     assert read_state(tmp_path) is not None
@@ -112,6 +130,17 @@ def test_current_inputs_notice_an_edit_and_a_removal(tmp_path: Path) -> None:
     assert now is not None and inputs_digest(now[0]) != inputs_digest(records)
     (tmp_path / "b.png").unlink()
     assert current_inputs(tmp_path, records) is None
+
+
+def test_settings_digest_covers_every_edition_s_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only output/'s own modules (as once it did, after the move from a module at the top of the tree):
+    a change to an edition's code must make its outputs stale."""
+    hashed: list[Path] = []
+    real = fingerprint.sha256_file
+    monkeypatch.setattr(fingerprint, "sha256_file", lambda path: hashed.append(path) or real(path))
+    settings_digest(tmp_path, {}, "")
+    package = Path(fingerprint.__file__).parent.parent
+    assert {package / "editions" / "text.py", package / "editions" / "pdf" / "edition.py", package / "build.py"} <= set(hashed)
 
 
 def test_settings_digest_follows_options_and_source_date(tmp_path: Path) -> None:

@@ -195,6 +195,19 @@ def test_remove_stale_temps_deletes_only_temporary_files(tmp_path: Path) -> None
     assert all(p.exists() for p in kept)
 
 
+def test_remove_stale_temps_looks_in_every_folder_but_never_through_a_link(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    deep = out / "issue-1" / "web" / "photos"
+    deep.mkdir(parents=True)
+    (deep / f"{TEMP_PREFIX}a.jpg.0123456789ab{TEMP_SUFFIX}").write_bytes(b"x")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"{TEMP_PREFIX}b.0123456789ab{TEMP_SUFFIX}").write_bytes(b"x")
+    (out / "issue-2").symlink_to(elsewhere, target_is_directory=True)
+    assert remove_stale_temps(out) == 1
+    assert list(deep.iterdir()) == [] and len(list(elsewhere.iterdir())) == 1
+
+
 def test_remove_stale_temps_without_an_output_folder_is_zero(tmp_path: Path) -> None:
     assert remove_stale_temps(tmp_path / "dist") == 0
 

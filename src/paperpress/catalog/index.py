@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Mapping
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,8 @@ _OPTIONAL = (SEARCH_NAME, SEARCH_SCRIPT, SEARCH_STYLE, SITEMAP_NAME)
 CATALOG_FOLDERS = (ARCHIVE_FOLDER, OPDS_FOLDER, FEEDS_FOLDER, SITEMAPS_FOLDER)
 _ACQUISITION = "http://opds-spec.org/acquisition"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: paperpress's own code, of which the catalog's entries and pages are made.
+_PACKAGE = Path(__file__).parent.parent
 #: The catalog's file names, as its templates link them.
 _NAMES = {
     "catalog": CATALOG_NAME, "opds": OPDS_NAME, "atom": ATOM_NAME, "sums": SUMS_NAME, "podcast": PODCAST_NAME,
@@ -84,17 +86,20 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     archive's pages and feeds, podcast.xml once an issue has audio, the sitemaps when a website is set.
     """
     checked = checked or {}
+    latest = _latest_states(out, checked)
+    # Whether anything changed is decided from the states' and files' stat data, before any entry is made:
+    # a no-op build neither assembles 1,000 entries nor renders a page.
+    stamp = _fingerprint(latest, checked, layouts, config)
+    done = _unchanged(out, stamp)
+    if done is not None:
+        return done
     entries = []
-    for folder, state in _latest_states(out, checked):
-        known = checked.get(folder.name)
+    for folder, state, _ in latest:
+        known = checked.get(os.path.basename(folder))
         entries.append(_entry(folder, state, out, known.current if known is not None else frozenset()))
     entries.sort(key=lambda e: e["number"], reverse=True)
     shown = entries[0]["publication"] if entries else dataclasses.asdict(publication(config))
     updated = max((e["updated"] for e in entries), default=iso_timestamp(_EPOCH))
-    stamp = _fingerprint(entries, layouts, config)
-    done = _unchanged(out, stamp)
-    if done is not None:
-        return done
     found = shelves(entries)
     online = any(e.get("web") for e in entries)
     context = {
@@ -131,21 +136,37 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
     return [out / name for name in _MAIN if name in files]
 
 
-def _fingerprint(entries: list[dict[str, Any]], layouts: Layouts, config: Config) -> str:
-    """What the catalog is made from: the entries, the configuration, the catalog's layouts and its code."""
-    digest = hashlib.sha256(json.dumps(entries, sort_keys=True, default=str).encode())
-    digest.update(repr(config).encode())
-    here = Path(__file__).parent
-    sources = [*sorted(here.glob("*.py"))]
-    for folder in layouts.folders:
-        sources += [*sorted((folder / CATALOG_LAYOUTS).glob("*")), folder / "partials" / "masthead.html"]
+def _fingerprint(
+    latest: list[tuple[str, IssueState, os.stat_result]], checked: Mapping[str, Checked], layouts: Layouts, config: Config
+) -> str:
+    """What the catalog is made from: each state file as it is on disk (a build replaces it whenever it records
+    something), each output not as its state recorded it (checked by this run's plan, or stated here), the
+    configuration, the catalog's layouts and paperpress's code; all from stat data, nothing read or hashed."""
+    digest = hashlib.sha256(repr(config).encode())
+    for folder, state, st in sorted(latest, key=lambda found: found[0]):
+        name = os.path.basename(folder)
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+        known = checked.get(name)
+        current = known.current if known is not None else frozenset()
+        for kind, record in state.outputs.items():  # a file as its state recorded it adds nothing
+            found = "" if kind in current else _stat(os.path.join(folder, record.file))
+            if found and found != f"{record.size}\0{record.mtime_ns}":
+                digest.update(f"{kind}\0{found}\n".encode())
+    sources = sorted(_PACKAGE.rglob("*.py"))
+    for layouts_folder in layouts.folders:
+        sources += [*sorted((layouts_folder / CATALOG_LAYOUTS).glob("*")), layouts_folder / "partials" / "masthead.html"]
     for path in sources:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update(f"{path}\0{_stat(path)}\n".encode())
     return digest.hexdigest()
+
+
+def _stat(path: str | Path) -> str:
+    """A file's size and modification time, or that it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "gone"
+    return f"{st.st_size}\0{st.st_mtime_ns}"
 
 
 def _unchanged(out: Path, stamp: str) -> list[Path] | None:
@@ -173,33 +194,38 @@ def _remove_others(out: Path, files: Mapping[str, bytes]) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _latest_states(out: Path, checked: Mapping[str, Checked]) -> list[tuple[Path, IssueState]]:
-    """Each issue's state once: when a renamed manifest (issue-901 → issue-0901) left its old folder, the newest."""
-    found: dict[int, tuple[int, Path, IssueState]] = {}
-    for folder in sorted(out.glob(OUTPUT_FOLDERS)):
-        if not folder.is_dir() or folder.is_symlink():
-            continue
-        known = checked.get(folder.name)
-        state = known.state if known is not None else read_state(folder)
+def _latest_states(out: Path, checked: Mapping[str, Checked]) -> list[tuple[str, IssueState, os.stat_result]]:
+    """Each issue's folder and state once, with the state file's stat: when a renamed manifest (issue-901 →
+    issue-0901) left its old folder, the newest. Folders are paths as strings: a thousand are listed each run."""
+    try:
+        with os.scandir(out) as listing:  # names and types only: no stat of each folder
+            folders = sorted(e.path for e in listing if e.is_dir(follow_symlinks=False) and fnmatch(e.name, OUTPUT_FOLDERS))
+    except OSError:
+        folders = []
+    found: dict[int, tuple[os.stat_result, str, IssueState]] = {}
+    for folder in folders:
+        known = checked.get(os.path.basename(folder))
+        state = known.state if known is not None else read_state(Path(folder))
         if state is None:
             continue
         try:
-            written = (folder / STATE_NAME).stat().st_mtime_ns
+            written = os.stat(os.path.join(folder, STATE_NAME))
         except OSError:  # removed since it was read
             continue
-        if state.number not in found or written > found[state.number][0]:
+        if state.number not in found or written.st_mtime_ns > found[state.number][0].st_mtime_ns:
             found[state.number] = (written, folder, state)
-    return [(folder, state) for _, folder, state in found.values()]
+    return [(folder, state, written) for written, folder, state in found.values()]
 
 
-def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) -> dict[str, Any]:
+def _entry(folder: str, state: IssueState, out: Path, current: frozenset[str]) -> dict[str, Any]:
     present = {kind: _file(folder, state.name, rec, kind in current) for kind, rec in state.outputs.items()}
     found = {kind: f for kind, f in present.items() if f is not None}
     art = {kind: found.pop(kind) for kind in ART if kind in found}
     # The web edition's pages are read online, not downloaded.
     web_files = {state.outputs[kind].file: found.pop(kind) for kind in list(found) if spec_of(edition_of(kind)).online}
     companions = {kind: found.pop(kind) for kind in list(found) if edition_of(kind) != kind}  # audio's other files
-    downloads = [dict(f, label=spec_of(k).label, format=k, **duration_of(k, f["href"], out)) for k, f in found.items()]
+    downloads = [dict(f, label=spec_of(k).label, format=k, **duration_of(k, f["href"], out, _seconds(state.outputs[k], f)))
+                 for k, f in found.items()]
     downloads.sort(key=lambda f: (spec_of(f["format"]).download_rank, f["format"]))
     entry = dict(state.catalog)
     headlines = [h for h in entry.get("headlines", []) if h != entry.get("cover_line")]
@@ -211,7 +237,12 @@ def _entry(folder: Path, state: IssueState, out: Path, current: frozenset[str]) 
     return entry
 
 
-def _file(folder: Path, name: str, record: OutputRecord, current: bool = False) -> dict[str, Any] | None:
+def _seconds(record: OutputRecord, found: dict[str, Any]) -> int | None:
+    """How long the file lasts as its state recorded it, when the file is still the one recorded."""
+    return record.seconds if found["sha256"] == record.sha256 else None
+
+
+def _file(folder: str, name: str, record: OutputRecord, current: bool = False) -> dict[str, Any] | None:
     """A recorded output as the catalog links it, or None if it is gone; rehashed if it was replaced.
 
     `current`: this run found the file as recorded already, so it is not stated again.

@@ -5,11 +5,13 @@ Built with the catalog from the states in dist/, never by loading issues: one it
 its enclosure the whole-issue MP3 with its exact length, its duration read from the file's own tag, its
 chapters the Podcasting 2.0 file beside it, and its guid the issue's stable identifier. The read-aloud
 EPUB's duration is read from its own package (the `media:duration` its Media Overlays declare in total).
+Both are measured once, from the bytes a build writes (`spoken_seconds`), and kept in the issue's state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -33,15 +35,26 @@ def audio_of(entry: dict[str, Any], companions: dict[str, dict[str, Any]]) -> di
         "file": main,
         "chapters": found.get(CHAPTERS_TYPE),
         "playlist": found.get(PLAYLIST_TYPE),
-        "seconds": main["duration"] or 0,  # duration_of read it from the file
+        "seconds": main["duration"] or 0,  # duration_of: from the state, or the file
     }
 
 
-def duration_of(kind: str, href: str, out: Path) -> dict[str, Any]:
-    """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader), read from the
-    file itself (output/lengths.py): the MP3's tag, the read-aloud EPUB's package. None for other downloads, or
-    for a file that does not say."""
-    found = running_seconds(spec_of(kind).media_type, out / href) if kind in (AUDIO.name, READ_ALOUD.name) else 0
+def spoken_seconds(outputs: Mapping[str, tuple[str, str, bytes]]) -> dict[str, int]:
+    """How long each spoken output of a build lasts (kind → seconds, 0 for one that does not say), measured
+    from the bytes about to be written, for the issue's state: so the catalog never opens the files for it."""
+    return {
+        kind: running_seconds(media_type, data)
+        for kind, (_, media_type, data) in outputs.items() if kind in (AUDIO.name, READ_ALOUD.name)
+    }
+
+
+def duration_of(kind: str, href: str, out: Path, recorded: int | None = None) -> dict[str, Any]:
+    """How long a spoken download lasts (`duration` in seconds, `duration_text` for a reader): as `recorded`
+    in its state when the file is the one recorded, else read from the file itself (output/lengths.py: the
+    MP3's tag, the read-aloud EPUB's package). None for other downloads, or for a file that does not say."""
+    found = 0
+    if kind in (AUDIO.name, READ_ALOUD.name):
+        found = recorded if recorded is not None else running_seconds(spec_of(kind).media_type, out / href)
     return {"duration": found or None, "duration_text": duration_text(found) if found else None}
 
 

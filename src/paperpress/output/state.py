@@ -40,7 +40,8 @@ LIBRARIES = (
 RACY_NS = 10_000_000
 #: Stat data younger than this is not trusted on its own later: the next check hashes the file again.
 SETTLE_NS = 1_000_000_000
-_PACKAGE = Path(__file__).parent
+#: paperpress's code, every edition's included: a change to any of it can change what an edition makes.
+_PACKAGE = Path(__file__).parent.parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,9 @@ class OutputRecord:
     mtime_ns: int
     fingerprint: str  # settings, layouts, fonts, code and library versions for this kind of output
     inputs: str  # digest of the issue's own files when it was made
+    #: How long a spoken output lasts, measured from its bytes when written, so the catalog never opens the
+    #: file for it; None for what is not spoken, and for records older than the measure.
+    seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +146,10 @@ def current_inputs(root: Path, recorded: Mapping[str, FileRecord]) -> tuple[dict
     now: dict[str, FileRecord] = {}
     refreshed = False
     settled = time.time_ns() - SETTLE_NS
+    base = os.fspath(root)  # a string join: a no-op run stats every input of every issue
     for rel, old in recorded.items():
         try:
-            st = os.stat(root / rel)
+            st = os.stat(os.path.join(base, rel))
         except OSError:
             return None
         same_stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == (old.size, old.mtime_ns, old.ctime_ns, old.ino)
@@ -210,12 +215,12 @@ def _library_versions() -> dict[str, str]:
     return found
 
 
-def output_is_current(folder: Path, record: OutputRecord, fingerprint: str, inputs: str | None) -> bool:
+def output_is_current(folder: str | Path, record: OutputRecord, fingerprint: str, inputs: str | None) -> bool:
     """True when the file on disk is the one recorded, made from these settings and these inputs."""
     if inputs is None or record.fingerprint != fingerprint or record.inputs != inputs:
         return False
     try:
-        st = os.stat(os.path.join(folder, record.file))  # a string join: a no-op run stats every page and photo
+        st = os.stat(f"{folder}/{record.file}")  # joined as strings: a no-op run stats every page and photo
     except OSError:
         return False
     return st.st_size == record.size and st.st_mtime_ns == record.mtime_ns
@@ -246,8 +251,10 @@ def record_build(
     written: Mapping[str, tuple[str, str, bytes]],
     fingerprints: Mapping[str, str],
     rebuilt: Iterable[str] = (),
+    seconds: Mapping[str, int] | None = None,
 ) -> list[OutputRecord]:
-    """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes).
+    """Saves `state` for the outputs just written to `folder` (kind → file, media type, bytes), with how long
+    each spoken one lasts (`seconds`, by kind).
 
     Kinds not built this time keep their earlier records, except the companions an edition in `rebuilt` no
     longer makes (an article taken out of the issue): those records are dropped and returned, for the caller
@@ -261,7 +268,7 @@ def record_build(
     for kind, (file, media_type, data) in written.items():
         records[kind] = OutputRecord(
             file, media_type, len(data), hashlib.sha256(data).hexdigest(), (folder / file).stat().st_mtime_ns,
-            fingerprints[edition_of(kind)], digest,
+            fingerprints[edition_of(kind)], digest, (seconds or {}).get(kind),
         )
     save_state(folder, dataclasses.replace(state, outputs=records))
     return gone
@@ -274,8 +281,16 @@ def save_state(folder: Path, state: IssueState) -> None:
 def state_bytes(state: IssueState) -> bytes:
     raw = {"format": STATE_FORMAT, **asdict(state)}
     raw["inputs"] = {k: asdict(v) for k, v in sorted(state.inputs.items())}
-    raw["outputs"] = {k: asdict(v) for k, v in sorted(state.outputs.items())}
+    raw["outputs"] = {k: _record(v) for k, v in sorted(state.outputs.items())}
     return (json.dumps(raw, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def _record(record: OutputRecord) -> dict[str, Any]:
+    """An output's record as saved: a file that is not spoken has no `seconds` to say."""
+    raw = asdict(record)
+    if raw["seconds"] is None:
+        del raw["seconds"]
+    return raw
 
 
 def _file_digest(path: Path) -> str:

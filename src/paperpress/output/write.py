@@ -181,10 +181,23 @@ def locked(out: Path, on_wait: Callable[[], None]) -> Iterator[None]:
 
 
 def remove_stale_temps(out: Path) -> int:
-    """Deletes temporary files a killed build left behind; returns how many."""
+    """Deletes temporary files a killed build left behind; returns how many.
+
+    Walked with `os.scandir`, names only (no stat of each file), for every build runs it over the whole
+    archive: a thousand issues are some 4,000 folders.
+    """
     count = 0
-    if out.is_dir():
-        for temp in out.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            temp.unlink(missing_ok=True)
-            count += 1
+    folders = [os.fspath(out)] if out.is_dir() else []
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as found:
+                for entry in found:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
+                        with suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+                            count += 1
+        except FileNotFoundError:  # a folder removed while we walked
+            continue
     return count

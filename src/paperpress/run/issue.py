@@ -21,6 +21,7 @@ from typing import Any
 from .. import __version__
 from ..cache import Caches, Learnt
 from ..catalog.entry import catalog_entry
+from ..catalog.podcast import spoken_seconds
 from ..config import Config
 from ..editions.base import BuildInfo, Edition, Length, Output, build_timestamp, edition, heavy_editions
 from ..editions.cover import render_art
@@ -224,7 +225,8 @@ class IssueBuilder:
             issue.name, issue.number, issue.date.isoformat(), catalog_entry(issue, prepared.info.timestamp), inputs, {},
             tuple(str(p) for p in problems),
         )
-        for record in record_build(folder, state, outputs, work.fingerprints, prepared.job.formats):
+        lasting = spoken_seconds(outputs)
+        for record in record_build(folder, state, outputs, work.fingerprints, prepared.job.formats, lasting):
             with contextlib.suppress(OSError, OutsideOutput):
                 contained(work.out, issue.name, *record.file.split("/")).unlink()
         prepared.learnt.keep()

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
-import pyphen
+if TYPE_CHECKING:
+    import pyphen
 
 ZERO_WIDTH_SPACE = "\u200b"
 #: As print.css hyphenates: words of at least 6 letters, at least 3 letters from either end.
@@ -76,6 +78,9 @@ class Breaks:
 
     @functools.cached_property
     def _dictionary(self) -> pyphen.Pyphen | None:
-        """Loaded when a run first holds a word to hyphenate: most copy has none, and loading takes a while."""
+        """Loaded when a run first holds a word to hyphenate: most copy has none, and loading takes a while (so
+        does importing pyphen, which a build that loads nothing, a no-op over an archive, never needs)."""
+        import pyphen
+
         found = pyphen.language_fallback(self._language.replace("-", "_"))
         return pyphen.Pyphen(lang=found, left=MIN_EDGE, right=MIN_EDGE) if found else None
