@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,14 @@ def test_none_is_started_ahead_for_light_editions_alone() -> None:
 def test_the_pdf_s_sidecar_imports_weasyprint_ahead() -> None:
     assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["paperpress.editions.pdf.engine"]
     assert sidecar_module._preloads(EDITIONS, ["txt", "epub"]) == []
+
+
+def test_a_request_stopped_before_its_thread_started_ends_the_sidecar_without_an_error(pub: Path) -> None:
+    """A time limit may ring in `submit` between listing the request's thread and starting it."""
+    sidecar = Sidecar(pub, WITH_FAKES, ["heavy"])
+    sidecar._start()
+    process = sidecar._process
+    assert process is not None
+    sidecar._sending[:] = [threading.Thread(target=lambda: None)]  # listed, never started
+    sidecar.stop()
+    assert process.wait(timeout=30) == 0

@@ -190,7 +190,8 @@ def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threa
     with contextlib.suppress(OSError):
         _shut(conn)
     for thread in sending:
-        thread.join()
+        if thread.ident is not None:  # a time limit may ring between listing the request's thread and starting it
+            thread.join()
     conn.close()
     if wait:
         _reap(process)
