@@ -579,7 +579,11 @@ def test_the_front_page_lead_sets_its_photos_in_its_first_column_unless_a_table_
     assert not photos_in_columns(table_first, issue)  # its photos go across with the table
     assert not photos_in_columns(dataclasses.replace(lead, blocks=()), issue)  # no column to set them in
     across = {image.id for image in _photos_across(issue, apart=False)}
-    assert lead.images[0].id not in across and other.images[0].id in across
+    assert lead.images[0].id not in across
+    assert other.images[0].id not in across and photos_after_intro(other)  # under its first paragraph, in a column
+    table_first_other = dataclasses.replace(other, blocks=(Table((), (), ()), *other.blocks))
+    sections = [dataclasses.replace(issue.sections[1], articles=(table_first_other,))]
+    assert other.images[0].id in {image.id for image in _photos_across(dataclasses.replace(issue, sections=sections), apart=False)}
 
 
 def test_the_front_page_lead_photo_is_drawn_a_column_wide(sample: dict[str, Path], issue) -> None:
@@ -738,6 +742,14 @@ def test_house_panels_close_gaps_on_sections_last_pages_never_two_running(long_p
     assert all(n + 1 in starts or n == len(pages) for n in panels), (panels, starts)
     assert len(panels) <= len(starts)
     assert not any(b - a == 1 for a, b in zip(panels, panels[1:], strict=False)), panels
+
+
+def test_no_page_of_forty_articles_but_the_last_carries_less_than_half_news(long_pdf: Path) -> None:
+    """Page 2 carried 0.39: "How the depot voted", set on its own for its table, held its page-wide chart to its
+    headline, and that block needed more than the half page left under the article before. Its chart now
+    comes under its first paragraph, in a column (`photos_after_intro`)."""
+    fills = _news_fill(long_pdf)[:-1]
+    assert min(fills) >= 0.5, [round(f, 2) for f in fills]
 
 
 #: A filled shape no thicker than this (in points) is a rule; anything larger is a tint that must hold a block.
