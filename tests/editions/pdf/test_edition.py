@@ -331,9 +331,9 @@ def _inline_words(children: Iterable) -> str:
     return "".join(out)
 
 
-def _expected(article: Article, shared: bool) -> list[str]:
+def _expected(article: Article, after_intro: bool) -> list[str]:
     """What a reader must find, in the order the article gives it (table cells are checked apart); an article
-    that shares a column set (`shared`) gives its photos after its first paragraph (`photos_after_intro`)."""
+    that runs its photos under its first paragraph (`after_intro`, `photos_after_intro`) gives them there."""
     found = [article.title, article.standfirst or "", article.byline or ""]
 
     def photo(image: Image) -> None:
@@ -351,7 +351,7 @@ def _expected(article: Article, shared: bool) -> list[str]:
             elif isinstance(block, Figure):
                 photo(block.image)
 
-    after = 1 if shared and photos_after_intro(article) else 0
+    after = 1 if after_intro else 0
     walk(article.blocks[:after])
     for image in article.images:
         photo(image)
@@ -367,11 +367,9 @@ def test_every_paragraph_headline_caption_and_credit_in_reading_order(sample: di
     # A numbered list's labels are drawn after the rest of their page (print.css: positioned, so that each
     # item holds only a label and a body); a paragraph running on over the page turn would read "…12345…".
     text = _letters(re.sub(r"(?m)^\d+\.$", "", raw))
-    shared = {article.id for section in issue.sections for flow in section_flows(section.articles, issue.lead_article)
-              if flow.shared for article in flow.articles}
     at = 0
     for article in issue.articles:
-        for wanted in _expected(article, article.id in shared):
+        for wanted in _expected(article, photos_after_intro(article) and not photos_in_columns(article, issue)):
             found = text.find(wanted, at)
             assert found >= 0, f"{article.source}: not found after position {at}: {wanted[:60]}"
             at = found + len(wanted)
