@@ -20,6 +20,7 @@ import pytest
 from paperpress.config import page_size_mm
 from paperpress.editions.frame import credit_line
 from paperpress.editions.pdf.edition import (
+    PRINT_PPI,
     PdfEdition,
     _photos_across,
     column_runs,
@@ -522,9 +523,23 @@ def test_front_page_has_ink_and_the_photos_appear(sample: dict[str, Path], issue
     listed = _run("pdfimages", "-list", sample["screen"]).splitlines()[2:]
     assert len(listed) >= len(images(issue.sections))
     assert any(row.split()[0] == "1" for row in listed), "no photo on the front page"
-    # screen photos are downsampled, print photos keep the editor's pixels
+    # screen photos are downsampled further than print photos
     widths = {int(row.split()[3]) for row in _run("pdfimages", "-list", sample["print"]).splitlines()[2:]}
-    assert max(widths) == 1600 and max(int(row.split()[3]) for row in listed) < 1600
+    assert max(int(row.split()[3]) for row in listed) < max(widths)
+
+
+def _ppi(pdf: Path) -> list[float]:
+    """Each drawn photo's resolution at its printed size: its pixels over its width on the page, in inches."""
+    pymupdf = require_module("pymupdf")
+    with pymupdf.open(pdf) as document:
+        return [info["width"] / ((info["bbox"][2] - info["bbox"][0]) / 72) for page in document for info in page.get_image_info()]
+
+
+def test_print_photos_are_shrunk_to_300_ppi_at_their_printed_size(sample: dict[str, Path]) -> None:
+    """They reached 705 ppi as the editor gave them; a press asks 300, and more is only more to convert and send."""
+    found = _ppi(sample["print"])
+    assert found and max(found) <= PRINT_PPI * 1.02, sorted(round(v) for v in found)
+    assert max(_ppi(sample["screen"])) < 200 < min(v for v in found if v > 152)  # the screen's 150; one photo is 152 as given
 
 
 def test_two_builds_in_different_time_zones_are_identical(sample: dict[str, Path], tmp_path: Path) -> None:

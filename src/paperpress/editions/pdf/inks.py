@@ -32,7 +32,7 @@ _JPEG_ROOM = 4  # of 255 per pixel, 1.6 %
 #: Grid points along each axis of the sRGB → CMYK table photos are converted with.
 _GRID = 33
 #: What `cmyk_photo` does, in the cache key: change it when its output would change.
-_RECIPE = f"1; lut {_GRID}; gcr then cmy scaled; jpeg q{JPEG_QUALITY} 4:4:4; room {_JPEG_ROOM}"
+_RECIPE = f"2; bicubic; lut {_GRID}; gcr then cmy scaled; jpeg q{JPEG_QUALITY} 4:4:4; room {_JPEG_ROOM}"
 
 
 def packaged_profile() -> Path | None:
@@ -96,10 +96,10 @@ class Inks:
         values = cmyk.tobytes()
         return ImageFilter.Color3DLUT(_GRID, [v / 255 for v in values], channels=4, target_mode="CMYK")
 
-    def photo(self, data: bytes, caches: Caches) -> Normalised:
+    def photo(self, data: bytes, max_edge: int, caches: Caches) -> Normalised:
         """`cmyk_photo`, kept in the publication's cache like the shrunk photos."""
-        key = key_of("press", PIL.__version__, _RECIPE, str(self.limit), self.profile, data)
-        packed = caches.cached("press", key, lambda: _packed(cmyk_photo(data, self)))
+        key = key_of("press", PIL.__version__, _RECIPE, str(self.limit), str(max_edge), self.profile, data)
+        packed = caches.cached("press", key, lambda: _packed(cmyk_photo(data, self, max_edge)))
         width, height, picture = packed.split(b"\n", 2)
         return Normalised(picture, "image/jpeg", int(width), int(height))
 
@@ -108,11 +108,12 @@ def _packed(photo: Normalised) -> bytes:
     return f"{photo.width}\n{photo.height}\n".encode() + photo.data
 
 
-def cmyk_photo(data: bytes, inks: Inks) -> Normalised:
-    """The photo upright, converted from its colours (sRGB unless it embeds a profile) to the press's CMYK,
-    limited to its ink, as a JPEG at full resolution (with no chroma subsampling, so charts stay sharp)."""
+def cmyk_photo(data: bytes, inks: Inks, max_edge: int = 0) -> Normalised:
+    """The photo upright, at most `max_edge` pixels long (0: as it is), converted from its colours (sRGB unless
+    it embeds a profile) to the press's CMYK, limited to its ink, as a JPEG with no chroma subsampling, so
+    charts stay sharp. Shrunk before it is converted: each pixel is converted once, and fewer of them."""
     with Image.open(io.BytesIO(data)) as src:
-        rgb = fitted(src, max(src.size))
+        rgb = fitted(src, max_edge or max(src.size))
     cmyk = rgb.filter(inks.table)
     out = io.BytesIO()
     cmyk.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
