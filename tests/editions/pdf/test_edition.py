@@ -168,6 +168,7 @@ class _Colours:
     images: set[str] = dataclasses.field(default_factory=set)
     text: set[tuple[float, ...]] = dataclasses.field(default_factory=set)  # the fill colours text is shown in
     cmyk: set[tuple[float, ...]] = dataclasses.field(default_factory=set)  # every k and K colour
+    overprinted: set[tuple[tuple[float, ...], bool]] = dataclasses.field(default_factory=set)  # text's fill, overprinting
 
 
 def _colours(path: Path) -> _Colours:
@@ -200,9 +201,18 @@ def _colours(path: Path) -> _Colours:
 
     def content(obj: Any, where: str) -> None:
         fill: tuple[float, ...] = ()
+        states = (obj.get("/Resources") or {}).get("/ExtGState") or {}
+        overprint = [False]  # the fill's overprint flag, through q and Q
         for operands, operator in pikepdf.parse_content_stream(obj):
             op = str(operator)
-            if op in ("rg", "RG"):
+            if op == "q":
+                overprint.append(overprint[-1])
+            elif op == "Q":
+                overprint.pop()
+            elif op == "gs":
+                state = states[str(operands[0])]
+                overprint[-1] = bool(state.get("/op", state.get("/OP", overprint[-1])))
+            elif op in ("rg", "RG"):
                 found.rgb.append(f"{where}: {[float(v) for v in operands]} {op}")
             elif op in ("cs", "CS"):
                 space(operands[0], where)
@@ -212,6 +222,7 @@ def _colours(path: Path) -> _Colours:
                     fill = tuple(float(v) for v in operands)
             elif op in ("Tj", "TJ", "'", '"'):
                 found.text.add(fill)
+                found.overprinted.add((fill, overprint[-1]))
         if "/Group" in obj and "/CS" in obj.Group:
             space(obj.Group.CS, f"{where} group")
         resources(obj.get("/Resources"), where)
@@ -237,6 +248,16 @@ def test_print_profile_sets_black_text_and_rules_in_black_ink_alone(sample: dict
     assert dark and all(colour[:3] == (0, 0, 0) for colour in dark), dark
     greys = [colour for colour in found.cmyk if colour[0] == colour[1] == colour[2] > 0]
     assert greys == [], f"four-colour greys: {greys}"
+
+
+def test_print_profile_prints_black_text_over_what_is_under_it_and_knocks_the_rest_out(sample: dict[str, Path]) -> None:
+    """Overprint: a letter in black ink on a tint or a photo leaves no white rim when a press's plates are a
+    hair out of register. Text in a colour, or in a light grey, knocks out what is under it, as usual."""
+    found = _colours(sample["print"]).overprinted
+    assert ((0, 0, 0, 0.9333), True) in found  # body text, #111
+    assert all(on == (fill[:3] == (0, 0, 0) and fill[3] >= 0.9) for fill, on in found), sorted(found)
+    assert any(not on for _, on in found)  # the house red, the white on it, the greys
+    assert not any(on for _, on in _colours(sample["screen"]).overprinted)
 
 
 def _ink(pdf: Path) -> list[float]:

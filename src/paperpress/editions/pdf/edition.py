@@ -501,11 +501,11 @@ def _local_path(url: str) -> Path | None:
 def _finish(pdf: Any, profile: Profile, document_id: str, inks: Inks | None = None) -> None:
     """Last touches on WeasyPrint's PDF objects before they are written, so the bytes are reproducible and valid;
     for a press, every RGB colour left in the drawing (the style sheet's, the browser defaults', the crop
-    marks') is set in its CMYK instead."""
+    marks') is set in its CMYK instead, black text and rules overprinting."""
     from .engine import recolour, rewrite_metadata
 
     if inks is not None:
-        recolour(pdf, inks.colour)
+        recolour(pdf, inks.colour, inks.overprints)
 
     did = b"xmp.did:" + document_id.encode()
     rewrite_metadata(pdf, lambda part: re.sub(rb"xmp\.did:[0-9a-f-]{36}", did, part), compress=not profile.plain_metadata)

@@ -3,9 +3,9 @@
 A press prints four inks, and newsprint takes only so much of them on one spot (the total area coverage,
 `pdf.ink_limit`, 240 % by default) before it smears and shows through. So every colour of the print PDF is
 CMYK from the press's ICC profile (`pdf.output_profile`, else a CMYK profile an installed package ships):
-greys, black text and rules in black ink alone, other colours through the profile, and photos converted
-pixel by pixel, their shadows moved into black (grey component replacement) and then thinned until the four
-inks add up to the limit. Pure values and bytes; knows nothing of WeasyPrint, the model or templates.
+greys, black text and rules in black ink alone (the darkest printing over what is under them), other colours
+through the profile, and photos converted pixel by pixel, their shadows moved into black (grey component
+replacement) and then thinned until the four inks add up to the limit. Pure values and bytes; knows nothing of WeasyPrint, the model or templates.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ PACKAGED_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
 JPEG_QUALITY = 92
 #: The ink a pixel is limited to lies this far under the limit, so JPEG's rounding cannot lift it over.
 _JPEG_ROOM = 4  # of 255 per pixel, 1.6 %
+#: Black ink from this much up (black text, dark rules) prints over what is under it: on a tint or a photo, a
+#: press's registration then leaves no white rim round a letter. Lighter greys knock out as colours do.
+OVERPRINT_BLACK = 0.9
 #: Grid points along each axis of the sRGB → CMYK table photos are converted with.
 _GRID = 33
 #: What `cmyk_photo` does, in the cache key: change it when its output would change.
@@ -80,6 +83,12 @@ class Inks:
         pixel = self._transform.apply(Image.new("RGB", (1, 1), rgb))
         c, m, y, k = limit_ink(pixel, self.limit).getpixel((0, 0))  # type: ignore[misc]
         return round(c / 255, 4), round(m / 255, 4), round(y / 255, 4), round(k / 255, 4)
+
+    @staticmethod
+    def overprints(cmyk: tuple[float, float, float, float]) -> bool:
+        """Whether a colour (C, M, Y, K, 0–1 each) prints over what is under it: black ink alone, dark enough."""
+        c, m, y, k = cmyk
+        return c == m == y == 0 and k >= OVERPRINT_BLACK
 
     @functools.cached_property
     def table(self) -> ImageFilter.Color3DLUT:
