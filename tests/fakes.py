@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import gc
 import hashlib
@@ -158,12 +159,15 @@ class SnagEdition(FakeEdition):
 class HeavyEdition(FakeEdition):
     """An edition that asks for a core of its own (`heavy`, as the PDF does), saying which process made it.
 
-    A cover line 'crash' is a bug, 'problem' a located problem, 'stuck' never ends, 'die' kills its process.
+    A cover line 'crash' is a bug, 'problem' a located problem, 'stuck' never ends, 'die' kills its process,
+    'exit' leaves Python a last thing to do as it exits: write the file named by $PAPERPRESS_FAKE_AT_EXIT.
     """
 
     spec = HEAVY
 
     def known(self, issue: Issue, info: BuildInfo) -> bytes:
+        if issue.cover_line == "exit":
+            atexit.register(Path(os.environ["PAPERPRESS_FAKE_AT_EXIT"]).write_text, "Python exited as usual")
         if issue.cover_line == "problem":
             raise PaperpressError([Problem(issue.source, 3, "cover_line", "a heavy problem", "say something else")])
         if issue.cover_line == "stuck":

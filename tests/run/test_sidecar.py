@@ -201,6 +201,19 @@ def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, 
     assert not list(temp.iterdir())
 
 
+def test_a_sidecar_whose_pipe_ends_leaves_at_once_not_through_python_s_exit(pub: Path, tmp_path: Path, monkeypatch) -> None:
+    """Python's exit took the layout's heap apart for 0.5 s while the build waited to write its catalog."""
+    mark = tmp_path / "at-exit"
+    monkeypatch.setenv("PAPERPRESS_FAKE_AT_EXIT", str(mark))
+    say(pub, "issue-1", "exit")
+    made = builder(pub)
+    assert not made(job("issue-1")).failed
+    process = made.renderer.sidecar._process
+    del made
+    assert process.wait(timeout=10) == 0  # it left on its own, it was not stopped
+    assert not mark.exists()
+
+
 def test_a_sidecar_ends_with_the_build_that_started_it(pub: Path, tmp_path: Path) -> None:
     """Even a sidecar stuck in a render, once the build's process is gone (here it ends as soon as the
     time limit has stopped the issue, before any thread of its own could stop the sidecar). The sidecar

@@ -248,3 +248,32 @@ def test_recolour_sets_every_rgb_operator_of_every_stream_in_cmyk() -> None:
     assert page.stream[0] == b"0.1 0.5 1 0 K" and page.stream[1] == b"0.1 0.5 1 0 k"
     assert page.stream[2].endswith(b"Tm") and form.stream == [b"0 0 0 0.9333 k"]
     assert asked == [(0.5, 0.25, 0.0), (1.0, 1.0, 1.0), (0.067, 0.067, 0.067)]
+
+
+def test_recolour_overprints_what_it_is_told_to_following_q_and_q_and_names_states_every_resource_has() -> None:
+    import pydyf
+
+    pdf = pydyf.PDF()
+    resources = pydyf.Dictionary({"ExtGState": pydyf.Dictionary(), "XObject": pydyf.Dictionary()})
+    page = pydyf.Stream()
+    page.set_color_rgb(0, 0, 0)  # black fill: overprints
+    page.push_state()
+    page.set_color_rgb(1, 0, 0, stroke=True)  # red stroke: knocks out, the fill still overprinting
+    page.set_color_rgb(1, 0, 0)
+    page.pop_state()
+    page.set_color_rgb(0, 0, 0, stroke=True)  # after Q, the fill overprints again
+    for obj in (resources, page):
+        pdf.add_object(obj)
+
+    def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+        return (0.0, 0.0, 0.0, 1.0) if r == g == b == 0 else (0.0, 1.0, 1.0, 0.0)
+
+    assert engine.recolour(pdf, cmyk, lambda colour: colour == (0.0, 0.0, 0.0, 1.0)) == 4
+    names = engine.OVERPRINT_STATES
+    assert page.stream == [f"/{names[True, False]} gs 0 0 0 1 k".encode(), b"q", f"/{names[True, False]} gs 0 1 1 0 K".encode(),
+                           f"/{names[False, False]} gs 0 1 1 0 k".encode(), b"Q", f"/{names[True, True]} gs 0 0 0 1 K".encode()]
+    states = resources["ExtGState"]
+    assert {name: (states[name]["op"], states[name]["OP"], states[name]["OPM"]) for name in names.values()} == {
+        names[fill, stroke]: ("true" if fill else "false", "true" if stroke else "false", 1)
+        for fill in (False, True) for stroke in (False, True)
+    }

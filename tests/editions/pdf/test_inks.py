@@ -58,3 +58,12 @@ def test_a_photo_becomes_a_cmyk_jpeg_of_its_size_under_the_limit(inks: Inks) -> 
         assert image.mode == "CMYK" and "APP14" in image.app  # Adobe's marker: WeasyPrint sets the Decode it needs
         small = image.reduce(8)
         assert max(sum(p) for p in small.get_flattened_data()) <= 612
+
+
+def test_a_photo_for_the_press_is_shrunk_to_its_longest_edge_before_it_is_converted(inks: Inks) -> None:
+    data = (REPO / "issues/issue-1142/photos/depot-night.jpg").read_bytes()
+    photo = cmyk_photo(data, inks, 800)
+    assert (photo.width, photo.height) == (800, 534)
+    with Image.open(io.BytesIO(photo.data)) as image:
+        assert image.mode == "CMYK" and image.size == (800, 534)
+    assert cmyk_photo(data, inks, 4000).width == 1600  # never enlarged

@@ -189,26 +189,55 @@ def _descendants(box: Any) -> Any:
 _RGB = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)")
 
 
-def recolour(pdf: Any, cmyk: Callable[[float, float, float], tuple[float, float, float, float]]) -> int:
+CMYK = tuple[float, float, float, float]
+#: The graphics states `recolour` sets overprint with, by (fill overprints, stroke overprints). Each names both:
+#: a state without `op` would take it from `OP` (PDF 32000, 8.4.5), and overprint the fill with the stroke.
+OVERPRINT_STATES = {(fill, stroke): f"PPop{int(fill)}{int(stroke)}" for fill in (False, True) for stroke in (False, True)}
+
+
+def recolour(pdf: Any, cmyk: Callable[[float, float, float], CMYK], overprints: Callable[[CMYK], bool] | None = None) -> int:
     """Sets every RGB fill and stroke colour of every content stream (pages, forms, patterns) in CMYK, as
-    `cmyk` gives it for the RGB; returns how many operators it changed.
+    `cmyk` gives it for the RGB; returns how many operators it changed. With `overprints`, each colour comes
+    with the graphics state (`OVERPRINT_STATES`, added to every resource dictionary) that overprints the
+    colours it says so of, and knocks out the others.
 
     WeasyPrint draws each CSS colour with pydyf's `set_color_rgb`, one operator to an item of the stream's
-    list, so the colours are found without parsing the content, before it is compressed: at 9 pages, 0.01 s."""
+    list, and saves and restores the graphics state with items `q` and `Q`, so the colours are found and the
+    overprint followed without parsing the content, before it is compressed: at 9 pages, 0.01 s. A form
+    starts as if nothing overprinted: at worst, black it inherits knocks out."""
     import pydyf
 
+    if overprints is not None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and isinstance(obj.get("ExtGState"), pydyf.Dictionary):
+                for (fill, stroke), name in OVERPRINT_STATES.items():
+                    obj["ExtGState"][name] = pydyf.Dictionary(
+                        {"Type": "/ExtGState", "op": _flag(fill), "OP": _flag(stroke), "OPM": 1})
     changed = 0
     for obj in pdf.objects:
         if not isinstance(obj, pydyf.Stream):
             continue
         items = obj.stream
+        saved = [(False, False)]  # (fill, stroke) overprint, through q and Q
         for n, item in enumerate(items):
-            if isinstance(item, bytes) and item.endswith((b" rg", b" RG")) and (found := _RGB.fullmatch(item)):
-                c, m, y, k = cmyk(*(float(v) for v in found.groups()[:3]))
-                operator = b"k" if found[4] == b"rg" else b"K"
-                items[n] = b" ".join(_number(v) for v in (c, m, y, k)) + b" " + operator
+            if item == b"q":
+                saved.append(saved[-1])
+            elif item == b"Q" and len(saved) > 1:
+                saved.pop()
+            elif isinstance(item, bytes) and item.endswith((b" rg", b" RG")) and (found := _RGB.fullmatch(item)):
+                colour = cmyk(*(float(v) for v in found.groups()[:3]))
+                fill = found[4] == b"rg"
+                items[n] = b" ".join(_number(v) for v in colour) + (b" k" if fill else b" K")
+                if overprints is not None:
+                    now, (was_fill, was_stroke) = overprints(colour), saved[-1]
+                    saved[-1] = (now, was_stroke) if fill else (was_fill, now)
+                    items[n] = f"/{OVERPRINT_STATES[saved[-1]]} gs ".encode() + items[n]
                 changed += 1
     return changed
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"  # pydyf writes a bool as a number
 
 
 def _number(value: float) -> bytes:

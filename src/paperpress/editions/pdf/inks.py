@@ -3,9 +3,9 @@
 A press prints four inks, and newsprint takes only so much of them on one spot (the total area coverage,
 `pdf.ink_limit`, 240 % by default) before it smears and shows through. So every colour of the print PDF is
 CMYK from the press's ICC profile (`pdf.output_profile`, else a CMYK profile an installed package ships):
-greys, black text and rules in black ink alone, other colours through the profile, and photos converted
-pixel by pixel, their shadows moved into black (grey component replacement) and then thinned until the four
-inks add up to the limit. Pure values and bytes; knows nothing of WeasyPrint, the model or templates.
+greys, black text and rules in black ink alone (the darkest printing over what is under them), other colours
+through the profile, and photos converted pixel by pixel, their shadows moved into black (grey component
+replacement) and then thinned until the four inks add up to the limit. Pure values and bytes; knows nothing of WeasyPrint, the model or templates.
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ PACKAGED_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),)
 JPEG_QUALITY = 92
 #: The ink a pixel is limited to lies this far under the limit, so JPEG's rounding cannot lift it over.
 _JPEG_ROOM = 4  # of 255 per pixel, 1.6 %
+#: Black ink from this much up (black text, dark rules) prints over what is under it: on a tint or a photo, a
+#: press's registration then leaves no white rim round a letter. Lighter greys knock out as colours do.
+OVERPRINT_BLACK = 0.9
 #: Grid points along each axis of the sRGB → CMYK table photos are converted with.
 _GRID = 33
 #: What `cmyk_photo` does, in the cache key: change it when its output would change.
-_RECIPE = f"1; lut {_GRID}; gcr then cmy scaled; jpeg q{JPEG_QUALITY} 4:4:4; room {_JPEG_ROOM}"
+_RECIPE = f"2; bicubic; lut {_GRID}; gcr then cmy scaled; jpeg q{JPEG_QUALITY} 4:4:4; room {_JPEG_ROOM}"
 
 
 def packaged_profile() -> Path | None:
@@ -81,6 +84,12 @@ class Inks:
         c, m, y, k = limit_ink(pixel, self.limit).getpixel((0, 0))  # type: ignore[misc]
         return round(c / 255, 4), round(m / 255, 4), round(y / 255, 4), round(k / 255, 4)
 
+    @staticmethod
+    def overprints(cmyk: tuple[float, float, float, float]) -> bool:
+        """Whether a colour (C, M, Y, K, 0–1 each) prints over what is under it: black ink alone, dark enough."""
+        c, m, y, k = cmyk
+        return c == m == y == 0 and k >= OVERPRINT_BLACK
+
     @functools.cached_property
     def table(self) -> ImageFilter.Color3DLUT:
         """sRGB → the press's CMYK under the ink limit (less JPEG's room), as a table Pillow interpolates.
@@ -96,10 +105,10 @@ class Inks:
         values = cmyk.tobytes()
         return ImageFilter.Color3DLUT(_GRID, [v / 255 for v in values], channels=4, target_mode="CMYK")
 
-    def photo(self, data: bytes, caches: Caches) -> Normalised:
+    def photo(self, data: bytes, max_edge: int, caches: Caches) -> Normalised:
         """`cmyk_photo`, kept in the publication's cache like the shrunk photos."""
-        key = key_of("press", PIL.__version__, _RECIPE, str(self.limit), self.profile, data)
-        packed = caches.cached("press", key, lambda: _packed(cmyk_photo(data, self)))
+        key = key_of("press", PIL.__version__, _RECIPE, str(self.limit), str(max_edge), self.profile, data)
+        packed = caches.cached("press", key, lambda: _packed(cmyk_photo(data, self, max_edge)))
         width, height, picture = packed.split(b"\n", 2)
         return Normalised(picture, "image/jpeg", int(width), int(height))
 
@@ -108,11 +117,12 @@ def _packed(photo: Normalised) -> bytes:
     return f"{photo.width}\n{photo.height}\n".encode() + photo.data
 
 
-def cmyk_photo(data: bytes, inks: Inks) -> Normalised:
-    """The photo upright, converted from its colours (sRGB unless it embeds a profile) to the press's CMYK,
-    limited to its ink, as a JPEG at full resolution (with no chroma subsampling, so charts stay sharp)."""
+def cmyk_photo(data: bytes, inks: Inks, max_edge: int = 0) -> Normalised:
+    """The photo upright, at most `max_edge` pixels long (0: as it is), converted from its colours (sRGB unless
+    it embeds a profile) to the press's CMYK, limited to its ink, as a JPEG with no chroma subsampling, so
+    charts stay sharp. Shrunk before it is converted: each pixel is converted once, and fewer of them."""
     with Image.open(io.BytesIO(data)) as src:
-        rgb = fitted(src, max(src.size))
+        rgb = fitted(src, max_edge or max(src.size))
     cmyk = rgb.filter(inks.table)
     out = io.BytesIO()
     cmyk.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
