@@ -17,6 +17,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make mutation`, a mutant of paperpress/a/b.py is judged by its own area's tests (tests/a/), the
+    mirrored module tests/a/test_b.py first: mutmut would otherwise run every test that ever reached the
+    changed function, whole issue builds of other areas included, for each of thousands of mutants."""
+    from tests.support import REPO
+
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" not in mutant:
+        return
+    area, mirrored = mirrored_tests(mutant.partition("__mutmut_")[0].rpartition(".")[0])
+    folder = REPO / "tests" / area
+    kept = [item for item in items if item.path.parent == folder and (area or item.path.name == mirrored)]
+    kept.sort(key=lambda item: item.path.name != mirrored)
+    deselected = [item for item in items if item not in set(kept)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def mirrored_tests(module: str) -> tuple[str, str]:
+    """The tests folder's name ('' for tests/ itself) and the test module's name for a dotted module name:
+    paperpress.load.markdown -> ('load', 'test_markdown.py'), paperpress.load (its __init__) -> ('load',
+    'test_init.py'), paperpress.characters -> ('', 'test_characters.py')."""
+    from tests.support import REPO
+
+    parts = module.split(".")[1:]
+    if (REPO / "src" / "paperpress" / Path(*parts) / "__init__.py").exists():
+        parts.append("init")
+    return (parts[-2] if len(parts) > 1 else ""), f"test_{parts[-1]}.py"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Checkers write caches into $HOME; keep them in a temporary folder."""
