@@ -10,6 +10,7 @@ import paperpress.load as load
 from paperpress.config import Config
 from paperpress.errors import errors_in
 from paperpress.load import CONFIG_NAME, find_root, load_config, load_issue
+from paperpress.model import Publication
 from paperpress.run.issue import check_issue, open_publication
 from tests.support import FIXTURES, copy_publication
 
@@ -142,3 +143,75 @@ def test_an_issue_at_the_article_cap_is_read(pub: Path, monkeypatch) -> None:
     monkeypatch.setattr(load, "MAX_ARTICLES", 1)
     loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
     assert loaded.value is not None and errors_in(loaded.problems) == ()
+
+
+def test_the_publication_is_shown_with_smart_punctuation_and_always_has_an_identifier(pub: Path) -> None:
+    (pub / CONFIG_NAME).write_text("title: The Valley's \"Bulletin\"\nsubtitle: News -- and views\npublisher: The Press\n"
+                                   "language: fr\nwebsite: https://example.org/b\n")
+    config = _config(pub)
+    assert load.publication(config) == Publication(
+        "The Valley\u2019s \u201cBulletin\u201d", "News \u2013 and views", "The Press", "fr",
+        "urn:paperpress:the-valley-s-bulletin", "https://example.org/b")
+    (pub / CONFIG_NAME).write_text("title: Plain\nidentifier: urn:uuid:1\n")
+    assert load.publication(_config(pub)) == Publication("Plain", None, None, "en", "urn:uuid:1", None)
+
+
+def test_a_control_character_in_the_publication_s_name_is_a_warning_at_its_line(pub: Path) -> None:
+    # YAML takes out a control character typed as "\u0007"; "&#12;" is one only once Markdown decodes it.
+    (pub / CONFIG_NAME).write_text('\ufefflanguage: en\ntitle: "The&#12; Bulletin"\nsubtitle: "Week\\u0007ly"\n')
+    loaded = load_config(pub)
+    assert loaded.value is not None and errors_in(loaded.problems) == ()
+    assert [(p.line, p.field, p.severity.name) for p in loaded.problems] == [
+        (2, "title", "WARNING"), (3, "subtitle", "WARNING")]
+    shown = load.publication(loaded.value)
+    assert (shown.title.split(), shown.subtitle) == (["The", "Bulletin"], "Weekly") and "\x0c" not in shown.title
+
+
+def test_the_issue_carries_its_cover_line_cover_sections_and_articles_numbered_across_sections(pub: Path) -> None:
+    (pub / "issues/issue-7/third.md").write_text("---\ntitle: Third\n---\n\nWords.\n")
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\ntitle: It's here -- at last\ncover: issue-7/photos/square.png\nsections:\n"
+        "  - title: Town & Country\n    articles:\n      - issue-7/first.md\n      - issue-7/third.md\n"
+        "  - title: \"Readers' letters\"\n    articles:\n      - issue-7/second.md\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    issue = loaded.value
+    assert issue is not None, loaded.problems
+    assert (issue.number, issue.date.isoformat(), issue.cover_line, issue.name) == (
+        7, "2026-03-06", "It\u2019s here \u2013 at last", "issue-7")
+    assert issue.publication == load.publication(_config(pub))
+    assert issue.cover is not None
+    assert (issue.cover.id, issue.cover.source, issue.cover.alt) == (
+        "cover", "issues/issue-7/photos/square.png", "Cover of The Minimal Bulletin, issue 7")
+    assert [(s.id, s.slug, s.title, [a.id for a in s.articles]) for s in issue.sections] == [
+        ("s1", "town-country", "Town & Country", ["a1", "a2"]),
+        ("s2", "readers-letters", "Readers\u2019 letters", ["a3"]),
+    ]
+    assert [a.source for a in issue.articles] == [
+        "issues/issue-7/first.md", "issues/issue-7/third.md", "issues/issue-7/second.md"]
+
+
+def test_a_cover_that_is_missing_is_named_at_its_manifest_line(pub: Path) -> None:
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\ncover: issue-7/none.png\nsections:\n  - title: News\n    articles:\n"
+        "      - issue-7/first.md\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is None
+    assert [(str(p.file), p.line, p.field, p.message) for p in errors_in(loaded.problems)] == [
+        ("issues/issue-7.yaml", 3, "cover", "no such file 'issue-7/none.png'")]
+
+
+def test_an_issue_without_a_cover_line_or_cover_has_neither(pub: Path) -> None:
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\nsections:\n  - title: News\n    articles:\n      - issue-7/first.md\n")
+    issue = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml").value
+    assert issue is not None and (issue.cover_line, issue.cover) == (None, None)
+
+
+def test_an_article_in_upper_case_md_is_markdown_and_a_bad_section_title_is_a_warning(pub: Path) -> None:
+    (pub / "issues/issue-7/first.md").rename(pub / "issues/issue-7/FIRST.MD")
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\nsections:\n  - title: \"Ne&#12;ws\"\n    articles:\n      - issue-7/FIRST.MD\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is not None and loaded.value.sections[0].title == "Ne ws"
+    assert [(p.line, p.field) for p in loaded.problems if p.field and p.field.startswith("sections")] == [
+        (4, "sections[0].title")]
