@@ -215,3 +215,85 @@ def test_many_small_tables_of_autocompleted_cells_are_counted() -> None:
     wide = "|" + "|".join("h" for _ in range(500)) + "|\n|" + "|".join("-" for _ in range(500)) + "|\n" + "x\n" * 30
     body = parse_body("\n".join([wide] * 2), "a1", lambda *a: None, lambda *a: None)
     assert body.blocks == () and "cells" in body.problems[0].message
+
+
+# --- tables, lists, photos and messages as a reader meets them ------------------------------------------
+
+
+def _words(cells: tuple) -> list[str]:
+    return ["".join(node.text for node in cell.children) for cell in cells]
+
+
+def test_a_table_keeps_its_header_its_rows_and_each_column_s_alignment_and_what_follows_it() -> None:
+    body, _ = parse("| Left | Mid | Right | Plain |\n|:--|:-:|--:|---|\n| a | b | c | d |\n| e | f | g | h |\n\nAfter.\n")
+    table, after = body.blocks
+    assert isinstance(table, Table)
+    assert _words(table.header) == ["Left", "Mid", "Right", "Plain"]
+    assert [_words(row) for row in table.rows] == [["a", "b", "c", "d"], ["e", "f", "g", "h"]]
+    assert table.align == ("left", "center", "right", "")
+    assert after == Paragraph((Text("After."),)) and body.lines == (1, 6)
+
+
+def test_a_problem_in_a_table_cell_is_at_the_cell_s_own_line() -> None:
+    body, _ = parse("Intro.\n\n| A | B |\n|---|---|\n| x | y |\n| [nowhere](#) | z |\n")
+    assert [(p.line, p.severity) for p in body.problems] == [(6, Severity.WARNING)]
+
+
+def test_a_table_over_the_row_cap_is_refused_at_its_line_and_the_rest_is_kept(monkeypatch) -> None:
+    monkeypatch.setattr(markdown, "MAX_TABLE_ROWS", 2)
+    body, _ = parse("Intro.\n\n| A |\n|---|\n| 1 |\n| 2 |\n| 3 |\n\n| B |\n|---|\n| 1 |\n| 2 |\n")
+    assert [(p.line, p.message, p.hint) for p in body.problems] == [(3, "a table of 3 rows", "at most 2; link to the data instead")]
+    assert [type(b).__name__ for b in body.blocks] == ["Paragraph", "Table"] and body.lines == (1, 9)
+
+
+def test_a_list_inside_a_list_item_does_not_end_the_outer_list() -> None:
+    body, _ = parse("3. one\n   - inner\n   - more\n4. two\n\nAfter.\n")
+    outer, after = body.blocks
+    assert isinstance(outer, ListBlock) and outer.ordered and outer.start == 3 and len(outer.items) == 2
+    inner = outer.items[0][1]
+    assert isinstance(inner, ListBlock) and not inner.ordered and inner.start == 1 and len(inner.items) == 2
+    assert outer.items[1] == (Paragraph((Text("two"),)),) and after == Paragraph((Text("After."),))
+
+
+def test_subheads_of_the_same_level_are_siblings() -> None:
+    body, _ = parse("## A\n\n## B\n\n### C\n\n### D\n\n## E\n")
+    assert [level for level, _ in headings(body)] == [2, 2, 3, 3, 2]
+
+
+def test_a_photo_s_alt_text_is_all_its_words_and_a_photo_without_a_title_has_no_caption() -> None:
+    asked = []
+
+    def resolve(src: str, alt: str, caption: str | None, line: int | None) -> None:
+        asked.append((src, alt, caption, line))
+
+    parse_body("Intro.\n\n![A *red* `rosette` here](r.png)\n\n![Empty]()\n", "a1", resolve, lambda *a: None)
+    assert asked == [("r.png", "A red rosette here", None, 3), ("", "Empty", None, 5)]
+
+
+def test_a_long_refused_address_is_shortened_in_the_message_and_one_of_sixty_characters_is_not() -> None:
+    sixty = "ftp://" + "x" * 54
+    body, _ = parse(f"[a]({sixty}) [b]({sixty}y)\n")
+    assert [p.message for p in body.problems] == [
+        f"link to '{sixty}' is not allowed", f"link to '{sixty[:57]}...' is not allowed"]
+
+
+def test_quotes_or_lists_nested_past_the_limit_are_refused_at_the_line_where_text_would_be_lost() -> None:
+    quotes, _ = parse("Intro.\n\n" + ">" * 30 + " deep\n")
+    lists, _ = parse("Intro.\n\n" + "".join("  " * i + "- x\n" for i in range(30)))
+    assert [(p.line, p.message, p.hint) for p in quotes.problems + lists.problems] == [
+        (3, "quotes or lists nested more than 20 levels deep", "flatten the nesting; text inside would be lost"),
+        (13, "quotes or lists nested more than 20 levels deep", "flatten the nesting; text inside would be lost"),
+    ]
+    shallow, _ = parse("> " * 10 + "fine\n")
+    assert shallow.problems == ()
+
+
+def test_the_parser_reads_the_house_markdown_and_nothing_more() -> None:
+    """The parser as built (made once at import, so its settings are read here on a fresh one)."""
+    md = markdown._parser()
+    types = {t.type for t in md.parse("| a |\n|---|\n| b |\n\n~~gone~~ x[^1]\n\n[^1]: n\n\n<b>raw</b>\n\n[l](javascript:x)\n")}
+    assert {"table_open", "footnote_block_open"} <= types and "html_block" not in types
+    inline = [c for t in md.parse("~~gone~~ \"said\" -- (c) [l](javascript:x) <i>x</i>\n") if t.children for c in t.children]
+    assert [c.type for c in inline if c.type in ("s_open", "link_open", "html_inline")] == ["s_open", "link_open"]
+    assert "\u201csaid\u201d \u2013 \u00a9" in "".join(c.content for c in inline if c.type == "text")
+    assert md.options["maxNesting"] == markdown.MAX_NESTING and md.options["linkify"] is False
