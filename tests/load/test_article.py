@@ -127,3 +127,55 @@ def test_an_inline_photo_with_alt_text_loads(pub: Path) -> None:
     article, problems = _load(pub, "---\ntitle: Photos\n---\n![A grey square](photos/square.png)\n")
     assert errors_in(problems) == ()
     assert article is not None
+
+
+def test_front_matter_text_reaches_readers_with_smart_punctuation_and_each_photo_its_own_id(pub: Path) -> None:
+    (pub / "issues/issue-7/photos/caf\u00e9.png").write_bytes((pub / "issues/issue-7/photos/square.png").read_bytes())
+    article, problems = _load(pub, (
+        "---\ntitle: It's \"here\"\nbyline: Desk -- night\nstandfirst: What's new\nimages:\n"
+        "  - src: photos/square.png\n    alt: The 'square'\n    caption: Grey -- mostly\n    credit: Desk's\n"
+        "  - src: photos/square.png\n    alt: Again\n---\n"
+        "Intro.\n\n![First in the body](photos/square.png \"A 'title'\")\n\n![Second](photos/caf\u00e9.png)\n"))
+    assert errors_in(problems) == () and article is not None
+    assert (article.title, article.byline, article.standfirst) == (
+        "It\u2019s \u201chere\u201d", "Desk \u2013 night", "What\u2019s new")
+    assert [(i.id, i.alt, i.caption, i.credit) for i in article.images] == [
+        ("a9-img1", "The \u2018square\u2019", "Grey \u2013 mostly", "Desk\u2019s"), ("a9-img2", "Again", None, None)]
+    figures = [b.image for b in article.blocks if hasattr(b, "image")]
+    assert [(i.id, i.source, i.caption, i.credit) for i in figures] == [
+        ("a9-fig1", "issues/issue-7/photos/square.png", "A \u2018title\u2019", None),
+        ("a9-fig2", "issues/issue-7/photos/caf\u00e9.png", None, None)]
+    assert article.block_lines == (13, 15, 17)
+
+
+def test_a_front_matter_photo_s_problem_is_at_its_own_line_and_field(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: T\nimages:\n  - src: photos/square.png\n    alt: Fine\n"
+                                   "  - src: photos/gone.png\n    alt: Gone\n---\nBody.\n")
+    assert article is None
+    assert [(p.line, p.field, p.message) for p in errors_in(problems)] == [(6, "images[1].src", "no such file 'photos/gone.png'")]
+
+
+def test_an_alt_text_or_headline_of_nothing_visible_is_an_error_at_its_line(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: '&#12;'\nimages:\n  - src: photos/square.png\n    alt: '&#12;'\n---\nBody.\n")
+    assert article is None
+    assert [(p.line, p.field, p.message, p.hint) for p in errors_in(problems)] == [
+        (5, "images[0].alt", "the alt text has no visible words", "describe the photo for readers who cannot see it"),
+        (2, "title", "the headline has no visible words", "write the headline"),
+    ]
+
+
+def test_a_warning_in_the_body_is_kept_at_its_file_line_and_the_article_still_loads(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: T\n---\n\nSee [this](#).\n")
+    assert article is not None
+    assert [(p.line, p.field, p.severity.name) for p in problems] == [(5, "body", "WARNING")]
+
+
+def test_the_size_caps_are_inclusive(pub: Path) -> None:
+    head = "---\ntitle: Long\n---\n"
+    article, problems = _load(pub, head + "x" * (MAX_ARTICLE_BYTES - len(head) - 1) + "\n")
+    assert article is not None and errors_in(problems) == ()
+    front = "title: Big\n" + "#" * (MAX_FRONT_MATTER_BYTES - len("title: Big\n"))
+    article, problems = _load(pub, f"---\n{front}\n---\nBody.\n")
+    assert article is not None and errors_in(problems) == ()
+    article, problems = _load(pub, "---\ntitle: Quotes\n---\n" + ('"' * (MAX_QUOTE_MARKS // 20) + "\n\n") * 20)
+    assert article is not None and errors_in(problems) == ()
