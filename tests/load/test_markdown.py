@@ -297,3 +297,21 @@ def test_the_parser_reads_the_house_markdown_and_nothing_more() -> None:
     assert [c.type for c in inline if c.type in ("s_open", "link_open", "html_inline")] == ["s_open", "link_open"]
     assert "\u201csaid\u201d \u2013 \u00a9" in "".join(c.content for c in inline if c.type == "text")
     assert md.options["maxNesting"] == markdown.MAX_NESTING and md.options["linkify"] is False
+
+
+def test_a_table_may_follow_a_paragraph_line_without_a_blank_line() -> None:
+    """As in the parser made at import: a table interrupts the paragraph above it."""
+    md = markdown._parser()
+    assert [t.type for t in md.parse("Text\n| a |\n|---|\n| b |\n")][:4] == [
+        "paragraph_open", "inline", "paragraph_close", "table_open"]
+
+
+def test_a_second_level_subhead_inside_a_note_still_sits_below_the_notes_title() -> None:
+    body, _ = parse("Text.[^n]\n\n[^n]: A note.\n\n    ## In the note\n")
+    assert [h.level for h in body.footnotes[0].children if isinstance(h, Heading)] == [3]
+
+
+def test_hidden_characters_decoded_in_a_photo_s_alt_or_title_are_warned_of_at_the_photo_s_line() -> None:
+    for text in ("Intro.\n\n![A&#12;b](x.png)\n\nLater &#12; too.\n", "Intro.\n\n![Ab](x.png \"T&#12;x\")\n"):
+        body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
+        assert [(p.line, p.severity) for p in body.problems] == [(3, Severity.WARNING)], text
