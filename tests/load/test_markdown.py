@@ -7,16 +7,20 @@ import paperpress.load.markdown as markdown
 from paperpress.errors import Severity
 from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, Body, anchor_slug, parse_body, smarten
 from paperpress.model import (
+    Code,
     Emphasis,
     Figure,
     FootnoteRef,
     Heading,
     Image,
     InlineImage,
+    LineBreak,
     Link,
     ListBlock,
     Paragraph,
     Quote,
+    Strike,
+    Strong,
     Table,
     Target,
     Text,
@@ -315,3 +319,35 @@ def test_hidden_characters_decoded_in_a_photo_s_alt_or_title_are_warned_of_at_th
     for text in ("Intro.\n\n![A&#12;b](x.png)\n\nLater &#12; too.\n", "Intro.\n\n![Ab](x.png \"T&#12;x\")\n"):
         body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
         assert [(p.line, p.severity) for p in body.problems] == [(3, Severity.WARNING)], text
+
+
+def test_every_kind_of_inline_markup_becomes_its_own_node_in_order() -> None:
+    body, _ = parse("A *em* **strong** ~~gone~~ `co*de*` end\nnext  \nhard [x](https://a.example) [y](https://a.example)"
+                    " [z](https://b.example)\n")
+    (paragraph,) = body.blocks
+    first, again, other = Link((Text("x"),), "https://a.example", 1), Link((Text("y"),), "https://a.example", 1), \
+        Link((Text("z"),), "https://b.example", 2)
+    assert paragraph == Paragraph((
+        Text("A "), Emphasis((Text("em"),)), Text(" "), Strong((Text("strong"),)), Text(" "), Strike((Text("gone"),)),
+        Text(" "), Code("co*de*"), Text(" end"), Text(" "), Text("next"), LineBreak(), Text("hard "), first, Text(" "),
+        again, Text(" "), other))
+    assert body.links == (first, other)  # a reference is listed once, however often it is linked
+
+
+def test_photos_side_by_side_make_figures_with_no_empty_paragraph_between() -> None:
+    blocks = _body("Text ![A](a.png) ![B](b.png)\n").blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Figure", "Figure"]
+
+
+def test_a_refused_link_and_a_decoded_hidden_character_are_reported_at_their_lines() -> None:
+    body, _ = parse("Intro.\n\nText &#12; here `co&#12;de`.\n\nSee [it](ftp://x.example).\n")  # a code span decodes nothing
+    assert [(p.line, p.message, p.hint, p.severity) for p in body.problems] == [
+        (5, "link to 'ftp://x.example' is not allowed", "links must start with https://, http:// or mailto:", Severity.ERROR),
+        (3, "removed 1 invisible control character (U+000C), written as character references",
+         "readers cannot see them and some readers reject them; check the text was pasted correctly", Severity.WARNING),
+    ]
+
+
+def test_anchor_slugs_drop_apostrophes_and_keep_words_apart() -> None:
+    assert anchor_slug("The Council's -- view!") == "the-councils-view"
+    assert anchor_slug("¿Qué pasó?") == "que-paso" and anchor_slug("!!!") == ""
