@@ -18,34 +18,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `make mutation`, a mutant of paperpress/a/b.py is judged by its own area's tests (tests/a/), the
-    mirrored module tests/a/test_b.py first: mutmut would otherwise run every test that ever reached the
-    changed function, whole issue builds of other areas included, for each of thousands of mutants."""
+    """Under `make mutation`, a mutant of paperpress/a/b.py is judged by its mirrored tests, tests/a/test_b.py,
+    alone: mutmut would otherwise run every test that ever reached the changed function (whole issues loaded
+    and built by other modules' tests) for each of thousands of mutants, and a module's own tests are the
+    ones that should notice it break."""
     from tests.support import REPO
 
     mutant = os.environ.get("MUTANT_UNDER_TEST", "")
     if "__mutmut_" not in mutant:
         return
-    area, mirrored = mirrored_tests(mutant.partition("__mutmut_")[0].rpartition(".")[0])
-    folder = REPO / "tests" / area
-    kept = [item for item in items if item.path.parent == folder and (area or item.path.name == mirrored)]
-    kept.sort(key=lambda item: item.path.name != mirrored)
-    deselected = [item for item in items if item not in set(kept)]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
+    mirrored = mirrored_tests(mutant.partition("__mutmut_")[0].rpartition(".")[0])
+    kept = [item for item in items if item.path == REPO / mirrored]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.path != REPO / mirrored])
         items[:] = kept
 
 
-def mirrored_tests(module: str) -> tuple[str, str]:
-    """The tests folder's name ('' for tests/ itself) and the test module's name for a dotted module name:
-    paperpress.load.markdown -> ('load', 'test_markdown.py'), paperpress.load (its __init__) -> ('load',
-    'test_init.py'), paperpress.characters -> ('', 'test_characters.py')."""
+def mirrored_tests(module: str) -> Path:
+    """The test module of a dotted module name, relative to the repository: paperpress.load.markdown ->
+    tests/load/test_markdown.py, paperpress.load (its __init__) -> tests/load/test_init.py."""
     from tests.support import REPO
 
     parts = module.split(".")[1:]
     if (REPO / "src" / "paperpress" / Path(*parts) / "__init__.py").exists():
         parts.append("init")
-    return (parts[-2] if len(parts) > 1 else ""), f"test_{parts[-1]}.py"
+    return Path("tests", *parts[:-1], f"test_{parts[-1]}.py")
 
 
 @pytest.fixture(autouse=True, scope="session")
