@@ -29,9 +29,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     mirrored = mirrored_tests(mutant.partition("__mutmut_")[0].rpartition(".")[0])
     kept = [item for item in items if item.path == REPO / mirrored]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item.path != REPO / mirrored])
-        items[:] = kept
+    config.hook.pytest_deselected(items=[item for item in items if item.path != REPO / mirrored])
+    items[:] = sorted(kept, key=lambda item: item.location[1] or 0)  # in the file's order, not mutmut's set's
 
 
 def mirrored_tests(module: str) -> Path:

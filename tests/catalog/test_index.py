@@ -31,6 +31,167 @@ ACQUISITION = "http://opds-spec.org/acquisition"
 TYPES = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
 
 
+# --- in process, on a fabricated archive (what `make mutation` runs for this module) ----------------------
+
+SITE = "https://example.org/bulletin"
+MAIN = ["index.html", "opds.xml", "SHA256SUMS", "feed.xml", "search.html", "sitemap.xml"]
+
+
+@pytest.fixture(scope="module")
+def fabricated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Issues 1 to 3 with text and (stand-in) web editions, published at SITE; the search index is not made."""
+    from paperpress.catalog import index as index_module
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(index_module, "index_search", lambda out, entries: None)
+        return fabricate_archive(tmp_path_factory.mktemp("fabricated") / "pub", monkeypatch, 3, website=SITE)
+
+
+@pytest.fixture
+def pub(fabricated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fabricated archive to change, with the search indexes asked for recorded in `SEARCHED`."""
+    import shutil
+
+    from paperpress.catalog import index as index_module
+
+    SEARCHED.clear()
+    monkeypatch.setattr(index_module, "index_search", lambda out, entries: SEARCHED.append([e["name"] for e in entries]))
+    return Path(shutil.copytree(fabricated, tmp_path / "pub", symlinks=True))
+
+
+SEARCHED: list[list[str]] = []
+
+
+def _catalog(pub: Path) -> list[Path]:
+    opened = open_publication(pub)
+    return write_catalog(pub / "dist", opened.layouts, opened.config)
+
+
+def _sums(dist: Path) -> list[tuple[str, str]]:
+    return [(line[:64], line[66:]) for line in (dist / "SHA256SUMS").read_text().splitlines()]
+
+
+def test_the_checksums_list_every_file_of_every_issue_newest_first_and_match_their_bytes(fabricated: Path) -> None:
+    import hashlib
+
+    dist = fabricated / "dist"
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    assert all(line[64:66] == "  " for line in lines)
+    sums = _sums(dist)
+    web = ["web/index.html", "web/letters/index.html", "web/letters/second.html", "web/news/first.html",
+           "web/news/index.html", "web/photos/a1-img1-1200.jpg"]
+    assert [href for _, href in sums] == [
+        f"issue-{n}/{file}" for n in (3, 2, 1)
+        for file in (f"issue-{n}.txt", f"issue-{n}-cover.jpg", f"issue-{n}-thumbnail.jpg", *web)]
+    assert all(hashlib.sha256((dist / href).read_bytes()).hexdigest() == sha for sha, href in sums)
+
+
+def test_the_catalog_says_which_files_a_reader_starts_from_made_or_found_unchanged(pub: Path) -> None:
+    dist = pub / "dist"
+    assert _catalog(pub) == [dist / name for name in MAIN]  # found as the archive's last build left it
+    assert SEARCHED == []
+    (dist / ".paperpress-catalog").unlink()
+    assert _catalog(pub) == [dist / name for name in MAIN]  # made again
+    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
+    (dist / "feed.xml").unlink()
+    assert _catalog(pub) == [dist / name for name in MAIN] and (dist / "feed.xml").is_file()
+
+
+def test_sizes_are_written_as_a_reader_counts_them() -> None:
+    from paperpress.catalog.index import _size
+
+    assert [_size(n) for n in (0, 999, 1000, 1499, 1500, 999_499, 1_000_000, 2_345_678)] == [
+        "0 bytes", "999 bytes", "1 KB", "1 KB", "2 KB", "999 KB", "1.0 MB", "2.3 MB"]
+
+
+def test_a_file_changed_on_disk_is_hashed_again_and_one_deleted_is_no_longer_listed(pub: Path) -> None:
+    import hashlib
+    import os
+
+    dist = pub / "dist"
+    text = dist / "issue-2/issue-2.txt"
+    text.write_bytes(text.read_bytes() + b"a correction\n")
+    same_size = dist / "issue-3/issue-3.txt"
+    data = same_size.read_bytes()
+    same_size.write_bytes(data[:-2] + b"!\n")
+    os.utime(same_size, ns=(1, 1))  # same size, another time: read again
+    (dist / "issue-1/issue-1.txt").unlink()
+    _catalog(pub)
+    sums = {href: sha for sha, href in _sums(dist)}
+    assert sums["issue-2/issue-2.txt"] == hashlib.sha256(text.read_bytes()).hexdigest()
+    assert sums["issue-3/issue-3.txt"] == hashlib.sha256(same_size.read_bytes()).hexdigest()
+    assert "issue-1/issue-1.txt" not in sums and "issue-1/issue-1-cover.jpg" in sums
+    assert "issue-1/issue-1.txt" not in (dist / "index.html").read_text()
+
+
+def test_pages_of_years_no_longer_in_the_archive_are_removed_and_nothing_else_of_the_catalog_s(pub: Path) -> None:
+    dist = pub / "dist"
+    stale = [dist / "archive/2019.html", dist / "opds/2019.xml", dist / "feeds/archive-9.xml", dist / "sitemaps/2019.xml"]
+    for path in stale:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("old\n")
+    (dist / "archive/notes").mkdir()
+    _catalog(pub)  # found unchanged: only what it did not write goes
+    assert [path.exists() for path in stale] == [False] * 4
+    assert (dist / "archive/notes").is_dir() and (dist / "archive/2024.html").is_file()
+    (dist / "opds/2019.xml").write_text("old\n")
+    (dist / ".paperpress-catalog").unlink()
+    _catalog(pub)  # made again
+    assert not (dist / "opds/2019.xml").exists() and (dist / "opds/2024.xml").is_file()
+
+
+def test_without_a_website_the_sitemaps_go_and_without_web_editions_the_search_goes(pub: Path) -> None:
+    import shutil
+
+    dist = pub / "dist"
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text().replace(f"website: {SITE}\n", ""))
+    assert _catalog(pub) == [dist / name for name in MAIN if name != "sitemap.xml"]
+    assert not (dist / "sitemap.xml").exists() and not list((dist / "sitemaps").iterdir())
+    (dist / "pagefind").mkdir(exist_ok=True)
+    for n in (1, 2, 3):
+        shutil.rmtree(dist / f"issue-{n}/web")
+    assert _catalog(pub) == [dist / name for name in ("index.html", "opds.xml", "SHA256SUMS", "feed.xml")]
+    assert not any((dist / name).exists() for name in ("search.html", "search.js", "pagefind"))
+    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
+
+
+def test_only_issue_folders_with_a_state_are_listed_and_a_linked_folder_never(pub: Path) -> None:
+    dist = pub / "dist"
+    (dist / "issue-9").mkdir()  # no state
+    (dist / "issue-8").write_text("a file\n")
+    (dist / "issue-7").symlink_to(dist / "issue-3", target_is_directory=True)
+    _catalog(pub)
+    index = html.parse(str(dist / "index.html")).getroot()
+    assert [a.get("id") for a in index.iter("article")] == ["issue-3", "issue-2", "issue-1"]
+
+
+def _edit_state(folder: Path, **catalog: Any) -> None:
+    import json
+
+    from paperpress.output.state import STATE_NAME
+
+    raw = json.loads((folder / STATE_NAME).read_text())
+    raw["catalog"].update(catalog)
+    (folder / STATE_NAME).write_text(json.dumps(raw))
+
+
+def test_an_issue_is_summed_up_by_its_standfirst_or_its_first_five_other_headlines(pub: Path) -> None:
+    dist = pub / "dist"
+    _edit_state(dist / "issue-3", standfirst=None, cover_line="Lead",
+                headlines=["Lead", "One", "Two", "Three", "Four", "Five", "Six"])
+    _edit_state(dist / "issue-2", standfirst="What happened.", headlines=["One"])
+    _edit_state(dist / "issue-1", standfirst=None, cover_line="Only", headlines=["Only"])
+    _catalog(pub)
+    index = html.parse(str(dist / "index.html")).getroot()
+    summaries = {a.get("id"): [p.text for p in a.find_class("summary")] for a in index.iter("article")}
+    assert summaries == {"issue-3": ["In this issue: One; Two; Three; Four; Five"], "issue-2": ["What happened."],
+                         "issue-1": []}
+
+
+# --- on real builds ----------------------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three issues in every real edition, built once for the whole module (so its tests are slow)."""
@@ -327,161 +488,3 @@ def test_a_catalog_made_from_the_same_states_is_not_made_again(online: Path, tmp
     opened = open_publication(pub)
     write_catalog(dist, opened.layouts, opened.config)
     assert made == [1, 1, 1] and "color: black" in (dist / "index.html").read_text()
-
-
-# --- in process, on a fabricated archive (what `make mutation` runs for this module) ----------------------
-
-SITE = "https://example.org/bulletin"
-MAIN = ["index.html", "opds.xml", "SHA256SUMS", "feed.xml", "search.html", "sitemap.xml"]
-
-
-@pytest.fixture(scope="module")
-def fabricated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Issues 1 to 3 with text and (stand-in) web editions, published at SITE; the search index is not made."""
-    from paperpress.catalog import index as index_module
-
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(index_module, "index_search", lambda out, entries: None)
-        return fabricate_archive(tmp_path_factory.mktemp("fabricated") / "pub", monkeypatch, 3, website=SITE)
-
-
-@pytest.fixture
-def pub(fabricated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the fabricated archive to change, with the search indexes asked for recorded in `SEARCHED`."""
-    import shutil
-
-    from paperpress.catalog import index as index_module
-
-    SEARCHED.clear()
-    monkeypatch.setattr(index_module, "index_search", lambda out, entries: SEARCHED.append([e["name"] for e in entries]))
-    return Path(shutil.copytree(fabricated, tmp_path / "pub", symlinks=True))
-
-
-SEARCHED: list[list[str]] = []
-
-
-def _catalog(pub: Path) -> list[Path]:
-    opened = open_publication(pub)
-    return write_catalog(pub / "dist", opened.layouts, opened.config)
-
-
-def _sums(dist: Path) -> list[tuple[str, str]]:
-    return [(line[:64], line[66:]) for line in (dist / "SHA256SUMS").read_text().splitlines()]
-
-
-def test_the_checksums_list_every_file_of_every_issue_newest_first_and_match_their_bytes(fabricated: Path) -> None:
-    import hashlib
-
-    dist = fabricated / "dist"
-    lines = (dist / "SHA256SUMS").read_text().splitlines()
-    assert all(line[64:66] == "  " for line in lines)
-    sums = _sums(dist)
-    web = ["web/index.html", "web/letters/index.html", "web/letters/second.html", "web/news/first.html",
-           "web/news/index.html", "web/photos/a1-img1-1200.jpg"]
-    assert [href for _, href in sums] == [
-        f"issue-{n}/{file}" for n in (3, 2, 1)
-        for file in (f"issue-{n}.txt", f"issue-{n}-cover.jpg", f"issue-{n}-thumbnail.jpg", *web)]
-    assert all(hashlib.sha256((dist / href).read_bytes()).hexdigest() == sha for sha, href in sums)
-
-
-def test_the_catalog_says_which_files_a_reader_starts_from_made_or_found_unchanged(pub: Path) -> None:
-    dist = pub / "dist"
-    assert _catalog(pub) == [dist / name for name in MAIN]  # found as the archive's last build left it
-    assert SEARCHED == []
-    (dist / ".paperpress-catalog").unlink()
-    assert _catalog(pub) == [dist / name for name in MAIN]  # made again
-    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
-    (dist / "feed.xml").unlink()
-    assert _catalog(pub) == [dist / name for name in MAIN] and (dist / "feed.xml").is_file()
-
-
-def test_sizes_are_written_as_a_reader_counts_them() -> None:
-    from paperpress.catalog.index import _size
-
-    assert [_size(n) for n in (0, 999, 1000, 1499, 1500, 999_499, 1_000_000, 2_345_678)] == [
-        "0 bytes", "999 bytes", "1 KB", "1 KB", "2 KB", "999 KB", "1.0 MB", "2.3 MB"]
-
-
-def test_a_file_changed_on_disk_is_hashed_again_and_one_deleted_is_no_longer_listed(pub: Path) -> None:
-    import hashlib
-    import os
-
-    dist = pub / "dist"
-    text = dist / "issue-2/issue-2.txt"
-    text.write_bytes(text.read_bytes() + b"a correction\n")
-    same_size = dist / "issue-3/issue-3.txt"
-    data = same_size.read_bytes()
-    same_size.write_bytes(data[:-2] + b"!\n")
-    os.utime(same_size, ns=(1, 1))  # same size, another time: read again
-    (dist / "issue-1/issue-1.txt").unlink()
-    _catalog(pub)
-    sums = {href: sha for sha, href in _sums(dist)}
-    assert sums["issue-2/issue-2.txt"] == hashlib.sha256(text.read_bytes()).hexdigest()
-    assert sums["issue-3/issue-3.txt"] == hashlib.sha256(same_size.read_bytes()).hexdigest()
-    assert "issue-1/issue-1.txt" not in sums and "issue-1/issue-1-cover.jpg" in sums
-    assert "issue-1/issue-1.txt" not in (dist / "index.html").read_text()
-
-
-def test_pages_of_years_no_longer_in_the_archive_are_removed_and_nothing_else_of_the_catalog_s(pub: Path) -> None:
-    dist = pub / "dist"
-    stale = [dist / "archive/2019.html", dist / "opds/2019.xml", dist / "feeds/archive-9.xml", dist / "sitemaps/2019.xml"]
-    for path in stale:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text("old\n")
-    (dist / "archive/notes").mkdir()
-    _catalog(pub)  # found unchanged: only what it did not write goes
-    assert [path.exists() for path in stale] == [False] * 4
-    assert (dist / "archive/notes").is_dir() and (dist / "archive/2024.html").is_file()
-    (dist / "opds/2019.xml").write_text("old\n")
-    (dist / ".paperpress-catalog").unlink()
-    _catalog(pub)  # made again
-    assert not (dist / "opds/2019.xml").exists() and (dist / "opds/2024.xml").is_file()
-
-
-def test_without_a_website_the_sitemaps_go_and_without_web_editions_the_search_goes(pub: Path) -> None:
-    import shutil
-
-    dist = pub / "dist"
-    config = pub / "paperpress.yaml"
-    config.write_text(config.read_text().replace(f"website: {SITE}\n", ""))
-    assert _catalog(pub) == [dist / name for name in MAIN if name != "sitemap.xml"]
-    assert not (dist / "sitemap.xml").exists() and not list((dist / "sitemaps").iterdir())
-    (dist / "pagefind").mkdir(exist_ok=True)
-    for n in (1, 2, 3):
-        shutil.rmtree(dist / f"issue-{n}/web")
-    assert _catalog(pub) == [dist / name for name in ("index.html", "opds.xml", "SHA256SUMS", "feed.xml")]
-    assert not any((dist / name).exists() for name in ("search.html", "search.js", "pagefind"))
-    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
-
-
-def test_only_issue_folders_with_a_state_are_listed_and_a_linked_folder_never(pub: Path) -> None:
-    dist = pub / "dist"
-    (dist / "issue-9").mkdir()  # no state
-    (dist / "issue-8").write_text("a file\n")
-    (dist / "issue-7").symlink_to(dist / "issue-3", target_is_directory=True)
-    _catalog(pub)
-    index = html.parse(str(dist / "index.html")).getroot()
-    assert [a.get("id") for a in index.iter("article")] == ["issue-3", "issue-2", "issue-1"]
-
-
-def _edit_state(folder: Path, **catalog: Any) -> None:
-    import json
-
-    from paperpress.output.state import STATE_NAME
-
-    raw = json.loads((folder / STATE_NAME).read_text())
-    raw["catalog"].update(catalog)
-    (folder / STATE_NAME).write_text(json.dumps(raw))
-
-
-def test_an_issue_is_summed_up_by_its_standfirst_or_its_first_five_other_headlines(pub: Path) -> None:
-    dist = pub / "dist"
-    _edit_state(dist / "issue-3", standfirst=None, cover_line="Lead",
-                headlines=["Lead", "One", "Two", "Three", "Four", "Five", "Six"])
-    _edit_state(dist / "issue-2", standfirst="What happened.", headlines=["One"])
-    _edit_state(dist / "issue-1", standfirst=None, cover_line="Only", headlines=["Only"])
-    _catalog(pub)
-    index = html.parse(str(dist / "index.html")).getroot()
-    summaries = {a.get("id"): [p.text for p in a.find_class("summary")] for a in index.iter("article")}
-    assert summaries == {"issue-3": ["In this issue: One; Two; Three; Four; Five"], "issue-2": ["What happened."],
-                         "issue-1": []}
