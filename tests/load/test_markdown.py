@@ -8,6 +8,7 @@ from paperpress.errors import Severity
 from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, Body, anchor_slug, parse_body, smarten
 from paperpress.model import (
     Code,
+    CodeBlock,
     Emphasis,
     Figure,
     FootnoteRef,
@@ -19,6 +20,7 @@ from paperpress.model import (
     ListBlock,
     Paragraph,
     Quote,
+    Rule,
     Strike,
     Strong,
     Table,
@@ -351,3 +353,53 @@ def test_a_refused_link_and_a_decoded_hidden_character_are_reported_at_their_lin
 def test_anchor_slugs_drop_apostrophes_and_keep_words_apart() -> None:
     assert anchor_slug("The Council's -- view!") == "the-councils-view"
     assert anchor_slug("¿Qué pasó?") == "que-paso" and anchor_slug("!!!") == ""
+
+
+def test_code_keeps_its_lines_and_a_rule_and_a_decoded_line_break_in_text_read_as_they_should() -> None:
+    body, _ = parse("```\nline 1\nline 2\n```\n\n    indented\n    code\n\n---\n\nText&#10;more\n")
+    assert body.blocks == (CodeBlock("line 1\nline 2"), CodeBlock("indented\ncode"), Rule(), Paragraph((Text("Text more"),)))
+    assert body.lines == (1, 6, 9, 11)
+
+
+def test_a_quotation_ends_where_it_ends_and_lists_start_where_they_say() -> None:
+    body, _ = parse("> Quoted.\n\nOutside.\n\n1. one\n\n- dot\n")
+    assert body.blocks[:2] == (Quote((Paragraph((Text("Quoted."),)),)), Paragraph((Text("Outside."),)))
+    assert [(b.ordered, b.start) for b in body.blocks[2:]] == [(True, 1), (False, 1)]
+
+
+def test_problems_in_a_subhead_a_photo_in_a_link_and_a_paragraph_split_by_a_photo_have_their_lines() -> None:
+    asked = []
+    text = "Intro.\n\n## See [x](#)\n\nA [link ![In](a.png)](https://e.example)\n\nNo [y](#) ![B](b.png) here\n"
+    body = parse_body(text, "a1", lambda src, alt, caption, line: asked.append((src, line)), lambda *a: None)
+    assert [p.line for p in body.problems] == [3, 7]
+    assert asked == [("a.png", 5), ("b.png", 7)]
+
+
+def test_a_note_mark_carries_its_number() -> None:
+    body, _ = parse("One[^a] two[^b].\n\n[^a]: A.\n[^b]: B.\n")
+    assert [(r.number, r.id) for r in inlines(body) if isinstance(r, FootnoteRef)] == [(1, "a3-fn1"), (2, "a3-fn2")]
+
+
+def test_a_refused_parse_keeps_nothing_but_its_problem() -> None:
+    body = parse_body('"' * (MAX_BLOCK_QUOTE_MARKS + 1), "a1", lambda *a: None, lambda *a: None)
+    assert body == Body((), (), (), body.problems) and len(body.problems) == 1
+    assert body.problems[0].hint == f"at most {MAX_BLOCK_QUOTE_MARKS:,}; break it into paragraphs"
+
+
+def test_the_caps_let_through_what_is_at_them() -> None:
+    marks = ("\"a' " * (MAX_BLOCK_QUOTE_MARKS // 2))  # both kinds of mark count
+    assert parse_body(marks, "a1", lambda *a: None, lambda *a: None).problems == ()
+    assert len(parse_body(marks + "'", "a1", lambda *a: None, lambda *a: None).problems) == 1
+    assert parse_body("> " * 21 + "deep\n", "a1", lambda *a: None, lambda *a: None).problems == ()
+    assert [p.line for p in parse_body("> " * 22 + "deep\n", "a1", lambda *a: None, lambda *a: None).problems] == [1]
+    at_cap = _table(50, MAX_TABLE_CELLS // 50 - 1)  # a header row and rows of 50 cells: the cap exactly
+    assert parse_body(at_cap, "a1", lambda *a: None, lambda *a: None).problems == ()
+    over = parse_body(at_cap + "\n" + _table(1, 0), "a1", lambda *a: None, lambda *a: None).problems
+    assert [(p.message, p.hint) for p in over] == [
+        (f"the tables hold over {MAX_TABLE_CELLS:,} cells", f"at most {MAX_TABLE_CELLS:,} in one article; link to the data instead")]
+
+
+def test_front_matter_text_is_smartened_as_plain_words() -> None:
+    assert smarten("") == ""
+    assert smarten("It's *very* good -- and\nnew") == "It\u2019s very good \u2013 and new"
+    assert smarten("See ![the shed](s.png) `now`  \nthen") == "See the shed now then"
