@@ -241,3 +241,22 @@ def test_a_photo_damaged_in_its_header_is_named_with_what_pillow_said(tmp_path: 
     image, problems = load(tmp_path, "bad.png")
     assert image is None and [str(p) for p in problems] == [
         "a.md:3: images[0].src: 'bad.png' is damaged: Truncated File Read (export the photo again from the original)"]
+
+
+def test_what_was_learnt_of_a_photo_holds_for_one_version_of_pillow(tmp_path: Path, monkeypatch) -> None:
+    import PIL
+
+    from paperpress.load import images
+
+    decodes: list[bytes] = []
+    decode_error = images._decode_error
+    monkeypatch.setattr(images, "_decode_error", lambda data: decodes.append(data) or decode_error(data))
+    Image.new("RGB", (64, 48)).save(tmp_path / "a.jpg", "JPEG")
+    for version in ("1.0", "1.0", "2.0"):
+        monkeypatch.setattr(PIL, "__version__", version)
+        learnt = Learnt()
+        photos = images.PhotoFiles(tmp_path / "cache", learnt)
+        _placed(tmp_path, "a.jpg", photos, [])
+        assert images.decode_problems(photos) == []
+        learnt.keep()
+    assert len(decodes) == 2  # once, then again under another Pillow

@@ -215,3 +215,60 @@ def test_an_article_in_upper_case_md_is_markdown_and_a_bad_section_title_is_a_wa
     assert loaded.value is not None and loaded.value.sections[0].title == "Ne ws"
     assert [(p.line, p.field) for p in loaded.problems if p.field and p.field.startswith("sections")] == [
         (4, "sections[0].title")]
+
+
+def test_a_manifest_that_cannot_be_read_is_reported_and_nothing_is_returned(pub: Path) -> None:
+    (pub / "issues/issue-7.yaml").write_text("number: [\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is None and [(str(p.file), p.line) for p in loaded.problems] == [("issues/issue-7.yaml", 1)]
+
+
+def test_the_article_cap_is_named_at_the_sections_with_its_fix(pub: Path, monkeypatch) -> None:
+    monkeypatch.setattr(load, "MAX_ARTICLES", 1)
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert [str(p) for p in loaded.problems] == [
+        "issues/issue-7.yaml:4: sections: 2 articles in one issue (an issue may hold at most 1; split it)"]
+
+
+def test_a_missing_article_s_hint_names_the_nearest_file(pub: Path) -> None:
+    text = (pub / "issues/issue-7.yaml").read_text().replace("issue-7/first.md", "issue-7/frist.md")
+    (pub / "issues/issue-7.yaml").write_text(text)
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert [(p.message, p.hint) for p in errors_in(loaded.problems)] == [
+        ("no such file 'issue-7/frist.md'", "did you mean 'first.md'?")]
+
+
+def test_a_photo_shown_as_cover_and_in_an_article_is_decoded_once_and_remembered(pub: Path, monkeypatch) -> None:
+    from paperpress.cache import Learnt
+    from paperpress.load import images
+
+    decodes: list[bytes] = []
+    decode_error = images._decode_error
+    monkeypatch.setattr(images, "_decode_error", lambda data: decodes.append(data) or decode_error(data))
+    text = (pub / "issues/issue-7.yaml").read_text().replace("sections:", "cover: issue-7/photos/square.png\nsections:")
+    (pub / "issues/issue-7.yaml").write_text(text)
+    for _ in range(2):
+        learnt = Learnt()
+        loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml", learnt)
+        assert loaded.value is not None and loaded.value.cover is not None
+        learnt.keep()
+    assert len(decodes) == 1
+    assert list((pub / ".paperpress-cache" / "photos").iterdir())
+
+
+def test_with_a_memo_an_unchanged_article_is_not_read_again(pub: Path, monkeypatch) -> None:
+    from paperpress.load.memo import ArticleMemo
+
+    memo = ArticleMemo()
+    first = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml", memo=memo)
+    loads: list[object] = []
+    load_article = load.load_article
+    monkeypatch.setattr(load, "load_article", lambda *a, **k: loads.append(a) or load_article(*a, **k))
+    again = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml", memo=memo)
+    assert loads == [] and again.value == first.value
+
+
+def test_a_publication_named_without_letters_or_across_lines_still_reads_well() -> None:
+    assert load.publication(Config(title="!!!")).identifier == "urn:paperpress:publication"
+    assert load.publication(Config(title="The&#10;Bulletin", subtitle="Week&#10;ly")).title == "The Bulletin"
+    assert load.publication(Config(title="T", subtitle="Week&#10;ly")).subtitle == "Week ly"

@@ -125,3 +125,13 @@ def test_an_empty_file_is_an_empty_mapping_and_a_list_keeps_its_lines() -> None:
     assert doc is not None and doc.lines == {"": 3, "[0]": 3, "[1]": 4, "[1][0]": 4, "[1][1]": 4}
     assert doc.line("[1][1].z") == 4 and doc.line("nowhere") == 3
     assert parse_yaml("", F)[0].line("a.b") is None  # type: ignore[union-attr]
+
+
+def test_nesting_past_the_parser_s_own_limit_or_ours_is_said_plainly_with_its_fix() -> None:
+    for text in ("x: " + "[" * 5000 + "]" * 5000, "x: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)):
+        _, problems = parse_yaml(text, F)
+        assert [(str(p.file), p.hint) for p in problems] == [("x.yaml", "flatten the structure")]
+    _, problems = parse_yaml("x: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), F)
+    assert problems[0].message == f"YAML nested more than {MAX_DEPTH} levels deep"
+    _, problems = parse_yaml("x: " + "[" * 5000 + "]" * 5000, F)
+    assert problems[0].message == "YAML syntax: exceeded maximum nesting depth"
