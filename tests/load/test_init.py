@@ -272,3 +272,36 @@ def test_a_publication_named_without_letters_or_across_lines_still_reads_well() 
     assert load.publication(Config(title="!!!")).identifier == "urn:paperpress:publication"
     assert load.publication(Config(title="The&#10;Bulletin", subtitle="Week&#10;ly")).title == "The Bulletin"
     assert load.publication(Config(title="T", subtitle="Week&#10;ly")).subtitle == "Week ly"
+
+
+def test_links_between_articles_are_resolved_and_checked_across_the_issue(pub: Path) -> None:
+    first = pub / "issues/issue-7/first.md"
+    first.write_text(first.read_text() + "\nSee [the letters](second.md) and [a subhead](second.md#nowhere).\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is None
+    assert [(str(p.file), p.line, p.message) for p in errors_in(loaded.problems)] == [
+        ("issues/issue-7/first.md", 19, "link to 'second.md#nowhere': 'The second article' has no subhead 'nowhere'")]
+    first.write_text(first.read_text().replace(" and [a subhead](second.md#nowhere)", ""))
+    issue = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml").value
+    assert issue is not None
+    from paperpress.model import Link, Paragraph, Target
+
+    last = issue.articles[0].blocks[-1]
+    assert isinstance(last, Paragraph)
+    assert [node.target for node in last.children if isinstance(node, Link)] == [Target("a2", None, False)]
+
+
+def test_an_article_listed_twice_is_named_with_its_fix_and_a_section_title_without_letters_has_a_slug(pub: Path) -> None:
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\nsections:\n  - title: \"!!!\"\n    articles:\n      - issue-7/first.md\n"
+        "      - issue-7/first.md\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert [str(p) for p in errors_in(loaded.problems)] == [
+        "issues/issue-7.yaml:7: sections[0].articles[1]: 'issue-7/first.md' is already listed as sections[0].articles[0]"
+        " (list each article once per issue)"]
+    (pub / "issues/issue-7.yaml").write_text(
+        "number: 7\ndate: 2026-03-06\nsections:\n  - title: \"!!!\"\n    articles:\n      - issue-7/first.md\n"
+        "  - title: \"A&#12;B\"\n    articles:\n      - issue-7/second.md\n")
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is not None and loaded.value.sections[0].slug == "section"
+    assert [(str(p.file), p.field) for p in loaded.problems] == [("issues/issue-7.yaml", "sections[1].title")]
