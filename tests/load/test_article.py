@@ -179,3 +179,34 @@ def test_the_size_caps_are_inclusive(pub: Path) -> None:
     assert article is not None and errors_in(problems) == ()
     article, problems = _load(pub, "---\ntitle: Quotes\n---\n" + ('"' * (MAX_QUOTE_MARKS // 20) + "\n\n") * 20)
     assert article is not None and errors_in(problems) == ()
+
+
+def test_an_error_found_before_this_article_does_not_refuse_it(pub: Path) -> None:
+    path = pub / "issues/issue-7/note.md"
+    path.write_text("---\ntitle: Fine\n---\nBody.\n")
+    problems = [Problem(None, None, None, "an earlier article's error")]
+    article = load_article(pub, path, "a9", problems, PhotoFiles(), links=IssueLinks(pub, {path.resolve(): "a9"}))
+    assert article is not None and len(problems) == 1
+
+
+def test_the_caps_and_the_encoding_say_how_to_fix_them(pub: Path, monkeypatch) -> None:
+    import paperpress.load.article as article_module
+
+    monkeypatch.setattr(article_module, "MAX_ARTICLE_BYTES", 10)
+    assert [p.hint for p in _load(pub, "---\ntitle: Long\n---\n")[1]] == ["articles must be under 512 KB; split it"]
+    monkeypatch.undo()
+    assert [p.hint for p in _load(pub, b"---\ntitle: Caf\xe9\n---\n")[1]] == [
+        "save the file as UTF-8; most editors offer it under 'Encoding'"]
+
+
+def test_a_control_character_typed_in_the_file_is_taken_out_with_a_warning_at_its_line(pub: Path) -> None:
+    article, problems = _load(pub, "---\ntitle: Bell\n---\nRing \x07 now.\n")
+    assert article is not None and article.blocks[0].children[0].text.split() == ["Ring", "now."]  # type: ignore[attr-defined]
+    assert [(str(p.file), p.line, p.severity.name) for p in problems] == [("issues/issue-7/note.md", 4, "WARNING")]
+
+
+def test_an_opening_fence_may_end_in_spaces_and_an_empty_front_matter_is_closed(pub: Path) -> None:
+    article, problems = _load(pub, "---  \ntitle: Spaced\n---\nBody.\n")
+    assert article is not None and article.title == "Spaced"
+    article, problems = _load(pub, "---\n---\nBody.\n")
+    assert article is None and [p.message for p in problems] == ["required: add 'title:' (the headline)"]
