@@ -73,7 +73,9 @@ def test_a_configuration_linked_from_outside_the_publication_is_refused(tmp_path
     (root / CONFIG_NAME).symlink_to(outside)
     loaded = load_config(root)
     assert loaded.value is None
-    assert [p.message for p in loaded.problems] == [f"'{CONFIG_NAME}' leads outside the publication (a symbolic link)"]
+    assert [(p.message, p.hint) for p in loaded.problems] == [(
+        f"'{CONFIG_NAME}' leads outside the publication (a symbolic link)",
+        "copy the file into the publication instead of linking to it")]
 
 
 def test_every_configuration_problem_is_reported_in_line_order(pub: Path) -> None:
@@ -305,3 +307,21 @@ def test_an_article_listed_twice_is_named_with_its_fix_and_a_section_title_witho
     loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
     assert loaded.value is not None and loaded.value.sections[0].slug == "section"
     assert [(str(p.file), p.field) for p in loaded.problems] == [("issues/issue-7.yaml", "sections[1].title")]
+
+
+def test_a_configuration_is_said_to_be_one_where_it_is_wrong_as_a_whole_and_its_hidden_characters_go(pub: Path) -> None:
+    (pub / CONFIG_NAME).write_text("- title: A list\n")
+    assert [str(p) for p in load_config(pub).problems] == [
+        "paperpress.yaml:1: the configuration must be a mapping of keys to values"]
+    (pub / CONFIG_NAME).write_text("title: Ring\x07ing\n")
+    loaded = load_config(pub)
+    assert loaded.value is not None and loaded.value.title == "Ringing"
+    assert [(str(p.file), p.line) for p in loaded.problems] == [("paperpress.yaml", 1)]
+
+
+def test_a_cover_line_s_hidden_character_is_warned_of_at_its_line_in_the_manifest(pub: Path) -> None:
+    text = (pub / "issues/issue-7.yaml").read_text().replace("title: A small issue", 'title: "A&#12;B"')
+    (pub / "issues/issue-7.yaml").write_text(text)
+    loaded = load_issue(pub, _config(pub), pub / "issues/issue-7.yaml")
+    assert loaded.value is not None and loaded.value.cover_line == "A B"
+    assert [(str(p.file), p.line, p.field) for p in loaded.problems] == [("issues/issue-7.yaml", 3, "title")]
