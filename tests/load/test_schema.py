@@ -179,3 +179,14 @@ def test_one_field_is_read_alone_even_when_the_rest_is_broken() -> None:
     assert [str(p) for p in problems] == ["issues/issue-0010.yaml:3: pages: too large: at most 4"]
     listed, problems = parse_yaml("- a\n", FILE)
     assert listed is not None and validate_field(Entry, "tags", listed, FILE, problems) is None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    names: tuple[str, ...] | None = None
+
+
+def test_an_optional_list_is_read_as_a_list_and_a_broken_nested_mapping_refuses_the_whole() -> None:
+    assert check("names: [a, b]\n", Listed) == (Listed(("a", "b")), [])
+    value, problems = check("title: a\ncredit:\n  name: [x]\n")
+    assert value is None and problems == ["issues/issue-0010.yaml:3: credit.name: expected text, found a list"]
