@@ -403,3 +403,11 @@ def test_front_matter_text_is_smartened_as_plain_words() -> None:
     assert smarten("") == ""
     assert smarten("It's *very* good -- and\nnew") == "It\u2019s very good \u2013 and new"
     assert smarten("See ![the shed](s.png) `now`  \nthen") == "See the shed now then"
+
+
+def test_a_subhead_keeps_its_words_a_code_block_its_last_characters_and_a_placeholder_link_its_fix() -> None:
+    body, _ = parse("## The *plan*\n\n```\nkeep  \n```\n\n```\nmaX\n```\n\n[x](#)\n")
+    heading, spaced, ending, _ = body.blocks
+    assert isinstance(heading, Heading) and heading.children == (Text("The "), Emphasis((Text("plan"),)))
+    assert (spaced, ending) == (CodeBlock("keep  "), CodeBlock("maX"))
+    assert [p.hint for p in body.problems] == ["give a web address, an article or a '#subhead'"]
