@@ -79,7 +79,8 @@ def test_damage_is_reported_at_every_place_from_one_decode(tmp_path: Path) -> No
     for line in (3, 9):
         load_image(tmp_path, tmp_path, "cut.png", id=f"i{line}", alt="a", caption=None, credit=None,
                    file=PurePosixPath("a.md"), line=line, field="body", problems=problems, pending=photos)
-    found = decode_problems(photos)
+    # Pillow may see the damage in the header already (or, made lenient by WeasyPrint, only in the decode).
+    found = problems + decode_problems(photos)
     assert [p.line for p in found] == [3, 9] and all("damaged" in p.message for p in found)
     assert photos.reads == 1
 
@@ -151,7 +152,7 @@ def test_a_damaged_photo_is_never_kept_as_good_so_it_is_reported_every_time(tmp_
         learnt = Learnt()
         photos, problems = PhotoFiles(cache, learnt), []
         _placed(tmp_path, "cut.png", photos, problems)
-        found = decode_problems(photos)
+        found = problems + decode_problems(photos)  # in the header or in the decode, as above
         learnt.keep()
         assert [p.line for p in found] == [3] and "damaged" in found[0].message
     assert not cache.exists() or not list(cache.iterdir())
