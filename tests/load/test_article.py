@@ -210,3 +210,46 @@ def test_an_opening_fence_may_end_in_spaces_and_an_empty_front_matter_is_closed(
     assert article is not None and article.title == "Spaced"
     article, problems = _load(pub, "---\n---\nBody.\n")
     assert article is None and [p.message for p in problems] == ["required: add 'title:' (the headline)"]
+
+
+def test_every_front_matter_field_s_hidden_character_is_warned_of_at_its_own_line_and_field(pub: Path) -> None:
+    article, problems = _load(pub, (
+        "---\ntitle: T&#12;x\nbyline: B&#12;x\nstandfirst: S&#12;x\nimages:\n  - src: photos/square.png\n"
+        "    alt: A&#12;x\n    caption: C&#12;x\n    credit: D&#12;x\n---\nBody.\n"))
+    assert article is not None
+    assert [(str(p.file), p.line, p.field, p.severity.name) for p in problems] == [
+        ("issues/issue-7/note.md", line, field, "WARNING") for line, field in
+        [(7, "images[0].alt"), (8, "images[0].caption"), (9, "images[0].credit"), (2, "title"), (3, "byline"), (4, "standfirst")]]
+
+
+def test_what_is_wrong_in_the_body_is_said_in_full_at_the_file_s_lines(pub: Path) -> None:
+    other = pub / "issues/issue-7/other.md"
+    other.write_text("---\ntitle: Other\n---\n\n## Known\n")
+    path = pub / "issues/issue-7/note.md"
+    path.write_text("---\ntitle: T\n---\n\n![](photos/square.png)\n\n[a](ftp://x.example) [b](other.md#known) [c](#)\n")
+    problems: list[Problem] = []
+    links = IssueLinks(pub, {path.resolve(): "a9", other.resolve(): "a10"})
+    assert load_article(pub, path, "a9", problems, PhotoFiles(), links=links) is None
+    assert [str(p) for p in problems] == [
+        "issues/issue-7/note.md:5: body: photo 'photos/square.png' has no alt text (write it as ![what the photo shows](file))",
+        "issues/issue-7/note.md:7: body: link to 'ftp://x.example' is not allowed (links must start with https://, http:// or"
+        " mailto:)",
+        "issues/issue-7/note.md:7: warning: body: the link 'c' goes nowhere ('#'), so it is printed as plain words (give a web"
+        " address, an article or a '#subhead')",
+    ]
+    assert [(c.file.name, c.line, c.target.article) for c in links.claims] == [("note.md", 7, "a10")]
+
+
+def test_the_fences_and_caps_say_how_to_fix_them_in_full(pub: Path) -> None:
+    assert [str(p) for p in _load(pub, "---\ntitle: Open\n")[1]] == [
+        "issues/issue-7/note.md:1: the front matter is never closed (add a line '---' after it)"]
+    big = "---\ntitle: Big\n" + "# padding\n" * (MAX_FRONT_MATTER_BYTES // 10 + 1) + "---\nBody.\n"
+    assert [str(p) for p in _load(pub, big)[1]] == [
+        "issues/issue-7/note.md:1: the front matter is over 64 KB (keep the body below the '---' line)"]
+    marks = "'" * (MAX_QUOTE_MARKS // 2) + '"' * (MAX_QUOTE_MARKS // 2 + 1)
+    assert [str(p) for p in _load(pub, f"---\ntitle: Q\n---\n{marks}\n")[1]] == [
+        f"issues/issue-7/note.md:4: body: {MAX_QUOTE_MARKS + 1} quotation marks in one article"
+        f" (at most {MAX_QUOTE_MARKS}; is this really an article?)"]
+    assert [p.message for p in _load(pub, "---\ntitle: [\n---\nBody.\n")[1]][0].startswith("YAML syntax")
+    assert [str(p.file) for p in _load(pub, "---\ntitle: [\n---\nBody.\n")[1]] == ["issues/issue-7/note.md"]
+    assert [p.message for p in _load(pub, "---\n- a\n---\nBody.\n")[1]] == ["the front matter must be a mapping of keys to values"]
