@@ -261,3 +261,21 @@ def test_what_was_learnt_of_a_photo_holds_for_one_version_of_pillow(tmp_path: Pa
         assert images.decode_problems(photos) == []
         learnt.keep()
     assert len(decodes) == 2  # once, then again under another Pillow
+
+
+def test_every_damaged_photo_is_reported_and_pillow_is_left_as_it_was_found(tmp_path: Path, monkeypatch) -> None:
+    from PIL import ImageFile
+
+    from paperpress.load.images import PhotoFiles, decode_problems
+
+    photos, problems = PhotoFiles(), []
+    for n in (1, 2, 3):
+        buf = io.BytesIO()
+        Image.effect_noise((200 + n, 150), 60).convert("RGB").save(buf, "JPEG")
+        (tmp_path / f"cut{n}.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])  # the header whole
+        load_image(tmp_path, tmp_path, f"cut{n}.jpg", id=f"i{n}", alt="a", caption=None, credit=None,
+                   file=PurePosixPath("a.md"), line=n, field="body", problems=problems, pending=photos)
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint leaves it for a PDF build
+    found = problems + decode_problems(photos)
+    assert [p.line for p in found] == [1, 2, 3] and all("is damaged" in p.message for p in found)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
