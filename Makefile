@@ -15,7 +15,7 @@ test-fast:
 	PAPERPRESS_FAST=1 .venv/bin/python -m pytest -m "not slow and not tool" -q
 
 # Which changes to the code the tests notice (mutmut; [tool.mutmut] in pyproject.toml says what and with which
-# tests), then the share killed per module. Not part of `make test`: some 5,800 mutants, a few hours on two
+# tests), then the share killed per module. Not part of `make test`: some 6,600 mutants, a few hours on two
 # cores. Results are kept in mutants/, so a second run only tries what changed. ONLY=paperpress.load.markdown
 # runs one module again, whole; CHILDREN=1 leaves a core to others.
 CHILDREN ?= 2

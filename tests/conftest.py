@@ -17,6 +17,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from current output")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make mutation`, a mutant of paperpress/a/b.py is judged by its mirrored tests, tests/a/test_b.py,
+    alone: mutmut would otherwise run every test that ever reached the changed function (whole issues loaded
+    and built by other modules' tests) for each of thousands of mutants, and a module's own tests are the
+    ones that should notice it break."""
+    from tests.support import REPO
+
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" not in mutant:
+        return
+    mirrored = mirrored_tests(mutant.partition("__mutmut_")[0].rpartition(".")[0])
+    kept = [item for item in items if item.path == REPO / mirrored]
+    config.hook.pytest_deselected(items=[item for item in items if item.path != REPO / mirrored])
+    items[:] = sorted(kept, key=lambda item: item.location[1] or 0)  # in the file's order, not mutmut's set's
+
+
+def mirrored_tests(module: str) -> Path:
+    """The test module of a dotted module name, relative to the repository: paperpress.load.markdown ->
+    tests/load/test_markdown.py, paperpress.load (its __init__) -> tests/load/test_init.py."""
+    from tests.support import REPO
+
+    parts = module.split(".")[1:]
+    if (REPO / "src" / "paperpress" / Path(*parts) / "__init__.py").exists():
+        parts.append("init")
+    return Path("tests", *parts[:-1], f"test_{parts[-1]}.py")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Checkers write caches into $HOME; keep them in a temporary folder."""

@@ -24,7 +24,7 @@ from paperpress.run import issue as issue_module
 from paperpress.run.executor import ProcessPool
 from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, boxes, broken_links, html_errors, overflow
-from tests.fakes import WITH_FAKES, fake_art, make_archive, make_web_archive
+from tests.fakes import WITH_FAKES, fabricate_archive, fake_art, make_archive, make_web_archive
 from tests.support import require_tool
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -32,9 +32,170 @@ ACQUISITION = "http://opds-spec.org/acquisition"
 TYPES = {".epub": "application/epub+zip", ".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8"}
 
 
+# --- in process, on a fabricated archive (what `make mutation` runs for this module) ----------------------
+
+SITE = "https://example.org/bulletin"
+MAIN = ["index.html", "opds.xml", "SHA256SUMS", "feed.xml", "search.html", "sitemap.xml"]
+
+
+@pytest.fixture(scope="module")
+def fabricated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Issues 1 to 3 with text and (stand-in) web editions, published at SITE; the search index is not made."""
+    from paperpress.catalog import index as index_module
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(index_module, "index_search", lambda out, entries: None)
+        return fabricate_archive(tmp_path_factory.mktemp("fabricated") / "pub", monkeypatch, 3, website=SITE)
+
+
+@pytest.fixture
+def pub(fabricated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fabricated archive to change, with the search indexes asked for recorded in `SEARCHED`."""
+    import shutil
+
+    from paperpress.catalog import index as index_module
+
+    SEARCHED.clear()
+    monkeypatch.setattr(index_module, "index_search", lambda out, entries: SEARCHED.append([e["name"] for e in entries]))
+    return Path(shutil.copytree(fabricated, tmp_path / "pub", symlinks=True))
+
+
+SEARCHED: list[list[str]] = []
+
+
+def _catalog(pub: Path) -> list[Path]:
+    opened = open_publication(pub)
+    return write_catalog(pub / "dist", opened.layouts, opened.config)
+
+
+def _sums(dist: Path) -> list[tuple[str, str]]:
+    return [(line[:64], line[66:]) for line in (dist / "SHA256SUMS").read_text().splitlines()]
+
+
+def test_the_checksums_list_every_file_of_every_issue_newest_first_and_match_their_bytes(fabricated: Path) -> None:
+    import hashlib
+
+    dist = fabricated / "dist"
+    lines = (dist / "SHA256SUMS").read_text().splitlines()
+    assert all(line[64:66] == "  " for line in lines)
+    sums = _sums(dist)
+    web = ["web/index.html", "web/letters/index.html", "web/letters/second.html", "web/news/first.html",
+           "web/news/index.html", "web/photos/a1-img1-1200.jpg"]
+    assert [href for _, href in sums] == [
+        f"issue-{n}/{file}" for n in (3, 2, 1)
+        for file in (f"issue-{n}.txt", f"issue-{n}-cover.jpg", f"issue-{n}-thumbnail.jpg", *web)]
+    assert all(hashlib.sha256((dist / href).read_bytes()).hexdigest() == sha for sha, href in sums)
+
+
+def test_the_catalog_says_which_files_a_reader_starts_from_made_or_found_unchanged(pub: Path) -> None:
+    dist = pub / "dist"
+    assert _catalog(pub) == [dist / name for name in MAIN]  # found as the archive's last build left it
+    assert SEARCHED == []
+    (dist / ".paperpress-catalog").unlink()
+    assert _catalog(pub) == [dist / name for name in MAIN]  # made again
+    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
+    (dist / "feed.xml").unlink()
+    assert _catalog(pub) == [dist / name for name in MAIN] and (dist / "feed.xml").is_file()
+
+
+def test_sizes_are_written_as_a_reader_counts_them() -> None:
+    from paperpress.catalog.index import _size
+
+    assert [_size(n) for n in (0, 999, 1000, 1499, 1500, 999_499, 1_000_000, 2_345_678)] == [
+        "0 bytes", "999 bytes", "1 KB", "1 KB", "2 KB", "999 KB", "1.0 MB", "2.3 MB"]
+
+
+def test_a_file_changed_on_disk_is_hashed_again_and_one_deleted_is_no_longer_listed(pub: Path) -> None:
+    import hashlib
+    import os
+
+    dist = pub / "dist"
+    text = dist / "issue-2/issue-2.txt"
+    text.write_bytes(text.read_bytes() + b"a correction\n")
+    same_size = dist / "issue-3/issue-3.txt"
+    data = same_size.read_bytes()
+    same_size.write_bytes(data[:-2] + b"!\n")
+    os.utime(same_size, ns=(1, 1))  # same size, another time: read again
+    (dist / "issue-1/issue-1.txt").unlink()
+    _catalog(pub)
+    sums = {href: sha for sha, href in _sums(dist)}
+    assert sums["issue-2/issue-2.txt"] == hashlib.sha256(text.read_bytes()).hexdigest()
+    assert sums["issue-3/issue-3.txt"] == hashlib.sha256(same_size.read_bytes()).hexdigest()
+    assert "issue-1/issue-1.txt" not in sums and "issue-1/issue-1-cover.jpg" in sums
+    assert "issue-1/issue-1.txt" not in (dist / "index.html").read_text()
+
+
+def test_pages_of_years_no_longer_in_the_archive_are_removed_and_nothing_else_of_the_catalog_s(pub: Path) -> None:
+    dist = pub / "dist"
+    stale = [dist / "archive/2019.html", dist / "opds/2019.xml", dist / "feeds/archive-9.xml", dist / "sitemaps/2019.xml"]
+    for path in stale:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("old\n")
+    (dist / "archive/notes").mkdir()
+    _catalog(pub)  # found unchanged: only what it did not write goes
+    assert [path.exists() for path in stale] == [False] * 4
+    assert (dist / "archive/notes").is_dir() and (dist / "archive/2024.html").is_file()
+    (dist / "opds/2019.xml").write_text("old\n")
+    (dist / ".paperpress-catalog").unlink()
+    _catalog(pub)  # made again
+    assert not (dist / "opds/2019.xml").exists() and (dist / "opds/2024.xml").is_file()
+
+
+def test_without_a_website_the_sitemaps_go_and_without_web_editions_the_search_goes(pub: Path) -> None:
+    import shutil
+
+    dist = pub / "dist"
+    config = pub / "paperpress.yaml"
+    config.write_text(config.read_text().replace(f"website: {SITE}\n", ""))
+    assert _catalog(pub) == [dist / name for name in MAIN if name != "sitemap.xml"]
+    assert not (dist / "sitemap.xml").exists() and not list((dist / "sitemaps").iterdir())
+    (dist / "pagefind").mkdir(exist_ok=True)
+    for n in (1, 2, 3):
+        shutil.rmtree(dist / f"issue-{n}/web")
+    assert _catalog(pub) == [dist / name for name in ("index.html", "opds.xml", "SHA256SUMS", "feed.xml")]
+    assert not any((dist / name).exists() for name in ("search.html", "search.js", "pagefind"))
+    assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
+
+
+def test_only_issue_folders_with_a_state_are_listed_and_a_linked_folder_never(pub: Path) -> None:
+    dist = pub / "dist"
+    (dist / "issue-9").mkdir()  # no state
+    (dist / "issue-8").write_text("a file\n")
+    (dist / "issue-7").symlink_to(dist / "issue-3", target_is_directory=True)
+    _catalog(pub)
+    index = html.parse(str(dist / "index.html")).getroot()
+    assert [a.get("id") for a in index.iter("article")] == ["issue-3", "issue-2", "issue-1"]
+
+
+def _edit_state(folder: Path, **catalog: Any) -> None:
+    import json
+
+    from paperpress.output.state import STATE_NAME
+
+    raw = json.loads((folder / STATE_NAME).read_text())
+    raw["catalog"].update(catalog)
+    (folder / STATE_NAME).write_text(json.dumps(raw))
+
+
+def test_an_issue_is_summed_up_by_its_standfirst_or_its_first_five_other_headlines(pub: Path) -> None:
+    dist = pub / "dist"
+    _edit_state(dist / "issue-3", standfirst=None, cover_line="Lead",
+                headlines=["Lead", "One", "Two", "Three", "Four", "Five", "Six"])
+    _edit_state(dist / "issue-2", standfirst="What happened.", headlines=["One"])
+    _edit_state(dist / "issue-1", standfirst=None, cover_line="Only", headlines=["Only"])
+    _catalog(pub)
+    index = html.parse(str(dist / "index.html")).getroot()
+    summaries = {a.get("id"): [p.text for p in a.find_class("summary")] for a in index.iter("article")}
+    assert summaries == {"issue-3": ["In this issue: One; Two; Three; Four; Five"], "issue-2": ["What happened."],
+                         "issue-1": []}
+
+
+# --- on real builds ----------------------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three issues in every real edition, built once for the whole module."""
+    """Three issues in every real edition, built once for the whole module (so its tests are slow)."""
     pub = make_archive(tmp_path_factory.mktemp("catalog") / "pub", range(1, 4))
     names = select_issues(pub, [], every=True)
     result = build_archive(open_publication(pub), names, pub / "dist", BuildOptions(("txt", "epub", "pdf")), executor=ProcessPool(2))
@@ -42,6 +203,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pub / "dist"
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_opds_feed_parses_and_lists_issues_newest_first(dist: Path) -> None:
     root = feedparser.parse(str(dist / "opds.xml"))
     assert not root.bozo, root.bozo_exception
@@ -63,6 +225,7 @@ def test_opds_feed_parses_and_lists_issues_newest_first(dist: Path) -> None:
     assert links[("alternate", "text/html")] == "../archive/2026.html#issue-3"
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_opds_structure(dist: Path) -> None:
     """feedparser forgives a lot, so the Atom and OPDS rules are checked on the XML itself."""
     navigation = etree.parse(str(dist / "opds.xml")).getroot()
@@ -89,6 +252,7 @@ def test_opds_structure(dist: Path) -> None:
             assert link.get("type") == TYPES[target.suffix]
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_sha256sums_verify_with_sha256sum_and_catch_a_corrupt_download(dist: Path, tmp_path: Path) -> None:
     tool = require_tool("sha256sum")
     lines = (dist / "SHA256SUMS").read_text().splitlines()
@@ -105,6 +269,7 @@ def test_sha256sums_verify_with_sha256sum_and_catch_a_corrupt_download(dist: Pat
     assert bad.returncode == 1 and "issue-2/issue-2.txt: FAILED" in bad.stdout
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_index_links_resolve_and_issues_are_newest_first(dist: Path) -> None:
     page = html.parse(str(dist / "index.html")).getroot()
     assert page.find(".//meta[@name='viewport']") is not None
@@ -127,6 +292,7 @@ def test_index_links_resolve_and_issues_are_newest_first(dist: Path) -> None:
 PHONE, TAP = 375, 44
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_index_on_a_phone_screen(dist: Path, browser: Any) -> None:
     """At 375 px: nothing scrolls sideways, the issues stand one under another newest first, each with its cover
     beside its cover line and downloads a thumb can hit."""
@@ -151,6 +317,7 @@ def test_index_on_a_phone_screen(dist: Path, browser: Any) -> None:
             assert issue["top"] <= link["top"] and link["bottom"] <= issue["bottom"], link
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_thumbnails_are_small_jpegs_of_the_cover(dist: Path) -> None:
     from PIL import Image
 
@@ -160,6 +327,7 @@ def test_thumbnails_are_small_jpegs_of_the_cover(dist: Path) -> None:
         assert abs(thumb.width / thumb.height - cover.width / cover.height) < 0.01
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_serve_shows_the_catalog_and_hides_everything_else(dist: Path) -> None:
     server = catalog_server(dist, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -200,6 +368,7 @@ def test_a_renamed_manifest_is_listed_once_under_its_new_name(tmp_path: Path, mo
     assert [a.get("id") for a in index.iter("article")] == ["issue-02", "issue-1"]
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_without_web_editions_the_feed_is_valid_and_empty_and_there_is_no_sitemap(dist: Path) -> None:
     feed = feedparser.parse(str(dist / "feed.xml"))
     assert not feed.bozo, feed.bozo_exception
@@ -209,6 +378,7 @@ def test_without_web_editions_the_feed_is_valid_and_empty_and_there_is_no_sitema
     assert not page.find_class("online")
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_the_catalog_masthead_is_the_shared_one_without_an_issue(dist: Path) -> None:
     page = html.parse(str(dist / "index.html")).getroot()
     header = page.find(".//header[@class='masthead']")
@@ -243,10 +413,12 @@ def test_the_index_links_each_web_edition_and_the_feed(online: Path) -> None:
     assert masthead.find_class("website")[0].text_content() == "example.org/bulletin"
 
 
+@pytest.mark.slow  # the `dist` fixture builds three issues\' PDFs
 def test_the_catalog_pages_validate(dist: Path, online: Path) -> None:
     assert html_errors([dist / "index.html", online / "dist/index.html"]) == []
 
 
+@pytest.mark.slow  # axe in Chromium, three times
 @pytest.mark.parametrize("width", [320, 375, 1280])
 def test_the_catalog_is_accessible_and_never_scrolls_sideways(online: Path, browser: Any, width: int) -> None:
     index = online / "dist/index.html"

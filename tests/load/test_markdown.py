@@ -7,16 +7,22 @@ import paperpress.load.markdown as markdown
 from paperpress.errors import Severity
 from paperpress.load.markdown import MAX_BLOCK_QUOTE_MARKS, MAX_TABLE_CELLS, Body, anchor_slug, parse_body, smarten
 from paperpress.model import (
+    Code,
+    CodeBlock,
     Emphasis,
     Figure,
     FootnoteRef,
     Heading,
     Image,
     InlineImage,
+    LineBreak,
     Link,
     ListBlock,
     Paragraph,
     Quote,
+    Rule,
+    Strike,
+    Strong,
     Table,
     Target,
     Text,
@@ -215,3 +221,193 @@ def test_many_small_tables_of_autocompleted_cells_are_counted() -> None:
     wide = "|" + "|".join("h" for _ in range(500)) + "|\n|" + "|".join("-" for _ in range(500)) + "|\n" + "x\n" * 30
     body = parse_body("\n".join([wide] * 2), "a1", lambda *a: None, lambda *a: None)
     assert body.blocks == () and "cells" in body.problems[0].message
+
+
+# --- tables, lists, photos and messages as a reader meets them ------------------------------------------
+
+
+def _words(cells: tuple) -> list[str]:
+    return ["".join(node.text for node in cell.children) for cell in cells]
+
+
+def test_a_table_keeps_its_header_its_rows_and_each_column_s_alignment_and_what_follows_it() -> None:
+    body, _ = parse("| Left | Mid | Right | Plain |\n|:--|:-:|--:|---|\n| a | b | c | d |\n| e | f | g | h |\n\nAfter.\n")
+    table, after = body.blocks
+    assert isinstance(table, Table)
+    assert _words(table.header) == ["Left", "Mid", "Right", "Plain"]
+    assert [_words(row) for row in table.rows] == [["a", "b", "c", "d"], ["e", "f", "g", "h"]]
+    assert table.align == ("left", "center", "right", "")
+    assert after == Paragraph((Text("After."),)) and body.lines == (1, 6)
+
+
+def test_a_problem_in_a_table_cell_is_at_the_cell_s_own_line() -> None:
+    body, _ = parse("Intro.\n\n| A | B |\n|---|---|\n| x | y |\n| [nowhere](#) | z |\n")
+    assert [(p.line, p.severity) for p in body.problems] == [(6, Severity.WARNING)]
+
+
+def test_a_table_over_the_row_cap_is_refused_at_its_line_and_the_rest_is_kept(monkeypatch) -> None:
+    monkeypatch.setattr(markdown, "MAX_TABLE_ROWS", 2)
+    body, _ = parse("Intro.\n\n| A |\n|---|\n| 1 |\n| 2 |\n| 3 |\n\n| B |\n|---|\n| 1 |\n| 2 |\n")
+    assert [(p.line, p.message, p.hint) for p in body.problems] == [(3, "a table of 3 rows", "at most 2; link to the data instead")]
+    assert [type(b).__name__ for b in body.blocks] == ["Paragraph", "Table"] and body.lines == (1, 9)
+
+
+def test_a_list_inside_a_list_item_does_not_end_the_outer_list() -> None:
+    body, _ = parse("3. one\n   - inner\n   - more\n4. two\n\nAfter.\n")
+    outer, after = body.blocks
+    assert isinstance(outer, ListBlock) and outer.ordered and outer.start == 3 and len(outer.items) == 2
+    inner = outer.items[0][1]
+    assert isinstance(inner, ListBlock) and not inner.ordered and inner.start == 1 and len(inner.items) == 2
+    assert outer.items[1] == (Paragraph((Text("two"),)),) and after == Paragraph((Text("After."),))
+
+
+def test_subheads_of_the_same_level_are_siblings() -> None:
+    body, _ = parse("## A\n\n## B\n\n### C\n\n### D\n\n## E\n")
+    assert [level for level, _ in headings(body)] == [2, 2, 3, 3, 2]
+
+
+def test_a_photo_s_alt_text_is_all_its_words_and_a_photo_without_a_title_has_no_caption() -> None:
+    asked = []
+
+    def resolve(src: str, alt: str, caption: str | None, line: int | None) -> None:
+        asked.append((src, alt, caption, line))
+
+    parse_body("Intro.\n\n![A *red* `rosette` here](r.png)\n\n![Empty]()\n", "a1", resolve, lambda *a: None)
+    assert asked == [("r.png", "A red rosette here", None, 3), ("", "Empty", None, 5)]
+
+
+def test_a_long_refused_address_is_shortened_in_the_message_and_one_of_sixty_characters_is_not() -> None:
+    sixty = "ftp://" + "x" * 54
+    body, _ = parse(f"[a]({sixty}) [b]({sixty}y)\n")
+    assert [p.message for p in body.problems] == [
+        f"link to '{sixty}' is not allowed", f"link to '{sixty[:57]}...' is not allowed"]
+
+
+def test_quotes_or_lists_nested_past_the_limit_are_refused_at_the_line_where_text_would_be_lost() -> None:
+    quotes, _ = parse("Intro.\n\n" + ">" * 30 + " deep\n")
+    lists, _ = parse("Intro.\n\n" + "".join("  " * i + "- x\n" for i in range(30)))
+    assert [(p.line, p.message, p.hint) for p in quotes.problems + lists.problems] == [
+        (3, "quotes or lists nested more than 20 levels deep", "flatten the nesting; text inside would be lost"),
+        (13, "quotes or lists nested more than 20 levels deep", "flatten the nesting; text inside would be lost"),
+    ]
+    shallow, _ = parse("> " * 10 + "fine\n")
+    assert shallow.problems == ()
+
+
+def test_the_parser_reads_the_house_markdown_and_nothing_more() -> None:
+    """The parser as built (made once at import, so its settings are read here on a fresh one)."""
+    md = markdown._parser()
+    types = {t.type for t in md.parse("| a |\n|---|\n| b |\n\n~~gone~~ x[^1]\n\n[^1]: n\n\n<b>raw</b>\n\n[l](javascript:x)\n")}
+    assert {"table_open", "footnote_block_open"} <= types and "html_block" not in types
+    inline = [c for t in md.parse("~~gone~~ \"said\" -- (c) [l](javascript:x) <i>x</i>\n") if t.children for c in t.children]
+    assert [c.type for c in inline if c.type in ("s_open", "link_open", "html_inline")] == ["s_open", "link_open"]
+    assert "\u201csaid\u201d \u2013 \u00a9" in "".join(c.content for c in inline if c.type == "text")
+    assert md.options["maxNesting"] == markdown.MAX_NESTING and md.options["linkify"] is False
+
+
+def test_a_table_may_follow_a_paragraph_line_without_a_blank_line() -> None:
+    """As in the parser made at import: a table interrupts the paragraph above it."""
+    md = markdown._parser()
+    assert [t.type for t in md.parse("Text\n| a |\n|---|\n| b |\n")][:4] == [
+        "paragraph_open", "inline", "paragraph_close", "table_open"]
+
+
+def test_a_second_level_subhead_inside_a_note_still_sits_below_the_notes_title() -> None:
+    body, _ = parse("Text.[^n]\n\n[^n]: A note.\n\n    ## In the note\n")
+    assert [h.level for h in body.footnotes[0].children if isinstance(h, Heading)] == [3]
+
+
+def test_hidden_characters_decoded_in_a_photo_s_alt_or_title_are_warned_of_at_the_photo_s_line() -> None:
+    for text in ("Intro.\n\n![A&#12;b](x.png)\n\nLater &#12; too.\n", "Intro.\n\n![Ab](x.png \"T&#12;x\")\n"):
+        body = parse_body(text, "a1", lambda *a: None, lambda *a: None)
+        assert [(p.line, p.severity) for p in body.problems] == [(3, Severity.WARNING)], text
+
+
+def test_every_kind_of_inline_markup_becomes_its_own_node_in_order() -> None:
+    body, _ = parse("A *em* **strong** ~~gone~~ `co*de*` end\nnext  \nhard [x](https://a.example) [y](https://a.example)"
+                    " [z](https://b.example)\n")
+    (paragraph,) = body.blocks
+    first, again, other = Link((Text("x"),), "https://a.example", 1), Link((Text("y"),), "https://a.example", 1), \
+        Link((Text("z"),), "https://b.example", 2)
+    assert paragraph == Paragraph((
+        Text("A "), Emphasis((Text("em"),)), Text(" "), Strong((Text("strong"),)), Text(" "), Strike((Text("gone"),)),
+        Text(" "), Code("co*de*"), Text(" end"), Text(" "), Text("next"), LineBreak(), Text("hard "), first, Text(" "),
+        again, Text(" "), other))
+    assert body.links == (first, other)  # a reference is listed once, however often it is linked
+
+
+def test_photos_side_by_side_make_figures_with_no_empty_paragraph_between() -> None:
+    blocks = _body("Text ![A](a.png) ![B](b.png)\n").blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Figure", "Figure"]
+
+
+def test_a_refused_link_and_a_decoded_hidden_character_are_reported_at_their_lines() -> None:
+    body, _ = parse("Intro.\n\nText &#12; here `co&#12;de`.\n\nSee [it](ftp://x.example).\n")  # a code span decodes nothing
+    assert [(p.line, p.message, p.hint, p.severity) for p in body.problems] == [
+        (5, "link to 'ftp://x.example' is not allowed", "links must start with https://, http:// or mailto:", Severity.ERROR),
+        (3, "removed 1 invisible control character (U+000C), written as character references",
+         "readers cannot see them and some readers reject them; check the text was pasted correctly", Severity.WARNING),
+    ]
+
+
+def test_anchor_slugs_drop_apostrophes_and_keep_words_apart() -> None:
+    assert anchor_slug("The Council's -- view!") == "the-councils-view"
+    assert anchor_slug("¿Qué pasó?") == "que-paso" and anchor_slug("!!!") == ""
+
+
+def test_code_keeps_its_lines_and_a_rule_and_a_decoded_line_break_in_text_read_as_they_should() -> None:
+    body, _ = parse("```\nline 1\nline 2\n```\n\n    indented\n    code\n\n---\n\nText&#10;more\n")
+    assert body.blocks == (CodeBlock("line 1\nline 2"), CodeBlock("indented\ncode"), Rule(), Paragraph((Text("Text more"),)))
+    assert body.lines == (1, 6, 9, 11)
+
+
+def test_a_quotation_ends_where_it_ends_and_lists_start_where_they_say() -> None:
+    body, _ = parse("> Quoted.\n\nOutside.\n\n1. one\n\n- dot\n")
+    assert body.blocks[:2] == (Quote((Paragraph((Text("Quoted."),)),)), Paragraph((Text("Outside."),)))
+    assert [(b.ordered, b.start) for b in body.blocks[2:]] == [(True, 1), (False, 1)]
+
+
+def test_problems_in_a_subhead_a_photo_in_a_link_and_a_paragraph_split_by_a_photo_have_their_lines() -> None:
+    asked = []
+    text = "Intro.\n\n## See [x](#)\n\nA [link ![In](a.png)](https://e.example)\n\nNo [y](#) ![B](b.png) here\n"
+    body = parse_body(text, "a1", lambda src, alt, caption, line: asked.append((src, line)), lambda *a: None)
+    assert [p.line for p in body.problems] == [3, 7]
+    assert asked == [("a.png", 5), ("b.png", 7)]
+
+
+def test_a_note_mark_carries_its_number() -> None:
+    body, _ = parse("One[^a] two[^b].\n\n[^a]: A.\n[^b]: B.\n")
+    assert [(r.number, r.id) for r in inlines(body) if isinstance(r, FootnoteRef)] == [(1, "a3-fn1"), (2, "a3-fn2")]
+
+
+def test_a_refused_parse_keeps_nothing_but_its_problem() -> None:
+    body = parse_body('"' * (MAX_BLOCK_QUOTE_MARKS + 1), "a1", lambda *a: None, lambda *a: None)
+    assert body == Body((), (), (), body.problems) and len(body.problems) == 1
+    assert body.problems[0].hint == f"at most {MAX_BLOCK_QUOTE_MARKS:,}; break it into paragraphs"
+
+
+def test_the_caps_let_through_what_is_at_them() -> None:
+    marks = ("\"a' " * (MAX_BLOCK_QUOTE_MARKS // 2))  # both kinds of mark count
+    assert parse_body(marks, "a1", lambda *a: None, lambda *a: None).problems == ()
+    assert len(parse_body(marks + "'", "a1", lambda *a: None, lambda *a: None).problems) == 1
+    assert parse_body("> " * 21 + "deep\n", "a1", lambda *a: None, lambda *a: None).problems == ()
+    assert [p.line for p in parse_body("> " * 22 + "deep\n", "a1", lambda *a: None, lambda *a: None).problems] == [1]
+    at_cap = _table(50, MAX_TABLE_CELLS // 50 - 1)  # a header row and rows of 50 cells: the cap exactly
+    assert parse_body(at_cap, "a1", lambda *a: None, lambda *a: None).problems == ()
+    over = parse_body(at_cap + "\n" + _table(1, 0), "a1", lambda *a: None, lambda *a: None).problems
+    assert [(p.message, p.hint) for p in over] == [
+        (f"the tables hold over {MAX_TABLE_CELLS:,} cells", f"at most {MAX_TABLE_CELLS:,} in one article; link to the data instead")]
+
+
+def test_front_matter_text_is_smartened_as_plain_words() -> None:
+    assert smarten("") == ""
+    assert smarten("It's *very* good -- and\nnew") == "It\u2019s very good \u2013 and new"
+    assert smarten("See ![the shed](s.png) `now`  \nthen") == "See the shed now then"
+
+
+def test_a_subhead_keeps_its_words_a_code_block_its_last_characters_and_a_placeholder_link_its_fix() -> None:
+    body, _ = parse("## The *plan*\n\n```\nkeep  \n```\n\n```\nmaX\n```\n\n[x](#)\n")
+    heading, spaced, ending, _ = body.blocks
+    assert isinstance(heading, Heading) and heading.children == (Text("The "), Emphasis((Text("plan"),)))
+    assert (spaced, ending) == (CodeBlock("keep  "), CodeBlock("maX"))
+    assert [p.hint for p in body.problems] == ["give a web address, an article or a '#subhead'"]

@@ -53,3 +53,11 @@ def test_nothing_is_kept_from_a_load_with_errors(tmp_path: Path) -> None:
     second.write_text(good)
     assert check_issue(pub, "7", memo=memo).ok
     assert (memo.parsed, memo.reused) == (2, 0)
+
+
+def test_an_unchanged_issue_is_taken_whole_from_the_memo_and_each_article_is_counted(tmp_path: Path) -> None:
+    root = copy_publication(FIXTURES / "minimal", tmp_path / "pub")
+    pub, memo = open_publication(root), ArticleMemo()
+    first = check_issue(pub, "7", memo=memo)
+    again = check_issue(pub, "7", memo=memo)
+    assert (memo.parsed, memo.reused) == (0, 2) and again == first

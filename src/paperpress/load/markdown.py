@@ -315,8 +315,9 @@ class _State:
             if tok.type == "tr_open":
                 row = []
             elif tok.type in ("th_open", "td_open"):
-                line = tok.map[0] + 1 if tok.map else None
-                row.append(TableCell(self.inlines(tokens[i + 1].children or [], line)))
+                inline = tokens[i + 1]  # markdown-it gives the cell's line to its content, not to the cell
+                line = inline.map[0] + 1 if inline.map else None
+                row.append(TableCell(self.inlines(inline.children or [], line)))
                 if tok.type == "th_open":
                     style = str(tok.attrGet("style") or "")
                     align.append(style.removeprefix("text-align:").strip())
