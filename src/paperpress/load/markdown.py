@@ -422,11 +422,7 @@ class _State:
                 image = self.image(tok, line)
                 if image:
                     top.append(InlineImage(image))
-            elif kind == "html_inline":
-                top.append(Text(self.clean(tok.content, line)))
-        while len(stack) > 1:  # unbalanced tokens cannot happen in markdown-it; be safe all the same
-            opened, children, href = stack.pop()
-            stack[-1][1].extend(children)
+        # Raw HTML is off, so no html_inline token comes; markdown-it closes every inline it opens.
         return tuple(stack[0][1])
 
     def wrap(self, opened: str, children: tuple[Inline, ...], href: str, line: int | None) -> tuple[Inline, ...]:
