@@ -181,7 +181,7 @@ def test_the_catalog_masthead_shares_the_partial_without_an_issue_line() -> None
 
 
 def test_sizes_and_running_times_read_as_a_reader_reads_them() -> None:
-    assert [size_text(n) for n in (812, 999, 1000, 46_400, 999_499, 1_000_000, 13_640_000)] == [
-        "812 bytes", "999 bytes", "1 KB", "46 KB", "999 KB", "1.0 MB", "13.6 MB"]
+    assert [size_text(n) for n in (0, 812, 999, 1000, 1499, 1500, 46_400, 999_499, 1_000_000, 2_345_678)] == [
+        "0 bytes", "812 bytes", "999 bytes", "1 KB", "1 KB", "2 KB", "46 KB", "999 KB", "1.0 MB", "2.3 MB"]
     assert [duration_text(n) for n in (40, 59, 60, 89, 91, 3599, 3600, 3900)] == [
         "40 s", "59 s", "1 min", "1 min", "2 min", "1 h 00 min", "1 h 00 min", "1 h 05 min"]
