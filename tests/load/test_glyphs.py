@@ -122,3 +122,49 @@ def test_a_headline_that_passes_preflight_is_drawn_in_our_fonts(tmp_path: Path, 
         PdfEdition().render(checked.value, opened.layouts, build_info(opened, checked.value))
     except PaperpressError as err:
         raise AssertionError(f"passed preflight, refused by the PDF: {[str(p) for p in err.problems]}") from err
+
+
+def test_every_printed_field_is_checked_and_located(tmp_path: Path) -> None:
+    """The configuration's subtitle and website, the cover line, and an article's byline, standfirst, and each
+    photo's caption and credit: each said at its own line and field."""
+    front = ("byline: Desk 🎉\nstandfirst: A standfirst 🎉\nimages:\n  - src: ../issue-7/photos/square.png\n"
+             "    alt: A grey square\n    caption: A caption 🎉\n    credit: A credit 🎉\n")
+    pub = _publication(tmp_path, "A letter.", front)
+    manifest = pub / "issues/issue-7.yaml"
+    manifest.write_text(manifest.read_text().replace("title: A small issue", "title: A small issue 🎉"), encoding="utf-8")
+    with open(pub / "paperpress.yaml", "a", encoding="utf-8") as config:
+        config.write("subtitle: Weekly 🎉\nwebsite: https://🎉.example/\n")
+    found = [p.split(": the PDF's")[0] for p in _problems(pub)]
+    assert found == [
+        "issues/issue-7.yaml:3: title", "issues/issue-7/second.md:3: byline", "issues/issue-7/second.md:4: standfirst",
+        "issues/issue-7/second.md:8: images[0].caption", "issues/issue-7/second.md:9: images[0].credit",
+        "paperpress.yaml:7: subtitle", "paperpress.yaml:8: website",
+    ]
+
+
+def test_code_a_table_and_a_photo_in_the_body_are_checked_at_their_lines_after_the_front_matter(tmp_path: Path) -> None:
+    body = ("Plain first line.\n\nSome `code 🎉` here.\n\n```\nblock 🎊\n```\n\n| A | B |\n|---|---|\n| cell 🎈 | x |\n\n"
+            '![A square](../issue-7/photos/square.png "A caption 🎁")\n')
+    found = _problems(_publication(tmp_path, body))
+    assert [p.split(": the PDF's")[0] for p in found] == [f"issues/issue-7/second.md:{n}: body" for n in (6, 9, 14, 16)]
+    assert "U+1F389 🎉" in found[0] and "U+1F38A 🎊" in found[1] and "U+1F388 🎈" in found[2] and "U+1F381 🎁" in found[3]
+
+
+def test_a_character_written_as_an_entity_is_refused_without_a_line_for_no_line_shows_it(tmp_path: Path) -> None:
+    found = _problems(_publication(tmp_path, "A party &#x1F389; tonight.\n\nAnd 🎊 here."))
+    assert found[0].startswith("issues/issue-7/second.md: body: the PDF's fonts cannot draw U+1F389 🎉 ("), found
+    assert found[1].startswith("issues/issue-7/second.md:6: body: the PDF's fonts cannot draw U+1F38A 🎊 ("), found
+    assert len(found) == 2
+
+
+def test_one_line_past_the_first_few_is_said_as_one_more_line(tmp_path: Path) -> None:
+    found = _problems(_publication(tmp_path, "\n\n".join(f"Line {n} 🎉" for n in range(6))))
+    assert len(found) == 6 and found[-1].startswith("issues/issue-7/second.md:14: body: and on 1 more line (")
+
+
+def test_lines_are_counted_alike_in_a_file_with_windows_line_ends_and_a_byte_order_mark(tmp_path: Path) -> None:
+    pub = _publication(tmp_path, "")
+    text = "\ufeff---\r\ntitle: A letter\r\nbyline: Desk 🎉\r\n---\r\nFirst.\r\n\r\nSecond 🎊.\r\n"
+    (pub / "issues/issue-7/second.md").write_bytes(text.encode("utf-8"))
+    assert [p.split(": the PDF's")[0] for p in _problems(pub)] == [
+        "issues/issue-7/second.md:3: byline", "issues/issue-7/second.md:7: body"]
