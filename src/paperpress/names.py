@@ -43,6 +43,9 @@ SEARCH_NAME = "search.html"
 SEARCH_SCRIPT = "search.js"
 SEARCH_STYLE = "catalog.css"
 SEARCH_INDEX = "pagefind"
+#: What the last catalog was made from and the files it wrote: bookkeeping beside the issues' states (stat
+#: data, so never the same bytes twice), hidden, never served nor listed, as the states are not.
+CATALOG_STAMP = ".paperpress-catalog"
 #: How a command line lists issues and ranges of them: `1140,1142`, `1100..1142` (plan.select_issues).
 LIST_MARK, RANGE_MARK = ",", ".."
 

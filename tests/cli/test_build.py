@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from paperpress.cli import app
+from paperpress.names import CATALOG_STAMP
 from paperpress.output.state import STATE_NAME
 from paperpress.output.write import TEMP_SUFFIX, locked
 from paperpress.run import issue as issue_module
@@ -203,11 +204,12 @@ def _paperpress(*args: str, env: dict[str, str] | None = None, **kwargs) -> subp
 
 
 def _published(out: Path) -> dict[str, str]:
-    """Each published file's SHA-256 (the states, the lock and temporary files are not published)."""
+    """Each published file's SHA-256 (the states, the catalog's stamp, the lock and temporary files are not
+    published: they record stat data)."""
     return {
         str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != STATE_NAME and not p.name.endswith(TEMP_SUFFIX)
+        if p.is_file() and p.name not in (STATE_NAME, CATALOG_STAMP) and not p.name.endswith(TEMP_SUFFIX)
     }
 
 

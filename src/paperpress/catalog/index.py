@@ -23,6 +23,7 @@ from ..names import (
     ARCHIVE_FOLDER,
     ATOM_NAME,
     CATALOG_NAME,
+    CATALOG_STAMP,
     FEEDS_FOLDER,
     OPDS_FOLDER,
     OPDS_NAME,
@@ -59,8 +60,6 @@ from .syndication import atom_bytes, sitemap_bytes, web_of
 CATALOG_FILES = (CATALOG_NAME, OPDS_NAME, SUMS_NAME, ATOM_NAME)
 #: The catalog's files a reader or an app starts from, as a build names them; the others are linked from these.
 _MAIN = (*CATALOG_FILES, SEARCH_NAME, PODCAST_NAME, SITEMAP_NAME)
-#: What the last catalog was made from and the files it wrote (hidden: never served, never listed).
-_STAMP = ".paperpress-catalog"
 #: Files written only while there is something to show in them.
 _OPTIONAL = (SEARCH_NAME, SEARCH_SCRIPT, SEARCH_STYLE, SITEMAP_NAME)
 #: The catalog's folders in dist/: whatever a build no longer writes there is removed.
@@ -132,7 +131,7 @@ def write_catalog(out: Path, layouts: Layouts, config: Config, checked: Mapping[
         index_search(out, entries)
     else:
         shutil.rmtree(out / SEARCH_INDEX, ignore_errors=True)
-    write_if_changed(out / _STAMP, "\n".join([stamp, *files]).encode())
+    write_if_changed(out / CATALOG_STAMP, "\n".join([stamp, *files]).encode())
     return [out / name for name in _MAIN if name in files]
 
 
@@ -173,7 +172,7 @@ def _unchanged(out: Path, stamp: str) -> list[Path] | None:
     """The catalog's main files when the last catalog was made from the same `stamp` and all its files are
     there: a no-op build then renders nothing (about half a second of an archive of 1,000 issues)."""
     try:
-        recorded, *names = (out / _STAMP).read_text(encoding="utf-8").splitlines()
+        recorded, *names = (out / CATALOG_STAMP).read_text(encoding="utf-8").splitlines()
     except (OSError, ValueError):
         return None
     if recorded != stamp or not all(os.path.isfile(out / name) for name in names):
