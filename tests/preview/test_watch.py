@@ -38,3 +38,18 @@ def test_a_save_is_heard_and_what_lies_beside_is_not(tmp_path: Path) -> None:
         watcher.stop()
         reader.join(timeout=10)
     assert not reader.is_alive()
+
+
+def test_asked_to_stop_from_a_signal_handler_the_iteration_ends_with_no_batch_to_wake_it(tmp_path: Path) -> None:
+    """Ctrl-C's exception can be dropped by Python (raised while a finaliser runs); the handler's request to
+    stop must end the preview's loop by itself, as the sentinel of `stop` would."""
+    (tmp_path / "issues").mkdir()
+    watcher = Watcher(tmp_path).start()
+    reader = threading.Thread(target=lambda: list(watcher), daemon=True)
+    reader.start()
+    watcher.stop_soon()  # what the preview's handler does; no sentinel is put
+    reader.join(timeout=30)
+    try:
+        assert not reader.is_alive()
+    finally:
+        watcher.stop()

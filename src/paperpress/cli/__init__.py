@@ -230,8 +230,16 @@ def preview(
     except OSError as err:
         typer.echo(f"cannot listen on {host}:{port}: {err.strerror}", err=True)
         raise typer.Exit(1) from None
-    signal.signal(signal.SIGTERM, _interrupted)  # stopped by a process manager as by Ctrl-C: the PDF's process too
     watcher = Watcher(base).start()
+
+    def interrupted(signum: int, frame: object) -> None:
+        # Ctrl-C, or a process manager's SIGTERM: the PDF's process stops too. Python drops an exception raised
+        # while a finaliser runs (a collection mid-refresh); the watcher then ends the loop all the same.
+        watcher.stop_soon()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
     threading.Thread(target=server.serve_forever, daemon=True, name="paperpress-preview-server").start()
     address, bound = str(server.server_address[0]), server.server_address[1]
     typer.echo(f"previewing {name} at http://{address}:{bound}/ (files in {session.out}); Ctrl-C stops")
@@ -246,10 +254,6 @@ def preview(
         session.close()
         server.shutdown()
         server.server_close()
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _refreshed(made: object) -> None:

@@ -62,9 +62,13 @@ class Watcher:
         return self
 
     def __iter__(self) -> Iterator[set[Path]]:
-        """Each batch, merged with any that came while the last one was being made (one refresh for both)."""
-        while True:
-            batch = self._batches.get()
+        """Each batch, merged with any that came while the last one was being made (one refresh for both);
+        it ends within a wake-up once `stop_soon` is called, from a signal handler too."""
+        while not self._stop.is_set():
+            try:
+                batch = self._batches.get(timeout=_WAKE_MS / 1000)
+            except queue.Empty:
+                continue
             if batch is None:
                 return
             while True:
@@ -76,6 +80,10 @@ class Watcher:
                     return
                 batch |= more
             yield batch
+
+    def stop_soon(self) -> None:
+        """Asks the watches and the iteration to end; for a signal handler: both only read the flag."""
+        self._stop.set()
 
     def stop(self) -> None:
         self._stop.set()
