@@ -26,7 +26,7 @@ from paperpress.model.walk import images
 from paperpress.options import BuildOptions
 from paperpress.registry import EDITIONS, WEB, EditionSpec
 from paperpress.run import issue as issue_module
-from paperpress.run.issue import open_publication
+from paperpress.run.issue import OpenPublication, open_publication
 from paperpress.templates import Layouts
 from tests.support import FIXTURES, copy_publication
 
@@ -227,15 +227,20 @@ def make_archive(dest: Path, numbers: range = range(1, 5), width: int = 1) -> Pa
     return pub
 
 
+def _published_at(dest: Path, numbers: range, website: str | None) -> tuple[Path, OpenPublication]:
+    """make_archive's issues, published at `website` (when given), and the publication opened."""
+    pub = make_archive(dest, numbers)
+    if website:
+        with open(pub / "paperpress.yaml", "a") as config:
+            config.write(f"website: {website}\n")
+    return pub, open_publication(pub)
+
+
 def make_web_archive(dest: Path, website: str | None, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Issues 1 to 3 built with the stand-in web edition, but issue 1 without it (as one built before there was
     one), and with drawn covers left out."""
     monkeypatch.setattr(issue_module, "render_art", fake_art)
-    pub = make_archive(dest, range(1, 4))
-    if website:
-        with open(pub / "paperpress.yaml", "a") as config:
-            config.write(f"website: {website}\n")
-    opened = open_publication(pub)
+    pub, opened = _published_at(dest, range(1, 4), website)
     for names, formats in ((["issue-1"], ("txt",)), (["issue-2", "issue-3"], ("txt", "web"))):
         result = build_archive(opened, names, pub / "dist", BuildOptions(formats), editions=WITH_FAKE_WEB)
         assert not result.failed, [str(p) for r in result.failed for p in r.problems]
@@ -254,11 +259,7 @@ def fabricate_archive(dest: Path, monkeypatch: pytest.MonkeyPatch, count: int, d
     from paperpress.output.state import STATE_NAME
 
     monkeypatch.setattr(issue_module, "render_art", fake_art)
-    pub = make_archive(dest, range(1, 2))
-    if website:
-        with open(pub / "paperpress.yaml", "a") as config:
-            config.write(f"website: {website}\n")
-    opened = open_publication(pub)
+    pub, opened = _published_at(dest, range(1, 2), website)
     dist = pub / "dist"
     result = build_archive(opened, ["issue-1"], dist, BuildOptions(("txt", "web")), editions=WITH_FAKE_WEB)
     assert not result.failed, [str(p) for r in result.failed for p in r.problems]
