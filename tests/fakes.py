@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import gc
 import hashlib
 import os
@@ -179,13 +180,17 @@ class HeavyEdition(FakeEdition):
 
 class LeanEdition(HeavyEdition):
     """A heavy edition whose last step needs none of the issue (`compose`, as the PDF's layout): the step
-    says how many issues its process still held when it ran."""
+    says which process ran it and how many issues that process held when it did."""
 
     spec = LEAN
 
     def compose(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> Callable[[], list[Output]]:
-        made = self.main(issue, self.known(issue, info))
-        return lambda: [made._replace(data=made.data + f"issues held: {sum(isinstance(o, Issue) for o in gc.get_objects())}\n".encode())]
+        return functools.partial(_finished, self.main(issue, self.known(issue, info)))
+
+
+def _finished(made: Output) -> list[Output]:
+    held = sum(isinstance(o, Issue) for o in gc.get_objects())
+    return [made._replace(data=made.data + f"finished by {os.getpid()}\nissues held: {held}\n".encode())]
 
 
 class PacedEdition(FakeEdition):

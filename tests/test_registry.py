@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paperpress import registry
-from paperpress.registry import EDITIONS, EditionSpec, default_editions, downloads, followers, spec_of
+from paperpress.registry import EDITIONS, EditionSpec, default_editions, downloads, followers, heavy_editions, spec_of
 from paperpress.templates import DEFAULTS
 
 
@@ -63,3 +63,7 @@ def test_the_web_pages_follow_what_plays_and_nothing_follows_the_rest() -> None:
     custom = {"a": EditionSpec("a", "A", "a", "x/a", "{issue}.a", "m:A", None),
               "b": EditionSpec("b", "B", "b", "x/b", "{issue}.b", "m:B", None, follows=("a",))}
     assert (followers(["a"], custom), followers(["b"], custom)) == ({"b"}, set())
+
+
+def test_the_pdf_alone_is_heavy_and_a_name_the_registry_lacks_is_passed_over() -> None:
+    assert heavy_editions(["txt", "pdf", "epub", "web", "audio", "nowhere"]) == ["pdf"]

@@ -17,7 +17,7 @@ import secrets
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -107,7 +107,7 @@ class Caches:
         self._making = threading.Lock()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Travels to another process (the PDF's sidecar) as a fresh session over the same folder."""
+        """Travels to another process (a Dask worker) as a fresh session over the same folder."""
         return Caches, (self.root, self.memory_bytes)
 
     def cached(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
@@ -152,17 +152,6 @@ class Caches:
             if name not in made:
                 made[name] = make()
             return made[name]  # type: ignore[no-any-return]
-
-    def pending(self) -> list[tuple[Path, str, bytes]]:
-        """The disk entries made and not yet kept, to hand to the session that writes the issue."""
-        with self._lock:
-            return [(folder, key, data) for (folder, key), data in self._pending.entries.items()]
-
-    def adopt(self, entries: Iterable[tuple[Path, str, bytes]]) -> None:
-        """Entries another process's session made for the issue this one writes."""
-        with self._lock:
-            for folder, key, data in entries:
-                self._pending.add(folder, key, data)
 
     def commit(self) -> None:
         """Keeps what was made: the issue it was made for is written."""

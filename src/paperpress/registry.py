@@ -76,6 +76,12 @@ PLAYLIST_TYPE = "audio/x-mpegurl"
 EDITIONS: Mapping[str, EditionSpec] = {spec.name: spec for spec in (TXT, EPUB, WEB, PDF, AUDIO, READ_ALOUD)}
 
 
+def heavy_editions(names: Iterable[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> list[str]:
+    """Those of `names` the registry describes as heavy: they take far longer than the others (the PDF's
+    layout), so on two cores they are worth a process of their own (run/sidecar.py)."""
+    return [name for name in names if name in registry and registry[name].heavy]
+
+
 def spec_of(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> EditionSpec:
     """The description of the edition `name`; for one the registry does not hold (recorded in dist/ by another
     build), a download that goes by its name."""

@@ -108,6 +108,10 @@ class Environments:
     def __init__(self) -> None:
         self.by_kind: dict[str, jinja2.Environment] = {}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Empty: a compiled environment does not pickle, and the process that receives one makes its own."""
+        return Environments, ()
+
 
 @dataclass(frozen=True)
 class Layouts:

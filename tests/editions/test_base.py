@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from paperpress.editions.base import Edition, Output, build_timestamp, edition, heavy_editions
+from paperpress.editions.base import Edition, Output, build_timestamp, edition
 from paperpress.errors import UsageError
 from paperpress.options import source_date
 from paperpress.registry import EDITIONS, EditionSpec
@@ -39,10 +39,6 @@ def test_a_source_date_epoch_that_is_not_a_time_is_a_usage_error(value: str) -> 
         source_date(value)
 
 
-def test_the_pdf_alone_is_heavy_and_a_name_the_registry_lacks_is_passed_over() -> None:
-    assert heavy_editions(["txt", "pdf", "epub", "web", "audio", "nowhere"]) == ["pdf"]
-
-
 class _Whole(Edition):
     spec = _WHOLE
 
@@ -68,7 +64,3 @@ def test_compose_holds_the_issue_only_for_an_edition_that_cannot_finish_without_
     assert lean() == [("issue-7.whole", "text/plain", b"words composed")]
     assert _reaches(whole, issue)  # held for the render to come
     assert not _reaches(lean, issue)  # the composed step keeps what it made, not the issue
-
-
-def test_warm_up_is_declared_for_every_edition_and_does_nothing_by_default() -> None:
-    assert _Whole().warm_up(None) is None

@@ -3,6 +3,7 @@ bytes, the same located problems, and nothing left running when the work it serv
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -62,13 +63,14 @@ def test_on_two_cores_the_heavy_edition_is_made_by_another_process(pub: Path) ->
     assert (pub / "dist" / "issue-1" / "issue-1.fake").is_file()  # the other edition, made here
 
 
-def test_the_sidecar_lets_the_issue_go_before_an_edition_s_last_step(pub: Path) -> None:
+def test_the_sidecar_is_sent_an_edition_s_last_step_and_never_the_issue(pub: Path) -> None:
     made = issue_work(open_publication(pub), pub / "dist", BuildOptions(("lean",)), {**WITH_FAKES, "lean": LEAN}).open(2)
     result = made(job("issue-1", ("lean",)))
     assert not result.failed, result.problems
     lean = (pub / "dist" / "issue-1" / "issue-1.lean").read_text()
-    assert f"made by {made.renderer.sidecar._process.pid}\n" in lean  # composed in the sidecar
-    assert lean.endswith("issues held: 0\n")  # and finished there with no issue alive
+    assert f"made by {os.getpid()}\n" in lean  # composed here
+    assert f"finished by {made.renderer.sidecar._process.pid}\n" in lean  # its last step run there
+    assert lean.endswith("issues held: 0\n")  # where no issue ever was
 
 
 def test_on_one_core_or_without_a_heavy_edition_there_is_no_sidecar(pub: Path) -> None:
@@ -82,8 +84,8 @@ def test_the_pdf_made_beside_is_byte_for_byte_the_pdf_made_here(pub: Path) -> No
     issue = check_issue(opened, "issue-1").value
     assert issue is not None
     info = issue_module.build_info(opened, issue)
-    sidecar = Sidecar(pub, EDITIONS, ["pdf"])
-    sidecar.submit(["pdf"], issue, info)
+    sidecar = Sidecar(EDITIONS, ["pdf"])
+    sidecar.submit({"pdf": PdfEdition().compose(issue, opened.layouts, info)})
     [(name, media_type, data)] = sidecar.result()["pdf"]
     assert (name, media_type) == ("issue-1.pdf", "application/pdf")
     assert data == PdfEdition().render(issue, opened.layouts, info)[0].data
@@ -168,17 +170,17 @@ def test_a_dropped_builder_leaves_no_process(pub: Path) -> None:
     assert process.poll() is not None  # ended when the builder was dropped, not at some later collection
 
 
-def test_a_request_it_cannot_serve_comes_back_as_a_bug_not_a_hang(pub: Path) -> None:
-    sidecar = Sidecar(pub, WITH_FAKES, ["heavy"])
+def test_a_step_that_fails_over_there_comes_back_as_a_bug_not_a_hang() -> None:
+    sidecar = Sidecar(WITH_FAKES, ["heavy"])
     assert sidecar.formats == {"heavy"}
-    with pytest.raises(SidecarFailed):
-        sidecar.submit(["nope"], None, None)  # type: ignore[arg-type]
+    sidecar.submit({"heavy": functools.partial(int, "not a number")})  # type: ignore[dict-item]
+    with pytest.raises(SidecarFailed, match="ValueError"):
         sidecar.result()
 
 
-def test_a_request_that_cannot_be_sent_fails_instead_of_waiting_for_ever(pub: Path) -> None:
-    sidecar = Sidecar(pub, WITH_FAKES, ["heavy"])
-    sidecar.submit(["heavy"], lambda: None, None)  # type: ignore[arg-type]  # a lambda does not pickle
+def test_a_request_that_cannot_be_sent_fails_instead_of_waiting_for_ever() -> None:
+    sidecar = Sidecar(WITH_FAKES, ["heavy"])
+    sidecar.submit({"heavy": lambda: []})  # a lambda does not pickle
     with pytest.raises(SidecarFailed, match="could not be sent"):
         sidecar.result()
 
@@ -192,8 +194,8 @@ def test_a_stopped_sidecar_leaves_no_temporary_files(pub: Path, tmp_path: Path, 
     opened = open_publication(pub)
     issue = check_issue(opened, "issue-1").value
     assert issue is not None
-    sidecar = Sidecar(pub, EDITIONS, ["pdf"])
-    sidecar.submit(["pdf"], issue, issue_module.build_info(opened, issue))
+    sidecar = Sidecar(EDITIONS, ["pdf"])
+    sidecar.submit({"pdf": PdfEdition().compose(issue, opened.layouts, issue_module.build_info(opened, issue))})
     assert sidecar.result()["pdf"]
     process = sidecar._process
     sidecar.stop()
@@ -264,9 +266,9 @@ def test_the_pdf_s_sidecar_imports_weasyprint_ahead() -> None:
     assert sidecar_module._preloads(EDITIONS, ["txt", "epub"]) == []
 
 
-def test_a_request_stopped_before_its_thread_started_ends_the_sidecar_without_an_error(pub: Path) -> None:
+def test_a_request_stopped_before_its_thread_started_ends_the_sidecar_without_an_error() -> None:
     """A time limit may ring in `submit` between listing the request's thread and starting it."""
-    sidecar = Sidecar(pub, WITH_FAKES, ["heavy"])
+    sidecar = Sidecar(WITH_FAKES, ["heavy"])
     sidecar._start()
     process = sidecar._process
     assert process is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
@@ -70,8 +70,9 @@ class Edition:
         """`render`, in two steps: what needs the issue now, and a step that makes the files later.
 
         The default keeps the issue until the step runs. An edition whose last step is long and needs only part
-        of the issue (the PDF's layout) does the rest here, so that whoever drops the issue before calling the
-        step frees what the step does not hold, as the PDF's own process does (run/sidecar.py).
+        of the issue (the PDF's layout) does the rest here, so that the step holds only what it needs. A heavy
+        edition's step is run by another process (run/sidecar.py): it must pickle, and what the edition keeps
+        in `info.caches` is made here, in the build's own process.
         """
         return functools.partial(self.render, issue, layouts, info)
 
@@ -79,9 +80,6 @@ class Edition:
         """What the editor should know before this edition of `issue` is made (a photo too coarse for the
         press), each with its file and line: asked when the issue is checked, so `--strict` can refuse it."""
         return []
-
-    def warm_up(self, layouts: Layouts) -> None:
-        """Pays first-use costs (imports, compiled templates) ahead, in a process that waits for an issue."""
 
     def main(self, issue: Issue, data: bytes) -> Output:
         """The edition's main file of `issue`, holding `data`."""
@@ -96,11 +94,6 @@ def edition(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> Editio
         raise TypeError(f"{registry[name].edition} is not an Edition")
     return made
 
-
-def heavy_editions(names: Iterable[str], registry: Mapping[str, EditionSpec] = EDITIONS) -> list[str]:
-    """Those of `names` the registry describes as heavy: they take far longer than the others (the PDF's
-    layout), so on two cores they are worth a process of their own (run/sidecar.py)."""
-    return [name for name in names if name in registry and registry[name].heavy]
 
 
 def build_timestamp(issue_date: dt.date, source_date: dt.datetime | None) -> dt.datetime:

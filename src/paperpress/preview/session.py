@@ -222,10 +222,10 @@ class Session:
             if group:
                 files += self._make(issue, group, info)
                 first = first or time.perf_counter() - began
-        learnt.keep()
-        self.caches.commit()
         if heavy and self.pdf:
             self._start_heavy(issue, heavy, info)
+        learnt.keep()
+        self.caches.commit()
         return Refreshed(tuple(light), tuple(files), first, time.perf_counter() - began, tuple(heavy) if self.pdf else ())
 
     def _make(self, issue: Issue, formats: Sequence[str], info: BuildInfo) -> list[str]:
@@ -263,21 +263,28 @@ class Session:
 
     def _start_heavy(self, issue: Issue, formats: list[str], info: BuildInfo) -> None:
         """Lays the heavy editions (the PDF) out in their own process, awaited in a thread; a newer refresh
-        kills it. The process is the spare one started with the last, warm already; another spare starts now.
+        kills it. They are composed here (the PDF's HTML and photos); the process is the spare one started with
+        the last, warm already; another spare starts now.
 
         Sidecars are started here, in the main thread: Linux ends a sidecar when the thread that started it
         ends (run/sidecar.py asks for SIGTERM at its parent's death, and the parent is that thread)."""
+        assert self.pub is not None
         self.cancel()
+        try:
+            steps = {fmt: self._edition(fmt).compose(issue, self.pub.layouts, info) for fmt in formats}
+        except PaperpressError as err:
+            self._heavy_failed(self._generation, err.problems, f"the PDF could not be made ({count_problems(err.problems)}):")
+            return
         with self._lock:
             sidecar, self._spare = self._spare, None
         if sidecar is None or sidecar.formats != frozenset(formats):
             if sidecar is not None:
                 sidecar.stop()
-            sidecar = Sidecar(self.root, self.registry, formats)
-        spare = Sidecar(self.root, self.registry, formats)  # imports WeasyPrint while this one lays out
+            sidecar = Sidecar(self.registry, formats)
+        spare = Sidecar(self.registry, formats)  # imports WeasyPrint while this one lays out
         with self._lock:
             self._sidecar, self._spare, self.pdf_state = sidecar, spare, "making"
-        sidecar.submit(formats, issue, info)
+        sidecar.submit(steps)
         threading.Thread(
             target=self._heavy, args=(sidecar, issue.name, self._generation), daemon=True, name="paperpress-preview-pdf",
         ).start()

@@ -23,7 +23,7 @@ from ..cache import Caches, Learnt
 from ..catalog.entry import catalog_entry
 from ..catalog.podcast import spoken_seconds
 from ..config import Config
-from ..editions.base import BuildInfo, Edition, Length, Output, build_timestamp, edition, heavy_editions
+from ..editions.base import BuildInfo, Edition, Length, Output, build_timestamp, edition
 from ..editions.cover import render_art
 from ..errors import Loaded, PaperpressError, Problem, Severity, errors_in, nothing_written
 from ..load import load_config, load_issue
@@ -45,7 +45,7 @@ from ..output.state import (
     settings_digest,
 )
 from ..output.write import OutsideOutput, contained, contained_all, write_all_atomic
-from ..registry import EditionSpec
+from ..registry import EditionSpec, heavy_editions
 from ..templates import Layouts
 from .executor import Builder, IssueResult, TimeUp, deadline, time_up
 from .sidecar import Sidecar
@@ -161,7 +161,7 @@ class IssueBuilder:
         self.work = work
         self.pub = pub
         heavy = heavy_editions(work.options.formats, work.editions)
-        sidecar = Sidecar(pub.root, work.editions, heavy) if cores > 1 and heavy else None
+        sidecar = Sidecar(work.editions, heavy) if cores > 1 and heavy else None
         self.renderer = Renderer(pub.layouts, work.editions, sidecar)
         self.versions = rendering_versions()
         #: The session's caches, for every issue this builder builds: what an issue's editions made is kept
@@ -251,8 +251,8 @@ class Renderer:
         issue, job, info = prepared.issue, prepared.job, prepared.info
         aside = [fmt for fmt in job.formats if self.sidecar is not None and fmt in self.sidecar.formats]
         sidecar = self.sidecar if aside else None  # None when this job asks it for nothing
-        if sidecar is not None:
-            sidecar.submit(aside, issue, info)
+        if sidecar is not None:  # composed here (the PDF's HTML and photos), laid out there
+            sidecar.submit({fmt: self._edition(fmt).compose(issue, self.layouts, info) for fmt in aside})
         here = [fmt for fmt in job.formats if fmt not in aside]
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:

@@ -2,10 +2,12 @@
 
 On two cores, one issue's build is the PDF's layout (most of the time) and everything else: starting up,
 loading the issue, the other editions, writing. The sidecar starts as soon as a builder opens, imports and
-warms the heavy edition while the issue loads, renders it while this process renders the others, and hands
-back its bytes, its problems or its bug. It is the build's own helper, not a second executor: one issue at a
-time, killed with the work it serves when that work is stopped (a time limit, Ctrl-C), started again for the
-next issue. It renders from the model alone, as every edition does, so the bytes are the same as here.
+warms the heavy edition while the issue loads. This process composes the edition (`Edition.compose`: the
+PDF's HTML and photos as drawn) and sends its last step, which the sidecar runs (the layout) while this
+process renders the others; it hands back the bytes, the problems or the bug. It is the build's own helper,
+not a second executor: one issue at a time, killed with the work it serves when that work is stopped (a time
+limit, Ctrl-C), started again for the next issue. The step is the one `render` would run here, so the bytes
+are the same.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ctypes
 import gc
 import importlib
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -25,14 +28,13 @@ import weakref
 from collections.abc import Callable, Collection, Iterator, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..cache import Caches
-from ..editions.base import BuildInfo, Output, edition, heavy_editions
 from ..errors import PaperpressError
-from ..model import Issue
-from ..registry import EDITIONS, EditionSpec
-from ..templates import Layouts
+from ..registry import EDITIONS, EditionSpec, heavy_editions
+
+if TYPE_CHECKING:  # imported where used: the build imports this module before it spawns a sidecar (`ahead`)
+    from ..editions.base import Output
 
 
 class SidecarFailed(Exception):
@@ -47,31 +49,28 @@ class _RemoteTraceback(Exception):
 class Sidecar:
     """One helper process rendering the editions in `formats`, one request at a time; see the module's text."""
 
-    def __init__(self, root: Path | None, registry: Mapping[str, EditionSpec], formats: Collection[str]) -> None:
-        self.root = root
+    def __init__(self, registry: Mapping[str, EditionSpec], formats: Collection[str]) -> None:
         self.registry = dict(registry)
         self.formats = frozenset(formats)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still warms up
-        self._caches: Caches | None = None  # the session of the request on its way, to hand what it made to
         self._unsent: list[Exception] = []  # why it could not be sent
         self._finalizer: weakref.finalize | None = None
         self._start()
 
-    def submit(self, formats: list[str], issue: Issue, info: BuildInfo) -> None:
-        """Starts rendering `formats` (among its own) of `issue` over there; `result` waits for them. One
-        request at a time.
+    def submit(self, steps: Mapping[str, Callable[[], list[Output]]]) -> None:
+        """Starts each edition's last step (`Edition.compose`, by format) over there; `result` waits for their
+        outputs. One request at a time.
 
-        Sent from a thread: a request holds the issue's photos, more than the socket takes at once, and the
-        sidecar reads it only once it has warmed up; this process renders the other editions meanwhile.
+        Sent from a thread: the steps hold the photos as drawn, more than the socket takes at once, and the
+        sidecar reads them only once it has warmed up; this process renders the other editions meanwhile.
         """
         if self._conn is None:
             self._start()
         assert self._conn is not None
         self._unsent.clear()
-        self._caches = info.caches if isinstance(info, BuildInfo) else None  # a test may send what is no request
-        sending = threading.Thread(target=_send, args=(self._conn, (formats, issue, info), self._unsent),
+        sending = threading.Thread(target=_send, args=(self._conn, dict(steps), self._unsent),
                                    daemon=True, name="paperpress-sidecar-request")
         self._sending[:] = [sending]
         sending.start()
@@ -79,8 +78,7 @@ class Sidecar:
     def result(self) -> dict[str, list[Output]]:
         """Format → the outputs of each submitted edition; raises the first one's PaperpressError, or
         SidecarFailed for a bug or a death. Anything that stops the wait (a time limit, Ctrl-C) stops the
-        sidecar too. The cache entries the editions made there join the request's session, to be kept once
-        the issue is written."""
+        sidecar too."""
         assert self._conn is not None
         try:
             for thread in self._sending:
@@ -96,8 +94,6 @@ class Sidecar:
             raise
         kind, *rest = answer
         if kind == "done":
-            if self._caches is not None:
-                self._caches.adopt(rest[1])
             return rest[0]  # type: ignore[no-any-return]
         if kind == "problems":
             raise PaperpressError(rest[0], rest[1])
@@ -117,7 +113,6 @@ class Sidecar:
 
     def _start(self) -> None:
         process, conn = _spares.pop() if _spares else _spawn(_preloads(self.registry, self.formats))
-        conn.send((self.root, self.registry, sorted(self.formats)))
         self._process, self._conn = process, conn
         self._finalizer = weakref.finalize(self, _end, process, conn, self._sending)
 
@@ -275,35 +270,23 @@ def _stopped(signum: int, frame: object) -> None:
 
 
 def _answer(conn: Connection) -> None:
-    """Warms the editions up, then renders each request until the pipe closes."""
-    try:
-        root, registry, formats = conn.recv()
-    except EOFError:  # started ahead, and not needed
-        return
-    layouts = Layouts.for_publication(root)
-    made = {fmt: edition(fmt, registry) for fmt in formats}
-    for one in made.values():
-        with contextlib.suppress(Exception):  # a broken template fails again, located, when it renders
-            one.warm_up(layouts)
+    """Runs each request's steps until the pipe closes (at once for one started ahead and not needed)."""
     while True:
         try:
-            asked, issue, info = conn.recv()
+            request = conn.recv_bytes()
         except EOFError:
             return
         steps: dict[str, Callable[[], list[Output]]] = {}
         try:
-            steps = {fmt: made[fmt].compose(issue, layouts, info) for fmt in asked}
-            del issue  # what the layout does not read (the PDF's photos as the editor sent them) goes now
-            outputs = {fmt: step() for fmt, step in steps.items()}
-            answer: tuple[Any, ...] = ("done", outputs, info.caches.pending())
+            steps = pickle.loads(request)
+            del request
+            answer: tuple[Any, ...] = ("done", {fmt: step() for fmt, step in steps.items()})
         except PaperpressError as err:
             answer = ("problems", err.problems, err.summary)
         except Exception as err:  # noqa: BLE001 - a bug goes back to the build, which reports it for its issue
             answer = ("bug", f"{type(err).__name__}: {err}", traceback.format_exc())
-        issue = None  # nothing of this issue is held while the next one is awaited
-        steps.clear()
+        steps.clear()  # nothing of this issue is held while the next one is awaited
         conn.send(answer)
-
 
 if __name__ == "__main__":
     _serve(Connection(int(sys.argv[1])), int(sys.argv[2]), sys.argv[3:])

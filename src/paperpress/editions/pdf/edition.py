@@ -155,14 +155,6 @@ def link_href(link: Link) -> str:
 class PdfEdition(Edition):
     spec = PDF  # heavy: its layout takes longer than every other edition together
 
-    def warm_up(self, layouts: Layouts) -> None:
-        """What the first render would load, done ahead by a sidecar while the issue loads: WeasyPrint, the
-        faces and the compiled template."""
-        from . import engine  # noqa: F401
-
-        edition_faces(layouts.root)
-        layouts.env("html").get_template("pdf/issue.html")
-
     def render(self, issue: Issue, layouts: Layouts, info: BuildInfo) -> list[Output]:
         return self.compose(issue, layouts, info)()
 
@@ -176,8 +168,9 @@ class PdfEdition(Edition):
         """The layout and writing still to do, holding what they need from the issue but not the issue.
 
         That is the HTML, the section ids and each photo as it is drawn: where the profile downsamples, the
-        editor's originals are not among them. The process that lays out the PDF (run/sidecar.py) lets the issue
-        go before the layout, and with it 22 MB of originals at 160 articles that the layout never reads.
+        editor's originals are not among them. The step pickles: the process that lays out the PDF
+        (run/sidecar.py) is sent the step, not the issue, and so never holds the 22 MB of originals at 160
+        articles that the layout never reads.
         """
         options = info.config.pdf
         apart = options.article_break == "page"  # every article starts a page: none share a column set
@@ -223,10 +216,9 @@ class PdfEdition(Edition):
         # PDF/X-4 metadata gets a random xmpMM:DocumentID; derive it from the issue so two builds are identical.
         document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{issue.publication.identifier}/{issue.name}/{profile.name}"))
         write = functools.partial(
-            _write_pdf, html, sections, layouts, drawn, profile, document_id, served, faces, pdf_options, inks
+            _write_pdf, html, sections, layouts.folders, drawn, profile, document_id, served, faces, pdf_options, inks
         )
-        file, media_type = self.spec.main_file(issue.name), self.spec.media_type
-        return lambda: [Output(file, media_type, write())]
+        return functools.partial(_laid_out, self.spec.main_file(issue.name), self.spec.media_type, write)
 
 
 def _photos_across(issue: Issue, apart: bool) -> tuple[Image, ...]:
@@ -341,10 +333,15 @@ def press_warnings(issue: Issue, root: Path | None, options: Any) -> list[Proble
     return warnings
 
 
+def _laid_out(file: str, media_type: str, write: Callable[[], bytes]) -> list[Output]:
+    """The PDF's one file: `compose`'s last step, which pickles (a sidecar runs it, run/sidecar.py)."""
+    return [Output(file, media_type, write())]
+
+
 def _write_pdf(
     html: str,
     sections: list[str],
-    layouts: Layouts,
+    folders: tuple[Path, ...],
     drawn: dict[str, Normalised],
     profile: Profile,
     document_id: str,
@@ -362,12 +359,12 @@ def _write_pdf(
 
     FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
 
-    fetcher = _fetcher_class()(drawn, served, layouts.folders)
+    fetcher = _fetcher_class()(drawn, served, folders)
     complaints = _Complaints()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(complaints)
     try:
-        base = (layouts.folders[0] / "pdf").as_uri() + "/"
+        base = (folders[0] / "pdf").as_uri() + "/"
         with _rarer_young_collections():
             document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
         number_contents(document)

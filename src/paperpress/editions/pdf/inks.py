@@ -14,6 +14,7 @@ import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import PIL
 from PIL import Image, ImageCms, ImageFilter, ImageMath
@@ -66,6 +67,10 @@ class Inks:
 
     profile: bytes
     limit: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """The press alone: its transform and table are made again where they are needed (they do not pickle)."""
+        return Inks, (self.profile, self.limit)
 
     @functools.cached_property
     def _transform(self) -> ImageCms.ImageCmsTransform:
