@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2.sandbox import SecurityError
@@ -148,3 +149,15 @@ def test_a_publication_named_by_a_relative_path_has_absolute_layout_folders(monk
     layouts = Layouts.for_publication(Path("."))
     assert layouts.folders[0] == REPO / "layouts" and all(folder.is_absolute() for folder in layouts.folders)
     assert (layouts.folders[0] / "pdf").as_uri().startswith("file:///")
+
+
+@pytest.mark.parametrize("kind", ["HTML", "xhtml", "", None])
+def test_a_template_is_html_or_text_and_nothing_else(kind: Any, tmp_path: Path) -> None:
+    """Any other kind would have rendered a page unescaped, as text."""
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "page.html").write_text("<p>{{ title }}</p>", encoding="utf-8")
+    layouts = Layouts.for_publication(tmp_path)
+    assert layouts.render("html", "page.html", {"title": "<b>"}) == "<p>&lt;b&gt;</p>"
+    assert layouts.render("text", "page.html", {"title": "<b>"}) == "<p><b></p>"
+    with pytest.raises(ValueError, match="html or text"):
+        layouts.render(kind, "page.html", {"title": "<b>"})

@@ -113,6 +113,10 @@ class Environments:
         return Environments, ()
 
 
+#: The kinds of template: HTML (escaped) and text.
+_KINDS = ("html", "text")
+
+
 @dataclass(frozen=True)
 class Layouts:
     """The template folders in lookup order (fixed), and their environments (a cache, see `Environments`)."""
@@ -129,7 +133,10 @@ class Layouts:
         return cls(folders, root)
 
     def env(self, kind: str) -> jinja2.Environment:
-        """`html` (autoescaping, for .html/.xhtml/.css templates) or `text` (no escaping)."""
+        """`html` (autoescaping, for .html/.xhtml/.css templates) or `text` (no escaping); no other kind, so
+        that a page asked for by a mistyped kind is not rendered without escaping."""
+        if kind not in _KINDS:
+            raise ValueError(f"templates are of kind {' or '.join(_KINDS)}, not {kind!r}")
         env = self.environments.by_kind.get(kind)
         if env is None:
             cache = None
