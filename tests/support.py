@@ -23,6 +23,14 @@ TOOLS = REPO / ".tools"
 FAST_LANE = "PAPERPRESS_FAST"
 
 
+def shared_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
+    """A fixture's scope: shared by its module's tests, but made for each test while mutmut runs them
+    (`make mutation`). mutmut credits the code a shared fixture runs to the first test that asks for it, and
+    judges a mutant of that code by that test alone; made for each test, every test that reads what it made
+    is run against the mutant."""
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+
+
 def require_tool(name: str, path: str | Path | None = None) -> str:
     """The tool's path; skips (with the reason shown) where it is missing, and fails in CI, which has them all.
     The fast lane (`make test-fast`) runs no independent checker: there it skips, saying so."""

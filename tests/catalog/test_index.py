@@ -25,7 +25,7 @@ from paperpress.run.executor import ProcessPool
 from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, boxes, broken_links, html_errors, overflow
 from tests.fakes import WITH_FAKES, fabricate_archive, fake_art, make_archive, make_web_archive
-from tests.support import require_tool
+from tests.support import require_tool, shared_unless_mutating
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ACQUISITION = "http://opds-spec.org/acquisition"
@@ -38,7 +38,7 @@ SITE = "https://example.org/bulletin"
 MAIN = ["index.html", "opds.xml", "SHA256SUMS", "feed.xml", "search.html", "sitemap.xml"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def fabricated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Issues 1 to 3 with text and (stand-in) web editions, published at SITE; the search index is not made."""
     from paperpress.catalog import index as index_module
@@ -382,7 +382,7 @@ def test_the_catalog_masthead_is_the_shared_one_without_an_issue(dist: Path) -> 
     assert not header.find_class("issue-label") and not header.find_class("dateline")  # no website, no issue
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def online(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Issues 1 to 3, issues 2 and 3 with (a stand-in for) the web edition."""
     with pytest.MonkeyPatch.context() as monkeypatch:

@@ -11,13 +11,14 @@ from lxml import etree, html
 
 from paperpress.catalog.opds import ACQUISITION, NAVIGATION, PAGE_ENTRIES
 from tests.fakes import fabricate_archive
+from tests.support import shared_unless_mutating
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 #: 120 issues five days apart: 73 in 2024 (two pages), 47 in 2025 (one).
 ISSUES = 120
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         return fabricate_archive(tmp_path_factory.mktemp("opds") / "pub", monkeypatch, ISSUES) / "dist"

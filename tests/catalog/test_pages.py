@@ -17,12 +17,13 @@ from paperpress.output.state import STATE_NAME
 from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, html_errors, overflow
 from tests.fakes import add_fabricated_issue, fabricate_archive
+from tests.support import shared_unless_mutating
 
 #: 120 issues five days apart: 2024 holds 73 (more than YEAR_ISSUES, so by month), 2025 the other 47.
 ISSUES = 120
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def pub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         return fabricate_archive(tmp_path_factory.mktemp("pages") / "pub", monkeypatch, ISSUES)

@@ -26,12 +26,13 @@ from paperpress.run import issue as issue_module
 from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, html_errors, overflow
 from tests.fakes import fake_art, make_archive, make_web_archive
+from tests.support import shared_unless_mutating
 
 #: A word in one article of one back issue only: issue 2's letter.
 WORD = "quibbling"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def online(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         return make_web_archive(tmp_path_factory.mktemp("search") / "pub", None, monkeypatch) / "dist"

@@ -17,6 +17,7 @@ from paperpress.output.plan import select_issues
 from paperpress.run import issue as issue_module
 from paperpress.run.issue import open_publication
 from tests.fakes import WITH_FAKE_WEB, fabricate_archive, fake_art, make_web_archive
+from tests.support import shared_unless_mutating
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -27,7 +28,7 @@ PAGES = ["web/index.html", "web/news/index.html", "web/news/first.html", "web/le
          "web/letters/second.html"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def pub(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         return make_web_archive(tmp_path_factory.mktemp("syndication") / "pub", WEBSITE, monkeypatch)
@@ -165,7 +166,7 @@ def test_without_a_website_links_are_relative_and_there_is_no_sitemap(tmp_path: 
 HISTORY = "{http://purl.org/syndication/history/1.0}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_unless_mutating)
 def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """120 issues of two articles each, five days apart, published at WEBSITE."""
     with pytest.MonkeyPatch.context() as monkeypatch:
