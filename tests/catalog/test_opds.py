@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -9,7 +10,7 @@ import feedparser
 import pytest
 from lxml import etree, html
 
-from paperpress.catalog.opds import ACQUISITION, NAVIGATION, PAGE_ENTRIES
+from paperpress.catalog.opds import ACQUISITION, NAVIGATION, PAGE_ENTRIES, feed_id
 from tests.fakes import fabricate_archive
 from tests.support import shared_unless_mutating
 
@@ -80,3 +81,15 @@ def test_every_entry_links_its_place_in_the_catalog_pages(dist: Path) -> None:
     for href in alternates:
         page, anchor = href.split("#")
         assert html.parse(str(dist / "opds" / page)).getroot().xpath(f"//article[@id='{anchor}']"), href
+
+
+def test_each_feed_has_its_own_lasting_id_its_newest_entry_s_time_and_a_link_to_the_catalog_pages(dist: Path) -> None:
+    root = _feed(dist, "opds.xml")
+    assert _link(root.feed, "alternate") == "index.html"
+    pages = {href: _feed(dist, href) for href in ("opds/2025.xml", "opds/2024.xml", "opds/2024-2.xml")}
+    ids = [page.feed.id for page in pages.values()]
+    assert len(set(ids)) == 3 and all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", i) for i in ids), ids
+    for href, page in pages.items():
+        assert page.feed.updated == max(entry.updated for entry in page.entries)
+        assert page.feed.id == feed_id(root.feed.id, href)  # the publication's (the root's id) and the page's
+    assert feed_id("urn:uuid:another-publication", "opds/2024.xml") not in ids

@@ -12,7 +12,7 @@ import pytest
 from lxml import html
 
 from paperpress.catalog.index import write_catalog
-from paperpress.catalog.pages import FRONT_ISSUES, YEAR_ISSUES
+from paperpress.catalog.pages import FRONT_ISSUES, YEAR_ISSUES, shelves
 from paperpress.output.state import STATE_NAME
 from paperpress.run.issue import open_publication
 from tests.checkers import axe_violations, html_errors, overflow
@@ -63,6 +63,7 @@ def test_every_issue_is_within_three_links_of_the_front_page(pub: Path) -> None:
 def test_every_page_is_bounded_and_a_large_year_is_split_by_month(pub: Path) -> None:
     dist = pub / "dist"
     front = html.parse(str(dist / "index.html")).getroot()
+    assert front.find_class("feeds")[0].text_content().startswith(f"{ISSUES} issues ·")
     assert [a.get("id") for a in front.iter("article")] == [f"issue-{n}" for n in range(ISSUES, ISSUES - FRONT_ISSUES, -1)]
     assert [a.get("href") for a in front.find_class("years")[0].iter("a")] == ["archive/2025.html", "archive/2024.html"]
     year = html.parse(str(dist / "archive/2024.html")).getroot()
@@ -84,11 +85,37 @@ def test_the_archive_pages_link_each_other(pub: Path) -> None:
     pager = {a.get("rel"): a.get("href") for a in html.parse(str(dist / "archive/2024-03.html")).getroot().iter("a")
              if a.get("rel")}
     assert pager == {"up": "2024.html", "prev": "2024-04.html", "next": "2024-02.html"}
-    assert {a.get("rel"): a.get("href") for a in html.parse(str(dist / "archive/2025.html")).getroot().iter("a")
-            if a.get("rel")} == {"next": "2024.html"}
+    def pager(name: str) -> dict[str, str]:
+        return {a.get("rel"): a.get("href") for a in html.parse(str(dist / "archive" / name)).getroot().iter("a")
+                if a.get("rel")}
+
+    assert pager("2025.html") == {"next": "2024.html"}
+    assert pager("2024.html") == {"prev": "2025.html"}  # a year split by month is under no other page
+    assert pager("2024-12.html") == {"up": "2024.html", "next": "2024-11.html"}  # its newest month
+    assert pager("2024-01.html") == {"up": "2024.html", "prev": "2024-02.html"}  # its oldest
     for page in (dist / "archive").glob("*.html"):
         for href in _links(page):
             assert (page.parent / href.split("#")[0]).exists(), (page.name, href)
+
+
+def test_a_year_of_year_issues_is_one_page_and_one_more_lists_it_by_month() -> None:
+    def issues(year: int, count: int) -> list[dict[str, Any]]:
+        return [{"date": f"{year}-{n % 12 + 1:02d}-{n // 12 + 1:02d}"} for n in range(count)]
+
+    found = shelves(issues(2023, YEAR_ISSUES) + issues(2024, YEAR_ISSUES + 1))
+    assert [shelf["title"] for shelf in found] == ["2024", "2023"]  # newest first
+    split, whole = found
+    assert (whole["href"], whole["count"], len(whole["entries"]), whole["parts"]) == ("archive/2023.html", 60, 60, [])
+    assert {entry["page"] for entry in whole["entries"]} == {"archive/2023.html"}
+    assert (split["count"], split["entries"]) == (YEAR_ISSUES + 1, [])
+    assert [part["title"] for part in split["parts"]] == [f"{month} 2024" for month in (
+        "December", "November", "October", "September", "August", "July", "June", "May", "April", "March",
+        "February", "January")]
+    assert [part["href"] for part in split["parts"]][:2] == ["archive/2024-12.html", "archive/2024-11.html"]
+    for part in split["parts"]:
+        assert {entry["page"] for entry in part["entries"]} == {part["href"]}
+        assert part["count"] == len(part["entries"]) and all(e["date"][:7] == part["href"][8:15] for e in part["entries"])
+    assert sum(part["count"] for part in split["parts"]) == YEAR_ISSUES + 1
 
 
 def _snapshot(dist: Path) -> dict[str, bytes]:

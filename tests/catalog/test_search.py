@@ -75,16 +75,64 @@ def test_the_index_is_made_again_only_when_an_article_page_changed(
     assert len(runs) == 1
 
 
-def test_a_failing_indexer_is_a_problem_and_leaves_the_index_there(online: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        return search_module.subprocess.CompletedProcess(args, 1, "", "Error: could not read the site\n")
+def _indexer(folder: Path, monkeypatch: pytest.MonkeyPatch, does: str) -> None:
+    """Runs `does` (a shell script's body) in place of `python -m pagefind`: its arguments as Pagefind gets
+    them, $6 the folder it is to write the index into."""
+    script = folder / "indexer"
+    script.write_text(f"#!/bin/sh\n{does}\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setattr(search_module.sys, "executable", str(script))
+    monkeypatch.setattr(search_module, "_stamp", lambda entries: "something else")  # so it runs
 
-    monkeypatch.setattr(search_module.subprocess, "run", failing)
-    monkeypatch.setattr(search_module, "_stamp", lambda entries: "something else")
+
+@pytest.mark.parametrize(("does", "said"), [
+    ('mkdir -p "$6"; echo "Starting" ; echo "Error: could not read the site" >&2; exit 1', "Error: could not read the site"),
+    ('echo "Indexed 0 pages"; exit 0', "Indexed 0 pages"),  # says it is done, but wrote no index
+    ("exit 0", "pagefind failed"),  # said nothing, wrote nothing
+])
+def test_a_failing_indexer_is_a_problem_and_leaves_the_index_there(
+    online: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, does: str, said: str
+) -> None:
+    _indexer(tmp_path, monkeypatch, does)
     with pytest.raises(PaperpressError) as raised:
         index_search(online, [])
-    assert [p.message for p in raised.value.problems] == ["the search index could not be made: Error: could not read the site"]
+    [problem] = raised.value.problems
+    assert problem.message == f"the search index could not be made: {said}"
+    assert problem.hint == "install the indexer with pip install 'pagefind[bin]'; the editions and the catalog are written"
     assert (online / "pagefind/pagefind.js").is_file() and not (online / ".pagefind-new").exists()
+
+
+def test_an_index_left_half_made_is_cleared_and_the_stamp_says_what_the_index_was_made_from(
+    online: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leftover = online / ".pagefind-new"
+    leftover.mkdir(exist_ok=True)
+    (leftover / "stale.js").write_text("from a build that was stopped", encoding="utf-8")
+    monkeypatch.setattr(search_module, "_stamp", lambda entries: "made from these pages")
+    assert index_search(online, []) is True  # it ran
+    assert not (online / "pagefind/stale.js").exists() and (online / "pagefind/pagefind.js").is_file()
+    assert (online / "pagefind/.sources").read_text(encoding="utf-8") == "made from these pages"
+    assert index_search(online, []) is False  # nothing changed: it did not run
+
+
+def test_a_new_indexer_makes_the_index_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import importlib.metadata
+
+    pages = [{"name": "issue-1", "web": {"pages": [{"href": "issue-1/web/index.html", "sha256": "ab"}]}}]
+    versions = {"pagefind": "1.0"}
+
+    def version(name: str) -> str:
+        if name not in versions:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return versions[name]
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    first = search_module._stamp(pages)
+    versions["pagefind"] = "1.1"
+    assert search_module._stamp(pages) != first
+    versions.clear()  # not installed: a stamp all the same, which an installed one will differ from
+    assert search_module._stamp([]) == hashlib.sha256(b"none").hexdigest()
 
 
 @pytest.fixture(scope="module")

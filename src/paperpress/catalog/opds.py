@@ -41,7 +41,7 @@ def opds_bytes(entries: Sequence[dict[str, Any]], context: dict[str, Any], layou
             "previous": pages[i - 1] if i else None, "next": pages[i + 1] if i + 1 < len(pages) else None,
         }
         files[page["href"]] = layouts.render("html", "catalog/opds-page.xml", dict(
-            shared, page=page, paging=paging, feed_id=_id(identifier, page["href"]),
+            shared, page=page, paging=paging, feed_id=feed_id(identifier, page["href"]),
             updated=max(e["updated"] for e in page["entries"]),
         )).encode()
     return files
@@ -62,5 +62,6 @@ def _pages(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return pages
 
 
-def _id(identifier: str, href: str) -> str:
+def feed_id(identifier: str, href: str) -> str:
+    """An acquisition page's lasting id: the publication's and the page's, so no two publications share one."""
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identifier}#{href}"))
