@@ -92,6 +92,7 @@ def test_the_archive_pages_link_each_other(pub: Path) -> None:
     assert pager("2025.html") == {"next": "2024.html"}
     assert pager("2024.html") == {"prev": "2025.html"}  # a year split by month is under no other page
     assert pager("2024-12.html") == {"up": "2024.html", "next": "2024-11.html"}  # its newest month
+    assert pager("2024-02.html") == {"up": "2024.html", "prev": "2024-03.html", "next": "2024-01.html"}
     assert pager("2024-01.html") == {"up": "2024.html", "prev": "2024-02.html"}  # its oldest
     for page in (dist / "archive").glob("*.html"):
         for href in _links(page):
