@@ -152,11 +152,21 @@ def test_without_a_website_the_sitemaps_go_and_without_web_editions_the_search_g
     assert SEARCHED == [["issue-3", "issue-2", "issue-1"]]
 
 
-def test_only_issue_folders_with_a_state_are_listed_and_a_linked_folder_never(pub: Path) -> None:
+def test_only_issue_folders_with_a_state_are_listed_and_a_linked_folder_never(pub: Path, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from paperpress.output.state import STATE_NAME
+
     dist = pub / "dist"
     (dist / "issue-9").mkdir()  # no state
+    (dist / "issue-0").mkdir()  # no state, and the first folder listed: the others are read all the same
     (dist / "issue-8").write_text("a file\n")
-    (dist / "issue-7").symlink_to(dist / "issue-3", target_is_directory=True)
+    elsewhere = Path(shutil.copytree(dist / "issue-3", tmp_path / "elsewhere"))  # an issue 7 outside dist/
+    raw = json.loads((elsewhere / STATE_NAME).read_text())
+    raw.update(name="issue-7", number=7)
+    (elsewhere / STATE_NAME).write_text(json.dumps(raw))
+    (dist / "issue-7").symlink_to(elsewhere, target_is_directory=True)
     _catalog(pub)
     index = html.parse(str(dist / "index.html")).getroot()
     assert [a.get("id") for a in index.iter("article")] == ["issue-3", "issue-2", "issue-1"]

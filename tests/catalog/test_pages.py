@@ -119,6 +119,13 @@ def test_a_year_of_year_issues_is_one_page_and_one_more_lists_it_by_month() -> N
     assert sum(part["count"] for part in split["parts"]) == YEAR_ISSUES + 1
 
 
+def test_a_middle_year_links_the_years_on_either_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pub = fabricate_archive(tmp_path / "pub", monkeypatch, 3, days=400)  # 2024, 2025 and 2026
+    pager = {a.get("rel"): a.get("href") for a in html.parse(str(pub / "dist/archive/2025.html")).getroot().iter("a")
+             if a.get("rel")}
+    assert pager == {"prev": "2026.html", "next": "2024.html"}
+
+
 def _snapshot(dist: Path) -> dict[str, bytes]:
     return {p.relative_to(dist).as_posix(): p.read_bytes() for p in dist.rglob("*")
             if p.is_file() and not p.relative_to(dist).parts[0].startswith("issue-")}
