@@ -95,7 +95,6 @@ def edition(name: str, registry: Mapping[str, EditionSpec] = EDITIONS) -> Editio
     return made
 
 
-
 def build_timestamp(issue_date: dt.date, source_date: dt.datetime | None) -> dt.datetime:
     """The one timestamp an edition may print: reproducible, never the wall clock."""
     return source_date or dt.datetime.combine(issue_date, dt.time(12, 0), tzinfo=dt.UTC)

@@ -154,7 +154,7 @@ class IssueBuilder:
     Building one issue is `prepare` (load and check), `render` (bytes only, from the model alone) and
     `write` (atomic, then the state), so an executor may render somewhere else than it loads and writes.
     With two `cores` or more, the heavy editions among those asked for (the PDF) render in a sidecar beside
-    the rest; it starts now, so that it warms up while the first issue loads.
+    the rest; it starts now, so that it imports WeasyPrint while the first issue loads.
     """
 
     def __init__(self, work: IssueWork, pub: OpenPublication, cores: int = 1) -> None:
@@ -309,8 +309,10 @@ def found_lengths(folder: Path, issue_name: str, job_formats: Sequence[str], reg
     found: dict[str, Length] = {}
     for name in {n for fmt in job_formats for n in registry[fmt].follows} - set(job_formats):
         spec = registry.get(name)
-        if spec is not None and (folder / spec.main_file(issue_name)).is_file():
-            path = folder / spec.main_file(issue_name)
+        if spec is None:
+            continue
+        path = folder / spec.main_file(issue_name)
+        if path.is_file():
             found[name] = Length(path.stat().st_size, running_seconds(spec.media_type, path))
     return found
 

@@ -1,8 +1,8 @@
 """A second process for an issue's heavy edition (the PDF's layout), so the rest of the build runs beside it.
 
 On two cores, one issue's build is the PDF's layout (most of the time) and everything else: starting up,
-loading the issue, the other editions, writing. The sidecar starts as soon as a builder opens, imports and
-warms the heavy edition while the issue loads. This process composes the edition (`Edition.compose`: the
+loading the issue, the other editions, writing. The sidecar starts as soon as a builder opens and imports
+what the heavy edition needs (WeasyPrint) while the issue loads. This process composes the edition (`Edition.compose`: the
 PDF's HTML and photos as drawn) and sends its last step, which the sidecar runs (the layout) while this
 process renders the others; it hands back the bytes, the problems or the bug. It is the build's own helper,
 not a second executor: one issue at a time, killed with the work it serves when that work is stopped (a time
@@ -54,7 +54,7 @@ class Sidecar:
         self.formats = frozenset(formats)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
-        self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still warms up
+        self._sending: list[threading.Thread] = []  # the request on its way, while the sidecar still imports
         self._unsent: list[Exception] = []  # why it could not be sent
         self._finalizer: weakref.finalize | None = None
         self._start()
@@ -64,7 +64,7 @@ class Sidecar:
         outputs. One request at a time.
 
         Sent from a thread: the steps hold the photos as drawn, more than the socket takes at once, and the
-        sidecar reads them only once it has warmed up; this process renders the other editions meanwhile.
+        sidecar reads them only once it has imported WeasyPrint; this process renders the other editions meanwhile.
         """
         if self._conn is None:
             self._start()
