@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import paperpress
+from paperpress.registry import PDF
 
 PACKAGE = Path(paperpress.__file__).parent
 #: Folder (or file) → the modules it must not import.
@@ -122,10 +123,13 @@ def test_public_names_are_explicit() -> None:
         assert hasattr(paperpress, name)
 
 
-def test_the_pdf_process_imports_no_loader() -> None:
-    """The sidecar renders from the model it is sent; the loader, YAML and the Markdown parser would only
-    add their memory to the PDF's peak."""
-    shown = "import sys, paperpress.run.sidecar, paperpress.editions.pdf.edition; print(' '.join(sorted(sys.modules)))"
+def test_the_pdf_process_imports_no_loader_no_model_and_no_templates() -> None:
+    """The sidecar lays out the HTML and photos it is sent: the loader, YAML and the Markdown parser would only
+    add their memory to the PDF's peak, and the model, the templates and Jinja2 their import time to the
+    build's critical path (it imports before it lays out)."""
+    preloads = " ".join(PDF.preload)
+    shown = f"import sys, paperpress.run.sidecar, {', '.join(PDF.preload)}; print(' '.join(sorted(sys.modules)))"
     modules = subprocess.run([sys.executable, "-c", shown], check=True, capture_output=True, text=True).stdout.split()
-    assert "paperpress.templates" in modules
-    assert [m for m in modules if m.split(".")[0] in ("yaml", "markdown_it") or m.startswith("paperpress.load")] == []
+    assert "weasyprint" in modules and "paperpress.editions.pdf.layout" in preloads
+    assert [m for m in modules if m.split(".")[0] in ("yaml", "markdown_it", "jinja2")
+            or m.startswith(("paperpress.load", "paperpress.model", "paperpress.templates"))] == []

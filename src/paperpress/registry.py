@@ -60,7 +60,7 @@ EPUB = EditionSpec("epub", "EPUB", "EPUB, for e-readers and phones", "applicatio
 WEB = EditionSpec("web", "Online", "online, every article on its own page", "text/html", "web/index.html", "paperpress.editions.web.edition:WebEdition", "web",
                   online=True, follows=("audio", "read-aloud"))
 PDF = EditionSpec("pdf", "PDF", "PDF, the pages as printed", "application/pdf", "{issue}.pdf", "paperpress.editions.pdf.edition:PdfEdition", "pdf",
-                  heavy=True, preload=("paperpress.editions.pdf.engine",), download_rank=2)
+                  heavy=True, preload=("paperpress.editions.pdf.engine", "paperpress.editions.pdf.layout"), download_rank=2)
 AUDIO = EditionSpec("audio", "Audio (MP3)", "audio, every article read aloud", "audio/mpeg", "audio/{issue}.mp3",
                     "paperpress.editions.audio.edition:AudioEdition", None, default=False, download_rank=4)
 READ_ALOUD = EditionSpec("read-aloud", "EPUB read aloud", "EPUB read aloud, text and speech in step",

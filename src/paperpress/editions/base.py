@@ -21,6 +21,7 @@ from ..errors import Problem
 from ..model import Issue
 from ..registry import EDITIONS, EditionSpec
 from ..templates import Layouts
+from .output import Output
 
 
 class Length(NamedTuple):
@@ -42,14 +43,6 @@ class BuildInfo:
     lengths: Mapping[str, Length] = field(default_factory=dict)
     #: The build session's caches: what an edition may keep or find again, never what its bytes depend on.
     caches: Caches = field(default_factory=lambda: Caches(None), compare=False, repr=False)
-
-
-class Output(NamedTuple):
-    """One file an edition makes: its path inside the issue's output folder, media type and bytes."""
-
-    file: str
-    media_type: str
-    data: bytes
 
 
 class Edition:

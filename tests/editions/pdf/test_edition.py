@@ -40,7 +40,6 @@ pytestmark = pytest.mark.slow
 
 _MM = 72 / 25.4
 
-
 def _build(root: Path, name: str, profile: str) -> bytes:
     """The PDF of issue `name`, made as a build makes it: what it made for the cache is kept once it is done."""
     pub = open_publication(root)
@@ -859,51 +858,9 @@ def _with_style(tmp_path: Path, css: str) -> Path:
     return pub
 
 
-@pytest.mark.parametrize(
-    "url",
-    ["https://example.org/tracker.png", "data:image/png;base64,iVBORw0KGgo=", "file:///etc/hostname", "../../x.png"],
-)
-def test_anything_but_our_own_files_is_refused_and_fails_the_build(tmp_path: Path, url: str) -> None:
-    pub = _with_style(tmp_path, f'body {{ background: url("{url}"); }}')
-    with pytest.raises(PaperpressError) as caught:
-        _build(pub, "7", "screen")
-    message = str(caught.value)
-    assert "the PDF layout asked for '" in message and "nothing is fetched from elsewhere" in message
-
-
-def test_a_weasyprint_warning_fails_the_build(tmp_path: Path) -> None:
-    pub = _with_style(tmp_path, "p { colour: red; }")
-    with pytest.raises(PaperpressError, match=r"WeasyPrint: Ignored `colour: red`"):
-        _build(pub, "7", "screen")
-
-
 def test_the_minimal_issue_builds_in_every_profile() -> None:
     for profile in ("screen", "print", "archive"):
         assert _build(FIXTURES / "minimal", "7", profile).startswith(b"%PDF-")
-
-
-def test_the_layout_s_garbage_is_freed_and_the_layout_frozen_while_the_pdf_is_written(monkeypatch) -> None:
-    import gc
-
-    import weasyprint
-
-    write_pdf = weasyprint.Document.write_pdf
-    seen = []
-
-    def spy(document, *args, **kwargs):
-        seen.append((gc.get_freeze_count() > 0, gc.get_count()[2]))
-        return write_pdf(document, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy)
-    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
-    assert seen == [(True, 0)]  # frozen, the oldest generation just collected
-    assert gc.get_freeze_count() == 0  # and thawed again, so that the document can be freed
-
-
-def test_a_system_font_falling_in_fails_the_build(tmp_path: Path) -> None:
-    pub = _with_style(tmp_path, 'p { font-family: "DejaVu Sans"; }')
-    with pytest.raises(PaperpressError, match=r"a system font 'DejaVu Sans' was used"):
-        _build(pub, "7", "screen")
 
 
 def test_a_font_in_the_publication_fonts_folder_is_embedded(tmp_path: Path) -> None:
@@ -1061,49 +1018,3 @@ def test_the_composed_layout_holds_no_model_and_the_originals_only_where_they_ar
     # the originals; the archive draws them as they are.
     assert all(reaches(step, photo.data) == (profile == "archive") for photo in photos)
 
-
-def test_the_pages_are_dropped_once_drawn_before_the_pdf_is_serialised(monkeypatch, tmp_path: Path) -> None:
-    import pydyf
-    import weasyprint
-
-    laid_out, left_when_serialised = [], []
-    write_pdf, write = weasyprint.Document.write_pdf, pydyf.PDF.write
-
-    def spy_write_pdf(document, *args, **kwargs):
-        laid_out.append(document)
-        return write_pdf(document, *args, **kwargs)
-
-    def spy_write(pdf, *args, **kwargs):
-        left_when_serialised.append(len(laid_out[0].pages))
-        return write(pdf, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.Document, "write_pdf", spy_write_pdf)
-    monkeypatch.setattr(pydyf.PDF, "write", spy_write)
-    pub = _configured(tmp_path, "  article_break: page\n")
-    (tmp_path / "out.pdf").write_bytes(_build(pub, "7", "screen"))
-    assert left_when_serialised == [0]  # the boxes were gone when the PDF objects were written out
-    assert int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", tmp_path / "out.pdf"))[1]) == 2  # and every page drawn
-
-
-def test_no_page_is_laid_out_twice_for_the_contents_page_numbers(monkeypatch) -> None:
-    import weasyprint.layout.page as pages
-
-    made = []
-    remake = pages.remake_page
-    monkeypatch.setattr(pages, "remake_page", lambda index, *args: made.append(index) or remake(index, *args))
-    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
-    assert made and len(made) == len(set(made))  # target-counter() would lay the front page out three times
-
-
-def test_the_collector_passes_over_young_objects_a_tenth_as_often_during_the_layout_only(monkeypatch) -> None:
-    import gc
-
-    import weasyprint
-
-    render, write_pdf, seen = weasyprint.HTML.render, weasyprint.Document.write_pdf, []
-    monkeypatch.setattr(weasyprint.HTML, "render", lambda html, **k: seen.append(("layout", gc.get_threshold()[0])) or render(html, **k))
-    monkeypatch.setattr(weasyprint.Document, "write_pdf", lambda d, **k: seen.append(("writing", gc.get_threshold()[0])) or write_pdf(d, **k))
-    usual = gc.get_threshold()
-    assert _build(FIXTURES / "minimal", "7", "screen").startswith(b"%PDF-")
-    assert seen == [("layout", usual[0] * 10), ("writing", usual[0])]
-    assert gc.get_threshold() == usual
