@@ -249,11 +249,13 @@ def test_a_sidecar_started_ahead_is_the_one_the_builder_uses(pub: Path) -> None:
     made.renderer.sidecar.stop()
 
 
-def test_a_sidecar_started_ahead_and_not_used_is_stopped_as_the_build_ends() -> None:
+def test_a_sidecar_started_ahead_and_not_used_is_stopped_as_the_build_ends(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     with ahead(["heavy"], WITH_FAKES):
         [(spare, _)] = sidecar_module._spares
     assert spare.poll() is not None  # ended and reaped, not left to its parent's end
     assert sidecar_module._spares == []
+    assert list(tmp_path.iterdir()) == []  # its temporary folder went with it
 
 
 def test_none_is_started_ahead_for_light_editions_alone() -> None:
@@ -262,7 +264,7 @@ def test_none_is_started_ahead_for_light_editions_alone() -> None:
 
 
 def test_the_pdf_s_sidecar_imports_weasyprint_ahead() -> None:
-    assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["paperpress.editions.pdf.engine"]
+    assert sidecar_module._preloads(EDITIONS, ["txt", "pdf"]) == ["paperpress.editions.pdf.engine", "paperpress.editions.pdf.layout"]
     assert sidecar_module._preloads(EDITIONS, ["txt", "epub"]) == []
 
 
@@ -275,3 +277,16 @@ def test_a_request_stopped_before_its_thread_started_ends_the_sidecar_without_an
     sidecar._sending[:] = [threading.Thread(target=lambda: None)]  # listed, never started
     sidecar.stop()
     assert process.wait(timeout=30) == 0
+
+
+def test_a_process_s_end_is_known_when_it_ends_and_not_before() -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert sidecar_module._ended_within(ended, 30) and ended.returncode == 0  # reaped too
+    assert sidecar_module._ended_within(ended, 0)  # and still known once reaped
+    running = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        assert not sidecar_module._ended_within(running, 0.01)
+        assert running.returncode is None
+    finally:
+        running.communicate(b"")
+    assert sidecar_module._ended_within(running, 30) and running.returncode == 0

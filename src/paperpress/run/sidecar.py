@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import importlib
 import os
 import pickle
+import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 import weakref
@@ -126,7 +128,7 @@ def ahead(formats: Collection[str], registry: Mapping[str, EditionSpec] = EDITIO
     """Starts a sidecar now, for the one-issue build this block runs, if `formats` hold a heavy edition: it
     imports what they need (WeasyPrint) while this process still imports and plans the build, so the PDF's
     layout starts 0.25 s sooner. The first Sidecar takes it; one left untaken (the issue was up to date,
-    or the publication makes no PDF) is killed as the block ends.
+    or the publication makes no PDF) is stopped as the block ends.
     """
     preloads = _preloads(registry, formats)
     if preloads:
@@ -136,7 +138,7 @@ def ahead(formats: Collection[str], registry: Mapping[str, EditionSpec] = EDITIO
     finally:
         while _spares:
             process, conn = _spares.pop()
-            process.kill()  # it was given nothing, so it has made nothing to clean up: a no-op build stays quick
+            process.terminate()  # given nothing, it leaves at once, even while importing: a no-op build stays quick
             _end(process, conn, [])
 
 
@@ -175,8 +177,8 @@ _GRACE = 5.0
 
 
 def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread], wait: bool = True) -> None:
-    """Stops the process so that it exits as Python does, removing its temporary files (WeasyPrint keeps
-    each render's fonts in a folder of its own, 2 MB, which a killed process leaves behind for good).
+    """Stops the process so that it leaves as `_leave` does, removing its temporary files (WeasyPrint keeps
+    each render's fonts in a folder, 2 MB, which a killed process leaves behind for good).
 
     The pipe is shut down first: an idle sidecar sees its end and exits, and a request being sent fails at
     once. It is closed last: closed while the sending thread still writes, its number could be given to
@@ -196,16 +198,35 @@ def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threa
 
 
 def _reap(process: subprocess.Popen[bytes]) -> None:
-    try:
-        process.wait(_IDLE)
+    if _ended_within(process, _IDLE):
         return
-    except subprocess.TimeoutExpired:
-        process.terminate()  # busy: it leaves its render
-    try:
-        process.wait(_GRACE)
-    except subprocess.TimeoutExpired:
+    process.terminate()  # busy: it leaves its render
+    if not _ended_within(process, _GRACE):
         process.kill()
         process.wait()
+
+
+def _ended_within(process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether the process ended (and is reaped) within `seconds`, known the moment it ends: the kernel says
+    so through a pidfd, where `Popen.wait` polls at growing intervals and saw the sidecar's end up to 15 ms
+    late, which the build then waited for."""
+    if process.returncode is not None:
+        return True
+    try:
+        handle = os.pidfd_open(process.pid)
+    except OSError:  # a kernel before Linux 5.3
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    try:
+        ended, _, _ = select.select([handle], [], [], seconds)
+    finally:
+        os.close(handle)
+    if ended:
+        process.wait()
+    return bool(ended)
 
 
 def _shut(conn: Connection) -> None:
@@ -217,33 +238,40 @@ def _shut(conn: Connection) -> None:
 
 
 def _serve(conn: Connection, parent: int, preloads: list[str]) -> None:
-    """The sidecar's life, `_answer`, ended by the end of its pipe (`_leave`) or by SIGTERM (as Python exits)."""
+    """The sidecar's life, `_answer`, ended by the end of its pipe or by SIGTERM, then `_leave`.
+
+    Its temporary files (WeasyPrint keeps each render's fonts in a folder of its own, 2 MB) go in a folder
+    of its own, which it removes as it leaves.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the build stops us itself
     signal.signal(signal.SIGTERM, _stopped)  # how the build stops us: leave whatever we do, and exit cleanly
+    folder = None
     try:
+        tempfile.tempdir = folder = tempfile.mkdtemp(prefix="paperpress-sidecar-")
         if _die_with(parent):
             for module in preloads:  # before the publication is known: a sidecar started ahead waits for it
                 with contextlib.suppress(ImportError):  # the edition says so itself when it renders
                     importlib.import_module(module)
             _answer(conn)
     except _Stop:
-        return
+        pass
     finally:
-        # Leaving: a SIGTERM now (a loaded machine exits slowly, past `_IDLE`) would break off the exit half-way,
-        # with an error and WeasyPrint's fonts left behind. The kill after `_GRACE` still ends us.
+        # Leaving: a SIGTERM now would break off the exit half-way, with WeasyPrint's fonts left behind. The
+        # kill after `_GRACE` still ends us.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _leave()
+    _leave(folder)
 
 
-def _leave() -> None:
-    """Exits at once, its work done and answered, once what it made is freed (`gc.collect`): that removes
-    WeasyPrint's font folders (their `__del__`), the only files it leaves behind.
+def _leave(folder: str | None) -> None:
+    """Exits at once, its work done and answered or left, once its temporary folder is removed.
 
     Python's own exit takes the heap a layout leaves apart object by object, module by module: 0.5 s after
-    the sample's PDF on a loaded machine, which the build waited for before writing its catalog (and then
-    stopped it, past `_IDLE`); now 0.1-0.2 s, most of it the collection. It has nothing else to write.
+    the sample's PDF on a loaded machine, which the build waits for before writing its catalog. Collecting
+    that heap so that WeasyPrint's font folders go (their `__del__`) still took 0.05 s. Removed with the
+    folder that holds them, nothing is left to do. It has nothing else to write.
     """
-    gc.collect()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
