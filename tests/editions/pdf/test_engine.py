@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,7 +213,7 @@ def test_the_metadata_stream_is_rewritten_and_left_plain_through_the_finisher() 
 #: What only editions/pdf/engine.py may write: WeasyPrint's laid-out boxes and pydyf's objects.
 _INTERNALS = re.compile(
     r"_page_box|\.translate\(|page_references|\bimport pydyf|weasyprint\.(layout|formatting_structure|draw|pdf)\b"
-    r"|pango_layout|\.element_tag|\.element\b|border_box_[xy]\(|content_box_[xy]\(|\.background\.layers|pdf\.catalog\b|pdf\.objects\b"
+    r"|pango_layout|\.element_tag|\.element\b|border_box_[xy]\(|content_box_[xy]\(|\.background\.layers|pdf\.catalog\b|pdf\.objects\b|fonts\._folder\b"
 )
 
 
@@ -277,3 +278,18 @@ def test_recolour_overprints_what_it_is_told_to_following_q_and_q_and_names_stat
         names[fill, stroke]: ("true" if fill else "false", "true" if stroke else "false", 1)
         for fill in (False, True) for stroke in (False, True)
     }
+
+
+def test_a_render_s_font_files_are_removed_once_asked_and_only_then() -> None:
+    import font_source_sans_pro
+
+    font = Path(font_source_sans_pro.font_files_ttf["SourceSansPro"])
+    fonts = engine.font_configuration()
+    html = f'<style>@font-face {{ font-family: House; src: url("{font.as_uri()}"); }} p {{ font-family: House; }}</style><p>x</p>'
+    document = engine.weasyprint.HTML(string=html).render(font_config=fonts)
+    folder = fonts._folder  # where WeasyPrint wrote the font for the layout; gone from a release, this fails here
+    assert folder is not None and any(folder.iterdir())
+    assert document.write_pdf().startswith(b"%PDF")
+    engine.remove_font_files(fonts)
+    assert not folder.exists() and fonts._folder is None
+    engine.remove_font_files(fonts)  # once is enough; again does nothing

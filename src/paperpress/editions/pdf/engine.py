@@ -23,6 +23,7 @@ import contextlib
 import ctypes.util
 import io
 import re
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -257,6 +258,28 @@ def rewrite_metadata(pdf: Any, rewrite: Callable[[bytes], bytes], compress: bool
         stream.compress = False
     stream.stream = [rewrite(part) if isinstance(part, bytes) else part for part in stream.stream]
     return True
+
+
+# Font files
+
+def font_configuration() -> Any:
+    """WeasyPrint's font configuration for one render (its documented API), whose files `remove_font_files` removes."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def remove_font_files(fonts: Any) -> None:
+    """Removes the folder where a render's `fonts` wrote our font files (2 MB), once its PDF is written.
+
+    WeasyPrint removes it when the configuration is collected (`__del__`), and a layout leaves it in cycles
+    that only a full collection frees: in a long-running process (a preview) that comes late, and a
+    command's exit does not run one (cli/__init__.py).
+    """
+    folder = fonts._folder
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None  # its own removal, when it is collected, has nothing left to do
 
 
 #: Where a pydyf PDF keeps its page references, with the number of pages they were made for.

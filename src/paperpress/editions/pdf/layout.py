@@ -66,9 +66,11 @@ def write_pdf(
     When sections start on a new page (`sections` lists them), the house panels laid out after the issue
     are moved into the gaps the sections leave (panels.py), in the same one layout.
     """
-    from .engine import weasyprint
+    from . import engine
 
+    weasyprint = engine.weasyprint
     FatalURLFetchingError = weasyprint.urls.FatalURLFetchingError
+    fonts = engine.font_configuration()
 
     fetcher = _fetcher_class()(drawn, served, folders)
     complaints = _Complaints()
@@ -77,7 +79,7 @@ def write_pdf(
     try:
         base = (folders[0] / "pdf").as_uri() + "/"
         with _rarer_young_collections():
-            document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(**pdf_options)
+            document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(font_config=fonts, **pdf_options)
         number_contents(document)
         if sections:
             place_panels(document, sections)
@@ -87,6 +89,7 @@ def write_pdf(
         raise PaperpressError(problems, nothing_written("the PDF edition failed")) from err
     finally:
         logger.removeHandler(complaints)
+        engine.remove_font_files(fonts)
     problems = [_problem(f"WeasyPrint: {message}", "fix the layout or the file it names") for message in complaints.messages]
     strays = foreign_fonts((font.family for font in document.fonts.values()), faces)
     problems += [
