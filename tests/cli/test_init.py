@@ -233,3 +233,4 @@ def test_the_read_aloud_epub_says_which_voice_reads_it(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "audio: read by eSpeak NG (en)\n" in result.stdout
     assert (pub / "dist/issue-7/issue-7-read-aloud.epub").is_file() and not (pub / "dist/issue-7/audio").exists()
+

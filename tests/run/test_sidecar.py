@@ -290,3 +290,17 @@ def test_a_process_s_end_is_known_when_it_ends_and_not_before() -> None:
     finally:
         running.communicate(b"")
     assert sidecar_module._ended_within(running, 30) and running.returncode == 0
+
+
+def test_a_sidecar_started_ahead_of_the_command_line_is_taken_or_stopped_at_once() -> None:
+    sidecar_module.ahead_of_the_command_line(["check", "1142"])
+    assert sidecar_module._spares == []  # only a build lays out a PDF
+    sidecar_module.ahead_of_the_command_line(["build", "1142"])
+    [(early, _)] = sidecar_module._spares
+    with ahead(["txt", "pdf"], EDITIONS):
+        assert [process for process, _ in sidecar_module._spares] == [early]  # taken, not started again
+    assert early.poll() is not None and sidecar_module._spares == []
+    sidecar_module.ahead_of_the_command_line(["build", "--all"])
+    [(early, _)] = sidecar_module._spares
+    with ahead([], EDITIONS):  # a build that lays out no PDF here (several issues, Dask)
+        assert early.poll() is not None and sidecar_module._spares == []

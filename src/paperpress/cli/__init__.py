@@ -115,7 +115,6 @@ def build(
     ),
 ) -> None:
     """Render issues into dist/ISSUE/ISSUE.{txt,epub,pdf} (and audio/ with -f audio), skipping what is up to date, then write the catalog."""
-    import contextlib
     import os
     import sys
 
@@ -125,7 +124,7 @@ def build(
     # One issue on two cores: its PDF's process starts now and imports WeasyPrint while this one imports the rest.
     one = executor == "process" and (jobs or _cores()) > 1 and not every and since is None and names_one_issue(issues or [])
     registry = ctx.obj if ctx.obj is not None else EDITIONS  # a caller (a test) may run the command with its own
-    with ahead(format or default_editions(registry), registry) if one else contextlib.nullcontext():
+    with ahead(format or default_editions(registry) if one else (), registry):
         from ..build import build_archive, known_formats
         from ..options import build_options
         from ..output.plan import select_issues
