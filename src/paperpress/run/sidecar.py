@@ -18,12 +18,10 @@ import importlib
 import os
 import pickle
 import select
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import traceback
 import weakref
@@ -194,8 +192,8 @@ _GRACE = 5.0
 
 
 def _end(process: subprocess.Popen[bytes], conn: Connection, sending: list[threading.Thread], wait: bool = True) -> None:
-    """Stops the process so that it leaves as `_leave` does, removing its temporary files (WeasyPrint keeps
-    each render's fonts in a folder, 2 MB, which a killed process leaves behind for good).
+    """Stops the process so that it leaves as `_leave` does, a render it was in removing its temporary files
+    (WeasyPrint keeps each render's fonts in a folder, 2 MB, which a killed process leaves behind for good).
 
     The pipe is shut down first: an idle sidecar sees its end and exits, and a request being sent fails at
     once. It is closed last: closed while the sending thread still writes, its number could be given to
@@ -255,40 +253,31 @@ def _shut(conn: Connection) -> None:
 
 
 def _serve(conn: Connection, parent: int, preloads: list[str]) -> None:
-    """The sidecar's life, `_answer`, ended by the end of its pipe or by SIGTERM, then `_leave`.
-
-    Its temporary files (WeasyPrint keeps each render's fonts in a folder of its own, 2 MB) go in a folder
-    of its own, which it removes as it leaves.
-    """
+    """The sidecar's life, `_answer`, ended by the end of its pipe or by SIGTERM, then `_leave`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the build stops us itself
     signal.signal(signal.SIGTERM, _stopped)  # how the build stops us: leave whatever we do, and exit cleanly
-    folder = None
     try:
-        tempfile.tempdir = folder = tempfile.mkdtemp(prefix="paperpress-sidecar-")
         if _die_with(parent):
             for module in preloads:  # before the publication is known: a sidecar started ahead waits for it
                 with contextlib.suppress(ImportError):  # the edition says so itself when it renders
                     importlib.import_module(module)
             _answer(conn)
     except _Stop:
-        pass
+        pass  # a render stopped half-way has removed its files on its way out (editions/pdf/layout.py)
     finally:
-        # Leaving: a SIGTERM now would break off the exit half-way, with WeasyPrint's fonts left behind. The
-        # kill after `_GRACE` still ends us.
+        # Leaving: a SIGTERM now would break off a render's clean-up half-way. The kill after `_GRACE` still ends us.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _leave(folder)
+    _leave()
 
 
-def _leave(folder: str | None) -> None:
-    """Exits at once, its work done and answered or left, once its temporary folder is removed.
+def _leave() -> None:
+    """Exits at once, its work done and answered, or left.
 
     Python's own exit takes the heap a layout leaves apart object by object, module by module: 0.5 s after
-    the sample's PDF on a loaded machine, which the build waits for before writing its catalog. Collecting
-    that heap so that WeasyPrint's font folders go (their `__del__`) still took 0.05 s. Removed with the
-    folder that holds them, nothing is left to do. It has nothing else to write.
+    the sample's PDF on a loaded machine, which the build waits for before writing its catalog; collecting
+    that heap so that WeasyPrint's font folders went (their `__del__`) still took 0.05 s. A render removes
+    its font files itself (editions/pdf/layout.py), so nothing is left to do. It has nothing else to write.
     """
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
