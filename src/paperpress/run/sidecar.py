@@ -236,7 +236,9 @@ def _ended_within(process: subprocess.Popen[bytes], seconds: float) -> bool:
             return False
         return True
     try:
-        ended, _, _ = select.select([handle], [], [], seconds)
+        waiting = select.poll()
+        waiting.register(handle, select.POLLIN)
+        ended = waiting.poll(seconds * 1000)
     finally:
         os.close(handle)
     if ended:
