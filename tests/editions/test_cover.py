@@ -54,9 +54,11 @@ def test_a_drawn_cover_is_kept_by_the_session_only_while_its_issue_is() -> None:
 def test_a_manifest_cover_is_normalised_once_though_the_epub_and_the_catalog_both_ask(monkeypatch) -> None:
     issue = _issue()
     issue = dataclasses.replace(issue, number=98766, cover=issue.articles[0].images[0])
+    from paperpress.editions import images as images_module
+
     made = []
-    normalise = cover.normalise
-    monkeypatch.setattr(cover, "normalise", lambda data, edge: made.append(edge) or normalise(data, edge))
+    normalise = images_module.normalise
+    monkeypatch.setattr(images_module, "normalise", lambda data, edge: made.append(edge) or normalise(data, edge))
     caches = Caches(None)
     assert cover.cover_image(issue, caches) is cover.cover_image(issue, caches)
     assert made == [cover.HEIGHT]
@@ -65,3 +67,44 @@ def test_a_manifest_cover_is_normalised_once_though_the_epub_and_the_catalog_bot
 def test_the_cover_photo_is_the_first_lead_photo() -> None:
     issue = _issue()
     assert cover.cover_photo(issue) is issue.articles[0].images[0]
+
+
+def test_a_drawn_cover_and_its_thumbnail_are_kept_for_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    issue = _issue()
+    first_session = Caches(tmp_path)
+    first = cover.render_art(issue, first_session)
+    first_session.commit()  # as a build does once the issue is written
+    made = []
+    monkeypatch.setattr(cover, "_draw", lambda issue: made.append("cover") or b"")
+    monkeypatch.setattr(cover, "_thumbnail", lambda data: made.append("thumbnail") or b"")
+    again = cover.render_art(dataclasses.replace(issue), Caches(tmp_path))  # a new build: a new session, an equal issue
+    assert again == first and made == []
+    changed = dataclasses.replace(issue, number=issue.number + 1)  # its label says another number
+    cover.render_art(changed, Caches(tmp_path))
+    assert made == ["cover", "thumbnail"]
+
+
+def _with_article(issue: Issue, n: int, **changes: object) -> Issue:
+    """The issue with its `n`th article (in reading order) changed."""
+    target = issue.articles[n]
+    sections = tuple(dataclasses.replace(section, articles=tuple(dataclasses.replace(a, **changes) if a is target else a
+                                                                  for a in section.articles))
+                     for section in issue.sections)
+    return dataclasses.replace(issue, sections=sections)
+
+
+def test_a_cover_is_kept_under_everything_it_is_drawn_from() -> None:
+    issue = _issue()
+    photo = issue.articles[0].images[0]
+    changes = [
+        dataclasses.replace(issue, cover_line="Another cover line"),
+        dataclasses.replace(issue, number=issue.number + 1),
+        dataclasses.replace(issue, date=issue.date.replace(day=issue.date.day % 28 + 1)),
+        dataclasses.replace(issue, publication=dataclasses.replace(issue.publication, title="Another Title")),
+        dataclasses.replace(issue, sections=(dataclasses.replace(issue.sections[0], title="Another section"), *issue.sections[1:])),
+        _with_article(issue, -1, title="Another headline"),
+        _with_article(issue, 0, images=(dataclasses.replace(photo, data=photo.data + b"\0"), *issue.articles[0].images[1:])),
+    ]
+    keys = [cover.drawn_from(issue), *(cover.drawn_from(changed) for changed in changes)]
+    assert all(keys.count(key) == 1 for key in keys)
+    assert cover.drawn_from(dataclasses.replace(issue)) == keys[0]

@@ -3,6 +3,8 @@
 Used when the manifest names no cover image. 1600 × 2560 pixels, the 1:1.6 ratio Kindle asks for; the
 fonts are the PDF's own (fonts.packaged_font), so no font file lives in this repository.
 Deterministic: the same issue always draws the same pixels. `render_art` gives the catalog its cover and thumbnail.
+Both are kept in the publication's cache (`CACHE`), under everything they are made from: a rebuild of an
+issue (a template change, `--force`) draws nothing again, where drawing took 0.1-0.15 s of the build.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ import functools
 import io
 import math
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from ..cache import Caches
+from ..cache import Caches, key_of
 from ..model import Image as Photo
 from ..model import Issue
 from ..typeset.fonts import packaged_font
 from .base import Output
 from .frame import masthead
-from .images import Normalised, encode_jpeg, fitted, normalise, to_rgb
+from .images import Normalised, encode_jpeg, fitted, normalise, normalise_kept, to_rgb
 
 WIDTH, HEIGHT = 1600, 2560
 #: What a drawn cover is encoded as.
@@ -30,6 +33,10 @@ _INK = (17, 17, 17)
 _FAMILIES = {"serif": "Source Serif Pro", "sans": "Source Sans Pro"}
 #: The cover's styles as (weight, italic).
 _STYLES = {"Regular": (400, False), "It": (400, True), "Semibold": (600, False), "Bold": (700, False)}
+#: The publication's cache kind for drawn covers and thumbnails.
+CACHE = "covers"
+#: Changed with any change to how a cover or a thumbnail is drawn, so that none kept from before is used.
+_RECIPE = "1"
 
 
 def cover_photo(issue: Issue) -> Photo | None:
@@ -40,16 +47,41 @@ def cover_photo(issue: Issue) -> Photo | None:
 def cover_image(issue: Issue, caches: Caches | None = None) -> Normalised:
     """The issue's cover, for the EPUB and the catalog alike: the manifest's, normalised like every photo, or
     one drawn as a baseline JPEG. Made once per issue in a build though both ask for it, from two threads at
-    once (the second waits for the first); the build's `caches` hold it only while the issue is alive."""
+    once (the second waits for the first); the build's `caches` hold it while the issue is alive, and keep it
+    in the publication's cache for the next build."""
     if caches is None:
         return _made(issue)
-    return caches.per_issue(issue, "cover", lambda: _made(issue))
+    return caches.per_issue(issue, "cover", lambda: _kept(issue, caches))
 
 
 def _made(issue: Issue) -> Normalised:
     if issue.cover is not None:
         return normalise(issue.cover.data, HEIGHT)
     return Normalised(_draw(issue), DRAWN_TYPE, WIDTH, HEIGHT)
+
+
+def _kept(issue: Issue, caches: Caches) -> Normalised:
+    """`_made`, from the publication's cache when it was made before from the same things."""
+    if issue.cover is not None:
+        return normalise_kept(issue.cover.data, HEIGHT, caches)
+    key = key_of("drawn cover", PIL.__version__, _RECIPE, *drawn_from(issue))
+    return Normalised(caches.cached(CACHE, key, lambda: _draw(issue)), DRAWN_TYPE, WIDTH, HEIGHT)
+
+
+def drawn_from(issue: Issue) -> list[str | bytes]:
+    """Everything `_draw` draws a cover from, as the key it is kept under: the masthead, the photo, the
+    headlines and sections it may show, and the font files it sets them in."""
+    head = masthead(issue)
+    photo = cover_photo(issue)
+    fonts = [packaged_font(_FAMILIES[family], *_STYLES[style]) for family in _FAMILIES for style in _STYLES
+             if (family, style) != ("sans", "It")]
+    return [
+        head.title, head.subtitle or "", head.issue_label, head.date_text, head.cover_line or "",
+        photo.data if photo is not None else b"",
+        "\n".join(article.title for article in issue.articles),
+        "\n".join(section.title for section in issue.sections),
+        *(f"{font}:{font.stat().st_size}" for font in fonts),
+    ]
 
 
 def _draw(issue: Issue) -> bytes:
@@ -175,11 +207,21 @@ THUMBNAIL_BOX = (320, 512)
 def render_art(issue: Issue, caches: Caches | None = None) -> dict[str, Output]:
     """The issue's cover (the EPUB's own cover) and a small thumbnail for the catalog, by kind."""
     fit = cover_image(issue, caches)
-    with Image.open(io.BytesIO(fit.data)) as src:
-        picture = to_rgb(src)
-    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(picture)
-    picture.thumbnail(THUMBNAIL_BOX, Image.Resampling.LANCZOS)
+    cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(_decoded(fit.data))
+    key = key_of("thumbnail", PIL.__version__, _RECIPE, fit.data)
+    thumbnail = caches.cached(CACHE, key, lambda: _thumbnail(fit.data)) if caches is not None else _thumbnail(fit.data)
     return {
         "cover": Output(f"{issue.name}-cover.jpg", "image/jpeg", cover),
-        "thumbnail": Output(f"{issue.name}-thumbnail.jpg", "image/jpeg", encode_jpeg(picture)),
+        "thumbnail": Output(f"{issue.name}-thumbnail.jpg", "image/jpeg", thumbnail),
     }
+
+
+def _thumbnail(data: bytes) -> bytes:
+    picture = _decoded(data)
+    picture.thumbnail(THUMBNAIL_BOX, Image.Resampling.LANCZOS)
+    return encode_jpeg(picture)
+
+
+def _decoded(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as src:
+        return to_rgb(src)
