@@ -22,7 +22,7 @@ from ..model import Issue
 from ..typeset.fonts import packaged_font
 from .base import Output
 from .frame import masthead
-from .images import Normalised, encode_jpeg, fitted, normalise, normalise_kept, to_rgb
+from .images import Normalised, encode_jpeg, fitted, normalise_kept, to_rgb
 
 WIDTH, HEIGHT = 1600, 2560
 #: What a drawn cover is encoded as.
@@ -50,18 +50,12 @@ def cover_image(issue: Issue, caches: Caches | None = None) -> Normalised:
     once (the second waits for the first); the build's `caches` hold it while the issue is alive, and keep it
     in the publication's cache for the next build."""
     if caches is None:
-        return _made(issue)
-    return caches.per_issue(issue, "cover", lambda: _kept(issue, caches))
+        return _made(issue, Caches(None))
+    return caches.per_issue(issue, "cover", lambda: _made(issue, caches))
 
 
-def _made(issue: Issue) -> Normalised:
-    if issue.cover is not None:
-        return normalise(issue.cover.data, HEIGHT)
-    return Normalised(_draw(issue), DRAWN_TYPE, WIDTH, HEIGHT)
-
-
-def _kept(issue: Issue, caches: Caches) -> Normalised:
-    """`_made`, from the publication's cache when it was made before from the same things."""
+def _made(issue: Issue, caches: Caches) -> Normalised:
+    """The cover, from the publication's cache when it was made before from the same things."""
     if issue.cover is not None:
         return normalise_kept(issue.cover.data, HEIGHT, caches)
     key = key_of("drawn cover", PIL.__version__, _RECIPE, *drawn_from(issue))
@@ -73,8 +67,7 @@ def drawn_from(issue: Issue) -> list[str | bytes]:
     headlines and sections it may show, and the font files it sets them in."""
     head = masthead(issue)
     photo = cover_photo(issue)
-    fonts = [packaged_font(_FAMILIES[family], *_STYLES[style]) for family in _FAMILIES for style in _STYLES
-             if (family, style) != ("sans", "It")]
+    fonts = [packaged_font(_FAMILIES[family], *_STYLES[style]) for family in _FAMILIES for style in _STYLES]
     return [
         head.title, head.subtitle or "", head.issue_label, head.date_text, head.cover_line or "",
         photo.data if photo is not None else b"",
@@ -206,10 +199,10 @@ THUMBNAIL_BOX = (320, 512)
 
 def render_art(issue: Issue, caches: Caches | None = None) -> dict[str, Output]:
     """The issue's cover (the EPUB's own cover) and a small thumbnail for the catalog, by kind."""
+    caches = caches if caches is not None else Caches(None)  # one that keeps nothing
     fit = cover_image(issue, caches)
     cover = fit.data if fit.media_type == "image/jpeg" else encode_jpeg(_decoded(fit.data))
-    key = key_of("thumbnail", PIL.__version__, _RECIPE, fit.data)
-    thumbnail = caches.cached(CACHE, key, lambda: _thumbnail(fit.data)) if caches is not None else _thumbnail(fit.data)
+    thumbnail = caches.cached(CACHE, key_of("thumbnail", PIL.__version__, _RECIPE, fit.data), lambda: _thumbnail(fit.data))
     return {
         "cover": Output(f"{issue.name}-cover.jpg", "image/jpeg", cover),
         "thumbnail": Output(f"{issue.name}-thumbnail.jpg", "image/jpeg", thumbnail),

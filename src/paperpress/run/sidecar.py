@@ -126,8 +126,10 @@ def ahead_of_the_command_line(argv: Sequence[str]) -> None:
     editions built by default: 50 ms before `ahead` could, once the command-line library is imported. `ahead`
     then takes it, or stops it when the build lays out no PDF here; a command that never gets there
     (`build --help`, a usage error) stops it as it ends (`stop_spares`)."""
+    if argv[:1] != ["build"] or _spares:
+        return
     preloads = _preloads(EDITIONS, default_editions(EDITIONS))
-    if argv[:1] == ["build"] and preloads and not _spares:
+    if preloads:
         _spares.append(_spawn(preloads))
 
 
@@ -139,10 +141,11 @@ def ahead(formats: Collection[str], registry: Mapping[str, EditionSpec] = EDITIO
     once when `formats` hold no heavy edition. The first Sidecar takes it; one left untaken (the issue was
     up to date, or the publication makes no PDF) is stopped as the block ends.
     """
-    if not _preloads(registry, formats):
+    preloads = _preloads(registry, formats)
+    if not preloads:
         stop_spares()
     elif not _spares:
-        _spares.append(_spawn(_preloads(registry, formats)))
+        _spares.append(_spawn(preloads))
     try:
         yield
     finally:

@@ -274,7 +274,7 @@ def remove_font_files(fonts: Any) -> None:
 
     WeasyPrint removes it when the configuration is collected (`__del__`), and a layout leaves it in cycles
     that only a full collection frees: in a long-running process (a preview) that comes late, and a
-    command's exit does not run one (cli/__init__.py).
+    command's exit does not run one (__main__.py).
     """
     folder = fonts._folder
     if folder is not None:
